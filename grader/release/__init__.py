@@ -1,0 +1,1 @@
+"""Everything generated from the reference solutions: stubs, notebooks, the student bundle."""

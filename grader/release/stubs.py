@@ -1,0 +1,40 @@
+"""Generate the student stubs in exercises/ from the reference modules in solutions/."""
+from pathlib import Path
+
+from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.release.regions import find_regions
+
+STUB_HINT = "not implemented yet - replace this line with your code (see the docstring)"
+
+
+def stub_source(source, filename="<source>"):
+    """The reference source with every solution region replaced by a NotImplementedError."""
+    lines = source.splitlines()
+    out, cursor = [], 0
+    for region in find_regions(source, filename):
+        out.extend(lines[cursor : region.begin])
+        out.append(f'{region.indent}raise NotImplementedError("{region.owner}: {STUB_HINT}")')
+        cursor = region.end + 1
+    out.extend(lines[cursor:])
+    return "\n".join(out) + "\n"
+
+
+def reference_modules(solutions_dir=SOLUTIONS_DIR):
+    """The reference module files, in exercise order."""
+    return sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))
+
+
+def expected_stubs(solutions_dir=SOLUTIONS_DIR):
+    """{file name: stub text} for every reference module."""
+    return {p.name: stub_source(p.read_text(), str(p)) for p in reference_modules(solutions_dir)}
+
+
+def write_stubs(solutions_dir=SOLUTIONS_DIR, exercises_dir=EXERCISES_DIR):
+    """Write the stubs; returns the names of the files that changed."""
+    changed = []
+    for name, text in expected_stubs(solutions_dir).items():
+        target = Path(exercises_dir) / name
+        if not target.exists() or target.read_text() != text:
+            target.write_text(text)
+            changed.append(name)
+    return changed

@@ -1,0 +1,66 @@
+"""The rubric: points per check and time limits per function, read from rubric.toml."""
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_RUBRIC = Path(__file__).with_name("rubric.toml")
+
+
+class RubricError(ValueError):
+    """The rubric file is malformed; the message names the file and the entry."""
+
+
+@dataclass(frozen=True)
+class Rubric:
+    # {"ex03_activations.sigmoid": {"matches_reference": 1.0, ...}}, in file order
+    points: dict = field(default_factory=dict)
+    timeouts: dict = field(default_factory=dict)
+    default_timeout: float = 10.0
+    source: str = "<rubric>"
+
+    @property
+    def functions(self):
+        return list(self.points)
+
+    def function_points(self, function):
+        return sum(self.points[function].values())
+
+    def check_points(self, function, check):
+        return self.points[function][check]
+
+    def timeout(self, function):
+        return self.timeouts.get(function, self.default_timeout)
+
+    @property
+    def max_score(self):
+        return sum(self.function_points(f) for f in self.points)
+
+
+def _number(value, where):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise RubricError(f"{where}: expected a non-negative number, got {value!r}")
+    return float(value)
+
+
+def load_rubric(path=DEFAULT_RUBRIC):
+    path = Path(path)
+    try:
+        data = tomllib.loads(path.read_text())
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise RubricError(f"{path}: cannot read the rubric: {exc}") from exc
+    timeouts = dict(data.pop("timeouts", {}))
+    default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
+    points = {}
+    for module, functions in data.items():
+        if not isinstance(functions, dict):
+            raise RubricError(f"{path}: [{module}] must be a table of functions")
+        for function, checks in functions.items():
+            where = f"{path}: [{module}.{function}]"
+            if not isinstance(checks, dict) or not checks:
+                raise RubricError(f"{where} must list at least one check = points")
+            points[f"{module}.{function}"] = {c: _number(p, f"{where} {c}") for c, p in checks.items()}
+    for function, seconds in timeouts.items():
+        if function not in points:
+            raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
+        timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
+    return Rubric(points, timeouts, default, str(path))
