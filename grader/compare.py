@@ -1,0 +1,194 @@
+"""Judging helpers: turn a student's returned value into arrays, compare with tolerance,
+and recognise common mistakes. Everything here runs in the grader on plain data."""
+from dataclasses import dataclass
+
+import numpy as np
+
+from grader.protocol import Opaque, Tensor
+
+RTOL = 1e-4  # float32 arithmetic in a correct answer must pass
+ATOL = 1e-4  # relative to the magnitude of the expected value (see close)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    ok: bool
+    message: str = ""  # what is wrong, in one sentence
+    expected: object = None
+    got: object = None
+    hint: str = ""  # a recognised common mistake
+
+    @staticmethod
+    def passed():
+        return Verdict(True)
+
+
+class WrongType(Exception):
+    """The student's value cannot be read as the kind of value the contract asks for."""
+
+
+def as_array(value, what="the result"):
+    """A float64 array from an array, a number or (nested) lists; WrongType otherwise."""
+    if isinstance(value, Tensor):
+        raise WrongType(f"{what} is a torch tensor; return a numpy array (tensor.detach().numpy())")
+    if isinstance(value, Opaque):
+        raise WrongType(f"{what} is a {value.type_name} object; expected a numpy array")
+    if value is None:
+        raise WrongType(f"{what} is None; did you forget a return statement?")
+    if isinstance(value, dict):
+        raise WrongType(f"{what} is a dict; expected a numpy array")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise WrongType(f"{what} cannot be read as a numeric array (ragged or non-numeric)") from None
+    return arr
+
+
+def as_float(value, what="the result"):
+    arr = as_array(value, what)
+    if arr.size != 1:
+        raise WrongType(f"{what} should be a single number, got an array of shape {arr.shape}")
+    return float(arr.reshape(()))
+
+
+def as_sequence(value, length, what="the result"):
+    if isinstance(value, (tuple, list)) and len(value) == length:
+        return list(value)
+    kind = f"a sequence of {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
+    raise WrongType(f"{what} should be a tuple of {length} values, got {kind}")
+
+
+def as_dict(value, keys, what="the result"):
+    if not isinstance(value, dict):
+        raise WrongType(f"{what} should be a dict with keys {sorted(keys)}, got {_kind(value)}")
+    if set(value) != set(keys):
+        raise WrongType(f"{what} should have the keys {sorted(keys)}, got {sorted(value)}")
+    return value
+
+
+def _kind(value):
+    if isinstance(value, (Tensor, Opaque)):
+        return repr(value)
+    return type(value).__name__
+
+
+def close(got, expected, rtol=RTOL, atol=ATOL):
+    """Same shape and equal within tolerance; the absolute part scales with the expected magnitude."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if got.shape != expected.shape:
+        return False
+    scale = max(1.0, float(np.max(np.abs(expected), initial=0.0))) if np.all(np.isfinite(expected)) else 1.0
+    return bool(np.allclose(got, expected, rtol=rtol, atol=atol * scale, equal_nan=False))
+
+
+def fmt(value):
+    """Deterministic, compact text of a value for feedback."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k!r}: {fmt(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (tuple, list)) and not _is_numeric_nest(value):
+        inner = ", ".join(fmt(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    if isinstance(value, (Tensor, Opaque)):
+        return repr(value)
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (bool, int, str)) or value is None:
+        return repr(value)
+    arr = np.asarray(value)
+    if arr.dtype.kind in "biuf":
+        return np.array2string(arr, precision=6, suppress_small=True, threshold=40, max_line_width=100, separator=", ")
+    return repr(value)
+
+
+def _is_numeric_nest(value):
+    try:
+        return np.asarray(value).dtype.kind in "biuf"
+    except (ValueError, TypeError):
+        return False
+
+
+def generic_hint(got, expected):
+    """Name the mistake when `got` is a simple transform of `expected` (arrays)."""
+    got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if not np.any(np.abs(expected) > 1e-6):
+        return ""
+    if close(got, -expected):
+        return "the sign is flipped"
+    if close(got, 2 * expected):
+        return "twice the expected value: a factor 2 too many (or a missing 1/2)"
+    if close(got, 0.5 * expected):
+        return "half the expected value: a factor 1/2 too many (or a missing factor 2)"
+    if got.ndim == 2 and got.shape == expected.T.shape and got.shape != expected.shape:
+        return "the shape is transposed: check which side of the product each factor goes"
+    if got.ndim == 2 and got.shape == expected.shape and close(got.T, expected):
+        return "the result is transposed"
+    return ""
+
+
+def compare_arrays(got, expected, what="the result", mistakes=None):
+    """Verdict for one array-valued output; `mistakes` maps a hint to the value that mistake gives."""
+    try:
+        arr = as_array(got, what)
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    exp = np.asarray(expected, dtype=float)
+    if arr.shape != exp.shape:
+        hint = generic_hint(arr, exp)
+        return Verdict(False, f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, hint)
+    if not np.all(np.isfinite(arr)) and np.all(np.isfinite(exp)):
+        return Verdict(False, f"{what} contains nan or inf", exp, arr)
+    if close(arr, exp):
+        return Verdict.passed()
+    return Verdict(False, f"{what} differs from the expected value", exp, arr, mistake_hint(arr, exp, mistakes))
+
+
+def mistake_hint(got, expected, mistakes=None):
+    for hint, wrong in (mistakes or {}).items():
+        if wrong is not None and close(got, wrong) and not close(wrong, expected):
+            return hint
+    return generic_hint(got, expected)
+
+
+def compare_parts(got, expected, names, what="the result", mistakes=None):
+    """Verdict for a tuple of arrays, e.g. (grad_X, grad_W, grad_b); mistakes are per part name."""
+    try:
+        parts = as_sequence(got, len(names), what)
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    for name, g, e in zip(names, parts, expected):
+        verdict = compare_arrays(g, e, name, (mistakes or {}).get(name))
+        if not verdict.ok:
+            return verdict
+    return Verdict.passed()
+
+
+def compare_dict(got, expected, what="the result", mistakes=None):
+    """Verdict for a dict of arrays with exactly the expected keys."""
+    try:
+        as_dict(got, expected.keys(), what)
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    for key in expected:
+        verdict = compare_arrays(got[key], expected[key], f"{what}[{key!r}]", (mistakes or {}).get(key))
+        if not verdict.ok:
+            return verdict
+    return Verdict.passed()
+
+
+def compare_float(got, expected, what="the result", mistakes=None):
+    try:
+        value = as_float(got, what)
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    if close(value, expected):
+        return Verdict.passed()
+    return Verdict(False, f"{what} differs from the expected value", expected, value, mistake_hint(value, expected, mistakes))
+
+
+def relative_error(analytic, numeric):
+    """CS231n's max |a - n| / max(|a|, |n|), guarded for zeros."""
+    a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+    if a.shape != n.shape:
+        return float("inf")
+    denom = np.maximum(np.maximum(np.abs(a), np.abs(n)), 1e-8)
+    return float(np.max(np.abs(a - n) / denom, initial=0.0))

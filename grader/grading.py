@@ -1,0 +1,187 @@
+"""Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
+import threading
+import time
+
+from grader.cases import search_minimal
+from grader.compare import Verdict, fmt
+
+IMPORT_TIMEOUT = 10.0
+SHRINK_CALLS = 200  # probe calls a shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
+_hypothesis_lock = threading.Lock()  # hypothesis's engine is not meant to run concurrently
+
+
+def evaluate(check, outcome, expected, case):
+    """Verdict for one case from the child's outcome (plain data) and the reference's output."""
+    if "contract" in outcome:
+        return Verdict(False, str(outcome["contract"]))
+    if "error" in outcome:
+        return Verdict(False, f"raised {outcome['error']}")
+    if outcome.get("mutated"):
+        names = ", ".join(map(str, outcome["mutated"]))
+        return Verdict(False, f"modified its input ({names}): compute new arrays instead of changing the arguments")
+    if check.fail_on_warnings and outcome.get("warnings"):
+        return Verdict(False, f"emitted a warning: {outcome['warnings'][0]}", None, None,
+                       "for large negative z, exp(-z) overflows: use e^z / (1 + e^z) there (or np.exp(-np.abs(z)))")
+    try:
+        return check.judge(outcome.get("value"), expected, case)
+    except Exception as exc:  # a judge must never crash a batch: an unreadable value fails the check
+        return Verdict(False, f"the returned value could not be checked ({type(exc).__name__}: {exc})")
+
+
+class SubmissionGrader:
+    """Grades one submission through one sandbox client."""
+
+    def __init__(self, ctx, client):
+        self.ctx, self.client = ctx, client
+
+    def grade(self, submission):
+        started = time.monotonic()
+        self.failed_modules = dict(submission.problems)
+        self.sources = dict(submission.sources)
+        self.isolation, self.notices = [], []
+        self._open(first=True)
+        functions = [self._grade_function(spec) for spec in self.ctx.functions.values()]
+        self.client.close()
+        _note_dependencies(functions)
+        score = round(sum(f["score"] for f in functions), 4)
+        return {
+            "student": submission.student,
+            "score": score,
+            "max_score": self.ctx.rubric.max_score,
+            "functions": functions,
+            "problems": {k: v for k, v in self.failed_modules.items()},
+            "isolation": self.isolation,
+            "notices": self.notices,
+            "fingerprint": self.ctx.fingerprint,
+            "execution_time": round(time.monotonic() - started, 3),
+        }
+
+    # -- the child ------------------------------------------------------------------------------
+    def _open(self, first=False):
+        """(Re)start a child on the modules that import; import failures are recorded on the first open."""
+        for _ in range(len(self.sources) + 1):
+            reply = self.client.open(self.sources, timeout=IMPORT_TIMEOUT, cpu_s=self._cpu_budget())
+            self.isolation, self.notices = reply.get("isolation", []), reply.get("notices", [])
+            status = reply.get("status")
+            if status == "ready":
+                for module, error in (reply.get("modules") or {}).items():
+                    if error and first:
+                        self.failed_modules[module] = f"importing {module}.py failed: {error}"
+                self.live = True
+                return
+            module = reply.get("last_module")
+            if module not in self.sources:
+                break
+            if status == "timeout":
+                why = (f"importing {module}.py did not finish within {IMPORT_TIMEOUT:g} s: code at module level runs "
+                       "at import; move it into a function")
+            else:
+                why = f"the process ended while importing {module}.py ({reply.get('detail', 'no detail')})"
+            self.failed_modules[module] = why
+            self.sources.pop(module)
+        self.live = False
+        self.failed_modules.setdefault("(sandbox)", f"the sandbox could not start: {reply.get('detail', reply.get('status'))}")
+
+    def _cpu_budget(self):
+        return sum(self.ctx.rubric.timeout(f) for f in self.ctx.functions) + IMPORT_TIMEOUT
+
+    # -- one function ---------------------------------------------------------------------------
+    def _grade_function(self, spec):
+        function = spec.function
+        module = function.split(".")[0]
+        checks = [c for c in spec.checks if c.id in self.ctx.checks]
+        if module in self.failed_modules or module not in self.sources or not self.live:
+            reason = self.failed_modules.get(module) or self.failed_modules.get("(sandbox)") or f"{module}.py is missing"
+            return self._function_record(spec, [(c, Verdict(False, reason), None) for c in checks])
+        timeout = self.ctx.rubric.timeout(function)
+        reply = self.client.run([(c.id, self.ctx.cases[c.id]) for c in checks], timeout)
+        if reply.get("status") != "done":
+            reason = (f"timed out after {timeout:g} s" if reply.get("status") == "timeout"
+                      else f"the process running your code ended during {function} ({reply.get('detail', 'no detail')})")
+            self._open()
+            return self._function_record(spec, [(c, Verdict(False, reason), None) for c in checks])
+        verdicts = [self._judge_check(check, outcomes, timeout) for check, outcomes in zip(checks, reply["results"])]
+        return self._function_record(spec, verdicts)
+
+    def _judge_check(self, check, outcomes, timeout):
+        cases, expected = self.ctx.cases[check.id], self.ctx.expected[check.id]
+        failures = []
+        for case, outcome, exp in zip(cases, outcomes, expected):
+            verdict = evaluate(check, outcome, exp, case)
+            if not verdict.ok:
+                failures.append((case, verdict))
+        if not failures:
+            return check, Verdict.passed(), None
+        shrunk = self._shrink(check, timeout) if check.cases is not None and self.live else None
+        case, verdict = shrunk or min(failures, key=lambda f: _size(f[0]))
+        return check, verdict, case
+
+    def _shrink(self, check, timeout):
+        """Hypothesis's search and shrinking against this submission: the minimal failing case."""
+        calls, started, last = [0], time.monotonic(), {}
+
+        def fails(case):
+            if calls[0] >= SHRINK_CALLS or time.monotonic() - started > SHRINK_SAFETY_S or not self.live:
+                return False
+            calls[0] += 1
+            reply = self.client.run([(check.id, [case])], timeout)
+            if reply.get("status") != "done":
+                self._open()
+                return False
+            verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+            if not verdict.ok:
+                last["failure"] = (case, verdict)
+            return not verdict.ok
+
+        with _hypothesis_lock:
+            minimal = search_minimal(check, fails)
+        if minimal is None or "failure" not in last:
+            return None
+        return last["failure"]
+
+    def _function_record(self, spec, verdicts):
+        rubric = self.ctx.rubric
+        checks = []
+        for check, verdict, case in verdicts:
+            max_points = rubric.check_points(spec.function, check.name)
+            record = {"check": check.name, "passed": verdict.ok, "score": max_points if verdict.ok else 0.0,
+                      "max_score": max_points}
+            if not verdict.ok:
+                record.update(message=verdict.message, hint=verdict.hint)
+                if case is not None:
+                    record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
+            checks.append(record)
+        return {"function": spec.function, "score": sum(c["score"] for c in checks),
+                "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
+
+
+def _note_dependencies(functions):
+    failed = {f["function"] for f in functions if f["score"] < f["max_score"]}
+    for f in functions:
+        broken = [d for d in f["depends"] if d in failed]
+        if f["function"] in failed and broken:
+            f["note"] = f"this function calls {', '.join(broken)}, which also lost points: fix that first"
+
+
+def _fmt_case(case):
+    return ", ".join(f"{k} = {fmt(v)}" for k, v in case.items()) if case else "(no arguments)"
+
+
+def _size(case):
+    """Order failing cases by size: fewer numbers first, then smaller magnitudes."""
+    import numpy as np
+
+    values = [np.asarray(v, dtype=float) for v in _leaves(case)]
+    return (sum(v.size for v in values), sum(float(np.abs(v).sum()) for v in values))
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for v in value.values():
+            yield from _leaves(v)
+    elif isinstance(value, (list, tuple)) and value and not all(isinstance(v, (int, float)) for v in value):
+        for v in value:
+            yield from _leaves(v)
+    elif not isinstance(value, str):
+        yield value

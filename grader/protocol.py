@@ -1,0 +1,225 @@
+"""Plain-data protocol between the grader and the sandboxed child.
+
+Only numbers, strings and numeric arrays cross the boundary: a message is a JSON
+header plus the raw bytes of its arrays. Arrays are rebuilt with np.frombuffer
+after checking that the header's dtype is numeric and its shape matches the
+bytes actually sent, so a forged header can neither unpickle anything nor make
+the grader allocate more than it received. Student objects are described, never
+transported: a torch tensor arrives as {"t": "tensor", ...} with its values, an
+unknown object as {"t": "object", "type": "Foo"}.
+"""
+import json
+import math
+import struct
+
+import numpy as np
+
+MAX_FRAME_BYTES = 64 * 1024 * 1024  # one message; more is a protocol violation
+MAX_DEPTH = 16
+MAX_ITEMS = 100_000
+_ALLOWED_KINDS = "biuf"  # bool, int, unsigned, float: never object, string or void
+_LEN = struct.Struct("!II")  # header length, payload length
+
+
+class ProtocolError(ValueError):
+    """A message that is not well-formed plain data."""
+
+
+# ---- encoding (runs in the child, on whatever the student returned) ---------------------------
+
+def encode(value):
+    """(header tree, list of byte buffers) describing `value` as plain data."""
+    buffers = []
+    tree = _encode(value, buffers, 0)
+    return tree, buffers
+
+
+def encode_many(values):
+    """Like encode, for several values sharing one list of buffers."""
+    buffers = []
+    return [_encode(v, buffers, 0) for v in values], buffers
+
+
+def _array_node(arr, buffers, kind="array"):
+    arr = np.asarray(arr)
+    arr = arr.view(np.ndarray) if type(arr) is not np.ndarray else arr
+    if arr.dtype.kind not in _ALLOWED_KINDS:
+        return {"t": "object", "type": f"ndarray[{arr.dtype}]"}
+    if arr.dtype.kind == "b":
+        arr = arr.astype(np.uint8)
+        kind = kind + "_bool"
+    buffers.append(arr.tobytes(order="C"))
+    return {"t": kind, "dtype": arr.dtype.str, "shape": list(arr.shape), "buf": len(buffers) - 1}
+
+
+def _encode(value, buffers, depth):
+    if depth > MAX_DEPTH:
+        return {"t": "object", "type": "too deeply nested"}
+    t = type(value)
+    if value is None:
+        return {"t": "none"}
+    if t is bool or t is np.bool_:
+        return {"t": "bool", "v": bool(value)}
+    if t is int or isinstance(value, np.integer):
+        v = int(value)
+        return {"t": "int", "v": v} if abs(v) < 2**53 else {"t": "float", "v": float(v)}
+    if t is float or isinstance(value, np.floating):
+        return {"t": "float", "v": _float_token(float(value))}
+    if t is str:
+        return {"t": "str", "v": value[:10_000]}
+    if isinstance(value, np.ndarray):
+        return _array_node(value, buffers)
+    if t in (list, tuple):
+        items = [_encode(v, buffers, depth + 1) for v in list(value)[:MAX_ITEMS]]
+        return {"t": t.__name__, "items": items}
+    if t is dict:
+        keys = [k for k in value if type(k) is str][:MAX_ITEMS]
+        return {"t": "dict", "keys": keys, "items": [_encode(value[k], buffers, depth + 1) for k in keys]}
+    if _is_torch_tensor(value):
+        return _array_node(value.detach().cpu().numpy(), buffers, kind="tensor")
+    return {"t": "object", "type": t.__name__[:80]}
+
+
+def _is_torch_tensor(value):
+    torch = __import__("sys").modules.get("torch")
+    return torch is not None and isinstance(value, torch.Tensor)
+
+
+def _float_token(v):
+    # JSON has no nan/inf: send them as strings, decoded back to floats.
+    return v if math.isfinite(v) else repr(v)
+
+
+# ---- decoding (runs in the grader, on bytes from the child) ------------------------------------
+
+def decode(tree, buffers):
+    """Rebuild plain Python/numpy data; raise ProtocolError on anything else."""
+    return _decode(tree, buffers, 0)
+
+
+def _decode(node, buffers, depth):
+    if depth > MAX_DEPTH or not isinstance(node, dict):
+        raise ProtocolError("malformed value")
+    t = node.get("t")
+    if t == "none":
+        return None
+    if t == "bool":
+        return bool(node["v"])
+    if t == "int":
+        return int(node["v"])
+    if t == "float":
+        return _decode_float(node["v"])
+    if t == "str":
+        if not isinstance(node.get("v"), str):
+            raise ProtocolError("malformed string")
+        return node["v"][:10_000]
+    if t in ("array", "array_bool", "tensor", "tensor_bool"):
+        arr = _decode_array(node, buffers)
+        return Tensor(arr) if t.startswith("tensor") else arr
+    if t in ("list", "tuple"):
+        items = [_decode(v, buffers, depth + 1) for v in _items(node)]
+        return items if t == "list" else tuple(items)
+    if t == "dict":
+        keys, items = node.get("keys"), _items(node)
+        if not isinstance(keys, list) or len(keys) != len(items) or not all(isinstance(k, str) for k in keys):
+            raise ProtocolError("malformed dict")
+        return {k: _decode(v, buffers, depth + 1) for k, v in zip(keys, items)}
+    if t == "object":
+        return Opaque(str(node.get("type", "?"))[:80])
+    raise ProtocolError(f"unknown value type {t!r}")
+
+
+def _items(node):
+    items = node.get("items")
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise ProtocolError("malformed sequence")
+    return items
+
+
+def _decode_float(v):
+    if isinstance(v, (int, float)) and not isinstance(v, bool):
+        return float(v)
+    if v in ("nan", "inf", "-inf"):
+        return float(v)
+    raise ProtocolError("malformed float")
+
+
+def _decode_array(node, buffers):
+    try:
+        dtype = np.dtype(node["dtype"])
+        shape = tuple(int(n) for n in node["shape"])
+        raw = buffers[int(node["buf"])]
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise ProtocolError(f"malformed array: {exc}") from None
+    if dtype.kind not in _ALLOWED_KINDS or dtype.hasobject or any(n < 0 for n in shape) or len(shape) > 32:
+        raise ProtocolError("array of a non-numeric dtype or bad shape")
+    if math.prod(shape) * dtype.itemsize != len(raw):
+        raise ProtocolError("array header does not match its data")
+    arr = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
+    return arr.astype(bool) if node["t"].endswith("_bool") else arr
+
+
+class Tensor:
+    """A torch tensor the student returned, as data (kept distinct so the grader can say so)."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def __repr__(self):
+        return f"tensor({self.values!r})"
+
+
+class Opaque:
+    """Something that is not plain data (a model object, a generator, ...), by type name only."""
+
+    def __init__(self, type_name):
+        self.type_name = type_name
+
+    def __repr__(self):
+        return f"<{self.type_name} object>"
+
+
+# ---- framing over a stream ---------------------------------------------------------------------
+
+def pack(message, arrays=()):
+    """Bytes of one frame: a JSON header (any plain message) and raw array buffers."""
+    buffers = [bytes(b) for b in arrays]
+    header = json.dumps({"m": message, "sizes": [len(b) for b in buffers]}, allow_nan=False).encode()
+    payload = b"".join(buffers)
+    return _LEN.pack(len(header), len(payload)) + header + payload
+
+
+def unpack_bytes(raw):
+    """unpack() of a frame already in memory."""
+    view, offset = memoryview(raw), 0
+
+    def read(n):
+        nonlocal offset
+        if offset + n > len(view):
+            raise ProtocolError("truncated frame")
+        piece = bytes(view[offset: offset + n])
+        offset += n
+        return piece
+
+    return unpack(read)
+
+
+def unpack(read_exact):
+    """Read one frame with `read_exact(n) -> bytes`; returns (message, buffers)."""
+    header_len, payload_len = _LEN.unpack(read_exact(_LEN.size))
+    if header_len + payload_len > MAX_FRAME_BYTES:
+        raise ProtocolError(f"frame of {header_len + payload_len} bytes exceeds the limit")
+    try:
+        header = json.loads(read_exact(header_len))
+        sizes = [int(s) for s in header["sizes"]]
+        message = header["m"]
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ProtocolError(f"malformed frame header: {exc}") from None
+    payload = read_exact(payload_len)
+    if sum(sizes) != payload_len or any(s < 0 for s in sizes):
+        raise ProtocolError("frame sizes do not add up")
+    buffers, offset = [], 0
+    for size in sizes:
+        buffers.append(payload[offset : offset + size])
+        offset += size
+    return message, buffers

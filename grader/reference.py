@@ -1,0 +1,80 @@
+"""The class context: rubric, checks, their inputs and the reference's outputs, computed once.
+
+Lives only in the judge (the grader's own process); never sent to a runner or child.
+"""
+import hashlib
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.cases import class_cases
+from grader.loader import import_sources, read_sources
+from grader.protocol import decode, encode
+from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.specs import all_functions
+
+
+class ReferenceError_(RuntimeError):
+    """The reference solutions are broken (a kit bug, not a student's)."""
+
+
+@dataclass
+class ClassContext:
+    rubric: object
+    functions: dict  # {function: FunctionSpec}, rubric order
+    checks: dict  # {check id: Check}
+    cases: dict  # {check id: [case, ...]}
+    expected: dict  # {check id: [reference output, ...]}
+    reference: object  # Impl of the reference modules
+    fingerprint: str  # changes whenever the grader, reference or rubric changes
+
+    def expected_for(self, check, case):
+        """The reference's output on a new case (used while shrinking)."""
+        return run_reference(check, self.reference, case)
+
+
+def plain(value):
+    """Round-trip through the protocol so reference values look exactly like student values."""
+    tree, buffers = encode(value)
+    return decode(tree, buffers)
+
+
+def run_reference(check, reference, case):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            return plain(check.probe(reference, case))
+        except Exception as exc:
+            raise ReferenceError_(f"the reference fails {check.id} on {case!r}: {exc}") from exc
+
+
+def _fingerprint(rubric_path, solutions_dir):
+    digest = hashlib.sha256()
+    files = sorted((PROJECT_ROOT / "grader").rglob("*.py")) + sorted(Path(solutions_dir).glob("*.py")) + [Path(rubric_path)]
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    rubric_path = rubric_path or DEFAULT_RUBRIC
+    rubric = load_rubric(rubric_path)
+    functions = {spec.function: spec for spec in all_functions()}
+    missing = [f for f in rubric.functions if f not in functions]
+    if missing:
+        raise ValueError(f"{rubric_path}: no checks are defined for {', '.join(missing)}")
+    for function in rubric.functions:
+        unknown = set(rubric.points[function]) - {c.name for c in functions[function].checks}
+        if unknown:
+            raise ValueError(f"{rubric_path}: [{function}] names unknown checks {sorted(unknown)}")
+    functions = {f: functions[f] for f in rubric.functions}
+    checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
+    reference, status = import_sources(read_sources(solutions_dir), "reference")
+    broken = {k: v for k, v in status.items() if v}
+    if broken:
+        raise ReferenceError_(f"the reference modules in {solutions_dir} do not import: {broken}")
+    cases = class_cases(checks.values())
+    expected = {cid: [run_reference(checks[cid], reference, case) for case in cases[cid]] for cid in checks}
+    return ClassContext(rubric, functions, checks, cases, expected, reference, _fingerprint(rubric_path, solutions_dir))

@@ -1,0 +1,134 @@
+"""Build the nbgrader *source* notebooks (solutions included) from solutions/.
+
+One notebook per reference module:
+  - markdown: the module docstring, the slides' formulas, how the notebook works;
+  - given code cells (locked): the notebook importer where the module imports an
+    earlier exercise, the module's import lines, given functions;
+  - per exercise (function or class): a heading, the solution cell (the
+    reference definition with its ### BEGIN/END SOLUTION markers), a locked
+    visible test cell, and one autograded cell per rubric check, worth that
+    check's points, whose tests sit in a ### BEGIN/END HIDDEN TESTS region.
+
+The output is deterministic (fixed cell ids derived from the content's role,
+no timestamps), so rebuilding gives byte-identical notebooks.
+"""
+from pathlib import Path
+
+import nbformat
+
+from grader import SOLUTIONS_DIR
+from grader.release.anatomy import parse_module
+from grader.release.hidden_tests import hidden_test_source
+from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, LOADER_SOURCE, SOLUTION_PREFIX
+from grader.release.reference import load_reference
+from grader.release.teaching import HOW_TO, HOW_TO_IMPORTS, SLIDES, title_and_body
+from grader.release.visible_tests import VISIBLE
+from grader.rubric import load_rubric
+
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
+LANGUAGE_INFO = {"name": "python"}
+
+
+def _nbgrader(grade_id, *, grade=False, solution=False, locked=False, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3, "solution": solution}
+    if grade:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def _markdown(cell_id, text):
+    return nbformat.v4.new_markdown_cell(text.strip() + "\n", id=cell_id)
+
+
+def _code(grade_id, source, **flags):
+    # The cell id mirrors the grade id (nbformat ids allow [A-Za-z0-9_-]).
+    return nbformat.v4.new_code_cell(source.rstrip() + "\n", id=grade_id.replace("_", "-"),
+                                     metadata=_nbgrader(grade_id, **flags))
+
+
+def _points(value):
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _needs_importer(anatomy):
+    return any(line.startswith("from ex") for line in anatomy.header.splitlines())
+
+
+def _intro_cells(anatomy):
+    title, body = title_and_body(anatomy.docstring)
+    text = f"{title}\n\n{body}\n\n{SLIDES.get(anatomy.name, '').strip()}\n\n{HOW_TO}"
+    if _needs_importer(anatomy):
+        text += "\n" + HOW_TO_IMPORTS
+    cells = [_markdown("intro", text)]
+    if _needs_importer(anatomy):
+        cells.append(_code(LOADER_GRADE_ID, LOADER_SOURCE, locked=True))
+    cells.append(_code(f"{GIVEN_PREFIX}imports", anatomy.header, locked=True))
+    return cells
+
+
+def _given_cells(block):
+    return [
+        _markdown(f"given-{block.name}-md", f"### Given: `{block.name}`\n\nNot part of the exercise; run it."),
+        _code(f"{GIVEN_PREFIX}{block.name}", block.source, locked=True),
+    ]
+
+
+def _exercise_cells(number, anatomy, block, rubric, reference):
+    qualified = f"{anatomy.name}.{block.name}"
+    if qualified not in rubric.points:
+        raise ValueError(f"{qualified} has a solution region but no entry in the rubric {rubric.source}")
+    if block.name not in VISIBLE:
+        raise ValueError(f"no visible test for {qualified}: add one to grader/release/visible_tests.py")
+    total = _points(rubric.function_points(qualified))
+    kind = "class" if block.is_class else "function"
+    cells = [
+        _markdown(f"{block.name}-md", f"## {number}. The {kind} `{block.name}` ({total} points)\n\n"
+                  "Complete it in the next cell, then run the check below it."),
+        _code(f"{SOLUTION_PREFIX}{block.name}", block.source, solution=True),
+        _code(f"check_{block.name}", "# Quick checks (not graded): run them after your answer.\n" + VISIBLE[block.name],
+              locked=True),
+    ]
+    for check, points in rubric.points[qualified].items():
+        header = (f"# Autograded: {block.name} / {check} ({_points(points)} point{'s' if points != 1 else ''}).\n"
+                  "# Its tests are hidden and run when your notebook is graded.\n")
+        hidden = hidden_test_source(qualified, check, reference)
+        source = f"{header}### BEGIN HIDDEN TESTS\n{hidden}### END HIDDEN TESTS"
+        cells.append(_code(f"grade_{block.name}_{check}", source, grade=True, locked=True, points=_points(points)))
+    return cells
+
+
+def _check_rubric_covers(anatomy, rubric):
+    exercises = {f"{anatomy.name}.{b.name}" for b in anatomy.exercises}
+    graded = {f for f in rubric.functions if f.startswith(anatomy.name + ".")}
+    if graded - exercises:
+        raise ValueError(f"the rubric grades {sorted(graded - exercises)}, which {anatomy.name} has no solution for")
+
+
+def build_notebook(path, rubric, reference):
+    """The source notebook of one reference module."""
+    anatomy = parse_module(path)
+    _check_rubric_covers(anatomy, rubric)
+    cells = _intro_cells(anatomy)
+    number = 0
+    for block in anatomy.blocks:
+        if block.is_exercise:
+            number += 1
+            cells.extend(_exercise_cells(number, anatomy, block, rubric, reference))
+        else:
+            cells.extend(_given_cells(block))
+    nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
+    nbformat.validate(nb)
+    return nb
+
+
+def build_source_notebooks(solutions_dir=SOLUTIONS_DIR, rubric=None):
+    """{"exNN_name.ipynb": notebook} for every reference module."""
+    rubric = rubric or load_rubric()
+    reference = load_reference(solutions_dir)
+    paths = sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))
+    return {p.stem + ".ipynb": build_notebook(p, rubric, reference) for p in paths}
+
+
+def notebook_text(nb):
+    """The file content of a notebook, the way Jupyter and nbgrader write it."""
+    return nbformat.writes(nb, version=4) + "\n"

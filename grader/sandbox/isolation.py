@@ -1,0 +1,198 @@
+"""Isolation layers applied inside the forked child before any student code runs.
+
+Each layer is applied when the platform allows it and skipped with a notice otherwise; the
+list of applied layers is recorded with every result (its isolation level).
+"""
+import ctypes
+import os
+import resource
+import signal
+import sys
+
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
+MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
+PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 4, 38, 36
+WRITABLE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+
+_libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
+
+
+def _check(result, what):
+    if result != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, f"{what}: {os.strerror(err)}")
+
+
+def prctl(option, value):
+    if _libc is not None:
+        _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl({option})")
+
+
+def make_subreaper():
+    """Orphaned grandchildren re-parent to the caller, which can then kill and reap them."""
+    try:
+        prctl(PR_SET_CHILD_SUBREAPER, 1)
+        return True
+    except OSError:
+        return False
+
+
+def _mount(source, target, fstype, flags, data):
+    _check(_libc.mount(source.encode() if source else None, target.encode(), fstype.encode() if fstype else None,
+                       ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+
+
+def _namespaces(config, applied, notices):
+    """Own network namespace (no interfaces up: no connection anywhere, loopback included) and own
+    mount namespace (the answers, the class's submissions and the output hidden; a small private /tmp)."""
+    try:
+        _check(_libc.unshare(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    except OSError as exc:
+        notices.append(f"namespaces unavailable ({exc.strerror}): network and file hiding not applied")
+        return
+    applied.append("network-namespace")
+    try:
+        _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
+        for path in config.get("hide", ()):
+            if os.path.isdir(path):
+                _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
+        for path in WRITABLE_TMP:
+            if os.path.isdir(path):
+                _mount("tmpfs", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, f"size={config.get('tmp_mb', 64)}m,mode=1777")
+        applied.append("mount-namespace")
+    except OSError as exc:
+        notices.append(f"mount namespace incomplete ({exc.strerror})")
+
+
+def _vm_size_bytes():
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _rlimits(config, applied):
+    mb = 1024 * 1024
+    limits = {
+        resource.RLIMIT_CPU: int(config.get("cpu_s", 600)),
+        resource.RLIMIT_AS: _vm_size_bytes() + int(config.get("mem_mb", 3072)) * mb,
+        resource.RLIMIT_FSIZE: int(config.get("fsize_mb", 16)) * mb,
+        resource.RLIMIT_NOFILE: int(config.get("nofile", 64)),
+        resource.RLIMIT_NPROC: int(config.get("nproc", 32)),
+        resource.RLIMIT_CORE: 0,
+    }
+    for which, value in limits.items():
+        try:
+            hard = resource.getrlimit(which)[1]
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(which, (value, value))
+        except (ValueError, OSError):
+            pass
+    applied.append("rlimits")
+
+
+def _drop_privileges(config, applied, notices):
+    uid = config.get("uid")
+    if os.geteuid() != 0:
+        notices.append("not running as root: the child keeps the grader's uid (no uid drop)")
+        return
+    if uid is None:
+        notices.append("no sandbox uid configured: the child runs as root")
+        return
+    os.setgroups([])
+    os.setgid(uid)
+    os.setuid(uid)
+    applied.append("unprivileged-uid")
+
+
+def _quiet_fds(keep_fd):
+    """stdin/stdout/stderr to /dev/null (student prints never reach anyone), other fds closed."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    os.closerange(3, keep_fd)
+    os.closerange(keep_fd + 1, 65536)
+
+
+def isolate(config, keep_fd):
+    """Apply every available layer; returns (applied layers, notices). Runs in the child, as its first act."""
+    applied, notices = [], []
+    os.setsid()
+    applied.append("own-session")
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    if _libc is not None:
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the child dies
+        if os.geteuid() == 0:
+            _namespaces(config, applied, notices)
+        else:
+            notices.append("not running as root: no network or mount namespace")
+    else:
+        notices.append("not Linux: no namespaces, no death signal")
+    _rlimits(config, applied)
+    _drop_privileges(config, applied, notices)
+    if _libc is not None:
+        prctl(PR_SET_NO_NEW_PRIVS, 1)
+        prctl(PR_SET_DUMPABLE, 0)
+    try:
+        os.chdir("/tmp")
+    except OSError:
+        os.chdir("/")
+    _quiet_fds(keep_fd)
+    os.environ.clear()
+    os.environ.update({"HOME": "/tmp", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
+    return applied, notices
+
+
+def sweep_uid(uid):
+    """Kill every process of the sandbox uid (daemonised grandchildren included): fork, become that
+    uid, kill(-1). Only meaningful as root with a dedicated uid per lane."""
+    if uid is None or os.geteuid() != 0:
+        return
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            os.kill(-1, signal.SIGKILL)
+        finally:
+            os._exit(0)
+    os.waitpid(pid, 0)
+
+
+def kill_descendants(root_pid):
+    """SIGKILL every live descendant of root_pid (found through /proc), then reap what we can."""
+    children = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    ppid = int(stat.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    stack, victims = [root_pid], []
+    while stack:
+        for child in children.get(stack.pop(), []):
+            victims.append(child)
+            stack.append(child)
+    for pid in victims:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+    reap()
+
+
+def reap():
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return

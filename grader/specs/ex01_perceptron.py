@@ -1,0 +1,136 @@
+"""Checks for exercise 1, the perceptron."""
+import numpy as np
+from hypothesis import strategies as st
+
+from grader import strategies as S
+from grader.specs import Check, spec
+from grader.specs.judges import Verdict, WrongType, as_array, same_array
+
+M = "ex01_perceptron"
+AND_OR = (
+    {"X": np.array([[1.0, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]]), "y": np.array([-1.0, -1, -1, 1]), "name": "AND"},
+    {"X": np.array([[1.0, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]]), "y": np.array([-1.0, 1, 1, 1]), "name": "OR"},
+)
+
+
+def _m(impl):
+    return getattr(impl, M)
+
+
+@st.composite
+def _predict_case(draw):
+    m, n = draw(S.dims(1, 6)), draw(S.dims(1, 4))
+    return {"w": draw(S.array((n,), S.small_ints())), "X": draw(S.array((m, n), S.small_ints()))}
+
+
+@st.composite
+def _tie_case(draw):
+    # w . x == 0 exactly for every row: rows orthogonal to w (or w == 0).
+    m, n = draw(S.dims(1, 5)), draw(S.dims(2, 4))
+    w = draw(S.array((n,), S.small_ints()))
+    X = draw(S.array((m, n), S.small_ints()))
+    if np.any(w):
+        k = int(np.flatnonzero(w)[0])
+        X[:, k] = 0.0
+        X[:, k] = -(X @ w) / w[k]
+    return {"w": w, "X": X}
+
+
+@st.composite
+def _update_case(draw):
+    n = draw(S.dims(1, 4))
+    return {
+        "w": draw(S.array((n,), S.small_ints())),
+        "x": draw(S.array((n,), S.small_ints())),
+        "y": draw(st.sampled_from([-1.0, 1.0])),
+        "lr": draw(st.sampled_from([0.5, 1.0, 0.25])),
+    }
+
+
+def _correct_case(case):
+    score = case["w"] @ case["x"]
+    return {**case, "y": 1.0 if score >= 0 else -1.0}
+
+
+@st.composite
+def _train_case(draw):
+    m, n = draw(S.dims(1, 6)), draw(S.dims(1, 3))
+    X = np.hstack([np.ones((m, 1)), draw(S.array((m, n), S.small_ints(2)))])
+    return {
+        "X": X,
+        "y": draw(S.array((m,), st.sampled_from([-1.0, 1.0]))),
+        "lr": draw(st.sampled_from([0.5, 1.0])),
+        "epochs": draw(st.integers(1, 8)),
+    }
+
+
+def _all_plus_one(got, expected, case):
+    try:
+        arr = as_array(got, "perceptron_predict(w, X)")
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    if arr.shape == expected.shape and np.all(arr == 1.0):
+        return Verdict.passed()
+    return Verdict(False, "where w . x == 0 exactly the prediction must be +1 (ties go to +1: w . x >= 0)", expected, arr,
+                   "ties go to -1: use >= 0, not > 0" if arr.shape == expected.shape and np.all(arr == -1.0) else "")
+
+
+def _unchanged(got, expected, case):
+    verdict = same_array("perceptron_update(w, x, y, lr)")(got, case["w"], case)
+    if verdict.ok:
+        return verdict
+    return Verdict(False, "a correctly classified sample must leave w unchanged (y - y_hat == 0)", case["w"], verdict.got,
+                   "use the thresholded prediction y_hat = +1/-1, not the raw score w . x")
+
+
+def _separates(got, expected, case):
+    try:
+        w = as_array(got, "train_perceptron(X, y)")
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    if w.shape != (3,):
+        return Verdict(False, f"train_perceptron returned shape {w.shape}, expected (3,)", expected, w)
+    predicted = np.where(case["X"] @ w >= 0, 1.0, -1.0)
+    if np.array_equal(predicted, case["y"]):
+        return Verdict.passed()
+    return Verdict(False, f"the trained weights misclassify {case['name']}: predictions {predicted}, labels {case['y']}", expected, w)
+
+
+FUNCTIONS = [
+    spec(
+        f"{M}.add_bias",
+        Check(f"{M}.add_bias", "matches_reference", lambda impl, c: _m(impl).add_bias(c["X"]),
+              same_array("add_bias(X)", lambda c: {"the column of ones is appended at the end; it must come first":
+                                                    np.hstack([c["X"], np.ones((len(c["X"]), 1))])}),
+              cases=st.tuples(S.dims(1, 6), S.dims(1, 4)).flatmap(lambda s: S.array(s)).map(lambda X: {"X": X}),
+              examples=({"X": np.array([[2.0, 3.0]])},)),
+    ),
+    spec(
+        f"{M}.perceptron_predict",
+        Check(f"{M}.perceptron_predict", "matches_reference", lambda impl, c: _m(impl).perceptron_predict(c["w"], c["X"]),
+              same_array("perceptron_predict(w, X)"), cases=_predict_case(), max_examples=20),
+        Check(f"{M}.perceptron_predict", "ties_go_to_plus_one", lambda impl, c: _m(impl).perceptron_predict(c["w"], c["X"]),
+              _all_plus_one, cases=_tie_case(), examples=({"w": np.zeros(2), "X": np.array([[1.0, 2.0]])},), max_examples=8),
+    ),
+    spec(
+        f"{M}.perceptron_update",
+        Check(f"{M}.perceptron_update", "matches_reference",
+              lambda impl, c: _m(impl).perceptron_update(c["w"], c["x"], c["y"], c["lr"]),
+              same_array("perceptron_update(w, x, y, lr)", lambda c: {
+                  "the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1":
+                      c["w"] + c["lr"] * (c["y"] - c["w"] @ c["x"]) * c["x"]}),
+              cases=_update_case(), max_examples=20),
+        Check(f"{M}.perceptron_update", "no_change_when_correct",
+              lambda impl, c: _m(impl).perceptron_update(c["w"], c["x"], c["y"], c["lr"]),
+              _unchanged, cases=_update_case().map(_correct_case), max_examples=10),
+    ),
+    spec(
+        f"{M}.train_perceptron",
+        Check(f"{M}.train_perceptron", "matches_reference",
+              lambda impl, c: _m(impl).train_perceptron(c["X"], c["y"], lr=c["lr"], epochs=c["epochs"]),
+              same_array("train_perceptron(X, y, lr, epochs)"), cases=_train_case(), max_examples=12),
+        Check(f"{M}.train_perceptron", "separates_and_or",
+              lambda impl, c: _m(impl).train_perceptron(c["X"], c["y"]), _separates, examples=AND_OR, max_examples=0),
+        depends=(f"{M}.perceptron_update",),
+    ),
+]

@@ -1,0 +1,138 @@
+"""Checks for exercise 3, activation functions and their derivatives."""
+import numpy as np
+from hypothesis import strategies as st
+
+from grader import strategies as S
+from grader.specs import Check, spec
+from grader.specs.judges import Verdict, WrongType, as_array, gradients_match_fd, same_array
+
+M = "ex03_activations"
+EXTREMES = np.array([-1000.0, -745.0, -710.0, -50.0, 0.0, 50.0, 710.0, 745.0, 1000.0])
+ALPHAS = st.sampled_from([0.1, 0.2, 0.5])
+FD_STEP = 1e-5
+
+
+def _m(impl):
+    return getattr(impl, M)
+
+
+def _call(impl, name, c):
+    f = getattr(_m(impl), name)
+    return f(c["z"], alpha=c["alpha"]) if "alpha" in c else f(c["z"])
+
+
+def _sig(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * np.asarray(z, dtype=float)))
+
+
+def _with_alpha(strategy):
+    """Cases with and without an explicit alpha (the default must be right too)."""
+    return st.tuples(strategy, st.one_of(st.none(), ALPHAS)).map(
+        lambda p: p[0] if p[1] is None else {**p[0], "alpha": p[1]})
+
+
+def _elementwise_fd_probe(forward, derivative):
+    """Analytic derivative vs central differences of the student's own forward, elementwise."""
+    def probe(impl, c):
+        z = np.asarray(c["z"], dtype=float)
+        plus, minus = {**c, "z": z + FD_STEP}, {**c, "z": z - FD_STEP}
+        numeric = (np.asarray(_call(impl, forward, plus), dtype=float) - np.asarray(_call(impl, forward, minus), dtype=float)) / (2 * FD_STEP)
+        return {"analytic": {"z": _call(impl, derivative, c)}, "numeric": {"z": numeric}}
+    return probe
+
+
+def _kink_judge(name, low, high):
+    def judge(got, expected, c):
+        alpha = c.get("alpha", 0.1 if name.startswith("leaky") else 1.0)
+        lo, hi = sorted((low(alpha), high(alpha)))
+        try:
+            arr = as_array(got, f"{name}(0)")
+        except WrongType as exc:
+            return Verdict(False, str(exc), expected, got)
+        if arr.shape != np.shape(c["z"]):
+            return Verdict(False, f"{name}(z) has shape {arr.shape}, expected {np.shape(c['z'])}", expected, arr)
+        if np.all((arr >= lo - 1e-6) & (arr <= hi + 1e-6)):
+            return Verdict.passed()
+        return Verdict(False, f"at z == 0 any value between the one-sided derivatives {lo:g} and {hi:g} is accepted", expected, arr)
+    return judge
+
+
+def _finite_and_right(got, expected, c):
+    try:
+        arr = as_array(got, "sigmoid(z)")
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    if not np.all(np.isfinite(arr)):
+        return Verdict(False, "sigmoid(z) is not finite for large |z|: rewrite it for negative z as e^z / (1 + e^z)", expected, arr)
+    return same_array("sigmoid(z)")(arr, expected, c)
+
+
+def _reference_check(function, what, mistakes=None, extreme=True, alpha=False, elements=None):
+    cases = S.elementwise_case(elements)
+    examples = ({"z": EXTREMES},) if extreme else ()
+    examples += ({"z": np.array(0.5)},)
+    if alpha:
+        cases = _with_alpha(cases)
+    return Check(f"{M}.{function}", "matches_reference", lambda impl, c: _call(impl, function, c),
+                 same_array(what, mistakes), cases=cases, examples=examples)
+
+
+def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False):
+    away = S.elementwise_case(S.away_from_zero(8.0))
+    if alpha:
+        away = _with_alpha(away)
+    checks = [
+        Check(f"{M}.{derivative}", "matches_reference", lambda impl, c: _call(impl, derivative, c),
+              same_array(f"{derivative}(z)", mistakes), cases=away),
+        Check(f"{M}.{derivative}", "finite_differences", _elementwise_fd_probe(forward, derivative),
+              gradients_match_fd(derivative, ["z"]), cases=away, max_examples=8),
+    ]
+    if kink:
+        zeros = S.any_shape().map(lambda shape: {"z": np.zeros(shape)})
+        checks.append(Check(f"{M}.{derivative}", "value_at_kink", lambda impl, c: _call(impl, derivative, c),
+                            _kink_judge(derivative, *kink), cases=_with_alpha(zeros) if alpha else zeros, max_examples=6))
+    return spec(f"{M}.{derivative}", *checks)
+
+
+def _sigmoid_derivative_mistakes(c):
+    z = np.asarray(c["z"], dtype=float)
+    return {"sigma'(z) is sigma(z) * (1 - sigma(z)); this computes z * (1 - z)": z * (1 - z),
+            "this is sigma(z) itself, not its derivative": _sig(z)}
+
+
+@st.composite
+def _maxout_case(draw):
+    m, n, k = draw(S.dims(1, 4)), draw(S.dims(1, 4)), draw(S.dims(1, 3))
+    return {"X": draw(S.array((m, n))), "W1": draw(S.array((n, k))), "b1": draw(S.array((k,))),
+            "W2": draw(S.array((n, k))), "b2": draw(S.array((k,)))}
+
+
+def _maxout_mistakes(c):
+    a, b = c["X"] @ c["W1"] + c["b1"], c["X"] @ c["W2"] + c["b2"]
+    return {"this takes the minimum of the two linear pieces instead of the maximum": np.minimum(a, b)}
+
+
+FUNCTIONS = [
+    spec(f"{M}.sigmoid",
+         _reference_check("sigmoid", "sigmoid(z)", extreme=False),
+         Check(f"{M}.sigmoid", "extreme_inputs", lambda impl, c: _call(impl, "sigmoid", c), _finite_and_right,
+               cases=S.elementwise_case(st.floats(-1000, 1000)), examples=({"z": EXTREMES},), max_examples=8,
+               fail_on_warnings=True)),
+    _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes),
+    spec(f"{M}.tanh", _reference_check("tanh", "tanh(z)")),
+    _derivative_spec("tanh", "tanh_derivative"),
+    spec(f"{M}.relu", _reference_check("relu", "relu(z)")),
+    _derivative_spec("relu", "relu_derivative", kink=(lambda a: 0.0, lambda a: 1.0),
+                     mistakes=lambda c: {"the two regions are swapped: relu'(z) is 1 for z > 0 and 0 for z < 0":
+                                         (np.asarray(c["z"]) < 0).astype(float)}),
+    spec(f"{M}.leaky_relu", _reference_check("leaky_relu", "leaky_relu(z)", alpha=True)),
+    _derivative_spec("leaky_relu", "leaky_relu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True),
+    spec(f"{M}.elu", _reference_check("elu", "elu(z)", alpha=True,
+                                      mistakes=lambda c: {"for z < 0, elu is alpha * (e^z - 1): the -1 is missing":
+                                                          np.where(np.asarray(c["z"]) >= 0, c["z"], c.get("alpha", 1.0) * np.exp(np.minimum(c["z"], 0)))})),
+    _derivative_spec("elu", "elu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True),
+    spec(f"{M}.maxout",
+         Check(f"{M}.maxout", "matches_reference",
+               lambda impl, c: _m(impl).maxout(c["X"], c["W1"], c["b1"], c["W2"], c["b2"]),
+               same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
+]

@@ -1,0 +1,128 @@
+"""Checks for exercise 7, PyTorch."""
+import numpy as np
+from hypothesis import strategies as st
+
+from grader import strategies as S
+from grader.specs import Check, ContractError, spec
+from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X
+from grader.specs.judges import Verdict, WrongType, as_array, as_float, same_parts
+
+M = "ex07_torch"
+
+
+def _m(impl):
+    return getattr(impl, M)
+
+
+def _torch():
+    import torch  # imported lazily: only the sandboxed child and the reference run these probes
+
+    return torch
+
+
+def _module(obj, name):
+    if not isinstance(obj, _torch().nn.Module):
+        raise ContractError(f"{name} must be a torch.nn.Module, got {type(obj).__name__}")
+    return obj
+
+
+def _predict(model, x):
+    torch = _torch()
+    with torch.no_grad():
+        out = model(torch.tensor([[float(x)]]))
+    return float(np.asarray(out.detach().cpu().numpy(), dtype=float).reshape(-1)[0])
+
+
+def _linear_probe(impl, c):
+    model = _module(_m(impl).LinearModel(), "LinearModel()")
+    params = list(model.parameters())
+    numel = sum(p.numel() for p in params)
+    if numel == 1:
+        with _torch().no_grad():
+            params[0].fill_(c["w"])
+    return {"numel": numel, "predictions": [_predict(model, x) for x in c["x"]]}
+
+
+def _linear_judge(got, expected, c):
+    if got["numel"] != 1:
+        return Verdict(False, f"LinearModel must have exactly one learnable weight (no bias); it has {got['numel']} parameters", 1, got["numel"])
+    want = [c["w"] * x for x in c["x"]]
+    if np.allclose(got["predictions"], want, rtol=1e-4, atol=1e-4):
+        return Verdict.passed()
+    return Verdict(False, f"with its weight set to {c['w']:g}, LinearModel should compute x * w", want, got["predictions"])
+
+
+def _train_linear_judge(got, expected, c):
+    try:
+        value = as_float(got, "the prediction")
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected, got)
+    if abs(value - c["target"]) <= 0.1:
+        return Verdict.passed()
+    return Verdict(False, f"after train_linear(x={c['x']}, y={c['y']}) the model should predict about {c['target']:g} for x = 4",
+                   c["target"], value)
+
+
+def _xornet_probe(impl, c):
+    torch = _torch()
+    nets = {h: _module(_m(impl).XorNet(hidden_units=h), f"XorNet(hidden_units={h})") for h in (3, 4)}
+    torch.manual_seed(0)
+    with torch.no_grad():
+        out = nets[4](torch.rand(5, 2))
+    return {"numel": {str(h): sum(p.numel() for p in n.parameters()) for h, n in nets.items()}, "out": out.detach().cpu().numpy()}
+
+
+def _xornet_judge(got, expected, c):
+    want = {"3": 2 * 3 + 3 + 3 + 1, "4": 2 * 4 + 4 + 4 + 1}
+    if got["numel"] != want:
+        return Verdict(False, "XorNet(hidden_units=h) should hold a 2 -> h layer and an h -> 1 layer, with biases "
+                              f"(parameter counts for h = 3, 4)", want, got["numel"])
+    try:
+        out = as_array(got["out"], "XorNet()(x)")
+    except WrongType as exc:
+        return Verdict(False, str(exc), "(5, 1)", got["out"])
+    if out.shape != (5, 1) or not np.all((out > 0) & (out < 1)):
+        return Verdict(False, "forward(x) for x of shape (5, 2) should give probabilities of shape (5, 1)", "(5, 1) in (0, 1)", out)
+    return Verdict.passed()
+
+
+def _xor_probe(impl, c):
+    torch = _torch()
+    model = _module(_m(impl).train_xor(seed=c["seed"]), "train_xor()")
+    with torch.no_grad():
+        return model(torch.tensor(XOR_X, dtype=torch.float32)).detach().cpu().numpy()
+
+
+def _xor_judge(got, expected, c):
+    try:
+        out = as_array(got, "the trained XorNet's output")
+    except WrongType as exc:
+        return Verdict(False, str(exc), XOR_TRUE, got)
+    if out.size == 4 and np.array_equal(out.reshape(-1) > 0.5, XOR_TRUE):
+        return Verdict.passed()
+    return Verdict(False, "the trained network must output > 0.5 exactly on (0, 1) and (1, 0); outputs on (0,0), (0,1), (1,0), (1,1)",
+                   XOR_TRUE.astype(float), out.reshape(-1))
+
+
+FUNCTIONS = [
+    spec(f"{M}.autograd_gradient",
+         Check(f"{M}.autograd_gradient", "matches_reference", lambda impl, c: _m(impl).autograd_gradient(c["w"], c["x"], c["y"]),
+               same_parts("autograd_gradient(w, x, y)", ("loss", "grad")),
+               cases=st.fixed_dictionaries({"w": S.reals(4.0), "x": S.reals(4.0), "y": S.reals(4.0)}),
+               examples=({"w": 1.0, "x": 1.0, "y": 2.0},), max_examples=10)),
+    spec(f"{M}.LinearModel",
+         Check(f"{M}.LinearModel", "one_weight_forward", _linear_probe, _linear_judge,
+               examples=({"w": 2.5, "x": [1.0, -2.0, 4.0]}, {"w": -0.5, "x": [3.0]}), max_examples=0)),
+    spec(f"{M}.train_linear",
+         Check(f"{M}.train_linear", "predicts_eight",
+               lambda impl, c: _predict(_module(_m(impl).train_linear(c["x"], c["y"]), "train_linear()"), 4.0),
+               _train_linear_judge,
+               examples=({"x": [1.0, 2.0, 3.0], "y": [2.0, 4.0, 6.0], "target": 8.0},
+                         {"x": [1.0, 2.0, 3.0], "y": [-1.5, -3.0, -4.5], "target": -6.0}), max_examples=0),
+         depends=(f"{M}.LinearModel",)),
+    spec(f"{M}.XorNet",
+         Check(f"{M}.XorNet", "network_shape", _xornet_probe, _xornet_judge, examples=({},), max_examples=0)),
+    spec(f"{M}.train_xor",
+         Check(f"{M}.train_xor", "classifies_xor", _xor_probe, _xor_judge, examples=({"seed": 0},), max_examples=0),
+         depends=(f"{M}.XorNet",)),
+]

@@ -1,0 +1,80 @@
+"""Judge builders shared by the spec modules."""
+import numpy as np
+
+from grader.compare import Verdict, WrongType, as_array, as_dict, as_float, as_sequence, compare_arrays, compare_dict, compare_float, compare_parts, fmt, relative_error
+
+GRAD_TOL = 1e-4  # normwise relative error allowed between analytic and numeric gradients
+
+
+def same_array(what, mistakes=None):
+    """Judge: one array equal to the reference's; mistakes(case) -> {hint: wrong value}."""
+    def judge(got, expected, case):
+        return compare_arrays(got, expected, what, mistakes(case) if mistakes else None)
+    return judge
+
+
+def same_float(what, mistakes=None):
+    def judge(got, expected, case):
+        return compare_float(got, expected, what, mistakes(case) if mistakes else None)
+    return judge
+
+
+def same_parts(what, names, mistakes=None):
+    def judge(got, expected, case):
+        return compare_parts(got, expected, names, what, mistakes(case) if mistakes else None)
+    return judge
+
+
+def same_dict(what, mistakes=None):
+    def judge(got, expected, case):
+        return compare_dict(got, expected, what, mistakes(case) if mistakes else None)
+    return judge
+
+
+def gradients_match_fd(what, names):
+    """Judge for probes returning {"analytic": {name: grad}, "numeric": {name: fd grad}}.
+
+    The student's analytic gradient must match central differences of the *reference* forward
+    (expected["numeric"]); the relative error is reported per tensor, and so is the agreement with
+    central differences of the student's own forward (got["numeric"]) when there is one.
+    """
+    def judge(got, expected, case):
+        analytic, own = got["analytic"], got.get("numeric") or {}
+        errors, own_errors = {}, {}
+        for name in names:
+            try:
+                a = as_array(analytic[name], f"{what} {name}")
+            except WrongType as exc:
+                return Verdict(False, str(exc), expected["numeric"][name], analytic[name])
+            errors[name] = _normwise(a, expected["numeric"][name])
+            if name in own:
+                own_errors[name] = _normwise(a, own[name])
+        bad = [n for n in names if errors[n] > GRAD_TOL]
+        if not bad:
+            return Verdict.passed()
+        report = ", ".join(f"{n} {errors[n]:.1e}" for n in names)
+        message = f"{what}: relative error against central differences of the reference forward: {report} (tolerance {GRAD_TOL:g})"
+        if own_errors:
+            agrees = all(e <= 1e-3 for e in own_errors.values())
+            message += (
+                "; it does agree with central differences of your own forward, so the forward is wrong too"
+                if agrees
+                else "; it does not match central differences of your own forward either"
+            )
+        worst = bad[0]
+        return Verdict(False, message, expected["numeric"][worst], analytic[worst])
+    return judge
+
+
+def _normwise(analytic, numeric):
+    a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
+    if a.shape != n.shape:
+        return float("inf")
+    scale = max(float(np.max(np.abs(n), initial=0.0)), 1e-6)
+    return float(np.max(np.abs(a - n), initial=0.0)) / scale
+
+
+__all__ = [
+    "Verdict", "WrongType", "as_array", "as_dict", "as_float", "as_sequence", "fmt", "relative_error",
+    "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd",
+]
