@@ -60,10 +60,10 @@ def _encode(value, buffers, depth):
         return {"t": "none"}
     if t is bool or t is np.bool_:
         return {"t": "bool", "v": bool(value)}
-    if t is int or isinstance(value, np.integer):
+    if isinstance(value, (int, np.integer)):
         v = int(value)
         return {"t": "int", "v": v} if abs(v) < 2**53 else {"t": "float", "v": float(v)}
-    if t is float or isinstance(value, np.floating):
+    if isinstance(value, (float, np.floating)):
         return {"t": "float", "v": _float_token(float(value))}
     if t is str:
         return {"t": "str", "v": value[:10_000]}

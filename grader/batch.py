@@ -1,0 +1,166 @@
+"""Grading a class: lanes in parallel, results written as each student finishes, resumable.
+
+One lane = one thread of this (trusted) process driving one warm runner process. The class
+context (inputs and reference outputs) is computed once and shared by the lanes.
+"""
+import hashlib
+import queue
+import sys
+import threading
+import time
+from pathlib import Path
+
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.grading import SubmissionGrader
+from grader.reference import build_context
+from grader.reports import read_student, write_grades, write_student
+from grader.sandbox.client import RunnerDied, SandboxClient
+from grader.submission import read_submission
+
+
+class BatchError(RuntimeError):
+    """Bad command-line input: the message names the path and the problem."""
+
+
+def list_students(submissions_dir):
+    root = Path(submissions_dir)
+    if not root.is_dir():
+        raise BatchError(f"{root}: not a folder (expected one sub-folder per student)")
+    students, skipped = [], []
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        (students if entry.is_dir() or entry.is_symlink() else skipped).append(entry)
+    return students, skipped
+
+
+def submission_digest(submission):
+    digest = hashlib.sha256()
+    for name in sorted(submission.sources):
+        digest.update(name.encode() + b"\0" + submission.sources[name].encode() + b"\0")
+    for name in sorted(submission.problems):
+        digest.update(name.encode() + b"\0" + submission.problems[name].encode() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def failed_record(ctx, submission, reason):
+    """All zeros, with the reason: what a submission gets when the grader itself could not run it."""
+    functions = [{"function": f, "score": 0.0, "max_score": ctx.rubric.function_points(f), "depends": [],
+                  "checks": [{"check": c, "passed": False, "score": 0.0, "max_score": p, "message": reason}
+                             for c, p in ctx.rubric.points[f].items()]} for f in ctx.functions]
+    return {"student": submission.student, "score": 0.0, "max_score": ctx.rubric.max_score, "functions": functions,
+            "problems": {"(grader)": reason}, "isolation": [], "notices": [], "fingerprint": ctx.fingerprint,
+            "execution_time": 0.0}
+
+
+class Progress:
+    """A tqdm bar on a terminal, plain log lines otherwise."""
+
+    def __init__(self, total, enabled, stream=sys.stderr):
+        self.total, self.done, self.failed, self.started = total, 0, 0, time.monotonic()
+        self.stream, self.lock = stream, threading.Lock()
+        self.bar = None
+        if enabled and stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="sub", file=stream, dynamic_ncols=True)
+
+    def update(self, record, resumed=False):
+        with self.lock:
+            self.done += 1
+            self.failed += "(grader)" in record.get("problems", {})
+            if self.bar is not None:
+                self.bar.set_postfix_str(f"failures {self.failed}", refresh=False)
+                self.bar.update(1)
+                return
+            rate = self.done / max(time.monotonic() - self.started, 1e-9)
+            eta = (self.total - self.done) / rate if rate else 0.0
+            state = "resumed" if resumed else f"{record['score']:g}/{record['max_score']:g}"
+            print(f"[{self.done}/{self.total}] {record['student']}: {state} ({rate:.1f}/s, eta {eta:.0f} s, "
+                  f"failures {self.failed})", file=self.stream, flush=True)
+
+    def close(self):
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _lane(lane, ctx, work, out_dir, hide, progress, clients):
+    client = SandboxClient(lane, hide=hide)
+    clients.append(client)
+    while True:
+        try:
+            submission = work.get_nowait()
+        except queue.Empty:
+            break
+        record = None
+        for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
+            try:
+                record = SubmissionGrader(ctx, client).grade(submission)
+                break
+            except RunnerDied as exc:
+                client.stop()
+                reason = f"grading failed twice: {exc}"
+        if record is None:
+            record = failed_record(ctx, submission, reason)
+        record["submission_digest"] = submission_digest(submission)
+        write_student(out_dir, record)
+        progress.update(record)
+    client.stop()
+
+
+def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None):
+    """Grade every student folder; returns the summary {graded, resumed, failed, students}."""
+    students, skipped = list_students(submissions_dir)
+    for entry in skipped:
+        print(f"note: {entry}: not a folder, skipped (each student needs a folder of .py files)", file=sys.stderr)
+    out_dir = Path(out_dir)
+    if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
+        raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    ctx = ctx or build_context(rubric, solutions_dir)
+    modules = sorted({f.split(".")[0] for f in ctx.functions})
+    work, resumed = queue.Queue(), 0
+    bar = Progress(len(students), progress)
+    for folder in students:
+        submission = read_submission(folder, modules)
+        previous = read_student(out_dir, submission.student)
+        if previous and previous.get("fingerprint") == ctx.fingerprint and previous.get("submission_digest") == submission_digest(submission):
+            resumed += 1
+            bar.update(previous, resumed=True)
+            continue
+        work.put(submission)
+    hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve()]
+    clients, threads = [], []
+    for lane in range(max(1, min(jobs, work.qsize()))):
+        thread = threading.Thread(target=_lane, args=(lane, ctx, work, out_dir, hide, bar, clients), daemon=True)
+        thread.start()
+        threads.append(thread)
+    try:
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.2)
+    finally:
+        for client in clients:
+            client.stop()
+        bar.close()
+    records = [r for r in (read_student(out_dir, s.name) for s in students) if r is not None]
+    write_grades(out_dir, records, list(ctx.functions))
+    failed = sum("(grader)" in r.get("problems", {}) for r in records)
+    return {"students": len(students), "graded": len(students) - resumed, "resumed": resumed, "failed": failed,
+            "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(records, key=lambda r: r["student"])]}
+
+
+def grade_command(args):
+    if args.nbgrader:
+        from grader.nbgrader_grading import grade_nbgrader_command
+
+        return grade_nbgrader_command(args)
+    out = args.out or "graded"
+    try:
+        summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress)
+    except BatchError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
+    print(f"gradebook: {Path(out) / 'grades.csv'}; per student: {Path(out)}/<student>/feedback.md and results.json")
+    return 0

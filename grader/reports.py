@@ -1,0 +1,133 @@
+"""Writers: per-student results.json (Gradescope's schema) and feedback.md, the class grades.csv.
+
+Every file is written atomically (temporary file + rename), so a grader killed at any moment
+leaves either the old file or the new one, never half of one.
+"""
+import csv
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+
+RESULTS = "results.json"
+FEEDBACK = "feedback.md"
+GRADES = "grades.csv"
+
+
+def atomic_write(path, text):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def gradescope_results(result):
+    """Gradescope's results.json: score, execution_time, tests[]; our full record under extra_data."""
+    tests = []
+    for function in result["functions"]:
+        for check in function["checks"]:
+            tests.append({
+                "name": f"{function['function']}: {check['check']}",
+                "score": check["score"],
+                "max_score": check["max_score"],
+                "output": "passed" if check["passed"] else _check_text(check),
+                "visibility": "visible",
+            })
+    return {
+        "score": result["score"],
+        "execution_time": result["execution_time"],
+        "output": _problems_text(result) or "graded",
+        "tests": tests,
+        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems")},
+    }
+
+
+def _check_text(check):
+    lines = [check.get("message", "failed")]
+    if "input" in check:
+        lines.append(f"smallest failing input: {check['input']}")
+        lines.append(f"expected: {check['expected']}")
+        lines.append(f"got:      {check['got']}")
+    if check.get("hint"):
+        lines.append(f"hint: {check['hint']}")
+    return "\n".join(lines)
+
+
+def _problems_text(result):
+    return "\n".join(f"{name}: {message}" for name, message in sorted(result.get("problems", {}).items()))
+
+
+def feedback_markdown(result):
+    """What the student reads. Deterministic: no timings, no paths of the grader's machine."""
+    out = [f"# Feedback for {result['student']}", "", f"**Score: {_num(result['score'])} / {_num(result['max_score'])}**", ""]
+    problems = _problems_text(result)
+    if problems:
+        out += ["## Problems with the submitted files", "", *[f"- {line}" for line in problems.splitlines()], ""]
+    module = None
+    for function in result["functions"]:
+        name = function["function"]
+        if name.split(".")[0] != module:
+            module = name.split(".")[0]
+            out += [f"## {module}", ""]
+        mark = "✅" if function["score"] == function["max_score"] else "❌"
+        out.append(f"### {mark} `{name.split('.', 1)[1]}`: {_num(function['score'])} / {_num(function['max_score'])}")
+        out.append("")
+        if function.get("note"):
+            out += [f"> {function['note']}", ""]
+        for check in function["checks"]:
+            if check["passed"]:
+                out.append(f"- ✓ {check['check']} ({_num(check['score'])} / {_num(check['max_score'])})")
+                continue
+            out.append(f"- ✗ **{check['check']}** (0 / {_num(check['max_score'])}): {check.get('message', '')}")
+            if "input" in check:
+                out += ["  ```text", f"  smallest failing input: {check['input']}", f"  expected: {check['expected']}",
+                        f"  got:      {check['got']}", "  ```"]
+            if check.get("hint"):
+                out.append(f"  - hint: {check['hint']}")
+        out.append("")
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _num(value):
+    return f"{value:g}"
+
+
+def write_student(out_dir, result):
+    folder = Path(out_dir) / result["student"]
+    atomic_write(folder / FEEDBACK, feedback_markdown(result))
+    atomic_write(folder / RESULTS, json.dumps(gradescope_results(result), indent=2, sort_keys=True) + "\n")
+
+
+def read_student(out_dir, student):
+    """The stored record of a graded student, or None if absent or unreadable."""
+    try:
+        data = json.loads((Path(out_dir) / student / RESULTS).read_text())
+        record = dict(data["extra_data"])
+        record["score"] = data["score"]
+        return record
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def grades_csv(records, functions):
+    """One row per student: student, score, max_score, then points per function."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", "score", "max_score", *functions])
+    for record in sorted(records, key=lambda r: r["student"]):
+        points = {f["function"]: f["score"] for f in record["functions"]}
+        writer.writerow([record["student"], _num(record["score"]), _num(record["max_score"]), *(_num(points.get(f, 0.0)) for f in functions)])
+    return buffer.getvalue()
+
+
+def write_grades(out_dir, records, functions):
+    atomic_write(Path(out_dir) / GRADES, grades_csv(records, functions))

@@ -1,0 +1,140 @@
+"""Grading a class end to end: the reference, the blank stubs, correct answers in other styles,
+typical mistakes, broken submissions; reproducibility of grades and feedback."""
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.batch import grade_folder
+from grader.demo import write_demo_class
+from grader.mistakes import MISTAKES
+from grader.reports import FEEDBACK, GRADES, read_student
+
+ALT_IMPLS = Path(__file__).parent / "alt_impls"
+STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else []
+
+BROKEN = {
+    # module, old, new: one function made to misbehave in a way the contract forbids
+    "raises": ("ex03_activations", "    e = np.exp(-np.abs(z))  # never overflows\n", "    raise ValueError('boom')\n"),
+    "wrong_shape": ("ex04_mlp_forward", "    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)\n",
+                    "    return (np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)).ravel()\n"),
+    "returns_nan": ("ex02_gradient_descent", "    return np.asarray(X, dtype=float) @ np.asarray(w, dtype=float)\n",
+                    "    return np.full(len(X), np.nan)\n"),
+    "returns_tensor": ("ex03_activations", "    return np.tanh(np.asarray(z, dtype=float))\n",
+                       "    import torch\n    return torch.tanh(torch.as_tensor(np.asarray(z, dtype=float)))\n"),
+}
+BROKEN_FUNCTION = {"raises": "ex03_activations.sigmoid", "wrong_shape": "ex04_mlp_forward.dense_forward",
+                   "returns_nan": "ex02_gradient_descent.linear_predict", "returns_tensor": "ex03_activations.tanh"}
+BROKEN_MESSAGE = {"raises": "raised ValueError: boom", "wrong_shape": "has shape", "returns_nan": "nan",
+                  "returns_tensor": "torch tensor"}
+
+
+def _write_broken(root):
+    for name, (module, old, new) in BROKEN.items():
+        folder = root / f"broken_{name}"
+        shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+        path = folder / f"{module}.py"
+        text = path.read_text()
+        assert text.count(old) == 1, f"{name}: snippet not found in the reference {module}"
+        path.write_text(text.replace(old, new))
+
+
+@pytest.fixture(scope="module")
+def graded(ctx, tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    write_demo_class(root / "subs")
+    for style in STYLES:
+        shutil.copytree(ALT_IMPLS / style, root / "subs" / f"style_{style}", ignore=shutil.ignore_patterns("__pycache__"))
+    _write_broken(root / "subs")
+    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=ctx)
+    return root, summary
+
+
+def _points(out, student):
+    record = read_student(out, student)
+    assert record is not None, f"no results for {student}"
+    return {f["function"]: f for f in record["functions"]}, record
+
+
+def test_reference_scores_full_marks(graded, ctx):
+    root, _ = graded
+    functions, record = _points(root / "out", "reference")
+    lost = {name: [c for c in f["checks"] if not c["passed"]] for name, f in functions.items() if f["score"] < f["max_score"]}
+    assert not lost
+    assert record["score"] == ctx.rubric.max_score
+
+
+def test_blank_stubs_score_zero_with_the_stub_message(graded):
+    root, _ = graded
+    functions, record = _points(root / "out", "blank_stubs")
+    assert record["score"] == 0
+    for name, f in functions.items():
+        for check in f["checks"]:
+            assert "NotImplementedError" in check["message"], (name, check)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_correct_answers_in_other_styles_score_full_marks(graded, ctx, style):
+    root, _ = graded
+    functions, record = _points(root / "out", f"style_{style}")
+    lost = {n: [(c["check"], c.get("message"), c.get("input")) for c in f["checks"] if not c["passed"]]
+            for n, f in functions.items() if f["score"] < f["max_score"]}
+    assert not lost
+    assert record["score"] == ctx.rubric.max_score
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_each_mistake_loses_points_exactly_where_it_breaks(graded, mistake):
+    root, _ = graded
+    functions, _ = _points(root / "out", f"mistake_{mistake.name}")
+    lost = {name for name, f in functions.items() if f["score"] < f["max_score"]}
+    assert lost == set(mistake.breaks)
+    for name in lost:
+        failed = [c for c in functions[name]["checks"] if not c["passed"]]
+        assert all(c.get("message") for c in failed)
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx, name):
+    root, _ = graded
+    functions, record = _points(root / "out", f"broken_{name}")
+    broken = BROKEN_FUNCTION[name]
+    assert functions[broken]["score"] == 0
+    messages = " | ".join(c["message"] for c in functions[broken]["checks"])
+    assert BROKEN_MESSAGE[name] in messages
+    others = {n: f for n, f in functions.items() if n != broken and broken not in f["depends"]}
+    assert all(f["score"] == f["max_score"] for f in others.values()), [n for n, f in others.items() if f["score"] < f["max_score"]]
+
+
+def test_failed_check_feedback_shows_input_expected_and_got(graded):
+    root, _ = graded
+    text = (root / "out" / "mistake_sigmoid_derivative_from_z" / FEEDBACK).read_text() \
+        if (root / "out" / "mistake_sigmoid_derivative_from_z").exists() else None
+    record = next(read_student(root / "out", p.name) for p in sorted((root / "out").iterdir())
+                  if p.name.startswith("mistake_") and p.is_dir())
+    failed = [c for f in record["functions"] for c in f["checks"] if not c["passed"]]
+    assert any("input" in c and "expected" in c and "got" in c for c in failed)
+    if text is not None:
+        assert "smallest failing input" in text and "z * (1 - z)" in text
+
+
+def test_regrading_gives_identical_grades_and_feedback(graded, ctx, tmp_path):
+    root, _ = graded
+    again = tmp_path / "again"
+    grade_folder(root / "subs", again, jobs=2, progress=False, ctx=ctx)
+    assert (again / GRADES).read_text() == (root / "out" / GRADES).read_text()
+    for folder in sorted((root / "out").iterdir()):
+        if folder.is_dir():
+            assert (again / folder.name / FEEDBACK).read_text() == (folder / FEEDBACK).read_text(), folder.name
+
+
+def test_grades_csv_total_is_the_sum_of_function_columns(graded):
+    import csv
+
+    root, _ = graded
+    rows = list(csv.DictReader((root / "out" / GRADES).open()))
+    assert rows
+    for row in rows:
+        functions = [k for k in row if "." in k]
+        assert abs(sum(float(row[k]) for k in functions) - float(row["score"])) < 1e-9

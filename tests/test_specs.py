@@ -1,0 +1,74 @@
+"""The checks and the rubric agree, inputs are reproducible, and nothing the child loads knows the answers."""
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grader.cases import class_cases
+from grader.rubric import RubricError, load_rubric
+from grader.specs import all_checks
+
+GRADER = Path(__file__).resolve().parent.parent / "grader"
+
+
+def test_every_rubric_entry_has_a_check_and_vice_versa():
+    rubric = load_rubric()
+    in_specs = {(c.function, c.name) for c in all_checks().values()}
+    in_rubric = {(f, c) for f in rubric.points for c in rubric.points[f]}
+    assert in_specs == in_rubric
+
+
+def test_rubric_errors_name_the_file_and_entry(tmp_path):
+    bad = tmp_path / "rubric.toml"
+    bad.write_text('[ex01_perceptron.add_bias]\nmatches_reference = "two"\n')
+    with pytest.raises(RubricError, match=r"rubric.toml.*add_bias.*matches_reference"):
+        load_rubric(bad)
+    bad.write_text("[timeouts]\nnot_a_function = 3\n[ex01_perceptron.add_bias]\nmatches_reference = 1\n")
+    with pytest.raises(RubricError, match="not_a_function"):
+        load_rubric(bad)
+
+
+def test_inputs_are_the_same_in_a_fresh_process():
+    code = ("from grader.cases import class_cases; from grader.specs import all_checks; import hashlib, pickle;"
+            "c = class_cases(all_checks().values());"
+            "print(hashlib.sha256(repr(sorted((k, repr(v)) for k, v in c.items())).encode()).hexdigest())")
+    runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
+    assert len(runs) == 1
+
+
+def test_edge_cases_are_among_the_inputs():
+    import numpy as np
+
+    cases = class_cases(all_checks().values())
+    sigmoid = cases["ex03_activations.sigmoid:extreme_inputs"]
+    assert any(np.max(np.abs(c["z"])) >= 1000 for c in sigmoid)
+    ties = cases["ex01_perceptron.perceptron_predict:ties_go_to_plus_one"]
+    assert all(np.all(np.asarray(c["X"]) @ np.asarray(c["w"]) == 0) for c in ties)
+    dense = cases["ex05_backprop.dense_backward:matches_reference"]
+    assert any(c["X"].shape[0] == 1 for c in dense)
+
+
+def _imports(path):
+    tree = ast.parse(path.read_text())
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+
+
+@pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + sorted((GRADER / "sandbox").glob("*.py")),
+                         ids=lambda p: p.name)
+def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
+    assert not [m for m in _imports(path) if m.split(".")[0] in ("solutions", "grader.reference") or m == "grader.reference"]
+
+
+def test_the_runner_process_holds_no_reference():
+    code = ("import sys; import grader.sandbox.runner, grader.sandbox.child, grader.specs;"
+            "from grader.sandbox.warm import warm_up; warm_up();"
+            "bad = [m for m in sys.modules if m.startswith(('solutions', 'grader.reference')) or m.startswith('ex0')];"
+            "print(bad)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "[]"
