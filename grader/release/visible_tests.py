@@ -156,9 +156,9 @@ print("loss: first epoch", losses[0], "last epoch", losses[-1])
 assert autograd_gradient(1.0, 1.0, 2.0) == (1.0, -2.0)  # the slides' worked example
 """,
     "LinearModel": """\
-model = LinearModel()
-assert len(list(model.parameters())) == 1
-print("y_hat for x = [1, 2, 3]:", model(torch.tensor([1.0, 2.0, 3.0])))
+linear = LinearModel()
+assert len(list(linear.parameters())) == 1
+print("y_hat for x = [1, 2, 3]:", linear(torch.tensor([1.0, 2.0, 3.0])))
 """,
     "train_linear": """\
 model = train_linear([1.0, 2.0, 3.0], [2.0, 4.0, 6.0])
