@@ -85,7 +85,7 @@ class Progress:
 
 
 def _lane(lane, ctx, work, out_dir, hide, progress, clients):
-    client = SandboxClient(lane, hide=hide)
+    client = SandboxClient(lane, hide=hide, cases=ctx.cases)
     clients.append(client)
     while True:
         try:

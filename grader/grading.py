@@ -41,7 +41,9 @@ class SubmissionGrader:
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
         self._open(first=True)
-        functions = [self._grade_function(spec) for spec in self.ctx.functions.values()]
+        verdicts = self._run_all(list(self.ctx.functions.values()))
+        self._shrink_failures(verdicts)
+        functions = [self._function_record(spec, verdicts[spec.function]) for spec in self.ctx.functions.values()]
         self.client.close()
         _note_dependencies(functions)
         score = round(sum(f["score"] for f in functions), 4)
@@ -86,36 +88,63 @@ class SubmissionGrader:
     def _cpu_budget(self):
         return sum(self.ctx.rubric.timeout(f) for f in self.ctx.functions) + IMPORT_TIMEOUT
 
-    # -- one function ---------------------------------------------------------------------------
-    def _grade_function(self, spec):
-        function = spec.function
-        module = function.split(".")[0]
-        checks = [c for c in spec.checks if c.id in self.ctx.checks]
-        if module in self.failed_modules or module not in self.sources or not self.live:
-            reason = self.failed_modules.get(module) or self.failed_modules.get("(sandbox)") or f"{module}.py is missing"
-            return self._function_record(spec, [(c, Verdict(False, reason), None) for c in checks])
-        timeout = self.ctx.rubric.timeout(function)
-        reply = self.client.run([(c.id, self.ctx.cases[c.id]) for c in checks], timeout)
-        if reply.get("status") != "done":
-            reason = (f"timed out after {timeout:g} s" if reply.get("status") == "timeout"
-                      else f"the process running your code ended during {function} ({reply.get('detail', 'no detail')})")
-            self._open()
-            return self._function_record(spec, [(c, Verdict(False, reason), None) for c in checks])
-        verdicts = [self._judge_check(check, outcomes, timeout) for check, outcomes in zip(checks, reply["results"])]
-        return self._function_record(spec, verdicts)
+    # -- running and judging ---------------------------------------------------------------------
+    def _checks(self, spec):
+        return [c for c in spec.checks if c.id in self.ctx.checks]
 
-    def _judge_check(self, check, outcomes, timeout):
-        cases, expected = self.ctx.cases[check.id], self.ctx.expected[check.id]
+    def _run_all(self, specs):
+        """{function: [(check, verdict, failing cases)]}: every function in one pipelined request;
+        after a timeout or crash, a fresh child takes the functions that are left."""
+        verdicts = {}
+        while specs:
+            runnable = []
+            for spec in specs:
+                module = spec.function.split(".")[0]
+                if module in self.failed_modules or module not in self.sources or not self.live:
+                    reason = self.failed_modules.get(module) or self.failed_modules.get("(sandbox)") or f"{module}.py is missing"
+                    verdicts[spec.function] = [(c, Verdict(False, reason), []) for c in self._checks(spec)]
+                else:
+                    runnable.append(spec)
+            request = [([(c.id, None) for c in self._checks(spec)], self.ctx.rubric.timeout(spec.function)) for spec in runnable]
+            specs = []
+            for index, reply in enumerate(self.client.run_functions(request) if runnable else ()):
+                spec = runnable[index]
+                if reply.get("status") == "done":
+                    verdicts[spec.function] = [self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), reply["results"])]
+                    continue
+                timeout = self.ctx.rubric.timeout(spec.function)
+                reason = (f"timed out after {timeout:g} s" if reply.get("status") == "timeout"
+                          else f"the process running your code ended during {spec.function} ({reply.get('detail', 'no detail')})")
+                verdicts[spec.function] = [(c, Verdict(False, reason), []) for c in self._checks(spec)]
+                self._open()
+                specs = runnable[index + 1:]
+                break
+        return verdicts
+
+    def _judge_check(self, check, outcomes):
+        """(check, verdict, failing cases) from replaying the class's cases."""
         failures = []
-        for case, outcome, exp in zip(cases, outcomes, expected):
+        for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
                 failures.append((case, verdict))
         if not failures:
-            return check, Verdict.passed(), None
-        shrunk = self._shrink(check, timeout) if check.cases is not None and self.live else None
-        case, verdict = shrunk or min(failures, key=lambda f: _size(f[0]))
-        return check, verdict, case
+            return check, Verdict.passed(), []
+        return check, failures[0][1], failures
+
+    def _shrink_failures(self, verdicts):
+        """Replace each failure by the smallest failing input: hypothesis's shrink, else the smallest replayed one."""
+        for function, entries in verdicts.items():
+            timeout = self.ctx.rubric.timeout(function)
+            for i, (check, verdict, failures) in enumerate(entries):
+                if not failures:
+                    entries[i] = (check, verdict, None)
+                    continue
+                # When every replayed case fails, the input hardly matters: skip the search.
+                everywhere = len(failures) == len(self.ctx.cases[check.id])
+                shrunk = self._shrink(check, timeout) if check.cases is not None and self.live and not everywhere else None
+                case, verdict = shrunk or min(failures, key=lambda f: _size(f[0]))
+                entries[i] = (check, verdict, case)
 
     def _shrink(self, check, timeout):
         """Hypothesis's search and shrinking against this submission: the minimal failing case."""

@@ -19,7 +19,7 @@ from grader.specs import ContractError, all_checks
 LABEL = "submission"
 
 
-def child_main(sock_fd, sources, config):
+def child_main(sock_fd, sources, config, class_cases):
     """Never returns: serves requests until told to exit or killed."""
     try:
         applied, notices = isolate(config, sock_fd)
@@ -33,32 +33,54 @@ def child_main(sock_fd, sources, config):
             message, buffers = channel.recv()
             if message.get("op") != "run":
                 break
-            results = [_run_job(checks[job["check"]], impl, decode(job["cases"], buffers)) for job in message["jobs"]]
-            tree, arrays = encode(results)
-            channel.send({"event": "done", "results": tree}, arrays)
+            for function in message["functions"]:  # one frame per function: the runner times each
+                results = [_run_job(checks[job["check"]], impl,
+                                    decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
+                           for job in function["jobs"]]
+                channel.send(*_encode_results(results))
     finally:
         os._exit(0)
 
 
-def _run_job(check, impl, cases):
-    return [_run_case(check, impl, case) for case in cases]
-
-
-def _run_case(check, impl, case):
-    pristine = copy.deepcopy(case)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            value = check.probe(impl, case)
-        except ContractError as exc:
-            return {"contract": str(exc)[:500]}
-        except BaseException as exc:  # noqa: BLE001 - exits and interrupts are the student's errors too
-            return {"error": describe_exception(exc, LABEL)}
-    outcome = {"value": value}
+def _encode_results(results):
+    """The results frame; a value that cannot be read becomes that case's error, not a crash."""
     try:
-        encode(value)
-    except BaseException as exc:  # noqa: BLE001
-        return {"error": f"the returned value could not be read: {describe_exception(exc)}"}
+        tree, arrays = encode(results)
+    except BaseException:  # noqa: BLE001 - find the culprits case by case
+        for outcomes in results:
+            for outcome in outcomes:
+                try:
+                    encode(outcome.get("value"))
+                except BaseException as exc:  # noqa: BLE001
+                    outcome.clear()
+                    outcome["error"] = f"the returned value could not be read: {describe_exception(exc)}"
+        tree, arrays = encode(results)
+    return {"event": "done", "results": tree}, arrays
+
+
+def _run_job(check, impl, cases):
+    if check.fail_on_warnings:
+        return [_run_case(check, impl, case) for case in cases]
+    with warnings.catch_warnings():  # warnings only matter to checks that fail on them
+        warnings.simplefilter("ignore")
+        return [_run_case(check, impl, case, watch_warnings=False) for case in cases]
+
+
+def _run_case(check, impl, pristine, watch_warnings=True):
+    case = _copy(pristine)  # the student gets a copy; the original tells whether it was modified
+    caught = []
+    try:
+        if watch_warnings:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                value = check.probe(impl, case)
+        else:
+            value = check.probe(impl, case)
+    except ContractError as exc:
+        return {"contract": str(exc)[:500]}
+    except BaseException as exc:  # noqa: BLE001 - exits and interrupts are the student's errors too
+        return {"error": describe_exception(exc, LABEL)}
+    outcome = {"value": value}
     mutated = [k for k in pristine if not _same(pristine[k], case.get(k))]
     if mutated:
         outcome["mutated"] = mutated
@@ -71,6 +93,18 @@ def _run_case(check, impl, case):
     if messages:
         outcome["warnings"] = messages
     return outcome
+
+
+def _copy(value):
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_copy(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_copy(v) for v in value)
+    return copy.copy(value)
 
 
 def _same(a, b):

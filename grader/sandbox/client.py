@@ -31,8 +31,9 @@ def runner_env():
 
 
 class SandboxClient:
-    def __init__(self, lane=0, hide=()):
+    def __init__(self, lane=0, hide=(), cases=None):
         self.lane = lane
+        self.cases = cases or {}  # the class's inputs: sent once per runner, inherited by every child
         self.hide = [str(p) for p in hide]
         self.proc = None
         self.channel = None
@@ -52,6 +53,11 @@ class SandboxClient:
                                      stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/")
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         self._expect(STARTUP_TIMEOUT)
+        if self.cases:
+            ids = sorted(self.cases)
+            trees, buffers = encode_many([self.cases[i] for i in ids])
+            self.channel.send({"op": "cases", "cases": {"t": "dict", "keys": ids, "items": trees}}, buffers)
+            self._expect(STARTUP_TIMEOUT)
 
     def _expect(self, timeout):
         try:
@@ -86,18 +92,38 @@ class SandboxClient:
         return reply
 
     def run(self, jobs, timeout):
-        """jobs: [(check_id, [case, ...]), ...] -> {"status": "done", "results": [[outcome, ...], ...]} or a failure."""
-        trees, buffers = encode_many([cases for _, cases in jobs])
-        message = {"op": "run", "timeout": timeout, "jobs": [{"check": cid, "cases": t} for (cid, _), t in zip(jobs, trees)]}
-        reply, arrays = self._request(message, buffers, timeout=timeout)
-        if reply.get("event") == "done":
+        """One function: jobs [(check_id, [case, ...] or None for the class's cases), ...]
+        -> {"status": "done", "results": [[outcome, ...], ...]} or {"status": "timeout" | "crashed", ...}."""
+        return next(self.run_functions([(jobs, timeout)]))
+
+    def run_functions(self, functions):
+        """Several functions in one request, pipelined: yields one reply per function, in order, and
+        stops after the first that is not done (the child is gone then)."""
+        flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
+        trees, buffers = encode_many(flat)
+        trees = iter(trees)
+        message = {"op": "run", "functions": [
+            {"timeout": timeout, "jobs": [{"check": cid} if cases is None else {"check": cid, "cases": next(trees)}
+                                          for cid, cases in jobs]}
+            for jobs, timeout in functions]}
+        first = True
+        for jobs, timeout in functions:
+            if first:
+                reply, arrays = self._request(message, buffers, timeout=timeout)
+                first = False
+            else:
+                reply, arrays = self._expect(timeout + MARGIN)
+            if reply.get("event") != "done":
+                yield reply
+                return
             try:
                 results = decode(reply.get("results"), arrays)
-                _validate(results, jobs)
+                _validate(results, jobs, self.cases)
             except (ProtocolError, KeyError, TypeError, ValueError) as exc:
-                return {"status": "crashed", "detail": f"the child sent malformed results ({exc})"}
-            return {"status": "done", "results": results}
-        return reply
+                yield {"status": "crashed", "detail": f"the child sent malformed results ({exc})"}
+                self.stop()  # the stream can no longer be trusted to be in step
+                return
+            yield {"status": "done", "results": results}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -118,9 +144,10 @@ class SandboxClient:
         self.proc = self.channel = None
 
 
-def _validate(results, jobs):
+def _validate(results, jobs, class_cases):
     if not isinstance(results, list) or len(results) != len(jobs):
         raise ProtocolError("wrong number of job results")
-    for outcomes, (_, cases) in zip(results, jobs):
-        if not isinstance(outcomes, list) or len(outcomes) != len(cases) or not all(isinstance(o, dict) for o in outcomes):
+    for outcomes, (cid, cases) in zip(results, jobs):
+        expected = len(cases) if cases is not None else len(class_cases.get(cid, ()))
+        if not isinstance(outcomes, list) or len(outcomes) != expected or not all(isinstance(o, dict) for o in outcomes):
             raise ProtocolError("wrong number of case results")

@@ -165,7 +165,8 @@ def sweep_uid(uid):
 
 
 def kill_descendants(root_pid):
-    """SIGKILL every live descendant of root_pid (found through /proc), then reap what we can."""
+    """SIGKILL every live descendant of root_pid (found through /proc), then reap what we can.
+    Returns how many processes besides direct children were found (grandchildren, daemons)."""
     children = {}
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if entry.isdigit():
@@ -186,6 +187,7 @@ def kill_descendants(root_pid):
         except OSError:
             pass
     reap()
+    return len(victims) - len(children.get(root_pid, []))
 
 
 def reap():

@@ -16,7 +16,7 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after OpenMP spun up a pool can hang
 
-from grader.protocol import unpack_bytes  # noqa: E402
+from grader.protocol import decode, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import kill_descendants, make_subreaper, reap, sweep_uid  # noqa: E402
 from grader.sandbox.warm import warm_up  # noqa: E402
@@ -25,6 +25,7 @@ from grader.sandbox.warm import warm_up  # noqa: E402
 class Runner:
     def __init__(self, judge):
         self.judge = judge
+        self.cases = {}  # the class's inputs, sent once; children inherit them through fork
         self.child_pid = None
         self.child = None
         self.uid = None
@@ -40,7 +41,7 @@ class Runner:
             parent_sock.close()
             from grader.sandbox.child import child_main
 
-            child_main(child_sock.detach(), message["sources"], config)
+            child_main(child_sock.detach(), message["sources"], config, self.cases)
         child_sock.close()
         self.child_pid, self._sock = pid, parent_sock
         self.child = Channel(parent_sock.fileno(), parent_sock.fileno())
@@ -66,22 +67,29 @@ class Runner:
         self.judge.send(reply)
 
     def run(self, raw, message):
+        """Relay one frame per function, each under that function's own time limit; stop at the
+        first function that times out or kills the child (the judge reopens for the rest)."""
+        timeouts = [float(f.get("timeout", 10)) for f in message.get("functions", [])]
         if self.child is None:
             self.judge.send({"status": "crashed", "detail": "no child is open"})
             return
         try:
             self.child.send_raw(raw)
-            self.judge.send_raw(self._relay(self.child.recv_raw(timeout=float(message.get("timeout", 10)))))
+        except ChannelClosed as exc:
+            self.close()
+            self.judge.send({"status": "crashed", "detail": self._death(exc)})
             return
-        except ChannelTimeout:
-            reply = {"status": "timeout"}
-        except (ChannelClosed, ProtocolError, ValueError) as exc:
-            reply = {"status": "crashed", "detail": self._death(exc)}
-        self.close()
-        self.judge.send(reply)
-
-    def _relay(self, raw):
-        return raw  # the judge parses and validates; the runner only enforces time and size
+        for timeout in timeouts:
+            try:
+                self.judge.send_raw(self.child.recv_raw(timeout=timeout))
+                continue
+            except ChannelTimeout:
+                reply = {"status": "timeout"}
+            except (ChannelClosed, ProtocolError, ValueError) as exc:
+                reply = {"status": "crashed", "detail": self._death(exc)}
+            self.close()
+            self.judge.send(reply)
+            return
 
     def _death(self, exc):
         """Why the child stopped: its exit status if it is gone, else the protocol problem."""
@@ -112,8 +120,11 @@ class Runner:
                 pass
         if self.child is not None:
             self._sock.close()
-        sweep_uid(self.uid)
-        kill_descendants(os.getpid())
+        if self.child_pid is not None or self.uid is not None:
+            # Orphans re-parent to this subreaper, so descendants cover double forks; the uid sweep
+            # is the backstop, needed only when something besides the child was running.
+            if kill_descendants(os.getpid()):
+                sweep_uid(self.uid)
         reap()
         self.child_pid = self.child = None
 
@@ -131,9 +142,12 @@ def main():
             raw = judge.recv_raw()
         except ChannelClosed:
             break
-        message, _ = unpack_bytes(raw)
+        message, buffers = unpack_bytes(raw)
         op = message.get("op")
-        if op == "open":
+        if op == "cases":
+            runner.cases = decode(message["cases"], buffers)
+            judge.send({"status": "ok", "checks": len(runner.cases)})
+        elif op == "open":
             runner.open(message)
         elif op == "run":
             runner.run(raw, message)
