@@ -96,3 +96,30 @@ def test_reference_notebooks_run_without_errors(graded):
         for cell in json.loads(path.read_text())["cells"]:
             errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
             assert not errors, f"{path.name}: {cell['metadata'].get('nbgrader', {}).get('grade_id')}: {errors[0]['ename']}"
+
+
+def test_write_scores_reaches_nbgrader_export(graded):
+    """grader.release.gradebook: the sandboxed grader's scores, shown by nbgrader."""
+    from nbgrader.api import Gradebook
+
+    from grader.release.gradebook import write_scores
+
+    course, _ = graded
+    rubric = load_rubric()
+    scores = {f: (rubric.function_points(f), rubric.function_points(f), "ok") for f in rubric.functions}
+    scores["ex03_activations.sigmoid_derivative"] = (1.0, 2.0, "computes z * (1 - z)")
+    scores["ex03_activations.relu"] = (0.0, 1.0, "wrong sign")
+    written = write_scores(course, ASSIGNMENT, {"sandboxed": scores})
+    assert written == {"sandboxed": rubric.max_score - 2}
+    run_nbgrader(course, "export", "--to", str(course / "sandboxed.csv"))
+    with open(course / "sandboxed.csv", newline="") as f:
+        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+    assert rows["sandboxed"] == rubric.max_score - 2
+    assert rows["reference"] == rubric.max_score  # others untouched
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        grades = {g.name: g.score for g in gb.find_submission_notebook("ex03_activations", ASSIGNMENT, "sandboxed").grades}
+        comment = gb.find_comment("solution_sigmoid_derivative", "ex03_activations", ASSIGNMENT, "sandboxed").comment
+    assert grades["grade_relu_matches_reference"] == 0
+    assert grades["grade_relu_derivative_value_at_kink"] == 1  # relu's score did not spill over
+    assert grades["grade_sigmoid_derivative_matches_reference"] + grades["grade_sigmoid_derivative_finite_differences"] == 1
+    assert comment == "computes z * (1 - z)"

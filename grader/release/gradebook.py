@@ -1,0 +1,92 @@
+"""Write the sandboxed grader's scores into an nbgrader course's gradebook.
+
+Each graded function owns one autograded cell per rubric check in its
+notebook (grade_id "grade_<function>_<check>", see notebooks.py). A function's
+score is spread over those cells in proportion to their points, so the cells
+add up to exactly the function's score whatever the rubric's split.
+
+Field: Grade.auto_score. It is the field `nbgrader autograde` itself writes for
+autograded cells, which is what these scores are (automatic, from the
+sandboxed grader instead of the notebook's kernel). nbgrader's `score` is
+manual_score when set, else auto_score, so `nbgrader export` and formgrader
+show these scores, and an instructor can still override any cell by hand in
+formgrader (manual_score) without this module ever clobbering it.
+needs_manual_grade is cleared, as autograde does for code cells. The feedback
+text goes to the auto_comment of the function's answer cell (formgrader shows
+it next to the student's code).
+"""
+import warnings
+from pathlib import Path
+
+from grader.release.nbimport import SOLUTION_PREFIX
+
+GRADE_PREFIX = "grade_"
+
+
+def _grade_cells(notebook, function):
+    """The function's autograded cells. Matching by the rubric-free prefix alone
+    would mix up relu and relu_derivative, so longer function names in the same
+    notebook claim their cells first."""
+    names = [cell.name for cell in notebook.grade_cells]
+    mine = [n for n in names if n.startswith(f"{GRADE_PREFIX}{function}_")]
+    others = {cell.name[len(SOLUTION_PREFIX):] for cell in notebook.solution_cells
+              if cell.name.startswith(SOLUTION_PREFIX) and cell.name[len(SOLUTION_PREFIX):] != function}
+    longer = [o for o in others if o.startswith(function + "_")]
+    return [n for n in mine if not any(n.startswith(f"{GRADE_PREFIX}{o}_") for o in longer)]
+
+
+def _submission(gb, assignment, student):
+    from nbgrader.api import MissingEntry
+
+    gb.update_or_create_student(student)
+    try:
+        return gb.find_submission(assignment, student)
+    except MissingEntry:
+        return gb.add_submission(assignment, student)
+
+
+def _write_function(gb, assignment, student, qualified, points, max_points, feedback):
+    module, function = qualified.split(".", 1)
+    notebook = gb.find_notebook(module, assignment)
+    cells = _grade_cells(notebook, function)
+    if not cells:
+        raise KeyError(f"{assignment}/{module}.ipynb has no autograded cells for {function}")
+    cell_max = {name: gb.find_grade_cell(name, module, assignment).max_score for name in cells}
+    fraction = 0.0 if max_points <= 0 else min(max(points / max_points, 0.0), 1.0)
+    for name in cells:
+        grade = gb.find_grade(name, module, assignment, student)
+        grade.auto_score = fraction * cell_max[name]
+        grade.needs_manual_grade = False
+    if feedback is not None:
+        try:
+            gb.find_comment(f"{SOLUTION_PREFIX}{function}", module, assignment, student).auto_comment = feedback
+        except Exception:  # noqa: BLE001 - a notebook without that answer cell just gets no comment
+            pass
+    return fraction * sum(cell_max.values())
+
+
+def write_scores(course_dir, assignment, scores):
+    """scores: {student: {"exNN_x.function": (points, max_points, feedback_text)}}.
+
+    The course's gradebook must know the assignment (run `nbgrader
+    generate_assignment` first); students and submissions are created as needed.
+    Returns {student: total points written}.
+    """
+    from nbgrader.api import Gradebook
+
+    db = Path(course_dir).resolve() / "gradebook.db"
+    if not db.is_file():
+        raise FileNotFoundError(f"{db}: no gradebook; run `nbgrader generate_assignment {assignment}` in the course first")
+    written = {}
+    with warnings.catch_warnings():
+        # nbgrader 0.9 with SQLAlchemy 2 warns about its own session use (SAWarning); harmless.
+        warnings.filterwarnings("ignore", module="nbgrader")
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        with Gradebook(f"sqlite:///{db}") as gb:
+            for student, functions in scores.items():
+                _submission(gb, assignment, student)
+                written[student] = 0.0
+                for qualified, (points, max_points, feedback) in functions.items():
+                    written[student] += _write_function(gb, assignment, student, qualified, points, max_points, feedback)
+                gb.db.commit()
+    return written
