@@ -12,7 +12,8 @@ from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
-from grader.reference import build_context
+from grader.reference import build_context, fingerprint
+from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from grader.reports import read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -84,9 +85,8 @@ class Progress:
             self.bar.close()
 
 
-def _lane(lane, ctx, work, out_dir, hide, progress, clients):
-    client = SandboxClient(lane, hide=hide, cases=ctx.cases)
-    clients.append(client)
+def _lane(client, ctx, work, out_dir, progress):
+    client.cases = ctx.cases
     while True:
         try:
             submission = work.get_nowait()
@@ -100,6 +100,10 @@ def _lane(lane, ctx, work, out_dir, hide, progress, clients):
             except RunnerDied as exc:
                 client.stop()
                 reason = f"grading failed twice: {exc}"
+            except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+                client.stop()
+                reason = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
+                print(f"error: {submission.student}: {reason}", file=sys.stderr)
         if record is None:
             record = failed_record(ctx, submission, reason)
         record["submission_digest"] = submission_digest(submission)
@@ -109,7 +113,7 @@ def _lane(lane, ctx, work, out_dir, hide, progress, clients):
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None):
-    """Grade every student folder; returns the summary {graded, resumed, failed, students}."""
+    """Grade every student folder not already graded (resume); returns a summary and writes grades.csv."""
     students, skipped = list_students(submissions_dir)
     for entry in skipped:
         print(f"note: {entry}: not a folder, skipped (each student needs a folder of .py files)", file=sys.stderr)
@@ -117,37 +121,55 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     out_dir.mkdir(parents=True, exist_ok=True)
-    ctx = ctx or build_context(rubric, solutions_dir)
-    modules = sorted({f.split(".")[0] for f in ctx.functions})
-    work, resumed = queue.Queue(), 0
+    rubric_obj = ctx.rubric if ctx else load_rubric(rubric or DEFAULT_RUBRIC)
+    key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
+    modules = sorted({f.split(".")[0] for f in rubric_obj.functions})
     bar = Progress(len(students), progress)
+    work = queue.Queue()
     for folder in students:
         submission = read_submission(folder, modules)
         previous = read_student(out_dir, submission.student)
-        if previous and previous.get("fingerprint") == ctx.fingerprint and previous.get("submission_digest") == submission_digest(submission):
-            resumed += 1
+        if previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
             bar.update(previous, resumed=True)
-            continue
-        work.put(submission)
-    hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve()]
-    clients, threads = [], []
-    for lane in range(max(1, min(jobs, work.qsize()))):
-        thread = threading.Thread(target=_lane, args=(lane, ctx, work, out_dir, hide, bar, clients), daemon=True)
-        thread.start()
-        threads.append(thread)
-    try:
-        for thread in threads:
-            while thread.is_alive():
-                thread.join(0.2)
-    finally:
-        for client in clients:
-            client.stop()
-        bar.close()
+        else:
+            work.put(submission)
+    todo = work.qsize()
+    if todo:
+        hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve()]
+        clients = [SandboxClient(lane, hide=hide) for lane in range(max(1, min(jobs, todo)))]
+        try:
+            starters = [threading.Thread(target=_start_quietly, args=(c,), daemon=True) for c in clients]
+            for starter in starters:  # runners warm up while the class context is computed
+                starter.start()
+            ctx = ctx or build_context(rubric, solutions_dir)
+            for starter in starters:
+                starter.join()
+            _run_lanes(clients, ctx, work, out_dir, bar)
+        finally:
+            for client in clients:
+                client.stop()
+    bar.close()
     records = [r for r in (read_student(out_dir, s.name) for s in students) if r is not None]
-    write_grades(out_dir, records, list(ctx.functions))
+    write_grades(out_dir, records, rubric_obj.functions)
     failed = sum("(grader)" in r.get("problems", {}) for r in records)
-    return {"students": len(students), "graded": len(students) - resumed, "resumed": resumed, "failed": failed,
+    return {"students": len(students), "graded": todo, "resumed": len(students) - todo, "failed": failed,
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(records, key=lambda r: r["student"])]}
+
+
+def _start_quietly(client):
+    try:
+        client.start()
+    except RunnerDied:
+        client.stop()  # the lane starts it again on its first request
+
+
+def _run_lanes(clients, ctx, work, out_dir, bar):
+    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar), daemon=True) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.2)
 
 
 def grade_command(args):

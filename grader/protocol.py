@@ -56,6 +56,11 @@ def _encode(value, buffers, depth):
     if depth > MAX_DEPTH:
         return {"t": "object", "type": "too deeply nested"}
     t = type(value)
+    if t is np.ndarray:  # the common case first
+        return _array_node(value, buffers)
+    if t is dict:
+        keys = [k for k in value if type(k) is str][:MAX_ITEMS]
+        return {"t": "dict", "keys": keys, "items": [_encode(value[k], buffers, depth + 1) for k in keys]}
     if value is None:
         return {"t": "none"}
     if t is bool or t is np.bool_:
@@ -98,9 +103,11 @@ def decode(tree, buffers):
 
 
 def _decode(node, buffers, depth):
-    if depth > MAX_DEPTH or not isinstance(node, dict):
+    if depth > MAX_DEPTH or type(node) is not dict:
         raise ProtocolError("malformed value")
     t = node.get("t")
+    if t == "array":  # the common case first
+        return _decode_array(node, buffers)
     if t == "none":
         return None
     if t == "bool":

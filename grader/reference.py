@@ -31,7 +31,7 @@ class ClassContext:
 
     def expected_for(self, check, case):
         """The reference's output on a new case (used while shrinking)."""
-        return run_reference(check, self.reference, case)
+        return run_reference(check, self.reference, case) if check.uses_expected else None
 
 
 def plain(value):
@@ -47,6 +47,11 @@ def run_reference(check, reference, case):
             return plain(check.probe(reference, case))
         except Exception as exc:
             raise ReferenceError_(f"the reference fails {check.id} on {case!r}: {exc}") from exc
+
+
+def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    """Changes whenever the grader's code, the reference or the rubric changes (resume key)."""
+    return _fingerprint(rubric_path or DEFAULT_RUBRIC, solutions_dir)
 
 
 def _fingerprint(rubric_path, solutions_dir):
@@ -76,5 +81,6 @@ def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
     if broken:
         raise ReferenceError_(f"the reference modules in {solutions_dir} do not import: {broken}")
     cases = class_cases(checks.values())
-    expected = {cid: [run_reference(checks[cid], reference, case) for case in cases[cid]] for cid in checks}
+    expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None for case in cases[cid]]
+                for cid in checks}
     return ClassContext(rubric, functions, checks, cases, expected, reference, _fingerprint(rubric_path, solutions_dir))

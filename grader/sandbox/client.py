@@ -52,12 +52,16 @@ class SandboxClient:
         self.proc = subprocess.Popen([sys.executable, "-m", "grader.sandbox.runner"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/")
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
+        self.cases_sent = False
         self._expect(STARTUP_TIMEOUT)
-        if self.cases:
-            ids = sorted(self.cases)
-            trees, buffers = encode_many([self.cases[i] for i in ids])
-            self.channel.send({"op": "cases", "cases": {"t": "dict", "keys": ids, "items": trees}}, buffers)
-            self._expect(STARTUP_TIMEOUT)
+
+    def _send_cases(self):
+        """The class's inputs go to the runner once; every child it forks inherits them."""
+        ids = sorted(self.cases)
+        trees, buffers = encode_many([self.cases[i] for i in ids])
+        self.channel.send({"op": "cases", "cases": {"t": "dict", "keys": ids, "items": trees}}, buffers)
+        self._expect(STARTUP_TIMEOUT)
+        self.cases_sent = True
 
     def _expect(self, timeout):
         try:
@@ -79,6 +83,8 @@ class SandboxClient:
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         try:
+            if self.cases and not self.cases_sent:
+                self._send_cases()
             self.channel.send(message, arrays)
         except ChannelClosed:
             self.stop()

@@ -38,6 +38,7 @@ class Check:
     examples: tuple = ()
     max_examples: int = 15
     fail_on_warnings: bool = False
+    uses_expected: bool = True  # False for behaviour checks: the reference is not even run for them
     describe: str = ""  # what the check verifies, for feedback
 
     @property
