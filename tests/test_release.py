@@ -316,3 +316,26 @@ def test_other_initial_weights_pass(source_notebooks, tmp_path, monkeypatch, cle
                        '"W1": rng.standard_normal((X.shape[1], hidden_units)),',
                        '"W1": rng.uniform(-1.0, 1.0, (X.shape[1], hidden_units)),')
     assert _failed(results) == []
+
+
+ALT_IMPLS = Path(__file__).parent / "alt_impls"  # correct answers in other styles (float32, loops, lists, ...)
+
+
+@pytest.mark.parametrize("style", sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else [])
+def test_correct_answers_in_other_styles_pass_every_hidden_test(style, monkeypatch, clean_imports):
+    from grader.release.hidden_tests import hidden_test_source
+    from grader.release.reference import load_reference
+
+    reference, rubric = load_reference(), load_rubric()
+    monkeypatch.syspath_prepend(str(ALT_IMPLS / style))
+    failed = []
+    for path in sorted((ALT_IMPLS / style).glob("ex[0-9][0-9]_*.py")):
+        namespace = {"__name__": path.stem}
+        exec(compile(path.read_text(), str(path), "exec"), namespace)
+        for function in (f for f in rubric.functions if f.startswith(path.stem + ".")):
+            for check in rubric.points[function]:
+                try:
+                    exec(hidden_test_source(function, check, reference), dict(namespace))
+                except Exception as exc:  # noqa: BLE001 - collected and reported together
+                    failed.append(f"{function} {check}: {type(exc).__name__}: {exc}")
+    assert not failed, "\n".join(failed)
