@@ -112,7 +112,8 @@ def _lane(client, ctx, work, out_dir, progress):
     client.stop()
 
 
-def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None):
+def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
+                 extra_hide=()):
     """Grade every student folder not already graded (resume); returns a summary and writes grades.csv."""
     students, skipped = list_students(submissions_dir)
     for entry in skipped:
@@ -135,7 +136,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             work.put(submission)
     todo = work.qsize()
     if todo:
-        hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve()]
+        hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
+                *(Path(p).resolve() for p in extra_hide)]
         clients = [SandboxClient(lane, hide=hide) for lane in range(max(1, min(jobs, todo)))]
         try:
             starters = [threading.Thread(target=_start_quietly, args=(c,), daemon=True) for c in clients]
