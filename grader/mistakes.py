@@ -1,0 +1,390 @@
+"""A catalogue of typical student mistakes, made from the reference by textual mutation.
+
+Each Mistake replaces one exact snippet of one reference module. Applying it to
+a copy of solutions/ gives a "mutant" student folder: the demo class, the kit's
+tests (every mistake must be caught by a visible test, and must break exactly
+the functions listed in `breaks`) and the benchmark are built from these.
+
+`breaks` names every function ("module.function", classes by their name) that
+gives wrong results in the mutant, including callers in the same folder (e.g. a
+wrong dense_backward also makes mlp_backward wrong). For the training functions
+"wrong" means the promised behaviour fails (XOR not learnt, wrong loss history),
+not merely other numbers. tests/test_mistakes.py checks every list by running
+the mutant.
+"""
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader import SOLUTIONS_DIR
+
+
+@dataclass(frozen=True)
+class Mistake:
+    name: str  # folder-safe id, e.g. "sigmoid_derivative_from_z"
+    module: str  # "ex03_activations"
+    old: str  # exact snippet of the reference module's source; must occur exactly once
+    new: str  # replacement (must stay valid Python)
+    description: str  # one sentence a student would understand
+    breaks: tuple  # every "module.function" that gives wrong results because of it
+
+
+def _m(name, module, old, new, description, *breaks):
+    return Mistake(name, module, old, new, description, tuple(breaks))
+
+
+EX1, EX2, EX3, EX4, EX5, EX6, EX7 = (
+    "ex01_perceptron",
+    "ex02_gradient_descent",
+    "ex03_activations",
+    "ex04_mlp_forward",
+    "ex05_backprop",
+    "ex06_sgd",
+    "ex07_torch",
+)
+
+MISTAKES = (
+    # --- ex01: the perceptron ---------------------------------------------------
+    _m(
+        "bias_column_appended",
+        EX1,
+        "np.hstack([np.ones((X.shape[0], 1)), X])",
+        "np.hstack([X, np.ones((X.shape[0], 1))])",
+        "add_bias puts the column of ones last instead of first.",
+        f"{EX1}.add_bias",
+    ),
+    _m(
+        "predict_tie_goes_to_minus_one",
+        EX1,
+        "np.where(scores >= 0, 1.0, -1.0)",
+        "np.where(scores > 0, 1.0, -1.0)",
+        "perceptron_predict uses '> 0', so a tie w . x == 0 gives -1 instead of +1.",
+        f"{EX1}.perceptron_predict",
+    ),
+    _m(
+        "update_tie_goes_to_minus_one",
+        EX1,
+        "y_hat = 1.0 if w @ x >= 0 else -1.0",
+        "y_hat = 1.0 if w @ x > 0 else -1.0",
+        "perceptron_update thresholds with '> 0', so a tie counts as -1 (and training from zeros goes wrong).",
+        f"{EX1}.perceptron_update",
+        f"{EX1}.train_perceptron",
+    ),
+    _m(
+        "update_with_raw_score",
+        EX1,
+        "return w + lr * (y - y_hat) * x",
+        "return w + lr * (y - w @ x) * x",
+        "perceptron_update uses the raw score w . x instead of the thresholded prediction y_hat.",
+        f"{EX1}.perceptron_update",
+        f"{EX1}.train_perceptron",
+    ),
+    _m(
+        "perceptron_starts_from_ones",
+        EX1,
+        "w = np.zeros(X.shape[1])",
+        "w = np.ones(X.shape[1])",
+        "train_perceptron starts from w = ones instead of zeros.",
+        f"{EX1}.train_perceptron",
+    ),
+    # --- ex02: squared loss and the delta rule ---------------------------------------
+    _m(
+        "squared_error_missing_half",
+        EX2,
+        "return float(0.5 * residual @ residual)",
+        "return float(residual @ residual)",
+        "squared_error forgets the 1/2 in front of the sum.",
+        f"{EX2}.squared_error",
+        f"{EX2}.gradient_descent",
+    ),
+    _m(
+        "gradient_sign_flipped",
+        EX2,
+        "return -X.T @ residual",
+        "return X.T @ residual",
+        "squared_error_gradient drops the minus sign of -X^T (y - X w).",
+        f"{EX2}.squared_error_gradient",
+        f"{EX2}.delta_rule_step",
+        f"{EX2}.gradient_descent",
+    ),
+    _m(
+        "gradient_factor_two",
+        EX2,
+        "return -X.T @ residual",
+        "return -2 * X.T @ residual",
+        "squared_error_gradient keeps the 2 of the square although the 1/2 cancels it.",
+        f"{EX2}.squared_error_gradient",
+        f"{EX2}.delta_rule_step",
+        f"{EX2}.gradient_descent",
+    ),
+    _m(
+        "delta_rule_slide_sign",
+        EX2,
+        "np.asarray(w, dtype=float) - lr * squared_error_gradient(w, X, y)",
+        "np.asarray(w, dtype=float) + lr * squared_error_gradient(w, X, y)",
+        "delta_rule_step follows the slide's misprinted sign and steps up the gradient.",
+        f"{EX2}.delta_rule_step",
+        f"{EX2}.gradient_descent",
+    ),
+    _m(
+        "loss_recorded_after_step",
+        EX2,
+        "losses.append(squared_error(w, X, y))\n        w = delta_rule_step(w, X, y, lr)",
+        "w = delta_rule_step(w, X, y, lr)\n        losses.append(squared_error(w, X, y))",
+        "gradient_descent records the loss after each step instead of before it.",
+        f"{EX2}.gradient_descent",
+    ),
+    # --- ex03: activations ---------------------------------------------------------
+    _m(
+        "sigmoid_naive_overflow",
+        EX3,
+        "z = np.asarray(z, dtype=float)\n    e = np.exp(-np.abs(z))  # never overflows\n"
+        "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))",
+        "return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))",
+        "sigmoid computes 1 / (1 + exp(-z)) directly, which overflows (with a warning) for very negative z.",
+        f"{EX3}.sigmoid",
+        f"{EX3}.sigmoid_derivative",
+    ),
+    _m(
+        "sigmoid_derivative_from_z",
+        EX3,
+        "s = sigmoid(z)\n    return s * (1.0 - s)",
+        "z = np.asarray(z, dtype=float)\n    return z * (1.0 - z)",
+        "sigmoid_derivative computes z (1 - z) instead of sigmoid(z) (1 - sigmoid(z)).",
+        f"{EX3}.sigmoid_derivative",
+    ),
+    _m(
+        "tanh_derivative_not_squared",
+        EX3,
+        "return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2",
+        "return 1.0 - np.tanh(np.asarray(z, dtype=float))",
+        "tanh_derivative forgets to square tanh(z).",
+        f"{EX3}.tanh_derivative",
+    ),
+    _m(
+        "relu_derivative_wrong_side",
+        EX3,
+        "return (np.asarray(z, dtype=float) > 0).astype(float)",
+        "return (np.asarray(z, dtype=float) < 0).astype(float)",
+        "relu_derivative is 1 for negative z instead of positive z.",
+        f"{EX3}.relu_derivative",
+    ),
+    _m(
+        "leaky_relu_fixed_slope",
+        EX3,
+        "return np.where(z >= 0, z, alpha * z)",
+        "return np.where(z >= 0, z, 0.01 * z)",
+        "leaky_relu ignores alpha and uses a slope of 0.01 (the slide's default is 0.1).",
+        f"{EX3}.leaky_relu",
+    ),
+    _m(
+        "elu_missing_minus_one",
+        EX3,
+        "alpha * np.expm1(np.minimum(z, 0.0))",
+        "alpha * np.exp(np.minimum(z, 0.0))",
+        "elu computes alpha * e^z for negative z, forgetting the - 1.",
+        f"{EX3}.elu",
+    ),
+    _m(
+        "elu_derivative_missing_alpha",
+        EX3,
+        "np.where(z > 0, 1.0, alpha * np.exp(np.minimum(z, 0.0)))",
+        "np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0)))",
+        "elu_derivative forgets the factor alpha for negative z.",
+        f"{EX3}.elu_derivative",
+    ),
+    _m(
+        "maxout_uses_min",
+        EX3,
+        "return np.maximum(X @",
+        "return np.minimum(X @",
+        "maxout takes the minimum of the two pieces instead of the maximum.",
+        f"{EX3}.maxout",
+    ),
+    # --- ex04: forward propagation --------------------------------------------------
+    _m(
+        "dense_forward_no_bias",
+        EX4,
+        "@ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)",
+        "@ np.asarray(W, dtype=float)",
+        "dense_forward forgets to add the bias b.",
+        f"{EX4}.dense_forward",
+        f"{EX4}.mlp_forward",
+        f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "mlp_forward_no_output_sigmoid",
+        EX4,
+        "out = sigmoid(z2)",
+        "out = z2",
+        "mlp_forward returns the output layer's pre-activation, without the final sigmoid.",
+        f"{EX4}.mlp_forward",
+        f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "xor_output_sign_flipped",
+        EX4,
+        '"W2": np.array([[-11.0], [-11.0]]),\n        "b2": np.array([6.0]),',
+        '"W2": np.array([[11.0], [11.0]]),\n        "b2": np.array([-6.0]),',
+        "xor_params flips the sign of the output layer, so the network computes XNOR.",
+        f"{EX4}.xor_params",
+    ),
+    # --- ex05: backpropagation -------------------------------------------------------
+    _m(
+        "multiply_backward_swapped",
+        EX5,
+        "return g * y, g * x",
+        "return g * x, g * y",
+        "multiply_backward multiplies each input's gradient by the input itself instead of the other input.",
+        f"{EX5}.multiply_backward",
+        f"{EX5}.scalar_loss_and_gradient",
+    ),
+    _m(
+        "scalar_residual_reversed",
+        EX5,
+        "s = x * w - y",
+        "s = y - x * w",
+        "scalar_loss_and_gradient computes s = y - x w but chains it as if it were x w - y (sign of the gradient flips).",
+        f"{EX5}.scalar_loss_and_gradient",
+    ),
+    _m(
+        "dense_backward_transposed_grad_w",
+        EX5,
+        "np.asarray(X, dtype=float).T @ G",
+        "G.T @ np.asarray(X, dtype=float)",
+        "dense_backward returns grad_W transposed, G^T X of shape (n_out, n_in) instead of X^T G.",
+        f"{EX5}.dense_backward",
+        f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "dense_backward_bias_mean",
+        EX5,
+        "G.sum(axis=0)",
+        "G.mean(axis=0)",
+        "dense_backward averages the bias gradient over the batch instead of summing it.",
+        f"{EX5}.dense_backward",
+        f"{EX5}.mlp_backward",
+    ),
+    _m(
+        "sigmoid_backward_from_z",
+        EX5,
+        "s = sigmoid(z)\n    return np.asarray(grad_out, dtype=float) * s * (1.0 - s)",
+        "z = np.asarray(z, dtype=float)\n    return np.asarray(grad_out, dtype=float) * z * (1.0 - z)",
+        "sigmoid_backward uses z (1 - z) instead of sigmoid(z) (1 - sigmoid(z)).",
+        f"{EX5}.sigmoid_backward",
+        f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "mlp_backward_factor_two",
+        EX5,
+        'grad_z2 = sigmoid_backward(diff, cache["z2"])',
+        'grad_z2 = sigmoid_backward(2 * diff, cache["z2"])',
+        "mlp_backward differentiates (out - y)^2 as 2 (out - y) although the loss has a 1/2 in front.",
+        f"{EX5}.mlp_backward",
+    ),
+    # --- ex06: SGD -------------------------------------------------------------------
+    _m(
+        "sgd_step_plus",
+        EX6,
+        "np.asarray(p, dtype=float) - lr * np.asarray(grads[k], dtype=float)",
+        "np.asarray(p, dtype=float) + lr * np.asarray(grads[k], dtype=float)",
+        "sgd_step adds lr * grads instead of subtracting it (gradient ascent).",
+        f"{EX6}.sgd_step",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "minibatches_not_shuffled",
+        EX6,
+        "order = rng.permutation(len(X))",
+        "order = np.arange(len(X))",
+        "minibatches always yields the samples in their original order.",
+        f"{EX6}.minibatches",
+    ),
+    _m(
+        "minibatches_drop_last",
+        EX6,
+        "for start in range(0, len(X), batch_size):",
+        "for start in range(0, len(X) - batch_size + 1, batch_size):",
+        "minibatches drops the last, smaller mini-batch, so some samples are never used.",
+        f"{EX6}.minibatches",
+        f"{EX6}.train_mlp",  # its epochs skip samples: the loss history misses their losses
+    ),
+    _m(
+        "train_mlp_zero_init",
+        EX6,
+        '"W1": rng.standard_normal((X.shape[1], hidden_units)),',
+        '"W1": np.zeros((X.shape[1], hidden_units)),',
+        "train_mlp starts W1 at zeros, so all hidden units stay identical and XOR cannot be learnt.",
+        f"{EX6}.train_mlp",
+    ),
+    _m(
+        "train_mlp_last_batch_loss",
+        EX6,
+        "epoch_loss += loss",
+        "epoch_loss = loss",
+        "train_mlp records only the last mini-batch's loss of each epoch instead of their sum.",
+        f"{EX6}.train_mlp",
+    ),
+    # --- ex07: PyTorch ------------------------------------------------------------------
+    _m(
+        "autograd_returns_loss_twice",
+        EX7,
+        "return loss.item(), w_t.grad.item()",
+        "return loss.item(), loss.item()",
+        "autograd_gradient returns the loss where the gradient belongs.",
+        f"{EX7}.autograd_gradient",
+    ),
+    _m(
+        "linear_model_with_bias",
+        EX7,
+        "self.w = nn.Parameter(torch.tensor(1.0))",
+        "self.w = nn.Parameter(torch.tensor(1.0))\n        self.b = nn.Parameter(torch.tensor(0.5))",
+        "LinearModel gets an extra bias parameter although the model is y_hat = x * w.",
+        f"{EX7}.LinearModel",
+    ),
+    _m(
+        "train_linear_no_zero_grad",
+        EX7,
+        "            optimizer.zero_grad()\n            loss.backward()\n            optimizer.step()\n    return model",
+        "            loss.backward()\n            optimizer.step()\n    return model",
+        "train_linear never calls optimizer.zero_grad(), so the gradients pile up from step to step.",
+        f"{EX7}.train_linear",
+    ),
+    _m(
+        "xornet_no_hidden_sigmoid",
+        EX7,
+        "return torch.sigmoid(self.output(torch.sigmoid(self.hidden(x))))",
+        "return torch.sigmoid(self.output(self.hidden(x)))",
+        "XorNet leaves out the hidden layer's sigmoid, so the network is linear and cannot learn XOR.",
+        f"{EX7}.XorNet",
+        f"{EX7}.train_xor",
+    ),
+)
+
+
+def mutated_sources(mistake, solutions_dir=SOLUTIONS_DIR):
+    """{"exNN_x.py": source} for every reference module, with `mistake` applied to its module."""
+    sources = {p.name: p.read_text() for p in sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))}
+    filename = f"{mistake.module}.py"
+    if filename not in sources:
+        raise ValueError(f"mistake {mistake.name!r}: no module {mistake.module} in {solutions_dir}")
+    count = sources[filename].count(mistake.old)
+    if count != 1:
+        raise ValueError(
+            f"mistake {mistake.name!r}: its snippet occurs {count} times in {mistake.module} "
+            f"(it must occur exactly once): {mistake.old!r}"
+        )
+    sources[filename] = sources[filename].replace(mistake.old, mistake.new)
+    return sources
+
+
+def write_mutant(mistake, dest_dir, solutions_dir=SOLUTIONS_DIR):
+    """Write the mutated modules into dest_dir (created if needed); returns dest_dir as a Path."""
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, text in mutated_sources(mistake, solutions_dir).items():
+        (dest / name).write_text(text)
+    return dest

@@ -1,0 +1,177 @@
+"""The visible tests (exercises/test_*.py, run by students as `pytest exercises`).
+
+They pass on the reference and on every correct alternative in tests/alt_impls,
+fail on the untouched stubs - every test, with the NotImplementedError of the
+function it is about - and catch every mistake of grader/mistakes.py. All runs
+start together on two workers; the many small runs share one process each
+(tests/run_visible_batch.py) so the start-up is paid once.
+"""
+import ast
+import io
+import json
+import re
+import subprocess
+import sys
+import tokenize
+import xml.etree.ElementTree as ET
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
+from grader.mistakes import MISTAKES, write_mutant
+from grader.release.regions import find_regions
+
+ALT_IMPLS = Path(__file__).parent / "alt_impls"
+STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
+BATCH = Path(__file__).with_name("run_visible_batch.py")
+VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]
+TIMEOUT = 900  # seconds for one subprocess; the whole module takes well under a minute
+
+
+def run_pytest(*args, cwd=PROJECT_ROOT):
+    """`python -m pytest ARGS -p no:cacheprovider -q` as students and CI run it."""
+    command = [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", "-q"]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def batch(out, specs, first_failure=False):
+    command = [sys.executable, str(BATCH), str(out), *(["--first-failure"] if first_failure else []), *specs]
+    proc = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
+    return json.loads(Path(out).read_text())
+
+
+def mutant_spec(folder, mistake):
+    # Only the mistaken exercise's own test file, stopping at its first failure.
+    return f"{folder}::exercises/test_{mistake.module}.py"
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    root = tmp_path_factory.mktemp("visible")
+    specs = [mutant_spec(write_mutant(m, root / m.name), m) for m in MISTAKES]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        jobs = {
+            "stubs": pool.submit(run_pytest, "exercises", f"--junitxml={root / 'stubs.xml'}"),
+            "reference": pool.submit(run_pytest, "exercises", "--impl", "solutions"),
+            "styles": pool.submit(batch, root / "styles.json", [str(ALT_IMPLS / s) for s in STYLES]),
+            "mutants_a": pool.submit(batch, root / "mutants_a.json", specs[::2], True),
+            "mutants_b": pool.submit(batch, root / "mutants_b.json", specs[1::2], True),
+            "relative": pool.submit(run_pytest, "../exercises/test_ex01_perceptron.py", "--impl", "alt_impls/loops",
+                                    cwd=PROJECT_ROOT / "tests"),
+            "missing": pool.submit(run_pytest, "exercises", "--impl", "no/such/folder"),
+            "lacking": pool.submit(run_pytest, "exercises", "--impl", "grader"),
+        }
+        yield root, jobs
+
+
+def _summary(proc):
+    return proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def _count(proc, word):
+    found = re.search(rf"(\d+) {word}", proc.stdout.strip().splitlines()[-1]) if proc.stdout.strip() else None
+    return int(found.group(1)) if found else 0
+
+
+def _stub_cases(root):
+    tree = ET.parse(root / "stubs.xml").getroot()
+    return tree, list(tree.iter("testcase"))
+
+
+def test_reference_passes_every_visible_test(runs):
+    _, jobs = runs
+    proc = jobs["reference"].result()
+    assert proc.returncode == 0, _summary(proc)
+    assert _count(proc, "passed") > 0 and _count(proc, "failed") == 0 and _count(proc, "error") == 0, _summary(proc)
+
+
+def _function_of(test_name, functions):
+    """The exercise function a test is about: the leftmost function name in the test's name (longest first)."""
+    hits = [(test_name.find(f), -len(f), f) for f in functions if f in test_name]
+    return min(hits)[2] if hits else None
+
+
+def test_stubs_fail_every_visible_test_with_its_not_implemented_error(runs):
+    root, jobs = runs
+    proc = jobs["stubs"].result()
+    assert proc.returncode == 1, _summary(proc)  # 1: tests failed (not a usage or collection error)
+    tree, cases = _stub_cases(root)
+    assert cases, "no visible tests were collected"
+    assert all(int(s.get("errors", 0)) == 0 for s in tree.iter("testsuite")), _summary(proc)
+    owners = {region.owner.split(".")[0] for p in SOLUTIONS_DIR.glob("ex*.py") for region in find_regions(p.read_text())}
+    problems = []
+    for case in cases:
+        name, failure = case.get("name"), case.find("failure")
+        message = failure.get("message", "") if failure is not None else ""
+        named = re.search(r"NotImplementedError: ([\w.]+): not implemented yet", message)
+        if case.find("error") is not None or not named:
+            problems.append(f"{name}: expected a failure with a NotImplementedError, got {message[:200]!r}")
+        elif named.group(1).split(".")[0] != _function_of(name, owners):
+            problems.append(f"{name}: fails on {named.group(1)}'s stub instead of its own function's "
+                            "(call the function under test before anything else)")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_correct_alternative_passes_every_visible_test(runs, style):
+    root, jobs = runs
+    result = jobs["styles"].result()[str(ALT_IMPLS / style)]
+    assert result["exit"] == 0 and not result["failed"] and not result["errors"], result
+    assert len(result["passed"]) == len(_stub_cases(root)[1]), "every visible test must have run and passed"
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_visible_tests_catch_the_mistake(runs, mistake):
+    root, jobs = runs
+    results = {**jobs["mutants_a"].result(), **jobs["mutants_b"].result()}
+    result = results[mutant_spec(root / mistake.name, mistake)]
+    assert result["exit"] == 1 and result["failed"] and not result["errors"], (
+        f"{mistake.name} ({mistake.description}) passes the visible tests of {mistake.module}: {result}"
+    )
+
+
+def test_impl_is_resolved_against_the_working_directory(runs):
+    proc = runs[1]["relative"].result()
+    assert proc.returncode == 0 and _count(proc, "passed") > 0, _summary(proc)
+
+
+def test_impl_folder_that_does_not_exist_is_a_usage_error(runs):
+    proc = runs[1]["missing"].result()
+    assert proc.returncode == 4, _summary(proc)  # pytest's exit code for usage errors
+    assert str(PROJECT_ROOT / "no" / "such" / "folder") in proc.stderr and "does not exist" in proc.stderr
+
+
+def test_impl_folder_without_the_modules_is_a_usage_error(runs):
+    proc = runs[1]["lacking"].result()
+    assert proc.returncode == 4, _summary(proc)
+    assert str(PROJECT_ROOT / "grader") in proc.stderr and "ex01_perceptron.py" in proc.stderr
+
+
+# --------------------------------------------------------------------------
+# static checks: the visible tests ship to students, so they must stand alone
+# --------------------------------------------------------------------------
+
+ALLOWED_IMPORTS = set(sys.stdlib_module_names) | {"numpy", "pytest", "hypothesis", "torch"}
+
+
+@pytest.mark.parametrize("path", VISIBLE_FILES, ids=lambda p: p.name)
+def test_visible_test_files_import_only_the_allowed_packages(path):
+    imported = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path.name}: relative import"
+            imported.add(node.module.split(".")[0])
+    assert imported <= ALLOWED_IMPORTS, f"{path.name} imports {sorted(imported - ALLOWED_IMPORTS)}"
+
+
+@pytest.mark.parametrize("path", VISIBLE_FILES, ids=lambda p: p.name)
+def test_visible_test_files_never_mention_the_reference(path):
+    # No import, importlib call, path or string may reach solutions/ (comments are fine).
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text()).readline)
+    used = [t.string for t in tokens if t.type in (tokenize.NAME, tokenize.STRING) and "solution" in t.string.lower()]
+    assert not used, f"{path.name} refers to the reference solutions: {used}"
