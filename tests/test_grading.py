@@ -30,6 +30,16 @@ BROKEN_MESSAGE = {"raises": "raised ValueError: boom", "wrong_shape": "has shape
                   "returns_tensor": "torch tensor"}
 
 
+def _dependents(functions, name):
+    """name and every function that calls it, directly or through others."""
+    found, changed = {name}, True
+    while changed:
+        new = {n for n, f in functions.items() if n not in found and found & set(f["depends"])}
+        found |= new
+        changed = bool(new)
+    return found
+
+
 def _write_broken(root):
     for name, (module, old, new) in BROKEN.items():
         folder = root / f"broken_{name}"
@@ -103,7 +113,7 @@ def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx
     assert functions[broken]["score"] == 0
     messages = " | ".join(c["message"] for c in functions[broken]["checks"])
     assert BROKEN_MESSAGE[name] in messages
-    others = {n: f for n, f in functions.items() if n != broken and broken not in f["depends"]}
+    others = {n: f for n, f in functions.items() if n not in _dependents(functions, broken)}
     assert all(f["score"] == f["max_score"] for f in others.values()), [n for n, f in others.items() if f["score"] < f["max_score"]]
 
 

@@ -77,7 +77,7 @@ def _reference_check(function, what, mistakes=None, extreme=True, alpha=False, e
                  same_array(what, mistakes), cases=cases, examples=examples)
 
 
-def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False):
+def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False, depends=()):
     away = S.elementwise_case(S.away_from_zero(8.0))
     if alpha:
         away = _with_alpha(away)
@@ -92,7 +92,7 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False)
         checks.append(Check(f"{M}.{derivative}", "value_at_kink", lambda impl, c: _call(impl, derivative, c),
                             _kink_judge(derivative, *kink), cases=_with_alpha(zeros) if alpha else zeros, max_examples=6,
                             uses_expected=False))
-    return spec(f"{M}.{derivative}", *checks)
+    return spec(f"{M}.{derivative}", *checks, depends=depends)
 
 
 def _sigmoid_derivative_mistakes(c):
@@ -119,7 +119,7 @@ FUNCTIONS = [
          Check(f"{M}.sigmoid", "extreme_inputs", lambda impl, c: _call(impl, "sigmoid", c), _finite_and_right,
                cases=S.elementwise_case(st.floats(-1000, 1000)), examples=({"z": EXTREMES},), max_examples=8,
                fail_on_warnings=True)),
-    _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes),
+    _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes, depends=(f"{M}.sigmoid",)),
     spec(f"{M}.tanh", _reference_check("tanh", "tanh(z)")),
     _derivative_spec("tanh", "tanh_derivative"),
     spec(f"{M}.relu", _reference_check("relu", "relu(z)")),

@@ -6,7 +6,8 @@ from grader import strategies as S
 from grader.finite_diff import numeric_gradients
 from grader.specs import Check, ContractError, spec
 from grader.specs.ex04_mlp_forward import sigmoid
-from grader.specs.judges import Verdict, WrongType, as_dict, as_float, as_sequence, gradients_match_fd, same_array, same_parts
+from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, normwise, as_array, as_dict, as_float, as_sequence,
+                                 gradients_match_fd, same_array, same_parts)
 
 M = "ex05_backprop"
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -78,40 +79,66 @@ def _sigmoid_backward_mistakes(c):
 
 
 def _mlp_probe(impl, c):
+    """The student's loss and gradients, plus the loss of their own mlp_forward and its central
+    differences: a backward that is right for the student's own (wrong) forward is not penalised twice."""
     result = _m(impl).mlp_backward(c["X"], c["y"], c["params"])
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise ContractError("mlp_backward must return a pair (loss, grads)")
-    return {"loss": result[0], "grads": result[1]}
+    forward = getattr(getattr(impl, "ex04_mlp_forward", None), "mlp_forward", None)
+    own_loss = own_numeric = None
+    if forward is not None:
+        try:
+            def loss_of(params):
+                out = forward(c["X"], {k: params[k] for k in PARAMS})[0]
+                return 0.5 * float(np.sum((np.asarray(out, dtype=float) - c["y"]) ** 2))
+            own_loss = loss_of(c["params"])
+            own_numeric = numeric_gradients(loss_of, dict(c["params"]), list(PARAMS))
+        except Exception:  # the forward is graded on its own
+            own_loss = own_numeric = None
+    return {"loss": result[0], "grads": result[1], "own_loss": own_loss, "own_numeric": own_numeric}
+
+
+def _read_mlp(got, expected):
+    loss = as_float(got["loss"], "the loss")
+    grads = as_dict(got["grads"], PARAMS, "grads")
+    return loss, {k: as_array(grads[k], f"grads[{k!r}]") for k in PARAMS}
+
+
+def _consistent_with_own_forward(got, expected, loss, grads):
+    own_loss, own = got.get("own_loss"), got.get("own_numeric")
+    if own_loss is None or not own:
+        return False
+    forward_wrong = not np.isclose(own_loss, expected["loss"], rtol=1e-6, atol=1e-9)
+    return forward_wrong and np.isclose(loss, own_loss, rtol=1e-4, atol=1e-6) and all(
+        normwise(grads[k], own[k]) <= GRAD_TOL for k in PARAMS)
 
 
 def _mlp_judge(got, expected, c):
     try:
-        loss = as_float(got["loss"], "the loss")
-        as_dict(got["grads"], PARAMS, "grads")
+        loss, grads = _read_mlp(got, expected)
     except WrongType as exc:
-        return Verdict(False, str(exc), expected, got)
+        return Verdict(False, str(exc), expected["loss"], got["loss"])
+    if _consistent_with_own_forward(got, expected, loss, grads):
+        return Verdict.passed()
     if not np.isclose(loss, expected["loss"], rtol=1e-4, atol=1e-6):
         hint = "the loss is 1/2 * sum((out - y)^2): the 1/2 is missing" if np.isclose(loss, 2 * expected["loss"], rtol=1e-4) else ""
         return Verdict(False, "the loss differs from the expected value", expected["loss"], loss, hint)
     for key in PARAMS:
-        verdict = same_array(f"grads[{key!r}]")(got["grads"][key], expected["grads"][key], c)
+        verdict = same_array(f"grads[{key!r}]")(grads[key], expected["grads"][key], c)
         if not verdict.ok:
             return verdict
     return Verdict.passed()
 
 
-def _mlp_fd_probe(impl, c):
-    result = _mlp_probe(impl, c)
-    if not isinstance(result["grads"], dict):
-        raise ContractError("mlp_backward must return grads as a dict")
-
-    def own_loss(params):
-        return as_float(_mlp_probe(impl, {**c, "params": params})["loss"])
-
-    def flat(v):  # numeric_gradients perturbs one entry of a dict of arrays at a time
-        return own_loss({k: v[k] for k in PARAMS})
-
-    return {"analytic": result["grads"], "numeric": numeric_gradients(flat, dict(c["params"]), list(PARAMS))}
+def _mlp_fd_judge(got, expected, c):
+    try:
+        loss, grads = _read_mlp(got, expected)
+    except WrongType as exc:
+        return Verdict(False, str(exc), expected["loss"], got["loss"])
+    if _consistent_with_own_forward(got, expected, loss, grads):
+        return Verdict.passed()
+    return gradients_match_fd("mlp_backward", list(PARAMS))(
+        {"analytic": grads, "numeric": got.get("own_numeric")}, {"numeric": expected["own_numeric"]}, c)
 
 
 def _multiply(impl, c):
@@ -170,7 +197,6 @@ FUNCTIONS = [
                gradients_match_fd("sigmoid_backward", ["z"]), cases=_node_case(("G", "z")), max_examples=6)),
     spec(f"{M}.mlp_backward",
          Check(f"{M}.mlp_backward", "matches_reference", _mlp_probe, _mlp_judge, cases=S.mlp_case()),
-         Check(f"{M}.mlp_backward", "finite_differences", _mlp_fd_probe,
-               gradients_match_fd("mlp_backward", list(PARAMS)), cases=S.mlp_case(), max_examples=6),
+         Check(f"{M}.mlp_backward", "finite_differences", _mlp_probe, _mlp_fd_judge, cases=S.mlp_case(), max_examples=6),
          depends=("ex04_mlp_forward.mlp_forward", f"{M}.dense_backward", f"{M}.sigmoid_backward")),
 ]

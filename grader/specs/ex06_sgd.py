@@ -102,7 +102,15 @@ def _train_probe(impl, c):
     result = _m(impl).train_mlp(XOR_X, XOR_Y, **c.get("kwargs", {}))
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         raise ContractError("train_mlp must return a pair (params, losses)")
-    return {"params": result[0], "losses": result[1]}
+    probe = {"params": result[0], "losses": result[1]}
+    if c.get("kwargs", {}).get("lr") == 0.0:
+        # With lr = 0 the parameters never move, so every epoch's loss (the sum over its mini-batches)
+        # must equal the loss on all samples at once, measured with the student's own mlp_backward.
+        try:
+            probe["full_loss"] = float(getattr(impl, "ex05_backprop").mlp_backward(XOR_X, XOR_Y, result[0])[0])
+        except Exception:  # mlp_backward is graded on its own
+            probe["full_loss"] = None
+    return probe
 
 
 def _learns_xor(got, expected, c):
@@ -129,7 +137,12 @@ def _loss_history(got, expected, c):
         return Verdict(False, f"losses should hold one value per epoch: shape ({epochs},), got {losses.shape}", (epochs,), losses.shape)
     if not np.all(np.isfinite(losses)) or np.any(losses < 0):
         return Verdict(False, "losses must be finite and non-negative", "finite", losses)
-    if not losses[-1] < losses[0]:
+    if "full_loss" in got:
+        full = got["full_loss"]
+        if full is not None and not np.allclose(losses, full, rtol=1e-4, atol=1e-8):
+            return Verdict(False, "with lr = 0 every epoch's loss must be the sum of its mini-batch losses, i.e. "
+                                  "the loss over all samples", np.full(epochs, full), losses)
+    elif not losses[-1] < losses[0]:
         return Verdict(False, "the loss did not decrease over training", losses[0], losses[-1])
     return Verdict.passed()
 
@@ -150,6 +163,7 @@ FUNCTIONS = [
     spec(f"{M}.train_mlp",
          Check(f"{M}.train_mlp", "learns_xor", _train_probe, _learns_xor, examples=({},), max_examples=0, uses_expected=False),
          Check(f"{M}.train_mlp", "loss_history", _train_probe, _loss_history,
-               examples=({"kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}},), max_examples=0, uses_expected=False),
+               examples=({"kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}},
+                         {"kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0, uses_expected=False),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]
