@@ -113,6 +113,7 @@ def read_student(out_dir, student):
         data = json.loads((Path(out_dir) / student / RESULTS).read_text())
         record = dict(data["extra_data"])
         record["score"] = data["score"]
+        record["execution_time"] = data.get("execution_time", 0.0)
         return record
     except (OSError, ValueError, KeyError, TypeError):
         return None
