@@ -204,6 +204,8 @@ class Check:
     @staticmethod
     def array(value, what):
         """value as a float array (lists and tuples are fine), or a failure saying what came back."""
+        if value is None:
+            raise AssertionError(f"{what}: expected numbers, got None (is a return statement missing?)")
         try:
             return np.asarray(value, dtype=float)
         except (TypeError, ValueError) as exc:

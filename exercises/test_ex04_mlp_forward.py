@@ -57,7 +57,7 @@ def test_mlp_forward_matches_the_formula(seed, m, n_in, n_hidden, n_out, ex04, c
     rng = np.random.default_rng(seed)
     X, params = rng.normal(size=(m, n_in)), random_params(rng, n_in, n_hidden, n_out, scale=3.0)
     result = ex04.mlp_forward(X, params)
-    if not (isinstance(result, tuple) and len(result) == 2):
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
         raise AssertionError(f"mlp_forward(X, params) must return a pair (out, cache), got {type(result).__name__}: {result!r}")
     check.close(result[0], network(X, params), f"out of mlp_forward(X, params) = sigmoid(sigmoid(X W1 + b1) W2 + b2) with "
                 f"X = {check.fmt(X)}, params = { {k: check.fmt(v) for k, v in params.items()} }")

@@ -6,7 +6,6 @@ import inspect
 import keyword
 import re
 import sys
-from pathlib import Path
 
 import pytest
 
