@@ -248,6 +248,8 @@ MISTAKES = (
         "scalar_loss_and_gradient computes s = y - x w but chains it as if it were x w - y (sign of the gradient flips).",
         f"{EX5}.scalar_loss_and_gradient",
     ),
+    # Shape-valid only when n_in == n_out, so graders see a wrong shape. (The shape-valid
+    # "(G.T @ X).T" is no mistake at all: it equals X.T @ G.)
     _m(
         "dense_backward_transposed_grad_w",
         EX5,
@@ -351,6 +353,14 @@ MISTAKES = (
         "            optimizer.zero_grad()\n            loss.backward()\n            optimizer.step()\n    return model",
         "            loss.backward()\n            optimizer.step()\n    return model",
         "train_linear never calls optimizer.zero_grad(), so the gradients pile up from step to step.",
+        f"{EX7}.train_linear",
+    ),
+    _m(
+        "train_linear_hardcoded_lr",
+        EX7,
+        "torch.optim.SGD(model.parameters(), lr=lr)",
+        "torch.optim.SGD(model.parameters(), lr=1.0)",
+        "train_linear ignores its lr argument and steps with lr = 1.0, so the weight blows up.",
         f"{EX7}.train_linear",
     ),
     _m(
