@@ -35,10 +35,6 @@ def class_cases(checks):
     return {check.id: generate_cases(check) for check in checks}
 
 
-class StopSearch(Exception):
-    """Raised inside a hypothesis search to abandon it (time budget spent, child unusable)."""
-
-
 def search_minimal(check, fails, max_examples=None):
     """Hypothesis's shrunk counterexample: the smallest case for which fails(case) is true, or None."""
     if check.cases is None:
@@ -57,8 +53,6 @@ def search_minimal(check, fails, max_examples=None):
         warnings.simplefilter("ignore")
         try:
             search()
-        except AssertionError:
+        except Exception:  # noqa: BLE001 - a failure, or a search cut short (budget spent, flaky student code)
             return found[-1] if found else None
-        except StopSearch:
-            return None
     return None

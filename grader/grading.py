@@ -6,7 +6,7 @@ from grader.cases import search_minimal
 from grader.compare import Verdict, fmt
 
 IMPORT_TIMEOUT = 10.0
-SHRINK_CALLS = 200  # probe calls a shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_CALLS = 40  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 _hypothesis_lock = threading.Lock()  # hypothesis's engine is not meant to run concurrently
 
@@ -133,18 +133,35 @@ class SubmissionGrader:
         return check, failures[0][1], failures
 
     def _shrink_failures(self, verdicts):
-        """Replace each failure by the smallest failing input: hypothesis's shrink, else the smallest replayed one."""
+        """Replace each failure by the smallest failing input. Per function, hypothesis shrinks the first
+        failing check (the checks of one function usually fail for one reason); its minimal case is
+        reused for the function's other failing checks when it fails them too, else the smallest
+        replayed failing case stands."""
         for function, entries in verdicts.items():
             timeout = self.ctx.rubric.timeout(function)
+            minimal = None
             for i, (check, verdict, failures) in enumerate(entries):
                 if not failures:
                     entries[i] = (check, verdict, None)
                     continue
-                # When every replayed case fails, the input hardly matters: skip the search.
-                everywhere = len(failures) == len(self.ctx.cases[check.id])
-                shrunk = self._shrink(check, timeout) if check.cases is not None and self.live and not everywhere else None
-                case, verdict = shrunk or min(failures, key=lambda f: _size(f[0]))
+                found = None
+                if minimal is None and check.cases is not None and self.live and len(failures) < len(self.ctx.cases[check.id]):
+                    found = minimal = self._shrink(check, timeout)  # inputs matter only where some cases pass
+                elif minimal is not None and self.live:
+                    found = self._try_case(check, minimal[0], timeout)
+                case, verdict = found or min(failures, key=lambda f: _size(f[0]))
                 entries[i] = (check, verdict, case)
+
+    def _try_case(self, check, case, timeout):
+        """(case, verdict) if this check fails on `case`, else None."""
+        if set(case) != set(self.ctx.cases[check.id][0]):
+            return None
+        reply = self.client.run([(check.id, [case])], timeout)
+        if reply.get("status") != "done":
+            self._open()
+            return None
+        verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+        return None if verdict.ok else (case, verdict)
 
     def _shrink(self, check, timeout):
         """Hypothesis's search and shrinking against this submission: the minimal failing case."""
