@@ -11,6 +11,13 @@ wrong dense_backward also makes mlp_backward wrong). For the training functions
 "wrong" means the promised behaviour fails (XOR not learnt, wrong loss history),
 not merely other numbers. tests/test_mistakes.py checks every list by running
 the mutant.
+
+`loses_points` names the functions the grader takes points from. It is `breaks`
+minus the callers the grader deliberately does not penalise twice: a composite
+that is right given the student's own (wrong) pieces keeps its points (e.g.
+delta_rule_step built on a wrong squared_error_gradient), and a check the
+mistake does not touch (sigmoid_derivative is not graded on warnings).
+tests/test_grading.py checks it by grading the mutant.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,10 +33,26 @@ class Mistake:
     new: str  # replacement (must stay valid Python)
     description: str  # one sentence a student would understand
     breaks: tuple  # every "module.function" that gives wrong results because of it
+    graded_losses: tuple = None  # where the grader takes points, when that differs from breaks
+
+    @property
+    def loses_points(self):
+        return self.breaks if self.graded_losses is None else self.graded_losses
 
 
 def _m(name, module, old, new, description, *breaks):
     return Mistake(name, module, old, new, description, tuple(breaks))
+
+
+# Callers the grader does not penalise again (see loses_points), by mistake name.
+GRADED_LOSSES = {
+    "squared_error_missing_half": ("ex02_gradient_descent.squared_error",),
+    "gradient_sign_flipped": ("ex02_gradient_descent.squared_error_gradient",),
+    "gradient_factor_two": ("ex02_gradient_descent.squared_error_gradient",),
+    "delta_rule_slide_sign": ("ex02_gradient_descent.delta_rule_step",),
+    "sigmoid_naive_overflow": ("ex03_activations.sigmoid",),
+    "mlp_forward_no_output_sigmoid": ("ex04_mlp_forward.mlp_forward", "ex05_backprop.mlp_backward"),
+}
 
 
 EX1, EX2, EX3, EX4, EX5, EX6, EX7 = (
@@ -373,6 +396,10 @@ MISTAKES = (
         f"{EX7}.train_xor",
     ),
 )
+
+
+MISTAKES = tuple(Mistake(m.name, m.module, m.old, m.new, m.description, m.breaks, GRADED_LOSSES.get(m.name))
+                 for m in MISTAKES)
 
 
 def mutated_sources(mistake, solutions_dir=SOLUTIONS_DIR):

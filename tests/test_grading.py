@@ -99,7 +99,7 @@ def test_each_mistake_loses_points_exactly_where_it_breaks(graded, mistake):
     root, _ = graded
     functions, _ = _points(root / "out", f"mistake_{mistake.name}")
     lost = {name for name, f in functions.items() if f["score"] < f["max_score"]}
-    assert lost == set(mistake.breaks)
+    assert lost == set(mistake.loses_points)
     for name in lost:
         failed = [c for c in functions[name]["checks"] if not c["passed"]]
         assert all(c.get("message") for c in failed)
