@@ -4,6 +4,7 @@ One lane = one thread of this (trusted) process driving one warm runner process.
 context (inputs and reference outputs) is computed once and shared by the lanes.
 """
 import hashlib
+import os
 import queue
 import sys
 import threading
@@ -14,7 +15,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
-from grader.reports import read_student, write_grades, write_student
+from grader.reports import GRADES, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
 
@@ -31,8 +32,21 @@ def list_students(submissions_dir):
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        (students if entry.is_dir() or entry.is_symlink() else skipped).append(entry)
+        usable = (entry.is_dir() or entry.is_symlink()) and not _unusable_name(entry.name)
+        (students if usable else skipped).append(entry)
     return students, skipped
+
+
+def _unusable_name(name):
+    """Why a folder name cannot be a student of the gradebook (None if it can): the name becomes
+    OUT/<name>/ and a row of grades.csv, both written as UTF-8 text next to grades.csv."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "the folder name is not valid UTF-8 text: rename it (e.g. without accents) and grade again"
+    if name == GRADES:
+        return f"a student folder cannot be named like the gradebook {GRADES}: rename it and grade again"
+    return None
 
 
 def submission_digest(submission):
@@ -117,7 +131,9 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     """Grade every student folder not already graded (resume); returns a summary and writes grades.csv."""
     students, skipped = list_students(submissions_dir)
     for entry in skipped:
-        print(f"note: {entry}: not a folder, skipped (each student needs a folder of .py files)", file=sys.stderr)
+        why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
+        shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
+        print(f"note: {shown}: skipped, {why}", file=sys.stderr)
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")

@@ -15,6 +15,7 @@ import struct
 import numpy as np
 
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # one message; more is a protocol violation
+MAX_CHILD_HEADER_BYTES = 8 * 1024 * 1024  # JSON part of a frame from the sandboxed child (see unpack)
 MAX_DEPTH = 16
 MAX_ITEMS = 100_000
 _ALLOWED_KINDS = "biuf"  # bool, int, unsigned, float: never object, string or void
@@ -99,7 +100,20 @@ def _float_token(v):
 
 def decode(tree, buffers):
     """Rebuild plain Python/numpy data; raise ProtocolError on anything else."""
-    return _decode(tree, buffers, 0)
+    try:
+        return _decode(tree, buffers, 0)
+    except ProtocolError:
+        raise
+    except (ArithmeticError, KeyError, TypeError, ValueError, IndexError, RecursionError) as exc:
+        # Security: whatever a forged tree holds (int 1e400 -> OverflowError, a shape of 1e400, a
+        # key of the wrong type), the caller sees a ProtocolError, never a crash of the grader.
+        raise ProtocolError(f"malformed value ({type(exc).__name__})") from None
+
+
+def clean_text(value, limit=10_000):
+    """A string that can be written anywhere as UTF-8: lone surrogates (legal in JSON escapes,
+    and in a student's exception messages) would make every later write of the feedback fail."""
+    return value[:limit].encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def _decode(node, buffers, depth):
@@ -119,7 +133,7 @@ def _decode(node, buffers, depth):
     if t == "str":
         if not isinstance(node.get("v"), str):
             raise ProtocolError("malformed string")
-        return node["v"][:10_000]
+        return clean_text(node["v"])
     if t in ("array", "array_bool", "tensor", "tensor_bool"):
         arr = _decode_array(node, buffers)
         return Tensor(arr) if t.startswith("tensor") else arr
@@ -130,9 +144,9 @@ def _decode(node, buffers, depth):
         keys, items = node.get("keys"), _items(node)
         if not isinstance(keys, list) or len(keys) != len(items) or not all(isinstance(k, str) for k in keys):
             raise ProtocolError("malformed dict")
-        return {k: _decode(v, buffers, depth + 1) for k, v in zip(keys, items)}
+        return {clean_text(k, 200): _decode(v, buffers, depth + 1) for k, v in zip(keys, items)}
     if t == "object":
-        return Opaque(str(node.get("type", "?"))[:80])
+        return Opaque(clean_text(str(node.get("type", "?")), 80))
     raise ProtocolError(f"unknown value type {t!r}")
 
 
@@ -211,17 +225,26 @@ def unpack_bytes(raw):
     return unpack(read)
 
 
-def unpack(read_exact):
-    """Read one frame with `read_exact(n) -> bytes`; returns (message, buffers)."""
+def unpack(read_exact, max_header=None):
+    """Read one frame with `read_exact(n) -> bytes`; returns (message, buffers).
+
+    The message is always a dict. max_header bounds the JSON part on its own (frames from the
+    sandboxed child: JSON costs ~15x its size in Python objects, raw array bytes cost 1x)."""
     header_len, payload_len = _LEN.unpack(read_exact(_LEN.size))
     if header_len + payload_len > MAX_FRAME_BYTES:
         raise ProtocolError(f"frame of {header_len + payload_len} bytes exceeds the limit")
+    if max_header is not None and header_len > max_header:
+        raise ProtocolError(f"frame header of {header_len} bytes exceeds the limit")
     try:
         header = json.loads(read_exact(header_len))
         sizes = [int(s) for s in header["sizes"]]
         message = header["m"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise ProtocolError(f"malformed frame header: {exc}") from None
+    except (ValueError, KeyError, TypeError, ArithmeticError, RecursionError) as exc:
+        # RecursionError: deeply nested JSON; ArithmeticError: a size of 1e400. A malformed frame
+        # must be a ProtocolError for whoever reads it, not an exception that kills the reader.
+        raise ProtocolError(f"malformed frame header: {type(exc).__name__}") from None
+    if type(message) is not dict:
+        raise ProtocolError("a frame's message must be an object")
     payload = read_exact(payload_len)
     if sum(sizes) != payload_len or any(s < 0 for s in sizes):
         raise ProtocolError("frame sizes do not add up")

@@ -29,7 +29,7 @@ def read_submission(folder, expected_modules):
             sub.problems[module] = problem
             continue
         try:
-            sub.sources[module] = path.read_bytes().decode("utf-8")
+            sub.sources[module] = path.read_bytes().decode("utf-8-sig")  # a BOM (Windows editors) is fine for Python too
         except UnicodeDecodeError as exc:
             sub.problems[module] = f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
     _notice_extras(folder, expected_modules, sub)

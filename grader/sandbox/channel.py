@@ -30,13 +30,14 @@ class Channel:
                 raise ChannelClosed(str(exc)) from None
             view = view[written:]
 
-    def recv(self, timeout=None):
+    def recv(self, timeout=None, max_header=None):
         """(message, buffers) of the next frame; ChannelTimeout / ChannelClosed / ProtocolError."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        return unpack(lambda n: self._read_exact(n, deadline))
+        return unpack(lambda n: self._read_exact(n, deadline), max_header)
 
-    def recv_raw(self, timeout=None):
-        """The next frame's bytes, unparsed beyond its length (for relaying)."""
+    def recv_raw(self, timeout=None, max_header=None, with_message=False):
+        """The next frame's bytes (for relaying), checked to be a well-formed frame; with
+        with_message, (bytes, its message)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         chunks = []
 
@@ -45,8 +46,8 @@ class Channel:
             chunks.append(data)
             return data
 
-        unpack(read)
-        return b"".join(chunks)
+        message, _ = unpack(read, max_header)
+        return (b"".join(chunks), message) if with_message else b"".join(chunks)
 
     def _read_exact(self, n, deadline):
         parts, remaining = [], n

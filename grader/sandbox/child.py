@@ -20,10 +20,14 @@ LABEL = "submission"
 
 
 def child_main(sock_fd, sources, config, class_cases):
-    """Never returns: serves requests until told to exit or killed."""
+    """Never returns: serves requests until told to exit or killed. With sources None (forked by
+    the runner's fork server), the submission's sources and config arrive as the first frame."""
     try:
-        applied, notices = isolate(config, sock_fd)
         channel = Channel(sock_fd, sock_fd)
+        if sources is None:
+            init, _ = channel.recv()
+            sources, config = init["sources"], init["config"]
+        applied, notices = isolate(config, sock_fd)
         channel.send({"event": "isolated", "isolation": applied, "notices": notices})
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)

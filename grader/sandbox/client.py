@@ -1,14 +1,21 @@
 """The judge's handle on one runner process (one lane of a batch)."""
+import fcntl
 import os
+import stat
 import subprocess
 import sys
+import sysconfig
 import tempfile
+from pathlib import Path
 
-from grader import PROJECT_ROOT
-from grader.protocol import ProtocolError, decode, encode_many
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.protocol import ProtocolError, clean_text, decode, encode_many
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
+from grader.sandbox.isolation import sweep_uid
 
 SANDBOX_UID_BASE = 64000  # one dedicated uid per lane, so a sweep by uid hits only that lane's processes
+UID_SLOTS = 64  # sandbox uids SANDBOX_UID_BASE .. + 63, shared by every grader running on the machine
+UID_LOCK_DIR = "/run/nngrade-sandbox-uids" if os.path.isdir("/run") else os.path.join(tempfile.gettempdir(), "nngrade-sandbox-uids")
 STARTUP_TIMEOUT = 180
 MARGIN = 30  # seconds the runner gets beyond the child's own limit before the judge gives up on it
 
@@ -30,17 +37,65 @@ def runner_env():
     }
 
 
+def kit_folders():
+    """Folders hidden from every child whatever the caller asks: the reference, the grader, the
+    kit's tests and, in a checkout of the kit, the checkout itself (its git history, release
+    builds and caches hold the reference too), except folders holding the Python installation
+    (a virtualenv inside the checkout)."""
+    hidden = [SOLUTIONS_DIR, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests"]
+    if (PROJECT_ROOT / "pyproject.toml").is_file() and SOLUTIONS_DIR.is_dir():
+        python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values())}
+        inside = [p for p in python if p.is_relative_to(PROJECT_ROOT)]
+        if not inside:
+            hidden.append(PROJECT_ROOT)
+        else:
+            hidden += [d for d in PROJECT_ROOT.iterdir() if d.is_dir() and not d.is_symlink()
+                       and not any(p.is_relative_to(d.resolve()) for p in inside)]
+    return [str(p) for p in hidden]
+
+
+def _claim_uid(lane):
+    """(uid, lock fd): a sandbox uid that no other grader on this machine is using, preferring
+    SANDBOX_UID_BASE + lane. Sweeps kill every process of a uid, and sandboxed processes of the same
+    uid can signal each other, so two graders (two test sessions, two classes) must never share one.
+    The lock is an flock on a root-only file, held by this process and by the runner (which inherits
+    the fd): it is released when both are gone, whatever killed them."""
+    try:
+        os.makedirs(UID_LOCK_DIR, mode=0o700, exist_ok=True)
+        info = os.lstat(UID_LOCK_DIR)
+        safe = stat.S_ISDIR(info.st_mode) and info.st_uid == 0 and not info.st_mode & 0o077
+    except OSError:
+        safe = False
+    if not safe:  # cannot coordinate with other graders: the plain per-lane uid
+        return SANDBOX_UID_BASE + lane % UID_SLOTS, None
+    for i in range(UID_SLOTS):
+        uid = SANDBOX_UID_BASE + (lane + i) % UID_SLOTS
+        fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return uid, fd
+        except OSError:
+            os.close(fd)
+    raise RunnerDied(f"all {UID_SLOTS} sandbox uids are in use by other graders on this machine")
+
+
 class SandboxClient:
     def __init__(self, lane=0, hide=(), cases=None):
         self.lane = lane
         self.cases = cases or {}  # the class's inputs: sent once per runner, inherited by every child
-        self.hide = [str(p) for p in hide]
+        self.hide = [str(p) for p in hide] + [p for p in kit_folders() if p not in map(str, hide)]
         self.proc = None
         self.channel = None
+        self._uid = self._uid_lock = None
 
     @property
     def uid(self):
-        return SANDBOX_UID_BASE + self.lane if os.geteuid() == 0 else None
+        """The sandbox uid of this lane's children (None when not root: no uid drop)."""
+        if os.geteuid() != 0:
+            return None
+        if self._uid is None:
+            self._uid, self._uid_lock = _claim_uid(self.lane)
+        return self._uid
 
     def config(self, cpu_s):
         return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": 3072, "nproc": 32,
@@ -49,8 +104,10 @@ class SandboxClient:
     def start(self):
         self.stop()
         self._log = tempfile.TemporaryFile()
+        _ = self.uid  # claimed before the runner starts, so that the runner holds the claim too
         self.proc = subprocess.Popen([sys.executable, "-m", "grader.sandbox.runner"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/")
+                                     stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/",
+                                     pass_fds=() if self._uid_lock is None else (self._uid_lock,))
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         self.cases_sent = False
         self._expect(STARTUP_TIMEOUT)
@@ -95,7 +152,10 @@ class SandboxClient:
         """Fork a child for these sources; the reply has status, modules, isolation, notices."""
         reply, _ = self._request({"op": "open", "sources": sources, "config": self.config(cpu_s), "timeout": timeout},
                                  timeout=timeout)
-        return reply
+        if reply.get("status") not in ("ready", "timeout", "crashed"):
+            self.stop()  # not an answer to "open": the stream is out of step
+            raise RunnerDied(f"the sandbox runner answered out of step ({clean_text(str(reply)[:80])})")
+        return _clean_open_reply(reply)
 
     def run(self, jobs, timeout):
         """One function: jobs [(check_id, [case, ...] or None for the class's cases), ...]
@@ -120,21 +180,28 @@ class SandboxClient:
             else:
                 reply, arrays = self._expect(timeout + MARGIN)
             if reply.get("event") != "done":
-                yield reply
+                if reply.get("status") not in ("timeout", "crashed"):
+                    self.stop()  # not a runner's answer either: the stream is out of step
+                    reply = {"status": "crashed", "detail": "the runner relayed an unexpected frame"}
+                yield {**reply, "detail": clean_text(str(reply.get("detail", "no detail")), 500)}
                 return
             try:
                 results = decode(reply.get("results"), arrays)
                 _validate(results, jobs, self.cases)
             except (ProtocolError, KeyError, TypeError, ValueError) as exc:
-                yield {"status": "crashed", "detail": f"the child sent malformed results ({exc})"}
-                self.stop()  # the stream can no longer be trusted to be in step
+                # Stop before yielding: the caller reopens at once, and the runner may still be
+                # relaying this request's later functions, which would be read as the reopen's answer.
+                self.stop()
+                yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
             yield {"status": "done", "results": results}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
             try:
-                self._request({"op": "close"}, timeout=10)
+                reply, _ = self._request({"op": "close"}, timeout=10)
+                if reply.get("status") != "closed":
+                    self.stop()  # out of step: start afresh
             except RunnerDied:
                 pass
 
@@ -148,6 +215,13 @@ class SandboxClient:
             for stream in (self.proc.stdin, self.proc.stdout):
                 stream.close()
         self.proc = self.channel = None
+        if self._uid is not None:
+            # Security: a killed or crashed runner could not sweep its lane; a daemon left behind
+            # would meet the next children of this uid (and could kill them). Then release the uid.
+            sweep_uid(self._uid)
+            if self._uid_lock is not None:
+                os.close(self._uid_lock)
+            self._uid = self._uid_lock = None
 
 
 def _validate(results, jobs, class_cases):
@@ -157,3 +231,29 @@ def _validate(results, jobs, class_cases):
         expected = len(cases) if cases is not None else len(class_cases.get(cid, ()))
         if not isinstance(outcomes, list) or len(outcomes) != expected or not all(isinstance(o, dict) for o in outcomes):
             raise ProtocolError("wrong number of case results")
+        for outcome in outcomes:  # the judge formats these fields: they must have the right types
+            if any(k in outcome and type(outcome[k]) is not str for k in ("error", "contract")):
+                raise ProtocolError("an error message that is not text")
+            if any(k in outcome and not (type(outcome[k]) is list and all(type(x) is str for x in outcome[k]))
+                   for k in ("mutated", "warnings")):
+                raise ProtocolError("a list of names that is not a list of text")
+
+
+def _texts(value, limit=20):
+    return [clean_text(v, 300) for v in value[:limit] if type(v) is str] if type(value) is list else []
+
+
+def _clean_open_reply(reply):
+    """The runner's answer to "open" carries what the child said while starting up (and a child can
+    forge those events): keep only well-typed fields, as text that can be written anywhere."""
+    clean = {"status": reply["status"], "isolation": _texts(reply.get("isolation")), "notices": _texts(reply.get("notices")),
+             "last_module": reply.get("last_module") if type(reply.get("last_module")) is str else None}
+    if "detail" in reply:
+        clean["detail"] = clean_text(str(reply["detail"]), 500)
+    if clean["status"] == "ready":
+        modules = reply.get("modules")
+        if type(modules) is dict and all(type(k) is str and (v is None or type(v) is str) for k, v in modules.items()):
+            clean["modules"] = {clean_text(k, 100): v if v is None else clean_text(v, 1000) for k, v in modules.items()}
+        else:
+            clean.update(status="crashed", detail="it sent a malformed start-up message")
+    return clean

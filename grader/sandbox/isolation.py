@@ -5,12 +5,22 @@ list of applied layers is recorded with every result (its isolation level).
 """
 import ctypes
 import os
+import re
 import resource
 import signal
 import sys
+import time
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
+MS_REMOUNT, MS_BIND = 32, 4096
+# Per-mount options kept when a mount is made read-only (a bind remount replaces all of them).
+MOUNT_OPTION_FLAGS = {"nosuid": MS_NOSUID, "nodev": MS_NODEV, "noexec": MS_NOEXEC, "noatime": 1024,
+                      "nodiratime": 2048, "relatime": 1 << 21, "strictatime": 1 << 24}
+# Kernel interfaces, not storage: left as they are (device nodes, /proc/self/..., cgroups).
+PSEUDO_FS = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "mqueue", "securityfs", "debugfs", "tracefs",
+             "bpf", "pstore", "configfs", "fusectl", "hugetlbfs", "binfmt_misc", "autofs", "efivarfs", "selinuxfs", "nsfs"}
+ALWAYS_HIDDEN = ("/run",)  # host services' sockets (D-Bus, ...), and /run/lock, writable by everyone
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 4, 38, 36
 WRITABLE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
 
@@ -53,7 +63,16 @@ def _namespaces(config, applied, notices):
     applied.append("network-namespace")
     try:
         _mount(None, "/", None, MS_REC | MS_PRIVATE, None)
-        for path in config.get("hide", ()):
+        # Security: every file system the child sees becomes read-only for it; only the private
+        # tmpfs below are writable. Otherwise world-writable folders on the real disks (/run/lock,
+        # /var/crash, ...) could be filled, or carry files from one submission to the next.
+        for point, flags, fstype in _mounts():
+            if fstype not in PSEUDO_FS:
+                try:
+                    _mount(None, point, None, MS_REMOUNT | MS_BIND | MS_RDONLY | flags, None)
+                except OSError as exc:
+                    notices.append(f"{point} stays writable ({exc.strerror})")
+        for path in (*config.get("hide", ()), *ALWAYS_HIDDEN):
             if os.path.isdir(path):
                 _mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,mode=000")
         for path in WRITABLE_TMP:
@@ -62,6 +81,22 @@ def _namespaces(config, applied, notices):
         applied.append("mount-namespace")
     except OSError as exc:
         notices.append(f"mount namespace incomplete ({exc.strerror})")
+
+
+def _mounts():
+    """(mount point, per-mount option flags, file system type) of every mount this process sees."""
+    found = []
+    with open("/proc/self/mountinfo", "rb") as info:
+        for line in info:
+            fields = line.split()
+            try:
+                fstype = fields[fields.index(b"-") + 1].decode()
+            except (ValueError, IndexError):
+                continue
+            point = os.fsdecode(re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), fields[4]))
+            flags = sum(MOUNT_OPTION_FLAGS.get(option, 0) for option in fields[5].decode().split(","))
+            found.append((point, flags, fstype))
+    return found
 
 
 def _vm_size_bytes():
@@ -148,25 +183,45 @@ def isolate(config, keep_fd):
     return applied, notices
 
 
+def _uids_of(pid):
+    """The uids (real, effective, saved, file system) of a live process; empty for a zombie or a
+    process that is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            fields = dict(line.split(":", 1) for line in status if ":" in line)
+        if fields["State"].split()[0] in ("Z", "X"):
+            return set()
+        return {int(u) for u in fields["Uid"].split()}
+    except (OSError, KeyError, ValueError, IndexError):
+        return set()
+
+
 def sweep_uid(uid):
-    """Kill every process of the sandbox uid (daemonised grandchildren included): fork, become that
-    uid, kill(-1). Only meaningful as root with a dedicated uid per lane."""
-    if uid is None or os.geteuid() != 0:
+    """Kill every process of the sandbox uid (daemonised grandchildren included), found through
+    /proc, pass after pass until none is left: a fork bomb's newest children are caught by the next
+    pass, and a process with SIGKILL pending cannot fork. Only meaningful as root with a dedicated
+    uid per lane. Safe to call from any process and thread: it neither forks nor reaps.
+
+    Security: the sweeper stays root. A helper that took on the sandbox uid to kill(-1) could be
+    signalled (SIGSTOPped) by the very processes it sweeps, leaving its parent waiting forever."""
+    if uid is None or os.geteuid() != 0 or not os.path.isdir("/proc"):
         return
-    pid = os.fork()
-    if pid == 0:
-        try:
-            os.setgid(uid)
-            os.setuid(uid)
-            os.kill(-1, signal.SIGKILL)
-        finally:
-            os._exit(0)
-    os.waitpid(pid, 0)
+    for _ in range(200):
+        victims = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) != os.getpid() and uid in _uids_of(e)]
+        if not victims:
+            return
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.005)
 
 
-def kill_descendants(root_pid):
-    """SIGKILL every live descendant of root_pid (found through /proc), then reap what we can.
-    Returns how many processes besides direct children were found (grandchildren, daemons)."""
+def kill_descendants(root_pid, spare=()):
+    """SIGKILL every live descendant of root_pid (found through /proc) but the `spare` ones and
+    theirs, then reap what we can. Returns how many processes besides direct children were found
+    (grandchildren, daemons)."""
     children = {}
     for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
         if entry.isdigit():
@@ -179,15 +234,17 @@ def kill_descendants(root_pid):
     stack, victims = [root_pid], []
     while stack:
         for child in children.get(stack.pop(), []):
-            victims.append(child)
-            stack.append(child)
+            if child not in spare:
+                victims.append(child)
+                stack.append(child)
     for pid in victims:
         try:
             os.kill(pid, signal.SIGKILL)
         except OSError:
             pass
     reap()
-    return len(victims) - len(children.get(root_pid, []))
+    direct = set(children.get(root_pid, []))
+    return sum(1 for pid in victims if pid not in direct)
 
 
 def reap():

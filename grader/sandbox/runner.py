@@ -16,48 +16,149 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after OpenMP spun up a pool can hang
 
-from grader.protocol import decode, unpack_bytes  # noqa: E402
+from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
-from grader.sandbox.isolation import kill_descendants, make_subreaper, reap, sweep_uid  # noqa: E402
+from grader.sandbox.isolation import PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap, sweep_uid  # noqa: E402
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 
+class ForkServer:
+    """Security: the process every child is forked from. It is forked from the runner right after
+    warm-up, before the runner reads anything from the judge, and it only ever receives the class's
+    (public) inputs and "fork" requests. A child forked from the runner itself would inherit, in
+    freed but not cleared memory, the sources of earlier students of this lane and the results
+    their children sent through the runner: a submission could scan its own memory and hand in a
+    classmate's code or answers.
+
+    Each child is forked through a short-lived middle process that exits at once, so that the child
+    is re-parented to the runner (a subreaper): the runner reaps it, reads its exit status and
+    finds its descendants, exactly as if it had forked it."""
+
+    def __init__(self, pid, sock):
+        self.pid, self.sock = pid, sock
+
+    @classmethod
+    def start(cls):
+        runner_pid = os.getpid()
+        ours, theirs = socket.socketpair()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                ours.close()
+                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the fork server dies
+                if os.getppid() == runner_pid:
+                    null = os.open(os.devnull, os.O_RDWR)  # the judge's pipes belong to the runner alone
+                    os.dup2(null, 0)
+                    os.dup2(null, 1)
+                    os.close(null)
+                    _serve_forks(theirs, runner_pid)
+            finally:
+                os._exit(0)
+        theirs.close()
+        ours.settimeout(60)
+        return cls(pid, ours)
+
+    def forward(self, raw):
+        """A frame for the fork server (the class's inputs, which every child inherits)."""
+        self.sock.sendall(raw)
+
+    def fork(self):
+        """(pid, socket) of a new child, waiting for its init frame and already our child."""
+        self.sock.sendall(pack({"op": "fork"}))
+        data, fds, _, _ = socket.recv_fds(self.sock, 64, 1)
+        if not fds:
+            raise ChannelClosed("the fork server is gone")
+        return int(data), socket.socket(fileno=fds[0])
+
+
+def _serve_forks(sock, runner_pid):
+    channel, cases = Channel(sock.fileno(), sock.fileno()), {}
+    while True:
+        try:
+            message, buffers = channel.recv()
+        except ChannelClosed:
+            return
+        if message.get("op") == "cases":
+            cases = decode(message["cases"], buffers)
+        elif message.get("op") == "fork":
+            middle = os.fork()
+            if middle == 0:
+                try:
+                    parent_sock, child_sock = socket.socketpair()
+                    pid = os.fork()
+                    if pid == 0:  # the child
+                        sock.close()
+                        parent_sock.close()
+                        _await_adoption(runner_pid)
+                        from grader.sandbox.child import child_main
+
+                        child_main(child_sock.detach(), None, None, cases)
+                    socket.send_fds(sock, [str(pid).encode()], [parent_sock.fileno()])
+                finally:
+                    os._exit(0)
+            os.waitpid(middle, 0)
+
+
+def _await_adoption(runner_pid):
+    """Wait until the middle process is gone and the runner is our parent; then die with it."""
+    first, deadline = os.getppid(), time.monotonic() + 10
+    while first != runner_pid and os.getppid() == first and time.monotonic() < deadline:
+        time.sleep(0.001)
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != runner_pid:
+        os._exit(0)
+
+
 class Runner:
-    def __init__(self, judge):
+    def __init__(self, judge, fork_server=None):
         self.judge = judge
+        self.fork_server = fork_server  # None (no subreaper, not Linux): children are forked here
         self.cases = {}  # the class's inputs, sent once; children inherit them through fork
         self.child_pid = None
         self.child = None
         self.uid = None
+        self.swept = False
 
     # -- child lifecycle ------------------------------------------------------------------------
     def open(self, message):
         self.close()
         config = message.get("config", {})
         self.uid = config.get("uid")
-        parent_sock, child_sock = socket.socketpair()
-        pid = os.fork()
-        if pid == 0:  # the child
-            parent_sock.close()
-            from grader.sandbox.child import child_main
-
-            child_main(child_sock.detach(), message["sources"], config, self.cases)
-        child_sock.close()
-        self.child_pid, self._sock = pid, parent_sock
-        self.child = Channel(parent_sock.fileno(), parent_sock.fileno())
+        if not self.swept:
+            # Security: processes of this uid that a runner of the same lane left behind when it died
+            # (daemons it could not sweep) must never meet this runner's children.
+            sweep_uid(self.uid)
+            self.swept = True
         deadline = time.monotonic() + float(message.get("timeout", 10))
+        if self.fork_server is not None:
+            self.child_pid, self._sock = self.fork_server.fork()
+        else:
+            parent_sock, child_sock = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:  # the child
+                parent_sock.close()
+                from grader.sandbox.child import child_main
+
+                child_main(child_sock.detach(), message["sources"], config, self.cases)
+            child_sock.close()
+            self.child_pid, self._sock = pid, parent_sock
+        self.child = Channel(self._sock.fileno(), self._sock.fileno())
         reply = {"status": "ready", "isolation": [], "notices": [], "last_module": None}
         try:
+            if self.fork_server is not None:
+                self.child.send({"op": "init", "sources": message["sources"], "config": config})
+            first = True
             while True:
-                event, _ = self.child.recv(timeout=max(0.0, deadline - time.monotonic()))
+                event, _ = self.child.recv(timeout=max(0.0, deadline - time.monotonic()), max_header=MAX_CHILD_HEADER_BYTES)
                 kind = event.get("event")
-                if kind == "isolated":
+                if kind == "isolated" and first:  # sent before any student code runs: later ones are forged
                     reply["isolation"], reply["notices"] = event.get("isolation", []), event.get("notices", [])
                 elif kind == "importing":
                     reply["last_module"] = event.get("module")
                 elif kind == "ready":
                     reply["modules"] = event.get("modules", {})
                     break
+                first = False
         except ChannelTimeout:
             reply["status"] = "timeout"
             self.close()
@@ -81,7 +182,13 @@ class Runner:
             return
         for timeout in timeouts:
             try:
-                self.judge.send_raw(self.child.recv_raw(timeout=timeout))
+                raw, frame = self.child.recv_raw(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES, with_message=True)
+                if frame.get("event") != "done":
+                    # Security: the judge reads exactly one frame per function. Relaying anything else
+                    # (a second "ready", any invented event) would leave it one frame out of step with
+                    # this runner, for every later student of the lane.
+                    raise ProtocolError(f"sent {str(frame.get('event'))[:40]!r} instead of results")
+                self.judge.send_raw(raw)
                 continue
             except ChannelTimeout:
                 reply = {"status": "timeout"}
@@ -123,7 +230,7 @@ class Runner:
         if self.child_pid is not None or self.uid is not None:
             # Orphans re-parent to this subreaper, so descendants cover double forks; the uid sweep
             # is the backstop, needed only when something besides the child was running.
-            if kill_descendants(os.getpid()):
+            if kill_descendants(os.getpid(), spare=(self.fork_server.pid,) if self.fork_server else ()):
                 sweep_uid(self.uid)
         reap()
         self.child_pid = self.child = None
@@ -131,32 +238,40 @@ class Runner:
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge decides when the runner stops
-    make_subreaper()
+    subreaper = make_subreaper()
     warm_up()
+    # Before the first frame from the judge: see ForkServer.
+    fork_server = ForkServer.start() if subreaper and hasattr(socket, "send_fds") else None
     judge = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing else may write to the protocol stream
-    runner = Runner(judge)
+    runner = Runner(judge, fork_server)
     judge.send({"status": "warm", "pid": os.getpid()})
-    while True:
-        try:
-            raw = judge.recv_raw()
-        except ChannelClosed:
-            break
-        message, buffers = unpack_bytes(raw)
-        op = message.get("op")
-        if op == "cases":
-            runner.cases = decode(message["cases"], buffers)
-            judge.send({"status": "ok", "checks": len(runner.cases)})
-        elif op == "open":
-            runner.open(message)
-        elif op == "run":
-            runner.run(raw, message)
-        elif op == "close":
-            runner.close()
-            judge.send({"status": "closed"})
-        else:
-            break
-    runner.close()
+    try:
+        while True:
+            try:
+                raw = judge.recv_raw()
+            except ChannelClosed:
+                break
+            message, buffers = unpack_bytes(raw)
+            op = message.get("op")
+            if op == "cases":
+                runner.cases = decode(message["cases"], buffers)
+                if fork_server is not None:
+                    fork_server.forward(raw)
+                judge.send({"status": "ok", "checks": len(runner.cases)})
+            elif op == "open":
+                runner.open(message)
+            elif op == "run":
+                runner.run(raw, message)
+            elif op == "close":
+                runner.close()
+                judge.send({"status": "closed"})
+            else:
+                break
+    finally:
+        # Security: also when the judge is gone (a reply fails with a broken pipe), so that no
+        # sandboxed process of this lane outlives its runner.
+        runner.close()
 
 
 if __name__ == "__main__":

@@ -1,0 +1,4 @@
+def add_bias(X):
+    """Attack: never return (busy loop)."""
+    while True:
+        pass

@@ -1,0 +1,874 @@
+"""Untrusted submissions stay untrusted: every threat is a real attacking submission, graded.
+
+An attack submission is a copy of the reference modules (solutions/) with ONE function replaced
+by the attack (tests/attacks/<name>.py), or with attack code at module level; a successful attack
+would show up as points for that function, as a leak in the output, or as harm to the grader or
+to the honest students graded in the same batch. Everything in the main class is graded in ONE
+batch (jobs=2) under a rubric with short time limits; two more batches cover what needs one lane
+in a known order (memory left behind by earlier students, a desynchronised relay, runners killed
+from outside) and a grader killed with SIGKILL and resumed from the command line.
+
+The strongest layers need root on Linux (namespaces, a per-lane uid); tests that depend on them
+are skipped only where those are genuinely unavailable.
+"""
+import contextlib
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.batch import grade_folder
+from grader.reference import build_context
+from grader.reports import read_student
+from grader.sandbox.client import SANDBOX_UID_BASE
+
+ATTACKS_DIR = Path(__file__).with_name("attacks")
+EXERCISES_DIR = PROJECT_ROOT / "exercises"
+LANE_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 64)
+IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
+ROOT_LAYERS = ["own-session", "network-namespace", "mount-namespace", "rlimits", "unprivileged-uid"]
+SHORT = 3  # seconds: the time limit of every function but the training loops in the test rubric
+TRAINING = ("ex01_perceptron.train_perceptron", "ex06_sgd.train_mlp", "ex07_torch.train_linear", "ex07_torch.train_xor")
+MAIN_BATCH_BUDGET_S = 240  # generous: ~70 submissions, a dozen of them burn a full time limit or two
+needs_root = pytest.mark.skipif(not IS_ROOT_LINUX, reason="needs root on Linux (namespaces, a sandbox uid)")
+
+
+# ---- building submissions ----------------------------------------------------------------------
+
+def read_modules(folder):
+    return {p.stem: p.read_text() for p in sorted(Path(folder).glob("ex[0-9][0-9]_*.py"))}
+
+
+REFERENCE = read_modules(SOLUTIONS_DIR)
+STUBS = read_modules(EXERCISES_DIR)
+
+
+def splice(module_text, name, replacement):
+    """module_text with the top-level def/class `name` (decorators included) replaced."""
+    import ast
+
+    for node in ast.parse(module_text).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name == name:
+            lines = module_text.splitlines(keepends=True)
+            start = min([node.lineno] + [d.lineno for d in node.decorator_list]) - 1
+            return "".join(lines[:start]) + replacement.rstrip() + "\n" + "".join(lines[node.end_lineno:])
+    raise KeyError(f"{name} is not defined at top level")
+
+
+def attack_text(file, values):
+    """The attack's source with its placeholders (__NAME__, upper case) replaced by literals."""
+    text = re.sub(r"\b__([A-Z][A-Z_]*[A-Z])__\b", lambda m: repr(values[m.group(1)]) if m.group(1) in values else m.group(0),
+                  (ATTACKS_DIR / file).read_text())
+    leftover = re.findall(r"\b__[A-Z][A-Z_]*[A-Z]__\b", text)
+    assert not leftover, f"{file}: no value for {leftover}"
+    return text
+
+
+def write_folder(folder, files):
+    """files: {relative name: str | bytes | ("symlink", target) | ("dir",)}."""
+    folder.mkdir(parents=True)
+    for name, content in files.items():
+        path = folder / name
+        if isinstance(content, tuple) and content[0] == "symlink":
+            path.symlink_to(content[1])
+        elif isinstance(content, tuple) and content[0] == "dir":
+            path.mkdir()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+
+
+def as_files(modules):
+    return {f"{m}.py": text for m, text in modules.items()}
+
+
+# A derivative's finite-difference check differentiates the submission's own forward function:
+# an attack on the forward function legitimately costs the derivative that check too.
+FD_DEPENDENTS = {f"ex03_activations.{f}": (f"ex03_activations.{f}_derivative",) for f in ("sigmoid", "tanh", "relu", "leaky_relu", "elu")}
+
+
+@dataclass
+class Attack:
+    name: str  # the student folder
+    file: str  # tests/attacks/<file>.py
+    target: str  # "module.function" (replaced) or "module" (the attack is appended at module level)
+    zero: tuple = None  # functions that must score no more than the blank stubs (default: the target's)
+    exempt: tuple = ()  # functions the attack may legitimately break besides `zero`
+    message: str = None  # regex every check message of the zeroed functions matches
+    report: bool = False  # the attack raises "ATTACK-REPORT [...]": the list must be empty
+    root_only: bool = False  # meaningful only with the root layers (e.g. other uids' processes)
+
+    def sources(self, values):
+        modules = dict(REFERENCE)
+        code = attack_text(f"{self.file}.py", {**values, "STUDENT": self.name})
+        if "." in self.target:
+            module, function = self.target.split(".")
+            modules[module] = splice(modules[module], function, code)
+        else:
+            modules[self.target] += "\n" + code
+        return modules
+
+    def zeroed(self, functions):
+        if self.zero is not None:
+            return list(self.zero)
+        if "." in self.target:
+            return [self.target]
+        return [f for f in functions if f.startswith(self.target + ".")]
+
+
+ATTACKS = [
+    # -- tampering in-process
+    Attack("atk_patch_numpy", "patch_numpy", "ex07_torch.train_xor"),
+    Attack("atk_patch_builtins", "patch_builtins", "ex07_torch.train_xor"),
+    Attack("atk_patch_grader", "patch_grader", "ex03_activations.tanh"),
+    Attack("atk_patch_hypothesis", "patch_hypothesis", "ex03_activations.relu"),
+    Attack("atk_eq_object", "eq_object", "ex03_activations.relu_derivative"),
+    Attack("atk_ndarray_subclass", "ndarray_subclass", "ex03_activations.leaky_relu"),
+    Attack("atk_frame_walk", "frame_walk", "ex03_activations.leaky_relu_derivative"),
+    Attack("atk_mutate_inputs", "mutate_inputs", "ex03_activations.elu", message="modified its input"),
+    # -- escaping the protocol
+    Attack("atk_os_exit", "os_exit", "ex03_activations.tanh_derivative", message=r"ended during .*exited with code 0"),
+    Attack("atk_sys_exit", "sys_exit", "ex03_activations.relu", message="SystemExit"),
+    Attack("atk_base_exception", "base_exception", "ex03_activations.elu_derivative", message="_Escape"),
+    Attack("atk_module_exit", "module_exit", "ex03_activations", message=r"ended while importing ex03_activations\.py"),
+    Attack("atk_print_frames", "print_frames", "ex03_activations.maxout"),
+    Attack("atk_socket_garbage", "socket_garbage", "ex07_torch.train_xor"),
+    Attack("atk_forge_list", "forge_list", "ex03_activations.relu_derivative"),
+    Attack("atk_forge_deep", "forge_deep", "ex03_activations.leaky_relu_derivative"),
+    Attack("atk_forge_overflow", "forge_overflow", "ex03_activations.elu_derivative"),
+    Attack("atk_forge_pickle", "forge_pickle", "ex03_activations.maxout"),
+    Attack("atk_forge_huge_shape", "forge_huge_shape", "ex03_activations.tanh"),
+    Attack("atk_forge_huge_size", "forge_huge_size", "ex03_activations.tanh_derivative"),
+    Attack("atk_forge_bad_outcome", "forge_bad_outcome", "ex03_activations.relu"),
+    Attack("atk_forge_bogus_event", "forge_bogus_event", "ex03_activations.leaky_relu"),
+    Attack("atk_forge_ready", "forge_ready", "ex01_perceptron"),
+    Attack("atk_surrogate_text", "surrogate_text", "ex03_activations.maxout"),
+    Attack("atk_write_results", "write_results", "ex03_activations.tanh", report=True),
+    Attack("atk_huge_return", "huge_return", "ex03_activations.relu_derivative"),
+    Attack("atk_big_header", "big_header", "ex03_activations.leaky_relu_derivative"),
+    # -- reading what it must not
+    Attack("atk_read_solutions", "read_solutions", "ex04_mlp_forward.xor_params", report=True),
+    Attack("atk_read_project_tree", "read_project_tree", "ex04_mlp_forward.xor_params", report=True),
+    Attack("atk_read_processes", "read_processes", "ex04_mlp_forward.xor_params", report=True, root_only=True),
+    Attack("atk_read_env", "read_env", "ex03_activations.tanh_derivative", report=True, root_only=True),
+    Attack("atk_read_others", "read_others", "ex03_activations.relu", report=True),
+    Attack("atk_read_grader", "read_grader", "ex03_activations.leaky_relu", report=True),
+    Attack("atk_userns_escape", "userns_escape", "ex04_mlp_forward.xor_params", report=True),
+    # -- resources
+    Attack("atk_infinite_loop", "infinite_loop", "ex01_perceptron.add_bias", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_sleep_forever", "sleep_forever", "ex01_perceptron.perceptron_predict", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_signal_handlers", "signal_handlers", "ex03_activations.tanh", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_alloc_huge", "alloc_huge", "ex03_activations.elu", message=rf"MemoryError|^timed out after {SHORT} s$"),
+    Attack("atk_fork_bomb", "fork_bomb", "ex03_activations.maxout", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_daemon", "daemon", "ex03_activations.relu_derivative"),
+    Attack("atk_threads", "threads", "ex03_activations.leaky_relu"),
+    Attack("atk_fill_disk", "fill_disk", "ex03_activations.elu_derivative", report=False),
+    Attack("atk_flood_stdout", "flood_stdout", "ex01_perceptron.add_bias"),
+    Attack("atk_segfault", "segfault", "ex01_perceptron.perceptron_predict", message="SIGSEGV"),
+    Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True, root_only=True),
+    # -- network
+    Attack("atk_network", "network", "ex01_perceptron.add_bias", report=True, root_only=True),
+]
+
+
+@dataclass
+class Bad:
+    """A badly formed submission: its problems are named, everything else is graded normally."""
+    name: str
+    files: object  # callable(values) -> {file: content}, or "symlink-folder"
+    zero: tuple = ()  # modules or functions that score no more than the blank stubs
+    exempt: tuple = ()
+    message: str = None  # regex found in the zeroed checks' messages or in the problems
+    full: bool = False  # the whole submission keeps full marks
+
+
+def _modules_with(**changes):
+    def build(values):
+        files = as_files(REFERENCE)
+        for module, change in changes.items():
+            name = f"{module}.py"
+            if change is None:
+                del files[name]
+            elif callable(change):
+                del files[name]
+                files.update(change(values, name, REFERENCE[module]))
+            else:
+                files[name] = change
+        return files
+    return build
+
+
+def _without(text, *names):
+    for name in names:
+        text = splice(text, name, "")
+    return text
+
+
+def _notebook(values, name, text):
+    cells = [{"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": [], "source": text.splitlines(True)}]
+    notebook = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    return {name.replace(".py", ".ipynb"): json.dumps(notebook)}
+
+
+def _archive(values):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, text in as_files(REFERENCE).items():
+            archive.writestr(f"submission/{name}", text)
+    return {"submission.zip": buffer.getvalue()}
+
+
+BAD = [
+    Bad("bad_syntax", _modules_with(ex03_activations=lambda v, n, t: {n: t.replace("def relu(z):", "def relu(z)")}),
+        zero=("ex03_activations",), message=r"ex03_activations\.py.*SyntaxError|SyntaxError.*ex03_activations\.py"),
+    Bad("bad_import", _modules_with(ex02_gradient_descent=lambda v, n, t: {n: "import numpy_extras_nobody_has\n" + t}),
+        zero=("ex02_gradient_descent",), message=r"ex02_gradient_descent\.py.*ModuleNotFoundError"),
+    Bad("bad_import_sleeps", _modules_with(ex07_torch=lambda v, n, t: {n: t + "\nimport time\ntime.sleep(10**6)\n"}),
+        zero=("ex07_torch",), message=r"importing ex07_torch\.py did not finish within \d+ s"),
+    Bad("bad_missing_functions", _modules_with(ex03_activations=lambda v, n, t: {n: _without(t, "relu", "tanh")}),
+        zero=("ex03_activations.relu", "ex03_activations.tanh"),
+        exempt=("ex03_activations.relu_derivative", "ex03_activations.tanh_derivative"), message="relu|tanh"),
+    Bad("bad_signature", _modules_with(ex03_activations=lambda v, n, t: {n: t.replace("def leaky_relu(z, alpha=0.1):", "def leaky_relu(z):")}),
+        zero=("ex03_activations.leaky_relu",), exempt=("ex03_activations.leaky_relu_derivative",), message="alpha"),
+    Bad("bad_not_utf8", _modules_with(ex01_perceptron=lambda v, n, t: {n: ("# caf\u00e9 au lait\n" + t).encode("latin-1")}),
+        zero=("ex01_perceptron",), message=r"ex01_perceptron\.py is not UTF-8"),
+    Bad("bad_huge_file", _modules_with(ex02_gradient_descent=lambda v, n, t: {n: t + ("#" + "x" * 99 + "\n") * 12_000}),
+        zero=("ex02_gradient_descent",), message=r"ex02_gradient_descent\.py is \d+ bytes, over the"),
+    Bad("bad_null_byte", _modules_with(ex02_gradient_descent=lambda v, n, t: {n: t + "# \0\n"}),
+        zero=("ex02_gradient_descent",), message=r"ex02_gradient_descent\.py"),
+    Bad("bad_symlink_absolute", _modules_with(ex03_activations=lambda v, n, t: {n: ("symlink", f"{v['SOLUTIONS']}/{n}")}),
+        zero=("ex03_activations",), message=r"ex03_activations\.py is a symbolic link"),
+    Bad("bad_symlink_relative", _modules_with(ex01_perceptron=lambda v, n, t: {n: ("symlink", os.path.relpath(f"{v['SOLUTIONS']}/{n}", f"{v['SUBS']}/bad_symlink_relative"))}),
+        zero=("ex01_perceptron",), message=r"ex01_perceptron\.py is a symbolic link"),
+    Bad("bad_symlink_folder", "symlink-folder", zero=("*",), message="symbolic link"),
+    Bad("bad_notebook", _modules_with(ex07_torch=_notebook), zero=("ex07_torch",),
+        message=r"ex07_torch\.py is missing \(found ex07_torch\.ipynb"),
+    Bad("bad_archive", _archive, zero=("*",), message=r"submission\.zip"),
+    Bad("bad_empty", lambda v: {}, zero=("*",), message="empty"),
+    Bad("bad_dir_not_file", _modules_with(ex06_sgd=lambda v, n, t: {n: ("dir",)}), zero=("ex06_sgd",),
+        message=r"ex06_sgd\.py is not a regular file"),
+    Bad("bad_bom_utf8", _modules_with(ex01_perceptron=lambda v, n, t: {n: "\ufeff" + t}), full=True),
+    Bad("bad_crlf", lambda v: {n: t.replace("\n", "\r\n").encode() for n, t in as_files(REFERENCE).items()}, full=True),
+    Bad("student with spaces", lambda v: as_files(REFERENCE), full=True),
+    Bad("\u00fcn\u00efc\u00f8d\u00e9-\u540d\u524d", lambda v: as_files(REFERENCE), full=True),
+    Bad("-leading-dash", lambda v: as_files(REFERENCE), full=True),
+]
+SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv"]  # cannot be written as gradebook rows / next to grades.csv
+
+
+# ---- observing processes, files, the network ---------------------------------------------------
+
+def lane_processes(uids=LANE_UIDS):
+    """(pid, comm) of every live process running as one of these sandbox uids."""
+    found, wanted = [], set(uids) - {None}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as status:
+                fields = dict(line.split(":", 1) for line in status if ":" in line)
+            uids = {int(u) for u in fields["Uid"].split()}
+            if uids & set(wanted) and not fields["State"].strip().startswith(("Z", "X")):
+                found.append((int(entry), fields["Name"].strip()))
+        except (OSError, KeyError, ValueError):
+            continue
+    return found
+
+
+def descendants(root=None):
+    """Live descendants of this process (runners, their children, anything they left behind)."""
+    root = root or os.getpid()
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    fields = stat.read().rsplit(")", 1)[1].split()
+                if fields[0] not in "ZX":
+                    children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    found, stack = [], [root]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            found.append(child)
+            stack.append(child)
+    return found
+
+
+def wait_until(predicate, timeout):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return predicate()
+
+
+def files_of_lane_uids(*roots, since=0.0):
+    """Files and folders owned by a sandbox uid (changed after `since`) under these roots."""
+    found = []
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: None):
+            if dirpath.startswith("/proc"):
+                continue
+            for name in dirnames + filenames:
+                path = os.path.join(dirpath, name)
+                try:
+                    info = os.lstat(path)
+                    if info.st_uid in LANE_UIDS and info.st_mtime >= since:
+                        found.append(path)
+                except OSError:
+                    pass
+    return found
+
+
+class Listeners:
+    """TCP and UDP on every local address, an abstract and a path unix socket: records anything that
+    reaches them."""
+
+    def __init__(self, workdir):
+        self.received = []
+        self.sockets = []
+        self.tcp = self._bind(socket.AF_INET, socket.SOCK_STREAM, ("0.0.0.0", 0))
+        self.tcp_port = self.tcp.getsockname()[1]
+        self.udp = self._bind(socket.AF_INET, socket.SOCK_DGRAM, ("0.0.0.0", 0))
+        self.udp_port = self.udp.getsockname()[1]
+        try:
+            self._bind(socket.AF_INET6, socket.SOCK_STREAM, ("::1", self.tcp_port))
+        except OSError:
+            pass
+        self.abstract = f"nngrade-attack-{os.getpid()}"
+        self._bind(socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract)
+        run = Path("/run") if os.access("/run", os.W_OK) else Path(workdir)
+        self.unix_path = str(run / f"nngrade-attack-{os.getpid()}.sock")
+        self._bind(socket.AF_UNIX, socket.SOCK_STREAM, self.unix_path)
+        os.chmod(self.unix_path, 0o777)
+        self.host_ip = self._host_ip()
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _bind(self, family, kind, address):
+        s = socket.socket(family, kind)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.bind(address)
+        if kind == socket.SOCK_STREAM:
+            s.listen(16)
+        s.setblocking(False)
+        self.sockets.append(s)
+        return s
+
+    @staticmethod
+    def _host_ip():
+        try:
+            with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+                s.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing address
+                return s.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+    def _serve(self):
+        import select
+
+        while not self.stop.is_set():
+            ready, _, _ = select.select(self.sockets, [], [], 0.1)
+            for s in ready:
+                try:
+                    if s.type == socket.SOCK_STREAM:
+                        conn, peer = s.accept()
+                        conn.settimeout(1)
+                        self.received.append(("connection", str(peer), conn.recv(100)))
+                        conn.close()
+                    else:
+                        self.received.append(("datagram",) + s.recvfrom(100)[::-1])
+                except OSError:
+                    pass
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        for s in self.sockets:
+            s.close()
+        Path(self.unix_path).unlink(missing_ok=True)
+
+
+def workspace():
+    """A folder outside /tmp (the sandbox replaces /tmp anyway, which would hide a missing
+    protection), readable by everyone: only the sandbox's own hiding may keep students out."""
+    base = Path("/var/lib") if IS_ROOT_LINUX else Path(tempfile.gettempdir())
+    path = Path(tempfile.mkdtemp(prefix="nngrade-attacks-", dir=base))
+    path.chmod(0o755)
+    return path
+
+
+def test_rubric_file(folder):
+    """The bundled rubric with short time limits: 3 s per function, 15 s for the training loops."""
+    text = (PROJECT_ROOT / "grader" / "rubric.toml").read_text()
+    timeouts = "[timeouts]\ndefault = %d\n%s\n" % (SHORT, "".join(f'"{f}" = 15\n' for f in TRAINING))
+    text = re.sub(r"\[timeouts\]\n(?:.*\n)*?\n(?=\[)", timeouts + "\n", text, count=1)
+    path = folder / "rubric.toml"
+    path.write_text(text)
+    return path
+
+
+test_rubric_file.__test__ = False
+
+
+# ---- the graded class ------------------------------------------------------------------------
+
+@dataclass
+class Graded:
+    out: Path
+    subs: Path
+    records: dict
+    functions: list
+    seconds: float
+    stderr: str
+    values: dict
+    listeners: object
+    lane_left: list
+    descendants_left: list
+    baseline_descendants: int
+    judge_rss_growth_mb: float
+    free_disk_drop_mb: float
+    stray_files: list = field(default_factory=list)
+
+
+def _maxrss_mb():
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+@pytest.fixture(scope="module", autouse=True)
+def sandbox_uids():
+    """The sandbox uids this module's batches use. Preferring the upper half of the range keeps
+    these attacks (some of which kill everything their uid may signal) away from other graders
+    that may be running on the same machine, e.g. another test session."""
+    import grader.sandbox.client as client
+
+    used = set()
+    real_config = client.SandboxClient.config
+
+    def spy(self, *args, **kwargs):
+        config = real_config(self, *args, **kwargs)
+        used.add(config.get("uid"))
+        return config
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(client, "SANDBOX_UID_BASE", SANDBOX_UID_BASE + 32)
+        patch.setattr(client.SandboxClient, "config", spy)
+        yield used
+
+
+@pytest.fixture(scope="session")
+def attack_ctx(tmp_path_factory):
+    return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
+
+
+@pytest.fixture(scope="module")
+def graded(attack_ctx, sandbox_uids):
+    """The main class: honest, blank, every attack and every bad submission, in ONE batch."""
+    work = workspace()
+    subs, out = work / "submissions", work / "out"
+    subs.mkdir()
+    listeners = Listeners(work)
+    secret_name, secret_value = "NNGRADE_TEST_SECRET", f"s3cret-{os.urandom(8).hex()}"
+    marker = f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}"
+    values = {"SOLUTIONS": str(SOLUTIONS_DIR), "PROJECT": str(PROJECT_ROOT), "SUBS": str(subs), "OUT": str(out),
+              "JUDGE_PID": os.getpid(), "SECRET_NAME": secret_name, "MARKER": marker, "TCP_PORT": listeners.tcp_port,
+              "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract, "UNIX_PATH": listeners.unix_path,
+              "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"), "SECRET": secret_value}
+    try:
+        write_folder(subs / "honest_reference", as_files(REFERENCE))
+        write_folder(subs / "honest_marked", {n: f"# {marker}\n" + t for n, t in as_files(REFERENCE).items()})
+        write_folder(subs / "blank_stubs", as_files(STUBS))
+        for attack in ATTACKS:
+            write_folder(subs / attack.name, as_files(attack.sources(values)))
+        for bad in BAD:
+            if bad.files == "symlink-folder":
+                (subs / bad.name).symlink_to(SOLUTIONS_DIR)
+            else:
+                write_folder(subs / bad.name, bad.files(values))
+        for name in SKIPPED_NAMES:
+            write_folder(subs / name, as_files(REFERENCE))
+        baseline = len(descendants())
+        free_before = shutil.disk_usage("/").free
+        rss_before = _maxrss_mb()
+        os.environ[secret_name] = secret_value
+        stderr = io.StringIO()
+        started, wall_started = time.monotonic(), time.time() - 1
+        try:
+            with contextlib.redirect_stderr(stderr):
+                summary = grade_folder(subs, out, jobs=2, progress=False, ctx=attack_ctx)
+        finally:
+            os.environ.pop(secret_name, None)
+        seconds = time.monotonic() - started
+        print(f"main attack batch: {summary['students']} students in {seconds:.1f} s")
+        wait_until(lambda: not lane_processes(sandbox_uids) and len(descendants()) <= baseline, 10)
+        records = {name: read_student(out, name) for name in os.listdir(out) if (out / name).is_dir()}
+        graded = Graded(out, subs, records, list(attack_ctx.functions), seconds, stderr.getvalue(), values, listeners,
+                        lane_processes(sandbox_uids), descendants(), baseline, _maxrss_mb() - rss_before,
+                        (free_before - shutil.disk_usage("/").free) / 2**20)
+        graded.stray_files = files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash",
+                                                str(PROJECT_ROOT), str(work), since=wall_started)
+        yield graded
+    finally:
+        listeners.close()
+        for pid, _ in lane_processes(sandbox_uids):  # never leave an attack running, whatever the outcome
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        for path in files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash", str(PROJECT_ROOT)):
+            with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
+                os.unlink(path)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def score(record, function):
+    return next(f["score"] for f in record["functions"] if f["function"] == function)
+
+
+def messages(record, function):
+    return [c.get("message", "") for f in record["functions"] if f["function"] == function for c in f["checks"] if not c["passed"]]
+
+
+def report_of(record, function):
+    """The ATTACK-REPORT list an attack raised (None if it did not raise one)."""
+    for text in messages(record, function):
+        match = re.search(r"ATTACK-REPORT (\[.*?\])(?: \(|$)", text)
+        if match:
+            try:
+                return json.loads(match.group(1))
+            except ValueError:
+                return [f"unreadable report: {match.group(1)[:200]}"]
+    return None
+
+
+def matches(selector, function):
+    return selector == "*" or function == selector or function.startswith(selector + ".")
+
+
+# ---- the main class: every attack ----------------------------------------------------------------
+
+def test_honest_submissions_keep_full_marks(graded, attack_ctx):
+    honest = ["honest_reference", "honest_marked"] + [b.name for b in BAD if b.full]
+    for name in honest:
+        record = graded.records.get(name)
+        assert record is not None, f"{name} was not graded"
+        lost = {f["function"]: messages(record, f["function"]) for f in record["functions"] if f["score"] < f["max_score"]}
+        assert record["score"] == attack_ctx.rubric.max_score, f"{name} lost points: {lost}"
+
+
+def test_blank_stubs_score_nothing(graded):
+    assert graded.records["blank_stubs"]["score"] == 0
+
+
+@pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
+def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
+    if attack.root_only and not IS_ROOT_LINUX:
+        pytest.skip("other uids' processes are only out of reach with the root layers")
+    record = graded.records.get(attack.name)
+    assert record is not None, f"{attack.name} was not graded"
+    assert "(grader)" not in record["problems"], f"the grader failed on it: {record['problems']}"
+    blank = graded.records["blank_stubs"]
+    zeroed = attack.zeroed(graded.functions)
+    for function in zeroed:
+        assert score(record, function) <= score(blank, function), (
+            f"{function} scored {score(record, function)}: {messages(record, function)}")
+        if attack.message:
+            for text in messages(record, function):
+                assert re.search(attack.message, text), f"{function}: {text!r} !~ {attack.message!r}"
+        if attack.report:
+            report = report_of(record, function)
+            assert report == [], f"{function}: the attack got through: {report} ({messages(record, function)[:1]})"
+    kept = {f["function"]: (f["score"], f["max_score"], messages(record, f["function"])[:1])
+            for f in record["functions"] if f["function"] not in zeroed
+            and f["function"] not in (*attack.exempt, *FD_DEPENDENTS.get(attack.target, ()))}
+    lost = {k: v for k, v in kept.items() if v[0] < v[1]}
+    assert not lost, f"functions the attack does not touch lost points: {lost}"
+
+
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
+def test_bad_submission_gets_a_clear_message_and_others_are_graded(graded, attack_ctx, bad):
+    record = graded.records.get(bad.name)
+    assert record is not None, f"{bad.name} was not graded"
+    if bad.full:
+        assert record["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(record, f["function"])[:1]
+                                                                 for f in record["functions"] if f["score"] < f["max_score"]}
+        return
+    zeroed = [f for f in graded.functions if any(matches(s, f) for s in bad.zero)]
+    assert zeroed
+    texts = [*record["problems"].values()]
+    for function in zeroed:
+        assert score(record, function) == 0, f"{function}: {messages(record, function)}"
+        texts += messages(record, function)
+    if bad.message:
+        assert any(re.search(bad.message, t) for t in texts), f"no message matching {bad.message!r} in {texts[:3]}"
+    lost = {f["function"]: messages(record, f["function"])[:1] for f in record["functions"]
+            if f["function"] not in zeroed and f["function"] not in bad.exempt and f["score"] < f["max_score"]}
+    assert not lost, f"functions that are fine lost points: {lost}"
+
+
+def test_unwritable_student_names_are_skipped_with_a_note(graded):
+    for name in SKIPPED_NAMES:
+        assert name not in graded.records
+        shown = os.fsencode(name).decode("utf-8", "backslashreplace")
+        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", graded.stderr), graded.stderr[-2000:]
+    rows = (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("student,score,max_score")
+    assert {r.split(",")[0].strip('"') for r in rows[1:]} == set(graded.records)
+
+
+@needs_root
+def test_no_process_of_any_attack_survives(graded):
+    assert graded.lane_left == [], f"sandbox-uid processes still running: {graded.lane_left}"
+    assert len(graded.descendants_left) <= graded.baseline_descendants, f"left behind: {graded.descendants_left}"
+
+
+def test_batch_finishes_within_its_budget(graded):
+    assert graded.seconds < MAIN_BATCH_BUDGET_S, f"{graded.seconds:.0f} s"
+
+
+@needs_root
+def test_nothing_leaks_into_the_output(graded):
+    text = "\n".join(p.read_text(errors="replace") for p in graded.out.rglob("*") if p.is_file())
+    assert graded.values["SECRET"] not in text, "the grader's secret environment variable reached a student"
+    marker_hits = [p for p in graded.out.rglob("*") if p.is_file() and graded.values["MARKER"] in p.read_text(errors="replace")]
+    assert marker_hits == [], "another student's code reached a student's feedback"
+    assert not Path(graded.values["CANARY"]).exists(), "a pickle sent by a child was loaded by the grader"
+
+
+@needs_root
+def test_no_connection_left_the_sandbox(graded):
+    assert graded.listeners.received == []
+
+
+@needs_root
+def test_files_outside_the_sandbox_are_untouched(graded):
+    assert (graded.subs / "honest_reference" / "ex03_activations.py").read_text() == REFERENCE["ex03_activations"]
+    assert graded.stray_files == [], f"files written by sandboxed code: {graded.stray_files[:10]}"
+    assert graded.free_disk_drop_mb < 200, f"{graded.free_disk_drop_mb:.0f} MB of disk gone"
+    csv_rows = {r.split(",")[0]: r for r in (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()}
+    assert csv_rows["honest_reference"].split(",")[1] == f"{graded.records['honest_reference']['score']:g}"
+
+
+def test_grader_memory_stays_bounded(graded):
+    assert graded.judge_rss_growth_mb < 400, f"the grader's peak memory grew by {graded.judge_rss_growth_mb:.0f} MB"
+
+
+@needs_root
+def test_isolation_layers_are_recorded(graded):
+    for name in ("honest_reference", "atk_forge_ready", "atk_patch_grader"):
+        with open(graded.out / name / "results.json") as handle:
+            extra = json.load(handle)["extra_data"]
+        assert extra["isolation"] == ROOT_LAYERS, (name, extra["isolation"], extra["notices"])
+
+
+# ---- one lane, known order: what earlier students leave behind; runners killed from outside ----
+
+class RunnerKiller:
+    """Watches for sandboxed processes named by the killme attack and SIGKILLs their runner
+    (found through the child's parent, checked by its command line), `times` times per name."""
+
+    def __init__(self, plan):
+        self.plan, self.kills = dict(plan), {name: 0 for name in plan}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._watch, daemon=True)
+        self.thread.start()
+
+    def _watch(self):
+        while not self.stop.is_set():
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/comm") as handle:
+                        name = handle.read().strip()
+                    if self.kills.get(name, 99) >= self.plan.get(name, 0):
+                        continue
+                    with open(f"/proc/{entry}/stat") as handle:
+                        ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+                    with open(f"/proc/{ppid}/cmdline", "rb") as handle:
+                        if b"grader.sandbox.runner" not in handle.read():
+                            continue
+                    os.kill(ppid, signal.SIGKILL)
+                    self.kills[name] += 1
+                except (OSError, ValueError, IndexError):
+                    continue
+            time.sleep(0.02)
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+
+
+@pytest.fixture(scope="module")
+def one_lane(attack_ctx, sandbox_uids):
+    """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
+    child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
+    must not outlive it), an honest student; a student whose runner is killed once, one whose runner
+    is killed twice, an honest student."""
+    work = workspace()
+    subs, out = work / "submissions", work / "out"
+    subs.mkdir()
+    victim = dict(REFERENCE)
+    padding = "".join(f"# notes, line {i}: " + "-" * 60 + "\n" for i in range(400))  # a size no other module has
+    victim["ex04_mlp_forward"] = "# VICTIM-EX04-BEGIN\n" + REFERENCE["ex04_mlp_forward"] + padding + "# VICTIM-EX04-END\n"
+
+    def with_killme(modules, comm):
+        modules = dict(modules)
+        modules["ex01_perceptron"] = splice(modules["ex01_perceptron"], "add_bias", attack_text("killme.py", {"COMM": comm}))
+        return modules
+
+    saboteur = with_killme(REFERENCE, "nnk-sabo")
+    saboteur["ex01_perceptron"] += "\n" + attack_text("saboteur.py", {})
+    students = {
+        "a1_victim": victim,
+        "a2_thief": Attack("a2_thief", "steal_memory", "ex04_mlp_forward.xor_params").sources({}),
+        "a3_bogus_frame": Attack("a3_bogus_frame", "forge_bogus_event", "ex03_activations.leaky_relu").sources({}),
+        "a4_honest": REFERENCE,
+        "b1_saboteur": saboteur,
+        "b2_honest": REFERENCE,
+        "c1_runner_killed_once": with_killme(REFERENCE, "nnk-once"),
+        "c2_runner_killed_twice": with_killme(REFERENCE, "nnk-twice"),
+        "c3_honest": REFERENCE,
+    }
+    for name, modules in students.items():
+        write_folder(subs / name, as_files(modules))
+    killer = RunnerKiller({"nnk-sabo": 1, "nnk-once": 1, "nnk-twice": 2})
+    started = time.monotonic()
+    try:
+        grade_folder(subs, out, jobs=1, progress=False, ctx=attack_ctx)
+        seconds = time.monotonic() - started
+        print(f"one-lane batch: {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
+        wait_until(lambda: not lane_processes(sandbox_uids), 10)
+        yield {"records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
+               "lane_left": lane_processes(sandbox_uids), "seconds": seconds}
+    finally:
+        killer.close()
+        for pid, _ in lane_processes(sandbox_uids):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def test_a_child_cannot_read_what_earlier_students_left_in_the_runner(one_lane, attack_ctx):
+    records = one_lane["records"]
+    assert records["a1_victim"]["score"] == attack_ctx.rubric.max_score
+    thief = records["a2_thief"]
+    assert score(thief, "ex04_mlp_forward.xor_params") == 0, "the thief handed in the victim's xor_params"
+    assert report_of(thief, "ex04_mlp_forward.xor_params") == [], messages(thief, "ex04_mlp_forward.xor_params")
+
+
+def test_a_bogus_frame_does_not_desynchronise_the_lane(one_lane, attack_ctx):
+    records = one_lane["records"]
+    bogus = records["a3_bogus_frame"]
+    assert score(bogus, "ex03_activations.leaky_relu") == 0
+    lost = ("ex03_activations.leaky_relu", *FD_DEPENDENTS["ex03_activations.leaky_relu"])
+    assert bogus["score"] == attack_ctx.rubric.max_score - sum(attack_ctx.rubric.function_points(f) for f in lost)
+    assert records["a4_honest"]["score"] == attack_ctx.rubric.max_score
+
+
+@needs_root
+def test_a_daemon_does_not_outlive_its_dead_runner(one_lane, attack_ctx):
+    assert one_lane["kills"]["nnk-sabo"] == 1
+    honest = one_lane["records"]["b2_honest"]
+    assert honest["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(honest, f["function"])[:1]
+                                                              for f in honest["functions"] if f["score"] < f["max_score"]}
+    assert one_lane["lane_left"] == []
+
+
+def test_a_killed_runner_is_replaced_and_the_submission_retried_once(one_lane, attack_ctx):
+    records = one_lane["records"]
+    assert one_lane["kills"]["nnk-once"] == 1 and one_lane["kills"]["nnk-twice"] == 2, one_lane["kills"]
+    assert records["c1_runner_killed_once"]["score"] == attack_ctx.rubric.max_score
+    twice = records["c2_runner_killed_twice"]
+    assert twice["score"] == 0
+    assert re.search(r"grading failed twice: the sandbox runner", twice["problems"].get("(grader)", "")), twice["problems"]
+    assert records["c3_honest"]["score"] == attack_ctx.rubric.max_score
+
+
+# ---- the grader killed mid-batch, then resumed from the command line ---------------------------
+
+def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
+    subs = tmp_path / "subs"
+    rubric = test_rubric_file(tmp_path)
+    for i in range(3):
+        write_folder(subs / f"student_{i}_reference", as_files(REFERENCE))
+    write_folder(subs / "student_3_blank", as_files(STUBS))
+    partial = dict(REFERENCE)
+    partial["ex03_activations"] = REFERENCE["ex03_activations"].replace("def relu(z):", "def relu(z)")
+    write_folder(subs / "student_4_partial", as_files(partial))
+    write_folder(subs / "student_5_stubs_and_ex01", {**as_files(STUBS), "ex01_perceptron.py": REFERENCE["ex01_perceptron"]})
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+
+    def command(out):
+        return [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
+                "--rubric", str(rubric), "--no-progress"]
+
+    full = subprocess.run(command(tmp_path / "full"), env=env, capture_output=True, text=True, timeout=300)
+    assert full.returncode == 0, full.stderr[-3000:]
+
+    interrupted = tmp_path / "interrupted"
+    proc = subprocess.Popen(command(interrupted), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert wait_until(lambda: any(interrupted.glob("*/results.json")) or proc.poll() is not None, 120)
+        assert proc.poll() is None, "the run finished before it could be interrupted"
+        runners = _runners_of(proc.pid)
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert not (interrupted / "grades.csv").exists()
+    done_before = len(list(interrupted.glob("*/results.json")))
+    assert 1 <= done_before < 6
+    # The killed grader's runners notice that their judge is gone, clean up after themselves and exit.
+    assert runners
+    assert wait_until(lambda: not any(os.path.exists(f"/proc/{pid}") and _alive(pid) for pid in runners), 60), runners
+
+    resumed = subprocess.run(command(interrupted), env=env, capture_output=True, text=True, timeout=300)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert re.search(rf"resumed {done_before}\b", resumed.stdout), resumed.stdout
+    assert (interrupted / "grades.csv").read_bytes() == (tmp_path / "full" / "grades.csv").read_bytes()
+
+
+def _runners_of(judge_pid):
+    """The runner processes a judge started."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as handle:
+                    ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if ppid == judge_pid and b"grader.sandbox.runner" in handle.read():
+                        found.append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except OSError:
+        return False
