@@ -39,6 +39,7 @@ EXERCISE_NAME = re.compile(r"ex\d\d_\w+")
 # Same examples on every run (no flaky results), no example database written
 # into the students' folders, no per-example deadline (a loop-based solution
 # is slow, not wrong), and few examples so the whole suite runs in seconds.
+# No "explain" phase: it costs seconds per failing test and adds little here.
 settings.register_profile(
     "nngrade",
     derandomize=True,
@@ -204,6 +205,8 @@ class Check:
     @staticmethod
     def array(value, what):
         """value as a float array (lists and tuples are fine), or a failure saying what came back."""
+        if value is None:
+            raise AssertionError(f"{what}: expected numbers, got None (is a return statement missing?)")
         try:
             return np.asarray(value, dtype=float)
         except (TypeError, ValueError) as exc:
