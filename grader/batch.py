@@ -14,7 +14,7 @@ from pathlib import Path
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
-from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 from grader.reports import GRADES, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -198,7 +198,7 @@ def grade_command(args):
     out = args.out or "graded"
     try:
         summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress)
-    except BatchError as exc:
+    except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")

@@ -101,8 +101,9 @@ def fmt(value):
     if isinstance(value, (bool, int, str)) or value is None:
         return repr(value)
     arr = np.asarray(value)
-    if arr.dtype.kind in "biuf":
-        return np.array2string(arr, precision=6, suppress_small=True, threshold=40, max_line_width=100, separator=", ")
+    if arr.dtype.kind in "biuf":  # one line, so it reads the same in feedback.md, JSON and a terminal
+        text = np.array2string(arr, precision=6, suppress_small=True, threshold=40, max_line_width=10_000, separator=", ")
+        return " ".join(text.split())
     return repr(value)
 
 

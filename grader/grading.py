@@ -21,7 +21,7 @@ def evaluate(check, outcome, expected, case):
         names = ", ".join(map(str, outcome["mutated"]))
         return Verdict(False, f"modified its input ({names}): compute new arrays instead of changing the arguments")
     if check.fail_on_warnings and outcome.get("warnings"):
-        return Verdict(False, f"emitted a warning: {outcome['warnings'][0]}", None, None,
+        return Verdict(False, f"emitted a warning: {outcome['warnings'][0]}", "no warning", outcome["warnings"][0],
                        "for large negative z, exp(-z) overflows: use e^z / (1 + e^z) there (or np.exp(-np.abs(z)))")
     try:
         return check.judge(outcome.get("value"), expected, case)
