@@ -36,6 +36,12 @@ def _cmd_release(args):
     return release_command(args)
 
 
+def _cmd_course(args):
+    from grader.release.course import course_command
+
+    return course_command(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -67,6 +73,11 @@ def build_parser():
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
     release.set_defaults(run=_cmd_release)
+
+    course = sub.add_parser("course", help="write an nbgrader course directory (source notebooks, nbgrader_config.py)")
+    course.add_argument("dir", help="the course directory (created if missing)")
+    course.add_argument("--force", action="store_true", help="replace an nbgrader_config.py not written by nngrade")
+    course.set_defaults(run=_cmd_course)
     return parser
 
 

@@ -1,125 +1,217 @@
-"""The notebooks through nbgrader itself: generate_assignment, autograde, export.
+"""The notebooks through nbgrader itself, and through `nngrade grade --nbgrader`.
 
-Three students: "reference" (every answer cell from the source notebooks),
-"blank" (the release untouched) and "mistake" (the reference with
-sigmoid'(z) computed as z * (1 - z)). Slow: autograde starts a kernel per
-notebook (21 in all); about a minute and a half on the course machines.
+One course, made with `nngrade course` and run once for the module, six
+students (tests/nbgrader_course.py): "reference" (every answer cell from the
+source notebooks), "blank" (the release untouched), "mistake" (the reference
+with sigmoid'(z) computed as z * (1 - z)), and three attacks on nbgrader's own
+autograde, each the blank release plus code in the first answer cell of every
+notebook:
+
+- allclose_patch: patches np.allclose, np.isclose, np.array_equal,
+  np.testing.assert_allclose, math.isclose (and np.asarray) in the kernel, and
+  binds every exercise name to a stand-in object equal to anything;
+- input_transformer: registers an IPython input transformer that turns every
+  later cell, the hidden tests included, into `pass`;
+- gradebook_edit: finds gradebook.db upwards from the kernel's working
+  directory and sets its own manual_score = max_score with sqlite3.
+
+The order matters: `nbgrader autograde`, then nbgrader's own scores and the
+gradebook are read, then `nngrade grade --nbgrader` writes the sandboxed
+scores into the gradebook, and `nbgrader export` shows those.
+
+Slow: autograde starts a kernel per notebook (42 in all); about three minutes
+on the course machines.
 """
-import csv
 import json
+import types
+import warnings
 
 import pytest
 
-from grader.release.course import ASSIGNMENT, run_nbgrader, write_course
-from grader.release.notebooks import build_source_notebooks
+from grader.cli import main as nngrade
+from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.rubric import load_rubric
+from nbgrader_course import (
+    MISTAKE_CELL, TAMPER_MARK, allclose_patch, clear_marks, export_scores, gradebook_edit, input_transformer, mistake,
+    read_grades_csv, reference, run_nngrade_nbgrader, submit, tampering, zero_cells)
 
-MISTAKE_CELL = "solution_sigmoid_derivative"
-MISTAKE = ("s = sigmoid(z)\n    return s * (1.0 - s)", "return z * (1.0 - z)")
-
-
-def _solutions(source_path):
-    cells = json.loads(source_path.read_text())["cells"]
-    return {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in cells
-            if c["metadata"].get("nbgrader", {}).get("solution")}
+ATTACKS = ("allclose_patch", "input_transformer", "gradebook_edit")
+MISTAKE_FUNCTION = f"ex03_activations.{MISTAKE_CELL}"
+MISTAKE_CELLS = ["grade_sigmoid_derivative_finite_differences", "grade_sigmoid_derivative_matches_reference"]
 
 
-def _submit(course, student, edit=None):
-    """Copy the released notebooks to submitted/<student>/, with answer cells replaced by edit(grade_id, source)."""
-    folder = course / "submitted" / student / ASSIGNMENT
-    folder.mkdir(parents=True)
-    for released in sorted((course / "release" / ASSIGNMENT).glob("*.ipynb")):
-        nb = json.loads(released.read_text())
-        answers = _solutions(course / "source" / ASSIGNMENT / released.name)
-        for cell in nb["cells"]:
-            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-            if edit and grade_id in answers:
-                cell["source"] = edit(grade_id, answers[grade_id])
-        (folder / released.name).write_text(json.dumps(nb, indent=1))
+def _gradebook(course):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{course / 'gradebook.db'}")
 
 
-def _reference(grade_id, source):
-    return source
+def _own_scores(course, students):
+    """{student: {"total": (score, max_score), "<notebook>": score, "grades": number of grade cells}}."""
+    scores = {}
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="nbgrader")
+        with _gradebook(course) as gb:
+            for student in students:
+                submission = gb.find_submission(ASSIGNMENT, student)
+                scores[student] = {nb.name: nb.score for nb in submission.notebooks}
+                scores[student]["total"] = (submission.score, submission.max_score)
+                scores[student]["grades"] = sum(len(nb.grades) for nb in submission.notebooks)
+    return scores
 
 
-def _mistake(grade_id, source):
-    if grade_id != MISTAKE_CELL:
-        return source
-    assert MISTAKE[0] in source
-    return source.replace(*MISTAKE)
+def _errors(course, student, notebook):
+    """{grade_id: "Ename: message"} of the cells that failed in nbgrader's autograded notebook."""
+    path = course / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb"
+    errors = {}
+    for cell in json.loads(path.read_text())["cells"]:
+        for output in cell.get("outputs", []):
+            if output["output_type"] == "error":
+                errors[cell["metadata"].get("nbgrader", {}).get("grade_id")] = f"{output['ename']}: {output['evalue']}"
+    return errors
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    course = write_course(tmp_path_factory.mktemp("course"), build_source_notebooks())
+def run(tmp_path_factory):
+    course = tmp_path_factory.mktemp("course")
+    assert nngrade(["course", str(course)]) == 0
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
-    _submit(course, "reference", _reference)
-    _submit(course, "blank")
-    _submit(course, "mistake", _mistake)
+    students = {"reference": reference, "blank": None, "mistake": mistake, "allclose_patch": allclose_patch,
+                "input_transformer": input_transformer, "gradebook_edit": gradebook_edit(course)}
+    for student, edit in students.items():
+        submit(course, student, edit)
     run_nbgrader(course, "autograde", ASSIGNMENT, "--force", timeout=1800)
-    run_nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    with open(course / "grades.csv", newline="") as f:
-        scores = {row["student_id"]: (float(row["score"]), float(row["max_score"])) for row in csv.DictReader(f)}
-    return course, scores
+
+    # nbgrader's own results, before nngrade writes its scores into the same gradebook
+    own = _own_scores(course, students)
+    own_mistake_cells = zero_cells(course, "ex03_activations", "mistake")
+    tampered_in_nbgrader = tampering(course, "gradebook_edit")
+    clear_marks(course)  # a mark found from now on was written from inside nngrade's sandbox
+
+    out = tmp_path_factory.mktemp("nngrade")
+    log = run_nngrade_nbgrader(course, out)
+    return types.SimpleNamespace(
+        course=course, out=out, log=log, own=own, own_mistake_cells=own_mistake_cells,
+        tampered_in_nbgrader=tampered_in_nbgrader, tampered_after_nngrade=tampering(course, "gradebook_edit"),
+        exported=export_scores(course, "grades.csv"), nngrade_csv=read_grades_csv(out),
+        nngrade_mistake_cells=zero_cells(course, "ex03_activations", "mistake"))
 
 
-def test_max_score_is_the_rubrics(graded):
-    _, scores = graded
-    assert {maximum for _, maximum in scores.values()} == {load_rubric().max_score}
+# ---- nbgrader's own autograde -------------------------------------------------
+
+def test_max_score_is_the_rubrics(run):
+    maximum = load_rubric().max_score
+    assert {s["total"][1] for s in run.own.values()} == {maximum}
+    assert {m for _, m in run.exported.values()} == {maximum}
+    assert {row["max_score"] for row in run.nngrade_csv.values()} == {maximum}
 
 
-def test_reference_gets_full_marks(graded):
-    _, scores = graded
-    assert scores["reference"][0] == scores["reference"][1]
+def test_nbgrader_grades_the_honest_students(run):
+    rubric = load_rubric()
+    assert run.own["reference"]["total"][0] == rubric.max_score
+    assert run.own["blank"]["total"][0] == 0
+    assert run.own["mistake"]["total"][0] == rubric.max_score - rubric.function_points(MISTAKE_FUNCTION)
+    assert run.own_mistake_cells == MISTAKE_CELLS
 
 
-def test_blank_gets_zero(graded):
-    _, scores = graded
-    assert scores["blank"][0] == 0
+def test_reference_notebooks_run_without_errors(run):
+    for path in sorted((run.course / "autograded" / "reference" / ASSIGNMENT).glob("*.ipynb")):
+        errors = _errors(run.course, "reference", path.stem)
+        assert not errors, f"{path.name}: {errors}"
 
 
-def test_mistake_loses_exactly_its_function(graded):
-    course, scores = graded
-    lost = scores["reference"][0] - scores["mistake"][0]
-    assert lost == load_rubric().function_points("ex03_activations.sigmoid_derivative")
-    from nbgrader.api import Gradebook
+def test_nbgrader_autograde_is_beaten_by_the_attacks(run):
+    """Recorded: what nbgrader's own autograde gives each attack (run, observed, asserted)."""
+    maximum = load_rubric().max_score
+    # allclose_patch: 50 of 83 without a line of solution. The hidden tests compare with
+    # _close (shape, then np.allclose) and plain asserts, all in the student's kernel: the
+    # stand-in passes every check of ex01-ex04 (arrays in, arrays out) and the LinearModel
+    # checks of ex07. It fails where a test unpacks or inspects a tuple, dict or list result
+    # (ex05's backward functions, ex06, the rest of ex07): patching comparisons needs
+    # results of the right structure, which a more patient attacker would fake as well.
+    assert run.own["allclose_patch"]["total"] == (50, maximum)
+    assert {nb: score for nb, score in run.own["allclose_patch"].items() if nb.startswith("ex")} == {
+        "ex01_perceptron": 11, "ex02_gradient_descent": 11, "ex03_activations": 21, "ex04_mlp_forward": 6,  # all
+        "ex05_backprop": 0, "ex06_sgd": 0, "ex07_torch": 1}
+    # input_transformer: full marks. nbgrader restores the hidden test cells' source, but the
+    # kernel transforms every cell after the attack's into `pass`: no cell raises, and a grade
+    # cell without an error gets its points.
+    assert run.own["input_transformer"]["total"] == (maximum, maximum)
+    assert _errors(run.course, "input_transformer", "ex03_activations") == {}
+    # gradebook_edit: full marks. The kernel runs in autograded/gradebook_edit/nn_basics/,
+    # two folders below gradebook.db, with write access; nbgrader created this submission's
+    # grade rows before executing, so the attack's UPDATE finds them, and nbgrader's
+    # SaveAutoGrades afterwards writes only auto_score: the planted manual_score wins.
+    assert run.own["gradebook_edit"]["total"] == (maximum, maximum)
+    assert run.own["blank"]["total"] == (0, maximum)
 
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        notebook = gb.find_submission_notebook("ex03_activations", ASSIGNMENT, "mistake")
-        zero = sorted(g.name for g in notebook.grades if g.score == 0)
-    assert zero == ["grade_sigmoid_derivative_finite_differences", "grade_sigmoid_derivative_matches_reference"]
+
+def test_gradebook_edit_reaches_the_gradebook_from_nbgraders_kernel(run):
+    manual, marks = run.tampered_in_nbgrader
+    assert manual == run.own["gradebook_edit"]["grades"]  # every grade cell of the submission
+    assert marks and all(m.startswith(f"{TAMPER_MARK} from ") and m.endswith(f"gradebook_edit/{ASSIGNMENT}") for m in marks)
+    # the attack reports in the first answer cell's function (the stub still raises)
+    errors = _errors(run.course, "gradebook_edit", "ex01_perceptron")
+    assert errors["grade_add_bias_matches_reference"] == (
+        f"NotImplementedError: gradebook_edit: tampered with {run.course / 'gradebook.db'}")
 
 
-def test_reference_notebooks_run_without_errors(graded):
-    course, _ = graded
-    for path in sorted((course / "autograded" / "reference" / ASSIGNMENT).glob("*.ipynb")):
-        for cell in json.loads(path.read_text())["cells"]:
-            errors = [o for o in cell.get("outputs", []) if o["output_type"] == "error"]
-            assert not errors, f"{path.name}: {cell['metadata'].get('nbgrader', {}).get('grade_id')}: {errors[0]['ename']}"
+# ---- nngrade grade --nbgrader ---------------------------------------------------
+
+def test_nngrade_grades_the_honest_students(run):
+    rubric = load_rubric()
+    expected = {"reference": rubric.max_score, "blank": 0,
+                "mistake": rubric.max_score - rubric.function_points(MISTAKE_FUNCTION)}
+    for student, score in expected.items():
+        assert run.exported[student][0] == score, student  # nbgrader export: from the gradebook
+        assert run.nngrade_csv[student]["score"] == score, student  # OUT/grades.csv
+    assert float(run.nngrade_csv["mistake"][MISTAKE_FUNCTION]) == 0
+    assert run.nngrade_mistake_cells == MISTAKE_CELLS  # the function's score spread over its cells
+    assert "graded 6 submission(s)" in run.log
 
 
-def test_write_scores_reaches_nbgrader_export(graded):
+def test_nngrade_gives_the_attacks_no_more_than_the_blank_release(run):
+    blank = run.exported["blank"][0]
+    assert blank == 0
+    for attack in ATTACKS:
+        assert run.exported[attack][0] <= blank, attack
+        assert run.nngrade_csv[attack]["score"] <= blank, attack
+
+
+def test_gradebook_edit_cannot_reach_the_gradebook_from_the_sandbox(run):
+    manual, marks = run.tampered_after_nngrade
+    assert marks == []  # the attack ran (see below) but wrote nothing
+    assert manual == 0  # and the manual scores planted through nbgrader's kernel are cleared
+    feedback = (run.out / "gradebook_edit" / "feedback.md").read_text()
+    assert "gradebook_edit: no gradebook.db visible (searched upwards from " in feedback
+
+
+def test_write_scores_reaches_nbgrader_export(run):
     """grader.release.gradebook: the sandboxed grader's scores, shown by nbgrader."""
-    from nbgrader.api import Gradebook
-
     from grader.release.gradebook import write_scores
 
-    course, _ = graded
+    course = run.course
     rubric = load_rubric()
     scores = {f: (rubric.function_points(f), rubric.function_points(f), "ok") for f in rubric.functions}
     scores["ex03_activations.sigmoid_derivative"] = (1.0, 2.0, "computes z * (1 - z)")
     scores["ex03_activations.relu"] = (0.0, 1.0, "wrong sign")
     written = write_scores(course, ASSIGNMENT, {"sandboxed": scores})
     assert written == {"sandboxed": rubric.max_score - 2}
-    run_nbgrader(course, "export", "--to", str(course / "sandboxed.csv"))
-    with open(course / "sandboxed.csv", newline="") as f:
-        rows = {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
-    assert rows["sandboxed"] == rubric.max_score - 2
-    assert rows["reference"] == rubric.max_score  # others untouched
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    rows = export_scores(course, "sandboxed.csv")
+    assert rows["sandboxed"][0] == rubric.max_score - 2
+    assert rows["reference"][0] == rubric.max_score  # others untouched
+    with _gradebook(course) as gb:
         grades = {g.name: g.score for g in gb.find_submission_notebook("ex03_activations", ASSIGNMENT, "sandboxed").grades}
         comment = gb.find_comment("solution_sigmoid_derivative", "ex03_activations", ASSIGNMENT, "sandboxed").comment
     assert grades["grade_relu_matches_reference"] == 0
     assert grades["grade_relu_derivative_value_at_kink"] == 1  # relu's score did not spill over
     assert grades["grade_sigmoid_derivative_matches_reference"] + grades["grade_sigmoid_derivative_finite_differences"] == 1
     assert comment == "computes z * (1 - z)"
+
+
+def test_course_command_keeps_a_foreign_config(tmp_path, capsys):
+    (tmp_path / "nbgrader_config.py").write_text("c = get_config()\n")
+    assert nngrade(["course", str(tmp_path)]) == 2
+    assert "not written by nngrade" in capsys.readouterr().err
+    assert (tmp_path / "nbgrader_config.py").read_text() == "c = get_config()\n"
+    assert not (tmp_path / "source").exists()

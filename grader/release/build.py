@@ -32,8 +32,13 @@ Made by `nngrade release` from solutions/, exercises/ and grader/rubric.toml;
 To grade the notebooks with nbgrader, make a course with the source notebooks
 (solutions and hidden tests included; never hand those out):
 
-    python -c "from grader.release.course import write_course; write_course('COURSE_DIR')"
+    nngrade course COURSE_DIR
     cd COURSE_DIR && nbgrader generate_assignment {ASSIGNMENT}
+
+Collect the submissions into COURSE_DIR/submitted/ as usual, then grade them
+in the sandbox with `nngrade grade --nbgrader COURSE_DIR {ASSIGNMENT}`: the scores go
+into the gradebook, so `nbgrader export` and formgrader show them. nbgrader's
+own `autograde` runs the student's code unsandboxed, next to the gradebook.
 """
 
 

@@ -54,6 +54,20 @@ def write_course(root, notebooks=None, rubric=None):
     return root
 
 
+def course_command(args):
+    """`nngrade course DIR`: write the course, say what to run next."""
+    root = Path(args.dir)
+    config = root / "nbgrader_config.py"
+    if config.is_file() and not config.read_text().startswith(CONFIG_TEMPLATE.splitlines()[0]) and not args.force:
+        print(f"nngrade course: {config} exists and was not written by nngrade; --force replaces it", file=sys.stderr)
+        return 2
+    root = write_course(root)
+    print(f"wrote {root / 'source' / ASSIGNMENT}/*.ipynb (with solutions and hidden tests: never hand these out) "
+          f"and {root / 'nbgrader_config.py'}\n"
+          f"next: cd {root} && nbgrader generate_assignment {ASSIGNMENT}")
+    return 0
+
+
 def nbgrader_env():
     env = dict(os.environ)
     bin_dir = str(Path(sys.executable).parent)

@@ -8,12 +8,16 @@ add up to exactly the function's score whatever the rubric's split.
 Field: Grade.auto_score. It is the field `nbgrader autograde` itself writes for
 autograded cells, which is what these scores are (automatic, from the
 sandboxed grader instead of the notebook's kernel). nbgrader's `score` is
-manual_score when set, else auto_score, so `nbgrader export` and formgrader
-show these scores, and an instructor can still override any cell by hand in
-formgrader (manual_score) without this module ever clobbering it.
-needs_manual_grade is cleared, as autograde does for code cells. The feedback
-text goes to the auto_comment of the function's answer cell (formgrader shows
-it next to the student's code).
+manual_score (when set) plus extra_credit, else auto_score plus extra_credit,
+so the cells written here get their manual_score and extra_credit cleared:
+`nbgrader autograde` runs the student's code in a kernel that can open
+gradebook.db and set both (tests/test_nbgrader_roundtrip.py, the
+gradebook_edit student), and such a value would hide the sandboxed score from
+`nbgrader export` and formgrader. Override an autograded cell by hand in
+formgrader after running nngrade, not before. Other cells (manually graded
+answers, tasks) are never touched. needs_manual_grade is cleared, as autograde
+does for code cells. The feedback text goes to the auto_comment of the
+function's answer cell (formgrader shows it next to the student's code).
 """
 import warnings
 from pathlib import Path
@@ -56,6 +60,8 @@ def _write_function(gb, assignment, student, qualified, points, max_points, feed
     for name in cells:
         grade = gb.find_grade(name, module, assignment, student)
         grade.auto_score = fraction * cell_max[name]
+        grade.manual_score = None  # may have been planted by the student's code (module docstring)
+        grade.extra_credit = None
         grade.needs_manual_grade = False
     if feedback is not None:
         try:
