@@ -7,6 +7,7 @@ from grader.compare import Verdict, fmt
 
 IMPORT_TIMEOUT = 10.0
 SHRINK_CALLS = 40  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_BUDGET = 200  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 _hypothesis_lock = threading.Lock()  # hypothesis's engine is not meant to run concurrently
 
@@ -40,6 +41,7 @@ class SubmissionGrader:
         self.failed_modules = dict(submission.problems)
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
+        self.shrink_budget = SHRINK_BUDGET
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         self._shrink_failures(verdicts)
@@ -154,10 +156,12 @@ class SubmissionGrader:
 
     def _try_case(self, check, case, timeout):
         """(case, verdict) if this check fails on `case`, else None."""
-        if set(case) != set(self.ctx.cases[check.id][0]):
+        if set(case) != set(self.ctx.cases[check.id][0]) or self.shrink_budget <= 0:
             return None
+        self.shrink_budget -= 1
         reply = self.client.run([(check.id, [case])], timeout)
         if reply.get("status") != "done":
+            self.shrink_budget = 0
             self._open()
             return None
         verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
@@ -168,11 +172,15 @@ class SubmissionGrader:
         calls, started, last = [0], time.monotonic(), {}
 
         def fails(case):
-            if calls[0] >= SHRINK_CALLS or time.monotonic() - started > SHRINK_SAFETY_S or not self.live:
+            # Budgets are counts (reproducible feedback); the clock is only a guard against slow code.
+            if (calls[0] >= SHRINK_CALLS or self.shrink_budget <= 0 or not self.live
+                    or time.monotonic() - started > SHRINK_SAFETY_S):
                 return False
             calls[0] += 1
+            self.shrink_budget -= 1
             reply = self.client.run([(check.id, [case])], timeout)
-            if reply.get("status") != "done":
+            if reply.get("status") != "done":  # a new input hung or killed the child: stop searching
+                self.shrink_budget = 0
                 self._open()
                 return False
             verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
