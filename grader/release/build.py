@@ -37,8 +37,9 @@ To grade the notebooks with nbgrader, make a course with the source notebooks
 
 Collect the submissions into COURSE_DIR/submitted/ as usual, then grade them
 in the sandbox with `nngrade grade --nbgrader COURSE_DIR {ASSIGNMENT}`: the scores go
-into the gradebook, so `nbgrader export` and formgrader show them. nbgrader's
-own `autograde` runs the student's code unsandboxed, next to the gradebook.
+into the gradebook, so `nbgrader export` and formgrader show them. Do not run
+nbgrader's own `autograde` in that folder: it runs the student's code
+unsandboxed, with write access to the gradebook and the submitted notebooks.
 """
 
 
