@@ -1,15 +1,36 @@
 """Inputs for the checks: explicit examples first, then hypothesis's derandomized draws.
 
-Generated once per class and replayed for every submission: with derandomize=True
-and no example database, the same rubric gives the same inputs on every run.
-Hypothesis's search and shrinking run again only for a submission that fails a
-check, to find its smallest failing input (see grading.minimal_failure).
+Generated once per class and replayed for every submission: with derandomize=True and no example
+database, the same rubric gives the same inputs on every run. Hypothesis's search and shrinking
+run again only for a submission that fails a check, to find its smallest failing input.
+
+Both runs go through the same test function, `_visit`: derandomized hypothesis seeds itself from
+that function, so the search draws the class's cases again in the same order before it shrinks,
+and the grader answers those from the replay it already judged (no call to the sandbox).
 """
+import threading
 import warnings
 
 from hypothesis import HealthCheck, Phase, given, settings
 
 SETTINGS = dict(derandomize=True, database=None, deadline=None, suppress_health_check=list(HealthCheck), print_blob=False)
+_lock = threading.Lock()  # one hypothesis run at a time: the visitor below is shared
+_visitor = None
+
+
+def _visit(case):
+    _visitor(case)
+
+
+def _run(check, visitor, **options):
+    global _visitor
+    with _lock, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        _visitor = visitor
+        try:
+            settings(**options, **SETTINGS)(given(check.cases)(_visit))()
+        finally:
+            _visitor = None
 
 
 def generate_cases(check):
@@ -18,15 +39,7 @@ def generate_cases(check):
     if check.cases is None or check.max_examples == 0:
         return cases
     drawn = []
-
-    @settings(max_examples=check.max_examples, phases=[Phase.generate], **SETTINGS)
-    @given(check.cases)
-    def collect(case):
-        drawn.append(case)
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        collect()
+    _run(check, drawn.append, max_examples=check.max_examples, phases=[Phase.generate])
     return cases + drawn
 
 
@@ -35,24 +48,24 @@ def class_cases(checks):
     return {check.id: generate_cases(check) for check in checks}
 
 
+class _Failed(AssertionError):
+    pass
+
+
 def search_minimal(check, fails, max_examples=None):
     """Hypothesis's shrunk counterexample: the smallest case for which fails(case) is true, or None."""
     if check.cases is None:
         return None
     found = []
 
-    @settings(max_examples=max_examples or check.max_examples, phases=[Phase.generate, Phase.shrink],
-              report_multiple_bugs=False, **SETTINGS)
-    @given(check.cases)
-    def search(case):
+    def visitor(case):
         if fails(case):
             found.append(case)
-            raise AssertionError("fails")
+            raise _Failed()
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            search()
-        except Exception:  # noqa: BLE001 - a failure, or a search cut short (budget spent, flaky student code)
-            return found[-1] if found else None
+    try:
+        _run(check, visitor, max_examples=max_examples or check.max_examples,
+             phases=[Phase.generate, Phase.shrink], report_multiple_bugs=False)
+    except Exception:  # noqa: BLE001 - a failure, or a search cut short (budget spent, flaky student code)
+        return found[-1] if found else None
     return None

@@ -1,15 +1,14 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
-import threading
 import time
 
 from grader.cases import search_minimal
+from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 
 IMPORT_TIMEOUT = 10.0
 SHRINK_CALLS = 40  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
 SHRINK_BUDGET = 200  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
-_hypothesis_lock = threading.Lock()  # hypothesis's engine is not meant to run concurrently
 
 
 def evaluate(check, outcome, expected, case):
@@ -42,6 +41,7 @@ class SubmissionGrader:
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
         self.shrink_budget = SHRINK_BUDGET
+        self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         self._shrink_failures(verdicts)
@@ -125,13 +125,17 @@ class SubmissionGrader:
 
     def _judge_check(self, check, outcomes):
         """(check, verdict, failing cases) from replaying the class's cases."""
-        failures = []
+        failures, replayed = [], {}
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
                 failures.append((case, verdict))
+                replayed[case_key(case)] = verdict
         if not failures:
             return check, Verdict.passed(), []
+        for case in self.ctx.cases[check.id]:  # passing cases are known too (kept only for failing checks)
+            replayed.setdefault(case_key(case), Verdict.passed())
+        self.replayed[check.id] = replayed
         return check, failures[0][1], failures
 
     def _shrink_failures(self, verdicts):
@@ -148,7 +152,7 @@ class SubmissionGrader:
                     continue
                 found = None
                 if minimal is None and check.cases is not None and self.live and len(failures) < len(self.ctx.cases[check.id]):
-                    found = minimal = self._shrink(check, timeout)  # inputs matter only where some cases pass
+                    found = minimal = self._shrink(check, timeout, self.replayed[check.id])  # inputs matter only where some cases pass
                 elif minimal is not None and self.live:
                     found = self._try_case(check, minimal[0], timeout)
                 case, verdict = found or min(failures, key=lambda f: _size(f[0]))
@@ -167,32 +171,42 @@ class SubmissionGrader:
         verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
         return None if verdict.ok else (case, verdict)
 
-    def _shrink(self, check, timeout):
-        """Hypothesis's search and shrinking against this submission: the minimal failing case."""
+    def _shrink(self, check, timeout, replayed):
+        """Hypothesis's search and shrinking against this submission: the minimal failing case.
+        Cases already replayed are answered from `replayed` ({case key: verdict}) without a call."""
         calls, started, last = [0], time.monotonic(), {}
 
         def fails(case):
-            # Budgets are counts (reproducible feedback); the clock is only a guard against slow code.
-            if (calls[0] >= SHRINK_CALLS or self.shrink_budget <= 0 or not self.live
-                    or time.monotonic() - started > SHRINK_SAFETY_S):
-                return False
-            calls[0] += 1
-            self.shrink_budget -= 1
-            reply = self.client.run([(check.id, [case])], timeout)
-            if reply.get("status") != "done":  # a new input hung or killed the child: stop searching
-                self.shrink_budget = 0
-                self._open()
-                return False
-            verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+            key = case_key(case)
+            verdict = replayed.get(key)
+            if verdict is None:
+                verdict = self._call_once(check, case, timeout, calls, started)
+                if verdict is None:
+                    return False
+                replayed[key] = verdict
             if not verdict.ok:
                 last["failure"] = (case, verdict)
             return not verdict.ok
 
-        with _hypothesis_lock:
-            minimal = search_minimal(check, fails)
+        minimal = search_minimal(check, fails)
         if minimal is None or "failure" not in last:
             return None
         return last["failure"]
+
+    def _call_once(self, check, case, timeout, calls, started):
+        """The verdict on one new case, or None once a budget is spent or the child failed."""
+        # Budgets are counts (reproducible feedback); the clock is only a guard against slow code.
+        if (calls[0] >= SHRINK_CALLS or self.shrink_budget <= 0 or not self.live
+                or time.monotonic() - started > SHRINK_SAFETY_S):
+            return None
+        calls[0] += 1
+        self.shrink_budget -= 1
+        reply = self.client.run([(check.id, [case])], timeout)
+        if reply.get("status") != "done":  # a new input hung or killed the child: stop searching
+            self.shrink_budget = 0
+            self._open()
+            return None
+        return evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
 
     def _function_record(self, spec, verdicts):
         rubric = self.ctx.rubric
@@ -208,6 +222,11 @@ class SubmissionGrader:
             checks.append(record)
         return {"function": spec.function, "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
+
+
+def case_key(case):
+    """Exact identity of a case (its plain-data bytes)."""
+    return pack(*encode(case))
 
 
 def _note_dependencies(functions):
