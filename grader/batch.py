@@ -99,6 +99,18 @@ class Progress:
             self.bar.close()
 
 
+# `nngrade bench` sets this to learn which extra calls (the shrinking search) each student cost,
+# so that its in-process floor can make the same calls.
+BENCH_CALLS_DIR = os.environ.get("NNGRADE_BENCH_CALLS")
+
+
+def _save_extra_calls(student, grader):
+    if BENCH_CALLS_DIR:
+        from grader.protocol import encode, pack
+
+        Path(BENCH_CALLS_DIR, f"{student}.bin").write_bytes(pack(*encode(getattr(grader, "last_extra_calls", []))))
+
+
 def _lane(client, ctx, work, out_dir, progress):
     client.cases = ctx.cases
     while True:
@@ -109,7 +121,9 @@ def _lane(client, ctx, work, out_dir, progress):
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
-                record = SubmissionGrader(ctx, client).grade(submission)
+                grader = SubmissionGrader(ctx, client, record_calls=bool(BENCH_CALLS_DIR))
+                record = grader.grade(submission)
+                _save_extra_calls(submission.student, grader)
                 break
             except RunnerDied as exc:
                 client.stop()

@@ -42,8 +42,8 @@ def write_synthetic_class(folder, n, solutions_dir=SOLUTIONS_DIR):
     return folder
 
 
-def _python(code, *args, timeout=3600):
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"}
+def _python(code, *args, timeout=3600, env=None):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1", **(env or {})}
     out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(f"bench step failed: {out.stderr[-2000:]}")
@@ -65,12 +65,14 @@ FLOOR = """
 import json, sys, time
 t0 = time.perf_counter()
 from grader.bench import floor_worker
-print(json.dumps(floor_worker(sys.argv[1], sys.argv[2:], t0)))
+print(json.dumps(floor_worker(sys.argv[1], sys.argv[3:], t0, sys.argv[2])))
 """
 
 
-def floor_worker(cases_file, folders, started):
-    """Run every probe on every class case for each folder, in this process: the floor."""
+def floor_worker(cases_file, folders, started, calls_dir=None):
+    """Run every probe on every class case for each folder, in this process: the floor. With calls_dir,
+    also the extra calls grading made for that student (its shrinking search), so the floor makes
+    exactly the student calls grading made."""
     import numpy as np  # noqa: F401 - imports are part of what the floor pays
     import torch
 
@@ -86,17 +88,21 @@ def floor_worker(cases_file, folders, started):
     for folder in folders:
         t = time.perf_counter()
         impl, _ = import_sources(read_sources(folder), "floor")
-        for cid, check_cases in cases.items():
-            for case in check_cases:
-                try:
-                    checks[cid].probe(impl, case)
-                except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
-                    pass
+        calls = [(cid, case) for cid, check_cases in cases.items() for case in check_cases]
+        extra = Path(calls_dir or "", f"{Path(folder).name}.bin")
+        if calls_dir and extra.is_file():
+            message, buffers = unpack_bytes(extra.read_bytes())
+            calls += [tuple(call) for call in decode(message, buffers)]
+        for cid, case in calls:
+            try:
+                checks[cid].probe(impl, case)
+            except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
+                pass
         per_student[Path(folder).name] = time.perf_counter() - t
     return {"per_student": per_student, "wall_s": time.perf_counter() - started}
 
 
-def measure_floor(class_dir, jobs, cases):
+def measure_floor(class_dir, jobs, cases, calls_dir):
     """Wall time of `jobs` plain worker processes sharing the class, each importing what it needs."""
     from grader.protocol import encode, pack
 
@@ -106,7 +112,8 @@ def measure_floor(class_dir, jobs, cases):
         handle.write(pack(tree, buffers))
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"}
     started = time.perf_counter()
-    procs = [subprocess.Popen([sys.executable, "-c", FLOOR, handle.name, *folders[i::jobs]], stdout=subprocess.PIPE, text=True, env=env)
+    procs = [subprocess.Popen([sys.executable, "-c", FLOOR, handle.name, str(calls_dir), *folders[i::jobs]],
+                              stdout=subprocess.PIPE, text=True, env=env)
              for i in range(jobs)]
     results = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
     wall = time.perf_counter() - started
@@ -131,8 +138,10 @@ def run_bench(n, jobs, with_nbgrader=True):
 
     with tempfile.TemporaryDirectory(prefix="nngrade-bench-") as tmp:
         class_dir = write_synthetic_class(Path(tmp) / "class", n)
-        graded = _python(GRADE, class_dir, Path(tmp) / "out", jobs)
-        floor_s, floor_per = measure_floor(class_dir, jobs, class_cases(all_checks().values()))
+        calls_dir = Path(tmp) / "calls"
+        calls_dir.mkdir()
+        graded = _python(GRADE, class_dir, Path(tmp) / "out", jobs, env={"NNGRADE_BENCH_CALLS": str(calls_dir)})
+        floor_s, floor_per = measure_floor(class_dir, jobs, class_cases(all_checks().values()), calls_dir)
         times, overheads = [], []
         for folder in sorted(class_dir.iterdir()):
             record = read_student(Path(tmp) / "out", folder.name)

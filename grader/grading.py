@@ -6,8 +6,8 @@ from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 
 IMPORT_TIMEOUT = 10.0
-SHRINK_CALLS = 40  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
-SHRINK_BUDGET = 200  # probe calls all shrinks of one submission may make together
+SHRINK_CALLS = 25  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_BUDGET = 100  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 
 
@@ -32,8 +32,9 @@ def evaluate(check, outcome, expected, case):
 class SubmissionGrader:
     """Grades one submission through one sandbox client."""
 
-    def __init__(self, ctx, client):
+    def __init__(self, ctx, client, record_calls=False):
         self.ctx, self.client = ctx, client
+        self.record_calls = record_calls  # keep the search's extra calls (the benchmark replays them)
 
     def grade(self, submission):
         started = time.monotonic()
@@ -41,6 +42,7 @@ class SubmissionGrader:
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
         self.shrink_budget = SHRINK_BUDGET
+        self.extra_calls = []
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
@@ -49,6 +51,8 @@ class SubmissionGrader:
         self.client.close()
         _note_dependencies(functions)
         score = round(sum(f["score"] for f in functions), 4)
+        if self.record_calls:
+            self.last_extra_calls = self.extra_calls
         return {
             "student": submission.student,
             "score": score,
@@ -163,6 +167,8 @@ class SubmissionGrader:
         if set(case) != set(self.ctx.cases[check.id][0]) or self.shrink_budget <= 0:
             return None
         self.shrink_budget -= 1
+        if self.record_calls:
+            self.extra_calls.append([check.id, case])
         reply = self.client.run([(check.id, [case])], timeout)
         if reply.get("status") != "done":
             self.shrink_budget = 0
@@ -201,6 +207,8 @@ class SubmissionGrader:
             return None
         calls[0] += 1
         self.shrink_budget -= 1
+        if self.record_calls:
+            self.extra_calls.append([check.id, case])
         reply = self.client.run([(check.id, [case])], timeout)
         if reply.get("status") != "done":  # a new input hung or killed the child: stop searching
             self.shrink_budget = 0
