@@ -1,13 +1,13 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
 import time
 
-from grader.cases import search_minimal
+from grader.cases import SearchStopped, search_minimal
 from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 
 IMPORT_TIMEOUT = 10.0
-SHRINK_CALLS = 25  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
-SHRINK_BUDGET = 100  # probe calls all shrinks of one submission may make together
+SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_BUDGET = 60  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 
 
@@ -188,7 +188,7 @@ class SubmissionGrader:
             if verdict is None:
                 verdict = self._call_once(check, case, timeout, calls, started)
                 if verdict is None:
-                    return False
+                    raise SearchStopped()
                 replayed[key] = verdict
             if not verdict.ok:
                 last["failure"] = (case, verdict)
