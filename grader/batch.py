@@ -15,7 +15,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
-from grader.reports import GRADES, read_student, write_grades, write_student
+from grader.reports import GRADES, grade_row, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
 
@@ -115,9 +115,10 @@ def _lane(client, ctx, work, out_dir, progress):
     client.cases = ctx.cases
     while True:
         try:
-            submission = work.get_nowait()
+            folder = work.get_nowait()
         except queue.Empty:
             break
+        submission = read_submission(folder, sorted({f.split(".")[0] for f in ctx.functions}))
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
@@ -163,7 +164,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
         if previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
             bar.update(previous, resumed=True)
         else:
-            work.put(submission)
+            work.put(folder)  # read again by the lane: sources are not held for the whole class
     todo = work.qsize()
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
@@ -181,11 +182,12 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             for client in clients:
                 client.stop()
     bar.close()
-    records = [r for r in (read_student(out_dir, s.name) for s in students) if r is not None]
-    write_grades(out_dir, records, rubric_obj.functions)
-    failed = sum("(grader)" in r.get("problems", {}) for r in records)
-    return {"students": len(students), "graded": todo, "resumed": len(students) - todo, "failed": failed,
-            "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(records, key=lambda r: r["student"])]}
+    # Memory stays flat: one small row per student is kept, never the full records.
+    rows = [row for row in (grade_row(read_student(out_dir, s.name)) for s in students) if row is not None]
+    write_grades(out_dir, rows, rubric_obj.functions)
+    return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
+            "failed": sum(row["failed"] for row in rows),
+            "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 
 
 def _start_quietly(client):

@@ -73,9 +73,12 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     """Run every probe on every class case for each folder, in this process: the floor. With calls_dir,
     also the extra calls grading made for that student (its shrinking search), so the floor makes
     exactly the student calls grading made."""
+    import warnings
+
     import numpy as np  # noqa: F401 - imports are part of what the floor pays
     import torch
 
+    warnings.simplefilter("ignore")  # as in the sandbox, where only checks about warnings record them
     torch.set_num_threads(1)
     from grader.loader import import_sources
     from grader.protocol import decode, unpack_bytes

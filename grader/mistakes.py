@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import SOLUTIONS_DIR
+from grader.specs import SPEC_MODULES
 
 
 @dataclass(frozen=True)
@@ -55,15 +56,7 @@ GRADED_LOSSES = {
 }
 
 
-EX1, EX2, EX3, EX4, EX5, EX6, EX7 = (
-    "ex01_perceptron",
-    "ex02_gradient_descent",
-    "ex03_activations",
-    "ex04_mlp_forward",
-    "ex05_backprop",
-    "ex06_sgd",
-    "ex07_torch",
-)
+EX1, EX2, EX3, EX4, EX5, EX6, EX7 = SPEC_MODULES
 
 MISTAKES = (
     # --- ex01: the perceptron ---------------------------------------------------

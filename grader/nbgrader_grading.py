@@ -13,7 +13,7 @@ from pathlib import Path
 from grader.batch import BatchError, grade_folder
 from grader.release.gradebook import write_scores
 from grader.release.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source
-from grader.reports import read_student
+from grader.reports import check_text, read_student
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 
 
@@ -52,17 +52,8 @@ def collect_sources(course_dir, assignment, modules, dest):
 
 
 def _feedback(function):
-    lines = []
-    for check in function["checks"]:
-        if check["passed"]:
-            lines.append(f"ok {check['check']}")
-            continue
-        lines.append(f"FAILED {check['check']}: {check.get('message', '')}")
-        if "input" in check:
-            lines.append(f"  smallest failing input: {check['input']}\n  expected: {check['expected']}\n  got: {check['got']}")
-        if check.get("hint"):
-            lines.append(f"  hint: {check['hint']}")
-    return "\n".join(lines)
+    return "\n".join(f"ok {c['check']}" if c["passed"] else f"FAILED {c['check']}: {check_text(c)}"
+                     for c in function["checks"])
 
 
 def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True):

@@ -39,7 +39,7 @@ def gradescope_results(result):
                 "name": f"{function['function']}: {check['check']}",
                 "score": check["score"],
                 "max_score": check["max_score"],
-                "output": "passed" if check["passed"] else _check_text(check),
+                "output": "passed" if check["passed"] else check_text(check),
                 "visibility": "visible",
             })
     return {
@@ -51,7 +51,8 @@ def gradescope_results(result):
     }
 
 
-def _check_text(check):
+def check_text(check):
+    """A failed check as plain text: message, smallest failing input, expected, got, hint."""
     lines = [check.get("message", "failed")]
     if "input" in check:
         lines.append(f"smallest failing input: {check['input']}")
@@ -119,16 +120,25 @@ def read_student(out_dir, student):
         return None
 
 
-def grades_csv(records, functions):
+def grade_row(record):
+    """The little a gradebook row needs from a student's record (None stays None)."""
+    if record is None:
+        return None
+    return {"student": record["student"], "score": record["score"], "max_score": record["max_score"],
+            "points": {f["function"]: f["score"] for f in record["functions"]},
+            "failed": "(grader)" in (record.get("problems") or {})}
+
+
+def grades_csv(rows, functions):
     """One row per student: student, score, max_score, then points per function."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["student", "score", "max_score", *functions])
-    for record in sorted(records, key=lambda r: r["student"]):
-        points = {f["function"]: f["score"] for f in record["functions"]}
-        writer.writerow([record["student"], _num(record["score"]), _num(record["max_score"]), *(_num(points.get(f, 0.0)) for f in functions)])
+    for row in sorted(rows, key=lambda r: r["student"]):
+        writer.writerow([row["student"], _num(row["score"]), _num(row["max_score"]),
+                         *(_num(row["points"].get(f, 0.0)) for f in functions)])
     return buffer.getvalue()
 
 
-def write_grades(out_dir, records, functions):
-    atomic_write(Path(out_dir) / GRADES, grades_csv(records, functions))
+def write_grades(out_dir, rows, functions):
+    atomic_write(Path(out_dir) / GRADES, grades_csv(rows, functions))
