@@ -10,11 +10,14 @@ STDLIB = (
     "math", "cmath", "random", "itertools", "functools", "collections", "collections.abc", "copy", "typing",
     "dataclasses", "statistics", "operator", "numbers", "decimal", "fractions", "bisect", "heapq", "string",
     "re", "json", "time", "enum", "abc", "contextlib", "warnings", "traceback", "inspect", "textwrap", "pprint",
+    "encodings.idna", "unittest",
 )
+# Parts of numpy students reach for that `import numpy` does not load.
+NUMPY_EXTRAS = ("numpy.testing", "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial")
 
 
 def warm_up():
-    for name in STDLIB:
+    for name in STDLIB + NUMPY_EXTRAS:
         importlib.import_module(name)
     import numpy as np
 
