@@ -118,7 +118,7 @@ def _lane(client, ctx, work, out_dir, progress):
             folder = work.get_nowait()
         except queue.Empty:
             break
-        submission = read_submission(folder, sorted({f.split(".")[0] for f in ctx.functions}))
+        submission = read_submission(folder, ctx.rubric.modules)
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
@@ -155,7 +155,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     out_dir.mkdir(parents=True, exist_ok=True)
     rubric_obj = ctx.rubric if ctx else load_rubric(rubric or DEFAULT_RUBRIC)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
-    modules = sorted({f.split(".")[0] for f in rubric_obj.functions})
+    modules = rubric_obj.modules
     bar = Progress(len(students), progress)
     work = queue.Queue()
     for folder in students:

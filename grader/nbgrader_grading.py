@@ -58,7 +58,7 @@ def _feedback(function):
 
 def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True):
     rubric_obj = load_rubric(rubric or DEFAULT_RUBRIC)
-    modules = sorted({f.split(".")[0] for f in rubric_obj.functions})
+    modules = rubric_obj.modules
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as tmp:
         students = collect_sources(course_dir, assignment, modules, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too

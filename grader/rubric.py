@@ -22,6 +22,11 @@ class Rubric:
     def functions(self):
         return list(self.points)
 
+    @property
+    def modules(self):
+        """The exercise modules the graded functions live in, sorted."""
+        return sorted({f.split(".")[0] for f in self.points})
+
     def function_points(self, function):
         return sum(self.points[function].values())
 

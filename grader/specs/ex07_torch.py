@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from grader import strategies as S
 from grader.specs import Check, ContractError, spec
-from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X
+from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, sigmoid
 from grader.specs.judges import Verdict, WrongType, as_array, as_float, same_parts
 
 M = "ex07_torch"
@@ -74,10 +74,6 @@ def _xornet_probe(impl, c):
             "params": [p.detach().cpu().numpy() for p in nets[3].parameters()], "x": x.numpy(), "out": out.detach().cpu().numpy()}
 
 
-def _sigmoid(z):
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
-
-
 def _layers(params, h):
     """(W1 as (2, h), b1, W2 as (h, 1), b2) from the parameters, whatever their order or orientation."""
     arrays = [np.asarray(p, dtype=float) for p in params]
@@ -102,7 +98,7 @@ def _xornet_judge(got, expected, c):
         return Verdict(False, "XorNet(hidden_units=3) should have weights of shapes (3, 2) and (1, 3) and biases (3,) and (1,)",
                        "nn.Linear(2, 3), nn.Linear(3, 1)", [np.shape(p) for p in got["params"]])
     W1, b1, W2, b2 = layers
-    want_out = _sigmoid(_sigmoid(np.asarray(got["x"]) @ W1 + b1) @ W2 + b2)
+    want_out = sigmoid(sigmoid(np.asarray(got["x"]) @ W1 + b1) @ W2 + b2)
     if out.shape != want_out.shape or not np.allclose(out, want_out, atol=1e-5):
         return Verdict(False, "forward(x) should be sigmoid(layer2(sigmoid(layer1(x)))), shape (m, 1)", want_out, out)
     return Verdict.passed()
