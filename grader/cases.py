@@ -57,8 +57,9 @@ class SearchStopped(BaseException):
     hypothesis does not take it for a failure to shrink but lets it through."""
 
 
-def search_minimal(check, fails, max_examples=None):
-    """Hypothesis's shrunk counterexample: the smallest case for which fails(case) is true, or None."""
+def search_minimal(check, fails, max_examples=None, on_end=lambda how: None):
+    """Hypothesis's shrunk counterexample: the smallest case for which fails(case) is true, or None.
+    on_end("raised" | "returned") says how the search ended (see grader.search_memo)."""
     if check.cases is None:
         return None
     found = []
@@ -72,5 +73,7 @@ def search_minimal(check, fails, max_examples=None):
         _run(check, visitor, max_examples=max_examples or check.max_examples,
              phases=[Phase.generate, Phase.shrink], report_multiple_bugs=False)
     except (Exception, SearchStopped):  # noqa: BLE001 - a failure, or a search cut short
+        on_end("raised")
         return found[-1] if found else None  # shrinking only ever keeps smaller failures: the last is the least
+    on_end("returned")
     return None

@@ -20,7 +20,10 @@ class Verdict:
 
     @staticmethod
     def passed():
-        return Verdict(True)
+        return _PASSED
+
+
+_PASSED = Verdict(True)  # frozen: one object serves every passing case
 
 
 class WrongType(Exception):
@@ -139,6 +142,8 @@ def compare_arrays(got, expected, what="the result", mistakes=None):
     except WrongType as exc:
         return Verdict(False, str(exc), expected, got)
     exp = np.asarray(expected, dtype=float)
+    if arr.shape == exp.shape and (arr == exp).all():  # speed: the common exact answer (nan never equals)
+        return Verdict.passed()
     if arr.shape != exp.shape:
         hint = generic_hint(arr, exp)
         return Verdict(False, f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, hint)

@@ -1,7 +1,7 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
 import time
 
-from grader.cases import SearchStopped, search_minimal
+from grader.cases import SearchStopped
 from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 
@@ -194,7 +194,7 @@ class SubmissionGrader:
                 last["failure"] = (case, verdict)
             return not verdict.ok
 
-        minimal = search_minimal(check, fails)
+        minimal = self.ctx.searches.minimal(check, fails, case_key)
         if minimal is None or "failure" not in last:
             return None
         return last["failure"]

@@ -76,14 +76,32 @@ def _encode(value, buffers, depth):
     if isinstance(value, np.ndarray):
         return _array_node(value, buffers)
     if t in (list, tuple):
-        items = [_encode(v, buffers, depth + 1) for v in list(value)[:MAX_ITEMS]]
-        return {"t": t.__name__, "items": items}
+        items = list(value)[:MAX_ITEMS]
+        numbers = _numbers(items)
+        if numbers is not None:  # speed: one node for a list of numbers (a loss history), not one each
+            return {"t": t.__name__ + "_n", "v": numbers}
+        return {"t": t.__name__, "items": [_encode(v, buffers, depth + 1) for v in items]}
     if t is dict:
         keys = [k for k in value if type(k) is str][:MAX_ITEMS]
         return {"t": "dict", "keys": keys, "items": [_encode(value[k], buffers, depth + 1) for k in keys]}
     if _is_torch_tensor(value):
         return _array_node(value.detach().cpu().numpy(), buffers, kind="tensor")
     return {"t": "object", "type": t.__name__[:80]}
+
+
+def _numbers(items):
+    """The JSON values of a list of plain numbers (as _encode gives them one by one), else None."""
+    out = []
+    for v in items:
+        t = type(v)
+        if t is float or (t is not np.bool_ and isinstance(v, np.floating)):
+            out.append(_float_token(float(v)))
+        elif t is int or isinstance(v, np.integer):
+            v = int(v)
+            out.append(v if abs(v) < 2**53 else float(v))
+        else:
+            return None
+    return out
 
 
 def _is_torch_tensor(value):
@@ -140,6 +158,12 @@ def _decode(node, buffers, depth):
     if t in ("list", "tuple"):
         items = [_decode(v, buffers, depth + 1) for v in _items(node)]
         return items if t == "list" else tuple(items)
+    if t in ("list_n", "tuple_n"):
+        values = node.get("v")
+        if not isinstance(values, list) or len(values) > MAX_ITEMS:
+            raise ProtocolError("malformed sequence")
+        items = [v if type(v) is int else _decode_float(v) for v in values]
+        return items if t == "list_n" else tuple(items)
     if t == "dict":
         keys, items = node.get("keys"), _items(node)
         if not isinstance(keys, list) or len(keys) != len(items) or not all(isinstance(k, str) for k in keys):
@@ -165,14 +189,28 @@ def _decode_float(v):
     raise ProtocolError("malformed float")
 
 
+_DTYPES = {}  # dtype text -> np.dtype, for the few numeric dtypes that occur (parsing is slow)
+
+
+def _dtype(text):
+    dtype = _DTYPES.get(text) if type(text) is str else None
+    if dtype is None:
+        dtype = np.dtype(text)
+        if dtype.kind not in _ALLOWED_KINDS or dtype.hasobject:
+            raise ProtocolError("array of a non-numeric dtype")
+        if len(_DTYPES) < 64:
+            _DTYPES[text] = dtype
+    return dtype
+
+
 def _decode_array(node, buffers):
     try:
-        dtype = np.dtype(node["dtype"])
-        shape = tuple(int(n) for n in node["shape"])
+        dtype = _dtype(node["dtype"])
+        shape = tuple(map(int, node["shape"]))
         raw = buffers[int(node["buf"])]
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ProtocolError(f"malformed array: {exc}") from None
-    if dtype.kind not in _ALLOWED_KINDS or dtype.hasobject or any(n < 0 for n in shape) or len(shape) > 32:
+    if len(shape) > 32 or (shape and min(shape) < 0):
         raise ProtocolError("array of a non-numeric dtype or bad shape")
     if math.prod(shape) * dtype.itemsize != len(raw):
         raise ProtocolError("array header does not match its data")

@@ -4,7 +4,7 @@ Lives only in the judge (the grader's own process); never sent to a runner or ch
 """
 import hashlib
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
@@ -12,6 +12,7 @@ from grader.cases import class_cases
 from grader.loader import import_sources, read_sources
 from grader.protocol import decode, encode
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.search_memo import SearchMemo
 from grader.specs import all_functions
 
 
@@ -28,6 +29,7 @@ class ClassContext:
     expected: dict  # {check id: [reference output, ...]}
     reference: object  # Impl of the reference modules
     fingerprint: str  # changes whenever the grader, reference or rubric changes
+    searches: SearchMemo = field(default_factory=SearchMemo)  # hypothesis's searches, shared by the class
 
     def expected_for(self, check, case):
         """The reference's output on a new case (used while shrinking)."""

@@ -4,24 +4,32 @@ Values are kept well-conditioned (moderate magnitudes, no subnormals) so that a
 correct float32 implementation stays within tolerance; edge cases (ties, kinks,
 batches of one, |z| up to 1000) come from dedicated strategies and examples.
 """
+from functools import lru_cache
+
 import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 
+# Speed: composites below ask for the same strategies on every draw; one object per argument set
+# is validated once, instead of once per draw (searches draw thousands of times per class).
+@lru_cache(maxsize=None)
 def reals(bound=5.0):
     return st.floats(-bound, bound, allow_nan=False, allow_infinity=False, allow_subnormal=False)
 
 
+@lru_cache(maxsize=None)
 def small_ints(bound=3):
     """Integer-valued floats: exact in any precision, so dot products tie exactly at 0."""
     return st.integers(-bound, bound).map(float)
 
 
+@lru_cache(maxsize=4096)
 def array(shape, elements=None):
     return hnp.arrays(np.float64, shape, elements=elements if elements is not None else reals())
 
 
+@lru_cache(maxsize=None)
 def dims(lo=1, hi=5):
     return st.integers(lo, hi)
 
@@ -49,6 +57,9 @@ def dense_case(draw, elements=None):
     }
 
 
+_UNIT = st.floats(0.0, 1.0)
+
+
 @st.composite
 def mlp_case(draw):
     """A batch and parameters of the 2-layer network: X (m, n_in), y (m, n_out) in [0, 1], params."""
@@ -56,7 +67,7 @@ def mlp_case(draw):
     w = reals(2.0)
     return {
         "X": draw(array((m, n_in), reals(2.0))),
-        "y": draw(array((m, n_out), st.floats(0.0, 1.0))),
+        "y": draw(array((m, n_out), _UNIT)),
         "params": {
             "W1": draw(array((n_in, n_hidden), w)),
             "b1": draw(array((n_hidden,), w)),

@@ -1,5 +1,6 @@
 """Grading a class end to end: the reference, the blank stubs, correct answers in other styles,
 typical mistakes, broken submissions; reproducibility of grades and feedback."""
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from grader.batch import grade_folder
 from grader.demo import write_demo_class
 from grader.mistakes import MISTAKES
 from grader.reports import FEEDBACK, GRADES, read_student
+from grader.search_memo import SearchMemo
 
 ALT_IMPLS = Path(__file__).parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else []
@@ -51,13 +53,19 @@ def _write_broken(root):
 
 
 @pytest.fixture(scope="module")
-def graded(ctx, tmp_path_factory):
+def graded_ctx(ctx):
+    """The session's class context with searches remembered from this module's class only."""
+    return dataclasses.replace(ctx, searches=SearchMemo())
+
+
+@pytest.fixture(scope="module")
+def graded(graded_ctx, tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     write_demo_class(root / "subs")
     for style in STYLES:
         shutil.copytree(ALT_IMPLS / style, root / "subs" / f"style_{style}", ignore=shutil.ignore_patterns("__pycache__"))
     _write_broken(root / "subs")
-    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=ctx)
+    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
     return root, summary
 
 
@@ -129,10 +137,14 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
         assert "smallest failing input" in text and "z * (1 - z)" in text
 
 
-def test_regrading_gives_identical_grades_and_feedback(graded, ctx, tmp_path):
+def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):
+    """Again, in the same class context: every search is now walked from memory instead of run by
+    hypothesis (see grader.search_memo), and that must not change a grade or a line of feedback."""
     root, _ = graded
     again = tmp_path / "again"
-    grade_folder(root / "subs", again, jobs=2, progress=False, ctx=ctx)
+    searched = graded_ctx.searches.searched
+    grade_folder(root / "subs", again, jobs=2, progress=False, ctx=graded_ctx)
+    assert searched > 0 and graded_ctx.searches.searched == searched, "the second run searched again"
     assert (again / GRADES).read_text() == (root / "out" / GRADES).read_text()
     for folder in sorted((root / "out").iterdir()):
         if folder.is_dir():

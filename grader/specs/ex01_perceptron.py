@@ -52,13 +52,16 @@ def _correct_case(case):
     return {**case, "y": 1.0 if score >= 0 else -1.0}
 
 
+_LABELS = st.sampled_from([-1.0, 1.0])
+
+
 @st.composite
 def _train_case(draw):
     m, n = draw(S.dims(1, 6)), draw(S.dims(1, 3))
     X = np.hstack([np.ones((m, 1)), draw(S.array((m, n), S.small_ints(2)))])
     return {
         "X": X,
-        "y": draw(S.array((m,), st.sampled_from([-1.0, 1.0]))),
+        "y": draw(S.array((m,), _LABELS)),
         "lr": draw(st.sampled_from([0.5, 1.0])),
         "epochs": draw(st.integers(1, 8)),
     }
