@@ -3,6 +3,7 @@
 One lane = one thread of this (trusted) process driving one warm runner process. The class
 context (inputs and reference outputs) is computed once and shared by the lanes.
 """
+import gc
 import hashlib
 import os
 import queue
@@ -171,30 +172,36 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
                 *(Path(p).resolve() for p in extra_hide)]
         clients = [SandboxClient(lane, hide=hide) for lane in range(max(1, min(jobs, todo)))]
         try:
-            starters = [threading.Thread(target=_start_quietly, args=(c,), daemon=True) for c in clients]
-            for starter in starters:  # runners warm up while the class context is computed
-                starter.start()
+            # The runners warm up while the class context is computed: one imports, the others are forked from it.
+            starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
+            starter.start()
             ctx = ctx or build_context(rubric, solutions_dir)
-            for starter in starters:
-                starter.join()
+            starter.join()
+            # Speed: the imports and the class context live as long as the batch; the garbage
+            # collector stops walking them (a tenth of the judging time otherwise).
+            gc.freeze()
             _run_lanes(clients, ctx, work, out_dir, bar)
         finally:
+            gc.unfreeze()
             for client in clients:
                 client.stop()
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records.
     rows = [row for row in (grade_row(read_student(out_dir, s.name)) for s in students) if row is not None]
     write_grades(out_dir, rows, rubric_obj.functions)
+    searches = ctx.searches if todo else None
     return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
+            "searches": {"run": searches.searched, "walked": searches.walked} if searches else {"run": 0, "walked": 0},
             "failed": sum(row["failed"] for row in rows),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 
 
-def _start_quietly(client):
+def _start_quietly(client, siblings):
     try:
-        client.start()
+        client.start(siblings)
     except RunnerDied:
-        client.stop()  # the lane starts it again on its first request
+        for lane in (client, *siblings):
+            lane.stop()  # each lane starts a runner of its own on its first request
 
 
 def _run_lanes(clients, ctx, work, out_dir, bar):

@@ -7,6 +7,7 @@ Measured, never assumed:
   overhead_ratio  wall_s / floor_s
   p50_s, p95_s  seconds per submission inside the grader (execution_time of each result)
   p95_overhead_s  95th percentile of (per-submission seconds - that submission's floor seconds)
+  searches_run / searches_walked  minimal-case searches hypothesis ran / walked from memory
   peak_rss_mb   peak resident memory of the grading process and of its largest runner
   nbgrader_s    `nbgrader autograde` of the same class as notebooks (measured on a sample of
                 students, scaled to N), and speedup_vs_nbgrader = nbgrader_s / wall_s
@@ -54,11 +55,11 @@ GRADE = """
 import json, resource, sys, time
 from grader.batch import grade_folder
 t = time.perf_counter()
-grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+summary = grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False)
 wall = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"wall_s": wall, "grader_rss_mb": own, "runner_rss_mb": kids}))
+print(json.dumps({"wall_s": wall, "grader_rss_mb": own, "runner_rss_mb": kids, "searches": summary["searches"]}))
 """
 
 FLOOR = """
@@ -160,6 +161,7 @@ def run_bench(n, jobs, with_nbgrader=True):
         "grader_rss_mb": round(graded["grader_rss_mb"], 1), "runner_rss_mb": round(graded["runner_rss_mb"], 1),
         "floor_s": round(floor_s, 2), "overhead_ratio": round(wall / floor_s, 3),
         "floor_median_s": round(statistics.median(floor_per.values()), 3),
+        "searches_run": graded["searches"]["run"], "searches_walked": graded["searches"]["walked"],
         "nbgrader_s": None if nbgrader_s is None else round(nbgrader_s, 1),
         "speedup_vs_nbgrader": None if nbgrader_s is None else round(nbgrader_s / wall, 1),
     }
@@ -189,6 +191,7 @@ def bench_command(args):
         ("p95 overhead beyond own compute (s)", result["p95_overhead_s"]),
         ("peak RSS (MB): grader / largest runner", f"{result['grader_rss_mb']} / {result['runner_rss_mb']}"),
         ("floor: same calls in-process (s)", result["floor_s"]), ("overhead ratio wall / floor", result["overhead_ratio"]),
+        ("hypothesis searches: run / walked from memory", f"{result['searches_run']} / {result['searches_walked']}"),
         ("nbgrader autograde, same class (s)", result["nbgrader_s"] if result["nbgrader_s"] is not None else "n/a"),
         ("speed-up vs nbgrader", result["speedup_vs_nbgrader"] if result["speedup_vs_nbgrader"] is not None else "n/a"),
     ]

@@ -1,6 +1,8 @@
 """The judge's handle on one runner process (one lane of a batch)."""
 import fcntl
 import os
+import select
+import signal
 import stat
 import subprocess
 import sys
@@ -79,6 +81,44 @@ def _claim_uid(lane):
     raise RunnerDied(f"all {UID_SLOTS} sandbox uids are in use by other graders on this machine")
 
 
+class SiblingProcess:
+    """The Popen-like handle of a runner forked by another lane's runner: not a child of the judge,
+    so it is watched and signalled through a pidfd (its exit status is not ours to read)."""
+
+    def __init__(self, stdin, stdout):
+        self.stdin, self.stdout = stdin, stdout
+        self.pid = self._pidfd = self.returncode = None
+
+    def watch(self, pid):
+        self.pid = pid
+        try:
+            self._pidfd = os.pidfd_open(pid)
+        except OSError:
+            self.returncode = -signal.SIGKILL  # already gone
+
+    def poll(self):
+        if self.returncode is None and self._pidfd is not None and select.select([self._pidfd], [], [], 0)[0]:
+            self._ended()
+        return self.returncode
+
+    def kill(self):
+        if self.returncode is None and self._pidfd is not None:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
+                pass
+
+    def wait(self, timeout=10):
+        if self.returncode is None and self._pidfd is not None and select.select([self._pidfd], [], [], timeout)[0]:
+            self._ended()
+        return self.returncode
+
+    def _ended(self):
+        self.returncode = -signal.SIGKILL  # unknown: its parent (the other lane's runner) reaps it
+        os.close(self._pidfd)
+        self._pidfd = None
+
+
 class SandboxClient:
     def __init__(self, lane=0, hide=(), cases=None):
         self.lane = lane
@@ -101,16 +141,46 @@ class SandboxClient:
         return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": 3072, "nproc": 32,
                 "nofile": 64, "fsize_mb": 16, "tmp_mb": 64}
 
-    def start(self):
+    def start(self, siblings=()):
+        """Start this lane's runner; with siblings (other lanes' clients), their runners are forked
+        from this one once it is warm, instead of each importing numpy and torch again."""
         self.stop()
         self._log = tempfile.TemporaryFile()
         _ = self.uid  # claimed before the runner starts, so that the runner holds the claim too
-        self.proc = subprocess.Popen([sys.executable, "-m", "grader.sandbox.runner"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/",
-                                     pass_fds=() if self._uid_lock is None else (self._uid_lock,))
+        args, passed, links = [], [] if self._uid_lock is None else [self._uid_lock], []
+        for sibling in siblings:
+            to_sibling, from_sibling = os.pipe(), os.pipe()
+            fds = sibling._prepare(to_sibling[0], from_sibling[1])
+            args += ["--sibling", ",".join(map(str, fds))]
+            passed += fds
+            links.append((sibling, to_sibling, from_sibling))
+        try:
+            self.proc = subprocess.Popen([sys.executable, "-m", "grader.sandbox.runner", *args], stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/",
+                                         pass_fds=passed)
+        finally:
+            for _, to_sibling, from_sibling in links:  # the runner's ends
+                os.close(to_sibling[0])
+                os.close(from_sibling[1])
+        for sibling, to_sibling, from_sibling in links:
+            sibling.proc = SiblingProcess(os.fdopen(to_sibling[1], "wb", buffering=0), os.fdopen(from_sibling[0], "rb", buffering=0))
+            sibling.channel = Channel(from_sibling[0], to_sibling[1])
+            sibling.cases_sent = False
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         self.cases_sent = False
         self._expect(STARTUP_TIMEOUT)
+        for sibling in siblings:
+            try:
+                sibling.proc.watch(int(sibling._expect(STARTUP_TIMEOUT)[0]["pid"]))
+            except (RunnerDied, KeyError, TypeError, ValueError):
+                sibling.stop()  # that lane starts a runner of its own on its first request
+
+    def _prepare(self, read_fd, write_fd):
+        """The fds a sibling runner of this lane gets: its channel, its log and its uid claim."""
+        self.stop()
+        self._log = tempfile.TemporaryFile()
+        _ = self.uid
+        return [read_fd, write_fd, self._log.fileno()] + ([] if self._uid_lock is None else [self._uid_lock])
 
     def _send_cases(self):
         """The class's inputs go to the runner once; every child it forks inherits them."""

@@ -116,9 +116,11 @@ def _await_adoption(runner_pid):
 
 
 class Runner:
-    def __init__(self, judge, fork_server=None):
+    def __init__(self, judge, fork_server=None, spare=()):
         self.judge = judge
         self.fork_server = fork_server  # None (no subreaper, not Linux): children are forked here
+        # Never swept with this lane's children: the fork server and the sibling runners (other lanes).
+        self.spare = ((fork_server.pid,) if fork_server else ()) + tuple(spare)
         self.cases = {}  # the class's inputs, sent once; children inherit them through fork
         self.child_pid = None
         self.child = None
@@ -237,21 +239,50 @@ class Runner:
         if self.child_pid is not None or self.uid is not None:
             # Orphans re-parent to this subreaper, so descendants cover double forks; the uid sweep
             # is the backstop, needed only when something besides the child was running.
-            if kill_descendants(os.getpid(), spare=(self.fork_server.pid,) if self.fork_server else ()):
+            if kill_descendants(os.getpid(), spare=self.spare):
                 sweep_uid(self.uid)
         reap()
         self.child_pid = self.child = None
 
 
+def spawn_siblings(specs):
+    """The runners of the other lanes, forked from this one once it is warm: each lane would
+    otherwise pay the same seconds of imports. specs: "READ,WRITE,ERR[,LOCK]" fds per sibling,
+    passed by the judge (its channel, its log, its uid claim). Returns (pids, True) in this runner,
+    ((), False) in a sibling, which goes on as an ordinary runner on its own fds.
+
+    Security: like the fork server, siblings are forked before anything is read from the judge,
+    so no lane ever holds another lane's students. A sibling is not tied to this runner's life:
+    it stops when its judge's pipe closes, as every runner does."""
+    parsed = [[int(fd) for fd in spec.split(",")] for spec in specs]
+    pids = []
+    for index, fds in enumerate(parsed):
+        pid = os.fork()
+        if pid == 0:
+            read_fd, write_fd, err_fd = fds[:3]
+            os.dup2(read_fd, 0)
+            os.dup2(write_fd, 1)
+            os.dup2(err_fd, 2)
+            mine = set(fds[3:])  # its uid claim stays open: the lock lives as long as the sibling
+            for other in {fd for spec in parsed for fd in spec} - mine:
+                os.close(other)
+            return (), False
+        pids.append(pid)
+    for fd in {fd for spec in parsed for fd in spec}:
+        os.close(fd)
+    return tuple(pids), True
+
+
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge decides when the runner stops
-    subreaper = make_subreaper()
     warm_up()
+    siblings, _ = spawn_siblings([a for flag, a in zip(sys.argv[1::2], sys.argv[2::2]) if flag == "--sibling"])
+    subreaper = make_subreaper()  # after forking siblings: they are not this runner's to sweep
     # Before the first frame from the judge: see ForkServer.
     fork_server = ForkServer.start() if subreaper and hasattr(socket, "send_fds") else None
     judge = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing else may write to the protocol stream
-    runner = Runner(judge, fork_server)
+    runner = Runner(judge, fork_server, spare=siblings)
     judge.send({"status": "warm", "pid": os.getpid()})
     try:
         while True:
