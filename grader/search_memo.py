@@ -52,11 +52,13 @@ class SearchMemo:
 
         found, ending = self._walk(check.id, recorded)
         if ending is not None:
-            self.walked += 1
+            with self.lock:
+                self.walked += 1
             return found
         path.clear()
         found, ending = _search(check, recorded)
-        self.searched += 1
+        with self.lock:
+            self.searched += 1
         self._add(check.id, path, ending)
         return found
 
