@@ -147,25 +147,29 @@ class SandboxClient:
         self.stop()
         self._log = tempfile.TemporaryFile()
         _ = self.uid  # claimed before the runner starts, so that the runner holds the claim too
-        args, passed, links = [], [] if self._uid_lock is None else [self._uid_lock], []
+        args, passed = [], [] if self._uid_lock is None else [self._uid_lock]
+        runner_ends = []
         for sibling in siblings:
-            to_sibling, from_sibling = os.pipe(), os.pipe()
-            fds = sibling._prepare(to_sibling[0], from_sibling[1])
+            (sibling_reads, judge_writes), (judge_reads, sibling_writes) = os.pipe(), os.pipe()
+            fds = sibling._prepare(sibling_reads, sibling_writes)
+            # The judge's ends, closed by sibling.stop() whatever happens next.
+            sibling.proc = SiblingProcess(os.fdopen(judge_writes, "wb", buffering=0), os.fdopen(judge_reads, "rb", buffering=0))
+            sibling.channel = Channel(judge_reads, judge_writes)
+            sibling.cases_sent = False
             args += ["--sibling", ",".join(map(str, fds))]
             passed += fds
-            links.append((sibling, to_sibling, from_sibling))
+            runner_ends += [sibling_reads, sibling_writes]
         try:
             self.proc = subprocess.Popen([sys.executable, "-m", "grader.sandbox.runner", *args], stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=self._log, env=runner_env(), cwd="/",
                                          pass_fds=passed)
+        except BaseException:
+            for sibling in siblings:
+                sibling.stop()
+            raise
         finally:
-            for _, to_sibling, from_sibling in links:  # the runner's ends
-                os.close(to_sibling[0])
-                os.close(from_sibling[1])
-        for sibling, to_sibling, from_sibling in links:
-            sibling.proc = SiblingProcess(os.fdopen(to_sibling[1], "wb", buffering=0), os.fdopen(from_sibling[0], "rb", buffering=0))
-            sibling.channel = Channel(from_sibling[0], to_sibling[1])
-            sibling.cases_sent = False
+            for fd in runner_ends:
+                os.close(fd)
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         self.cases_sent = False
         self._expect(STARTUP_TIMEOUT)
