@@ -189,9 +189,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     # Memory stays flat: one small row per student is kept, never the full records.
     rows = [row for row in (grade_row(read_student(out_dir, s.name)) for s in students) if row is not None]
     write_grades(out_dir, rows, rubric_obj.functions)
-    searches = ctx.searches if todo else None
     return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
-            "searches": {"run": searches.searched, "walked": searches.walked} if searches else {"run": 0, "walked": 0},
+            "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "failed": sum(row["failed"] for row in rows),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 

@@ -211,7 +211,7 @@ def _decode_array(node, buffers):
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise ProtocolError(f"malformed array: {exc}") from None
     if len(shape) > 32 or (shape and min(shape) < 0):
-        raise ProtocolError("array of a non-numeric dtype or bad shape")
+        raise ProtocolError("array of a bad shape")
     if math.prod(shape) * dtype.itemsize != len(raw):
         raise ProtocolError("array header does not match its data")
     arr = np.frombuffer(raw, dtype=dtype).reshape(shape).copy()

@@ -50,24 +50,23 @@ class SearchMemo:
             entry[2] = fails(case)
             return entry[2]
 
-        found, ending = self._walk(check.id, recorded)
+        found, ending = self._walk(check.id, fails)  # a walk needs no keys: only a new search records
         if ending is not None:
             with self.lock:
                 self.walked += 1
             return found
-        path.clear()
         found, ending = _search(check, recorded)
         with self.lock:
             self.searched += 1
         self._add(check.id, path, ending)
         return found
 
-    def _walk(self, check_id, recorded):
+    def _walk(self, check_id, fails):
         """(result, ending) along the tree; ending None when the outcomes leave the known paths."""
         node, last_failure = self.roots.get(check_id), None
         while isinstance(node, _Node):
             try:
-                failed = recorded(node.case)
+                failed = fails(node.case)
             except SearchStopped:
                 return last_failure, "stopped"
             if failed:

@@ -248,35 +248,33 @@ class Runner:
 def spawn_siblings(specs):
     """The runners of the other lanes, forked from this one once it is warm: each lane would
     otherwise pay the same seconds of imports. specs: "READ,WRITE,ERR[,LOCK]" fds per sibling,
-    passed by the judge (its channel, its log, its uid claim). Returns (pids, True) in this runner,
-    ((), False) in a sibling, which goes on as an ordinary runner on its own fds.
+    passed by the judge (its channel, its log, its uid claim). Returns their pids in this runner
+    and () in a sibling, which goes on as an ordinary runner on its own fds.
 
     Security: like the fork server, siblings are forked before anything is read from the judge,
     so no lane ever holds another lane's students. A sibling is not tied to this runner's life:
     it stops when its judge's pipe closes, as every runner does."""
     parsed = [[int(fd) for fd in spec.split(",")] for spec in specs]
+    passed = {fd for fds in parsed for fd in fds}
     pids = []
-    for index, fds in enumerate(parsed):
+    for fds in parsed:
         pid = os.fork()
         if pid == 0:
-            read_fd, write_fd, err_fd = fds[:3]
-            os.dup2(read_fd, 0)
-            os.dup2(write_fd, 1)
-            os.dup2(err_fd, 2)
-            mine = set(fds[3:])  # its uid claim stays open: the lock lives as long as the sibling
-            for other in {fd for spec in parsed for fd in spec} - mine:
+            for target, fd in enumerate(fds[:3]):  # its channel becomes stdin/stdout, its log stderr
+                os.dup2(fd, target)
+            for other in passed - set(fds[3:]):  # its uid claim stays open: the lock lives as long as the sibling
                 os.close(other)
-            return (), False
+            return ()
         pids.append(pid)
-    for fd in {fd for spec in parsed for fd in spec}:
+    for fd in passed:
         os.close(fd)
-    return tuple(pids), True
+    return tuple(pids)
 
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge decides when the runner stops
     warm_up()
-    siblings, _ = spawn_siblings([a for flag, a in zip(sys.argv[1::2], sys.argv[2::2]) if flag == "--sibling"])
+    siblings = spawn_siblings([a for flag, a in zip(sys.argv[1::2], sys.argv[2::2]) if flag == "--sibling"])
     subreaper = make_subreaper()  # after forking siblings: they are not this runner's to sweep
     # Before the first frame from the judge: see ForkServer.
     fork_server = ForkServer.start() if subreaper and hasattr(socket, "send_fds") else None
