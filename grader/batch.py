@@ -191,6 +191,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     write_grades(out_dir, rows, rubric_obj.functions)
     return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
+            "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 

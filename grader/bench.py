@@ -8,6 +8,8 @@ Measured, never assumed:
   p50_s, p95_s  seconds per submission inside the grader (execution_time of each result)
   p95_overhead_s  95th percentile of (per-submission seconds - that submission's floor seconds)
   searches_run / searches_walked  minimal-case searches hypothesis ran / walked from memory
+  frames_judged / frames_reused  per-function results frames decoded and judged / byte-identical to
+                one judged before, whose verdicts were reused
   peak_rss_mb   peak resident memory of the grading process and of its largest runner
   nbgrader_s    `nbgrader autograde` of the same class as notebooks (measured on a sample of
                 students, scaled to N), and speedup_vs_nbgrader = nbgrader_s / wall_s
@@ -59,7 +61,7 @@ summary = grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress
 wall = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(json.dumps({"wall_s": wall, "grader_rss_mb": own, "runner_rss_mb": kids, "searches": summary["searches"]}))
+print(json.dumps({"wall_s": wall, "grader_rss_mb": own, "runner_rss_mb": kids, "searches": summary["searches"], "frames": summary["frames"]}))
 """
 
 FLOOR = """
@@ -164,6 +166,7 @@ def run_bench(n, jobs, with_nbgrader=True):
         "floor_s": round(floor_s, 2), "overhead_ratio": round(wall / floor_s, 3),
         "floor_median_s": round(statistics.median(floor_per.values()), 3),
         "searches_run": graded["searches"]["run"], "searches_walked": graded["searches"]["walked"],
+        "frames_judged": graded["frames"]["judged"], "frames_reused": graded["frames"]["reused"],
         "nbgrader_s": None if nbgrader_s is None else round(nbgrader_s, 1),
         "speedup_vs_nbgrader": None if nbgrader_s is None else round(nbgrader_s / wall, 1),
     }
@@ -194,6 +197,7 @@ def bench_command(args):
         ("peak RSS (MB): grader / largest runner", f"{result['grader_rss_mb']} / {result['runner_rss_mb']}"),
         ("floor: same calls in-process (s)", result["floor_s"]), ("overhead ratio wall / floor", result["overhead_ratio"]),
         ("hypothesis searches: run / walked from memory", f"{result['searches_run']} / {result['searches_walked']}"),
+        ("results frames: judged / reused from memory", f"{result['frames_judged']} / {result['frames_reused']}"),
         ("nbgrader autograde, same class (s)", result["nbgrader_s"] if result["nbgrader_s"] is not None else "n/a"),
         ("speed-up vs nbgrader", result["speedup_vs_nbgrader"] if result["speedup_vs_nbgrader"] is not None else "n/a"),
     ]

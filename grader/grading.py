@@ -113,10 +113,11 @@ class SubmissionGrader:
                     runnable.append(spec)
             request = [([(c.id, None) for c in self._checks(spec)], self.ctx.rubric.timeout(spec.function)) for spec in runnable]
             specs = []
-            for index, reply in enumerate(self.client.run_functions(request) if runnable else ()):
+            known = lambda index, digest: self.ctx.judged.known(runnable[index].function, digest)  # noqa: E731
+            for index, reply in enumerate(self.client.run_functions(request, known) if runnable else ()):
                 spec = runnable[index]
                 if reply.get("status") == "done":
-                    verdicts[spec.function] = [self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), reply["results"])]
+                    verdicts[spec.function] = self._judge_function(spec, reply)
                     continue
                 timeout = self.ctx.rubric.timeout(spec.function)
                 reason = (f"timed out after {timeout:g} s" if reply.get("status") == "timeout"
@@ -127,8 +128,23 @@ class SubmissionGrader:
                 break
         return verdicts
 
+    def _judge_function(self, spec, reply):
+        """[(check, verdict, failing cases)] for one function's results frame: judged once per
+        class for each distinct frame (see grader.judged_frames)."""
+        digest = reply.get("digest")
+        judged = None if reply["results"] is not None else self.ctx.judged.get(spec.function, digest)
+        if judged is None:
+            judged = [self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), reply["results"])]
+            if digest is not None:
+                self.ctx.judged.put(spec.function, digest, judged)
+        for check, _, _, replayed in judged:
+            if replayed is not None:
+                self.replayed[check.id] = dict(replayed)  # the search adds to its copy
+        return [(check, verdict, failures) for check, verdict, failures, _ in judged]
+
     def _judge_check(self, check, outcomes):
-        """(check, verdict, failing cases) from replaying the class's cases."""
+        """(check, verdict, failing cases, {case key: verdict} or None) from replaying the class's
+        cases; the verdicts of every case are kept only for a failing check (its search starts there)."""
         failures, replayed = [], {}
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
@@ -136,11 +152,10 @@ class SubmissionGrader:
                 failures.append((case, verdict))
                 replayed[case_key(case)] = verdict
         if not failures:
-            return check, Verdict.passed(), []
-        for case in self.ctx.cases[check.id]:  # passing cases are known too (kept only for failing checks)
+            return check, Verdict.passed(), [], None
+        for case in self.ctx.cases[check.id]:  # passing cases are known too
             replayed.setdefault(case_key(case), Verdict.passed())
-        self.replayed[check.id] = replayed
-        return check, failures[0][1], failures
+        return check, failures[0][1], failures, replayed
 
     def _shrink_failures(self, verdicts):
         """Replace each failure by the smallest failing input. Per function, hypothesis shrinks the first

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.cases import class_cases
+from grader.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
 from grader.protocol import decode, encode
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
@@ -30,6 +31,7 @@ class ClassContext:
     reference: object  # Impl of the reference modules
     fingerprint: str  # changes whenever the grader, reference or rubric changes
     searches: SearchMemo = field(default_factory=SearchMemo)  # hypothesis's searches, shared by the class
+    judged: JudgedFrames = field(default_factory=JudgedFrames)  # results frames judged, shared by the class
 
     def expected_for(self, check, case):
         """The reference's output on a new case (used while shrinking)."""

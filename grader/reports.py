@@ -105,7 +105,8 @@ def _num(value):
 def write_student(out_dir, result):
     folder = Path(out_dir) / result["student"]
     atomic_write(folder / FEEDBACK, feedback_markdown(result))
-    atomic_write(folder / RESULTS, json.dumps(gradescope_results(result), indent=2, sort_keys=True) + "\n")
+    # Compact: the indented form takes json's pure-Python encoder, several ms per student.
+    atomic_write(folder / RESULTS, json.dumps(gradescope_results(result), sort_keys=True) + "\n")
 
 
 def read_student(out_dir, student):

@@ -9,6 +9,7 @@ import pytest
 from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.demo import write_demo_class
+from grader.judged_frames import JudgedFrames
 from grader.mistakes import MISTAKES
 from grader.reports import FEEDBACK, GRADES, read_student
 from grader.search_memo import SearchMemo
@@ -54,8 +55,8 @@ def _write_broken(root):
 
 @pytest.fixture(scope="module")
 def graded_ctx(ctx):
-    """The session's class context with searches remembered from this module's class only."""
-    return dataclasses.replace(ctx, searches=SearchMemo())
+    """The session's class context with searches and judged frames remembered from this module's class only."""
+    return dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
 
 
 @pytest.fixture(scope="module")
@@ -139,12 +140,15 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
 
 def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):
     """Again, in the same class context: every search is now walked from memory instead of run by
-    hypothesis (see grader.search_memo), and that must not change a grade or a line of feedback."""
+    hypothesis (see grader.search_memo) and every results frame has been judged before (see
+    grader.judged_frames), and that must not change a grade or a line of feedback."""
     root, _ = graded
     again = tmp_path / "again"
-    searched = graded_ctx.searches.searched
+    searched, judged, reused = graded_ctx.searches.searched, graded_ctx.judged.judged, graded_ctx.judged.reused
     grade_folder(root / "subs", again, jobs=2, progress=False, ctx=graded_ctx)
     assert searched > 0 and graded_ctx.searches.searched == searched, "the second run searched again"
+    assert judged > 0 and graded_ctx.judged.judged == judged, "the second run judged a frame again"
+    assert graded_ctx.judged.reused >= reused + judged
     assert (again / GRADES).read_text() == (root / "out" / GRADES).read_text()
     for folder in sorted((root / "out").iterdir()):
         if folder.is_dir():

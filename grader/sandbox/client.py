@@ -1,5 +1,6 @@
 """The judge's handle on one runner process (one lane of a batch)."""
 import fcntl
+import hashlib
 import os
 import select
 import signal
@@ -194,9 +195,9 @@ class SandboxClient:
         self._expect(STARTUP_TIMEOUT)
         self.cases_sent = True
 
-    def _expect(self, timeout):
+    def _expect(self, timeout, digest=None):
         try:
-            message, buffers = self.channel.recv(timeout=timeout)
+            message, buffers = self.channel.recv(timeout=timeout, digest=digest)
         except (ChannelClosed, ChannelTimeout, ProtocolError) as exc:
             detail = self._stderr_tail()
             self.stop()
@@ -210,7 +211,7 @@ class SandboxClient:
         except (OSError, ValueError, AttributeError):
             return ""
 
-    def _request(self, message, arrays=(), timeout=10):
+    def _request(self, message, arrays=(), timeout=10, digest=None):
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         try:
@@ -220,7 +221,7 @@ class SandboxClient:
         except ChannelClosed:
             self.stop()
             raise RunnerDied("the sandbox runner is gone") from None
-        return self._expect(timeout + MARGIN)
+        return self._expect(timeout + MARGIN, digest)
 
     def open(self, sources, timeout=10, cpu_s=600):
         """Fork a child for these sources; the reply has status, modules, isolation, notices."""
@@ -236,9 +237,13 @@ class SandboxClient:
         -> {"status": "done", "results": [[outcome, ...], ...]} or {"status": "timeout" | "crashed", ...}."""
         return next(self.run_functions([(jobs, timeout)]))
 
-    def run_functions(self, functions):
+    def run_functions(self, functions, known=None):
         """Several functions in one request, pipelined: yields one reply per function, in order, and
-        stops after the first that is not done (the child is gone then)."""
+        stops after the first that is not done (the child is gone then).
+
+        With known(index, digest) -> bool, a done reply also carries "digest", the hash of the
+        results frame exactly as received, and is not decoded where known says the judge has
+        judged those very bytes before ("results" is None then)."""
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
         trees, buffers = encode_many(flat)
         trees = iter(trees)
@@ -247,18 +252,25 @@ class SandboxClient:
                                           for cid, cases in jobs]}
             for jobs, timeout in functions]}
         first = True
-        for jobs, timeout in functions:
+        for index, (jobs, timeout) in enumerate(functions):
+            digest = None if known is None else hashlib.blake2b(digest_size=16)
             if first:
-                reply, arrays = self._request(message, buffers, timeout=timeout)
+                reply, arrays = self._request(message, buffers, timeout=timeout, digest=digest)
                 first = False
             else:
-                reply, arrays = self._expect(timeout + MARGIN)
+                reply, arrays = self._expect(timeout + MARGIN, digest)
             if reply.get("event") != "done":
                 if reply.get("status") not in ("timeout", "crashed"):
                     self.stop()  # not a runner's answer either: the stream is out of step
                     reply = {"status": "crashed", "detail": "the runner relayed an unexpected frame"}
                 yield {**reply, "detail": clean_text(str(reply.get("detail", "no detail")), 500)}
                 return
+            done = {"status": "done"}
+            if digest is not None:
+                done["digest"] = digest.digest()
+                if known(index, done["digest"]):
+                    yield {**done, "results": None}
+                    continue
             try:
                 results = decode(reply.get("results"), arrays)
                 _validate(results, jobs, self.cases)
@@ -268,7 +280,7 @@ class SandboxClient:
                 self.stop()
                 yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
-            yield {"status": "done", "results": results}
+            yield {**done, "results": results}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:

@@ -38,6 +38,15 @@ def prctl(option, value):
         _check(_libc.prctl(option, ctypes.c_ulong(value), 0, 0, 0), f"prctl({option})")
 
 
+def set_process_name(name):
+    """The name `top` and `ps -o comm` show (15 bytes at most): which process of a lane is which."""
+    try:
+        with open("/proc/self/comm", "w") as comm:
+            comm.write(name[:15])
+    except OSError:
+        pass
+
+
 def make_subreaper():
     """Orphaned grandchildren re-parent to the caller, which can then kill and reap them."""
     try:

@@ -19,7 +19,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after Ope
 
 from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
-from grader.sandbox.isolation import PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap, sweep_uid  # noqa: E402
+from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
+                                      set_process_name, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 
@@ -47,6 +48,7 @@ class ForkServer:
             try:
                 ours.close()
                 prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the fork server dies
+                set_process_name("nng-forkserver")
                 if os.getppid() == runner_pid:
                     null = os.open(os.devnull, os.O_RDWR)  # the judge's pipes belong to the runner alone
                     os.dup2(null, 0)
@@ -93,6 +95,7 @@ def _serve_forks(sock, runner_pid):
                     parent_sock, child_sock = socket.socketpair()
                     pid = os.fork()
                     if pid == 0:  # the child
+                        set_process_name("nng-child")
                         sock.close()
                         parent_sock.close()
                         _await_adoption(runner_pid)
@@ -145,6 +148,7 @@ class Runner:
             gc.freeze()  # see _serve_forks
             pid = os.fork()
             if pid == 0:  # the child
+                set_process_name("nng-child")
                 parent_sock.close()
                 from grader.sandbox.child import child_main
 
@@ -273,6 +277,7 @@ def spawn_siblings(specs):
 
 def main():
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the judge decides when the runner stops
+    set_process_name("nng-runner")
     warm_up()
     siblings = spawn_siblings([a for flag, a in zip(sys.argv[1::2], sys.argv[2::2]) if flag == "--sibling"])
     subreaper = make_subreaper()  # after forking siblings: they are not this runner's to sweep

@@ -1,0 +1,68 @@
+"""Results frames judged once per class: keyed by the bytes the child sent, never by what it claims."""
+import dataclasses
+
+import pytest
+
+from grader import SOLUTIONS_DIR
+from grader.grading import SubmissionGrader
+from grader.judged_frames import JudgedFrames
+from grader.loader import read_sources
+from grader.mistakes import MISTAKES, mutated_sources
+from grader.sandbox.client import SandboxClient
+from grader.search_memo import SearchMemo
+from grader.submission import Submission
+
+FUNCTION = "ex03_activations.sigmoid_derivative"
+MISTAKE = next(m for m in MISTAKES if m.breaks == (FUNCTION,))
+
+
+@pytest.fixture(scope="module")
+def client(ctx):
+    client = SandboxClient(0, cases=ctx.cases)
+    yield client
+    client.stop()
+
+
+def mutant_sources():
+    return {name[:-3]: text for name, text in mutated_sources(MISTAKE).items()}
+
+
+def digests(client, ctx, sources):
+    """{function: digest of its results frame} for one child on these sources."""
+    assert client.open(sources)["status"] == "ready"
+    request = [([(c.id, None) for c in spec.checks if c.id in ctx.checks], 30) for spec in ctx.functions.values()]
+    seen = []
+    replies = list(client.run_functions(request, known=lambda index, digest: seen.append(digest) and False))
+    client.close()
+    assert all(r["status"] == "done" and r["results"] is not None for r in replies)
+    return dict(zip(ctx.functions, seen))
+
+
+def test_the_same_code_sends_the_same_bytes_and_a_mistake_changes_only_its_functions(client, ctx):
+    reference = read_sources(SOLUTIONS_DIR)
+    first, again = digests(client, ctx, reference), digests(client, ctx, reference)
+    assert first == again  # another child, the same bytes: what makes a frame reusable
+    mutant = digests(client, ctx, mutant_sources())
+    changed = {f for f in first if first[f] != mutant[f]}
+    assert FUNCTION in changed and len(changed) < len(first) / 2
+
+
+def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(client, ctx):
+    fresh = dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
+    submission = Submission("s", None, mutant_sources())
+    first = SubmissionGrader(fresh, client).grade(submission)
+    judged = fresh.judged.judged
+    assert judged == len(ctx.functions) and fresh.judged.reused == 0
+    second = SubmissionGrader(fresh, client).grade(submission)
+    assert fresh.judged.judged == judged and fresh.judged.reused == len(ctx.functions)
+    strip = lambda record: {**record, "execution_time": None}  # noqa: E731
+    assert strip(first) == strip(second)
+    assert first["score"] < first["max_score"]  # the mistake's verdicts, with its feedback, were reused
+
+
+def test_memory_is_bounded():
+    memo = JudgedFrames(max_frames=2)
+    for i in range(5):
+        memo.put("m.f", bytes([i]), [])
+    assert memo.judged == 5 and len(memo.frames) == 2
+    assert memo.known("m.f", b"\x00") and not memo.known("m.g", b"\x00") and not memo.known("m.f", b"\x04")
