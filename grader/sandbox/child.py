@@ -116,6 +116,9 @@ def _copy(value):
 
 
 def _same(a, b):
+    if (type(a) is np.ndarray and type(b) is np.ndarray and a.shape == b.shape and a.dtype == b.dtype
+            and a.tobytes() == b.tobytes()):
+        return True  # speed: the common case (the same bytes are the same values; else compare values below)
     if isinstance(a, np.ndarray):
         if not isinstance(b, np.ndarray) or a.shape != b.shape:
             return False
