@@ -32,7 +32,12 @@ def digests(client, ctx, sources):
     assert client.open(sources)["status"] == "ready"
     request = [([(c.id, None) for c in spec.checks if c.id in ctx.checks], 30) for spec in ctx.functions.values()]
     seen = []
-    replies = list(client.run_functions(request, known=lambda index, digest: seen.append(digest) and False))
+
+    def unknown(index, digest):  # records every digest, knows none: every frame is decoded
+        seen.append(digest)
+        return False
+
+    replies = list(client.run_functions(request, known=unknown))
     client.close()
     assert all(r["status"] == "done" and r["results"] is not None for r in replies)
     return dict(zip(ctx.functions, seen))
