@@ -120,9 +120,7 @@ def _same(a, b):
             and a.tobytes() == b.tobytes()):
         return True  # speed: the common case (the same bytes are the same values; else compare values below)
     if isinstance(a, np.ndarray):
-        if not isinstance(b, np.ndarray) or a.shape != b.shape:
-            return False
-        return bool((a == b).all()) or np.array_equal(a, b, equal_nan=True)  # speed: nan-aware only if needed
+        return isinstance(b, np.ndarray) and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
     if isinstance(a, dict):
         return isinstance(b, dict) and a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
     if isinstance(a, (list, tuple)):
