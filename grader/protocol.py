@@ -248,7 +248,7 @@ def pack(message, arrays=()):
     return _LEN.pack(len(header), len(payload)) + header + payload
 
 
-def unpack_bytes(raw):
+def unpack_bytes(raw, max_header=None):
     """unpack() of a frame already in memory."""
     view, offset = memoryview(raw), 0
 
@@ -260,19 +260,29 @@ def unpack_bytes(raw):
         offset += n
         return piece
 
-    return unpack(read)
+    return unpack(read, max_header)
 
 
-def unpack(read_exact, max_header=None):
-    """Read one frame with `read_exact(n) -> bytes`; returns (message, buffers).
+FRAME_PREFIX_BYTES = _LEN.size
 
-    The message is always a dict. max_header bounds the JSON part on its own (frames from the
-    sandboxed child: JSON costs ~15x its size in Python objects, raw array bytes cost 1x)."""
-    header_len, payload_len = _LEN.unpack(read_exact(_LEN.size))
+
+def frame_sizes(prefix, max_header=None):
+    """(header length, payload length) from a frame's first FRAME_PREFIX_BYTES bytes, within the limits.
+
+    max_header bounds the JSON part on its own (frames from the sandboxed child: JSON costs ~15x
+    its size in Python objects, raw array bytes cost 1x)."""
+    header_len, payload_len = _LEN.unpack(prefix)
     if header_len + payload_len > MAX_FRAME_BYTES:
         raise ProtocolError(f"frame of {header_len + payload_len} bytes exceeds the limit")
     if max_header is not None and header_len > max_header:
         raise ProtocolError(f"frame header of {header_len} bytes exceeds the limit")
+    return header_len, payload_len
+
+
+def unpack(read_exact, max_header=None):
+    """Read one frame with `read_exact(n) -> bytes`; returns (message, buffers). The message is
+    always a dict."""
+    header_len, payload_len = frame_sizes(read_exact(_LEN.size), max_header)
     try:
         header = json.loads(read_exact(header_len))
         sizes = [int(s) for s in header["sizes"]]

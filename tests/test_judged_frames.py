@@ -8,6 +8,8 @@ from grader.grading import SubmissionGrader
 from grader.judged_frames import JudgedFrames
 from grader.loader import read_sources
 from grader.mistakes import MISTAKES, mutated_sources
+from grader.protocol import unpack_bytes
+from grader.sandbox import client as client_module
 from grader.sandbox.client import SandboxClient
 from grader.search_memo import SearchMemo
 from grader.submission import Submission
@@ -52,14 +54,23 @@ def test_the_same_code_sends_the_same_bytes_and_a_mistake_changes_only_its_funct
     assert FUNCTION in changed and len(changed) < len(first) / 2
 
 
-def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(client, ctx):
+def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(client, ctx, monkeypatch):
     fresh = dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
     submission = Submission("s", None, mutant_sources())
     first = SubmissionGrader(fresh, client).grade(submission)
     judged = fresh.judged.judged
     assert judged == len(ctx.functions) and fresh.judged.reused == 0
+    parsed = []
+
+    def recording_unpack(raw, max_header=None):
+        message, buffers = unpack_bytes(raw, max_header)
+        parsed.append(message.get("event") or message.get("status"))
+        return message, buffers
+
+    monkeypatch.setattr(client_module, "unpack_bytes", recording_unpack)
     second = SubmissionGrader(fresh, client).grade(submission)
     assert fresh.judged.judged == judged and fresh.judged.reused == len(ctx.functions)
+    assert "done" not in parsed and "ready" in parsed  # the runner's own replies are still parsed
     strip = lambda record: {**record, "execution_time": None}  # noqa: E731
     assert strip(first) == strip(second)
     assert first["score"] < first["max_score"]  # the mistake's verdicts, with its feedback, were reused

@@ -3,7 +3,7 @@ import os
 import select
 import time
 
-from grader.protocol import ProtocolError, pack, unpack
+from grader.protocol import FRAME_PREFIX_BYTES, ProtocolError, frame_sizes, pack, unpack
 
 
 class ChannelClosed(EOFError):
@@ -36,33 +36,18 @@ class Channel:
                 raise ChannelClosed(str(exc)) from None
             view = view[written:]
 
-    def recv(self, timeout=None, max_header=None, digest=None):
-        """(message, buffers) of the next frame; ChannelTimeout / ChannelClosed / ProtocolError.
-        digest: a hashlib object fed every byte of the frame, as read."""
+    def recv(self, timeout=None, max_header=None):
+        """(message, buffers) of the next frame; ChannelTimeout / ChannelClosed / ProtocolError."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        if digest is None:
-            return unpack(lambda n: self._read_exact(n, deadline), max_header)
+        return unpack(lambda n: self._read_exact(n, deadline), max_header)
 
-        def read(n):
-            data = self._read_exact(n, deadline)
-            digest.update(data)
-            return data
-
-        return unpack(read, max_header)
-
-    def recv_raw(self, timeout=None, max_header=None, with_message=False):
-        """The next frame's bytes (for relaying), checked to be a well-formed frame; with
-        with_message, (bytes, its message)."""
+    def recv_frame(self, timeout=None, max_header=None):
+        """The next frame's bytes, not parsed: only its lengths are checked (see frame_sizes).
+        Whoever reads frames this way parses them with unpack_bytes, or knows their bytes already."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        chunks = []
-
-        def read(n):
-            data = self._read_exact(n, deadline)
-            chunks.append(data)
-            return data
-
-        message, _ = unpack(read, max_header)
-        return (b"".join(chunks), message) if with_message else b"".join(chunks)
+        prefix = self._read_exact(FRAME_PREFIX_BYTES, deadline)
+        header_len, payload_len = frame_sizes(prefix, max_header)
+        return prefix + self._read_exact(header_len + payload_len, deadline)
 
     def _read_exact(self, n, deadline):
         buffered = self._buffer

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.protocol import ProtocolError, clean_text, decode, encode_many
+from grader.protocol import ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.sandbox.isolation import sweep_uid
 
@@ -195,14 +195,26 @@ class SandboxClient:
         self._expect(STARTUP_TIMEOUT)
         self.cases_sent = True
 
-    def _expect(self, timeout, digest=None):
+    def _expect(self, timeout):
+        return self._parse(self._expect_frame(timeout))
+
+    def _expect_frame(self, timeout):
+        """The next frame's bytes, not yet parsed."""
         try:
-            message, buffers = self.channel.recv(timeout=timeout, digest=digest)
+            return self.channel.recv_frame(timeout=timeout)
         except (ChannelClosed, ChannelTimeout, ProtocolError) as exc:
-            detail = self._stderr_tail()
-            self.stop()
-            raise RunnerDied(f"the sandbox runner failed ({type(exc).__name__}) {detail}".strip()) from None
-        return message, buffers
+            self._failed(exc)
+
+    def _parse(self, raw):
+        try:
+            return unpack_bytes(raw)
+        except ProtocolError as exc:
+            self._failed(exc)
+
+    def _failed(self, exc):
+        detail = self._stderr_tail()
+        self.stop()
+        raise RunnerDied(f"the sandbox runner failed ({type(exc).__name__}) {detail}".strip()) from None
 
     def _stderr_tail(self):
         try:
@@ -211,7 +223,11 @@ class SandboxClient:
         except (OSError, ValueError, AttributeError):
             return ""
 
-    def _request(self, message, arrays=(), timeout=10, digest=None):
+    def _request(self, message, arrays=(), timeout=10):
+        self._send(message, arrays)
+        return self._expect(timeout + MARGIN)
+
+    def _send(self, message, arrays=()):
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         try:
@@ -221,7 +237,6 @@ class SandboxClient:
         except ChannelClosed:
             self.stop()
             raise RunnerDied("the sandbox runner is gone") from None
-        return self._expect(timeout + MARGIN, digest)
 
     def open(self, sources, timeout=10, cpu_s=600):
         """Fork a child for these sources; the reply has status, modules, isolation, notices."""
@@ -242,7 +257,7 @@ class SandboxClient:
         stops after the first that is not done (the child is gone then).
 
         With known(index, digest) -> bool, a done reply also carries "digest", the hash of the
-        results frame exactly as received, and is not decoded where known says the judge has
+        results frame exactly as received, and is not even parsed where known says the judge has
         judged those very bytes before ("results" is None then)."""
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
         trees, buffers = encode_many(flat)
@@ -251,26 +266,21 @@ class SandboxClient:
             {"timeout": timeout, "jobs": [{"check": cid} if cases is None else {"check": cid, "cases": next(trees)}
                                           for cid, cases in jobs]}
             for jobs, timeout in functions]}
-        first = True
+        self._send(message, buffers)
         for index, (jobs, timeout) in enumerate(functions):
-            digest = None if known is None else hashlib.blake2b(digest_size=16)
-            if first:
-                reply, arrays = self._request(message, buffers, timeout=timeout, digest=digest)
-                first = False
-            else:
-                reply, arrays = self._expect(timeout + MARGIN, digest)
+            raw = self._expect_frame(timeout + MARGIN)
+            digest = None if known is None else hashlib.blake2b(raw, digest_size=16).digest()
+            if digest is not None and known(index, digest):  # bytes judged before were a done frame
+                yield {"status": "done", "digest": digest, "results": None}
+                continue
+            reply, arrays = self._parse(raw)
             if reply.get("event") != "done":
                 if reply.get("status") not in ("timeout", "crashed"):
                     self.stop()  # not a runner's answer either: the stream is out of step
                     reply = {"status": "crashed", "detail": "the runner relayed an unexpected frame"}
                 yield {**reply, "detail": clean_text(str(reply.get("detail", "no detail")), 500)}
                 return
-            done = {"status": "done"}
-            if digest is not None:
-                done["digest"] = digest.digest()
-                if known(index, done["digest"]):
-                    yield {**done, "results": None}
-                    continue
+            done = {"status": "done"} if digest is None else {"status": "done", "digest": digest}
             try:
                 results = decode(reply.get("results"), arrays)
                 _validate(results, jobs, self.cases)

@@ -1,0 +1,71 @@
+"""The runner relays exactly one results frame per function; bytes it has checked once are not parsed again."""
+import socket
+
+import pytest
+
+from grader.protocol import ProtocolError, pack
+from grader.sandbox import runner as runner_module
+from grader.sandbox.channel import Channel
+from grader.sandbox.runner import Runner
+
+
+@pytest.fixture
+def relay(monkeypatch):
+    """(runner reading a fake child's socket, the child's end, the events the runner parsed)."""
+    ours, child = socket.socketpair()
+    runner = Runner(judge=None)
+    runner.child = Channel(ours.fileno(), ours.fileno())
+    parsed = []
+    real_unpack = runner_module.unpack_bytes
+
+    def recording_unpack(raw, max_header=None):
+        message, buffers = real_unpack(raw, max_header)
+        parsed.append(message.get("event"))
+        return message, buffers
+
+    monkeypatch.setattr(runner_module, "unpack_bytes", recording_unpack)
+    yield runner, child, parsed
+    ours.close()
+    child.close()
+
+
+def test_a_results_frame_seen_before_is_relayed_without_parsing(relay):
+    runner, child, parsed = relay
+    frame = pack({"event": "done", "results": [[{"value": 1}]]})
+    for _ in range(3):
+        child.sendall(frame)
+        assert runner._results_frame(timeout=5) == frame
+    assert parsed == ["done"]
+    other = pack({"event": "done", "results": [[{"value": 2}]]})
+    child.sendall(other)
+    assert runner._results_frame(timeout=5) == other and parsed == ["done", "done"]
+
+
+def test_anything_but_results_is_refused_whatever_was_seen_before(relay):
+    runner, child, _ = relay
+    child.sendall(pack({"event": "done", "results": []}))
+    runner._results_frame(timeout=5)
+    for forged in ({"event": "ready", "modules": {}}, {"status": "crashed"}, {"event": "done ", "results": []}):
+        child.sendall(pack(forged))
+        with pytest.raises(ProtocolError):
+            runner._results_frame(timeout=5)
+
+
+def test_an_oversized_header_is_refused_before_it_is_read(relay, monkeypatch):
+    runner, child, parsed = relay
+    monkeypatch.setattr(runner_module, "MAX_CHILD_HEADER_BYTES", 64)
+    child.sendall(pack({"event": "done", "results": ["x" * 100]}))
+    with pytest.raises(ProtocolError, match="header"):
+        runner._results_frame(timeout=5)
+    assert parsed == []
+
+
+def test_the_memory_of_checked_frames_is_bounded(relay, monkeypatch):
+    runner, child, parsed = relay
+    monkeypatch.setattr(runner_module, "MAX_RESULTS_FRAMES", 2)
+    frames = [pack({"event": "done", "results": [[{"value": i}]]}) for i in range(4)]
+    for frame in frames + frames:
+        child.sendall(frame)
+        assert runner._results_frame(timeout=5) == frame
+    assert len(runner.results_frames) == 2
+    assert parsed.count("done") == 6  # the first two are remembered, the last two parsed each time
