@@ -30,17 +30,19 @@ MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner:
 class ForkServer:
     """Security: the process every child is forked from. It is forked from the runner right after
     warm-up, before the runner reads anything from the judge, and it only ever receives the class's
-    (public) inputs and "fork" requests. A child forked from the runner itself would inherit, in
-    freed but not cleared memory, the sources of earlier students of this lane and the results
-    their children sent through the runner: a submission could scan its own memory and hand in a
-    classmate's code or answers.
+    (public) inputs and requests from the runner: "fork", "status" of a child, "sweep". A child
+    forked from the runner itself would inherit, in freed but not cleared memory, the sources of
+    earlier students of this lane and the results their children sent through the runner: a
+    submission could scan its own memory and hand in a classmate's code or answers.
 
-    Each child is forked through a short-lived middle process that exits at once, so that the child
-    is re-parented to the runner (a subreaper): the runner reaps it, reads its exit status and
-    finds its descendants, exactly as if it had forked it."""
+    The fork server is its children's parent and their subreaper (orphans they leave come back to
+    it). It reaps only when the runner asks, so a child's pid stays the child's (a zombie at worst)
+    for as long as the runner may signal it. Speed: one fork per submission; a middle process that
+    handed each child to the runner cost a second fork and exit of the whole warm image (~8 ms)."""
 
     def __init__(self, pid, sock):
         self.pid, self.sock = pid, sock
+        self.channel = Channel(sock.fileno(), sock.fileno())  # replies; always read with a deadline
 
     @classmethod
     def start(cls):
@@ -52,12 +54,12 @@ class ForkServer:
                 ours.close()
                 prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the fork server dies
                 set_process_name("nng-forkserver")
-                if os.getppid() == runner_pid:
+                if os.getppid() == runner_pid and make_subreaper():
                     null = os.open(os.devnull, os.O_RDWR)  # the judge's pipes belong to the runner alone
                     os.dup2(null, 0)
                     os.dup2(null, 1)
                     os.close(null)
-                    _serve_forks(theirs, runner_pid)
+                    _serve_forks(theirs)
             finally:
                 os._exit(0)
         theirs.close()
@@ -69,56 +71,80 @@ class ForkServer:
         self.sock.sendall(raw)
 
     def fork(self):
-        """(pid, socket) of a new child, waiting for its init frame and already our child."""
+        """(pid, socket) of a new child, waiting for its init frame."""
         self.sock.sendall(pack({"op": "fork"}))
         data, fds, _, _ = socket.recv_fds(self.sock, 64, 1)
         if not fds:
             raise ChannelClosed("the fork server is gone")
         return int(data), socket.socket(fileno=fds[0])
 
+    def status(self, pid, wait_s):
+        """The child's wait status once it has ended (it is reaped then: its pid is free for reuse),
+        None while it still runs after wait_s seconds."""
+        self.sock.sendall(pack({"op": "status", "pid": pid, "wait": wait_s}))
+        return self.channel.recv(timeout=wait_s + 30)[0].get("status")
 
-def _serve_forks(sock, runner_pid):
+    def sweep(self):
+        """Kill and reap every descendant of the fork server (the child, whatever it started,
+        orphans adopted); returns how many were not its direct children."""
+        self.sock.sendall(pack({"op": "sweep"}))
+        return int(self.channel.recv(timeout=60)[0]["others"])
+
+
+def _serve_forks(sock):
     import grader.sandbox.child  # noqa: F401 - once here rather than read from disk in every child
 
+    server_pid = os.getpid()
     channel, cases = Channel(sock.fileno(), sock.fileno()), {}
     while True:
         try:
             message, buffers = channel.recv()
         except ChannelClosed:
             return
-        if message.get("op") == "cases":
+        op = message.get("op")
+        if op == "cases":
             cases = decode(message["cases"], buffers)
-        elif message.get("op") == "fork":
+        elif op == "fork":
             # Speed: objects that exist now are exempt from the child's garbage collections, which
             # would otherwise walk (and so copy-on-write) the whole warm heap of numpy and torch.
             gc.freeze()
-            middle = os.fork()
-            if middle == 0:
+            parent_sock, child_sock = socket.socketpair()
+            pid = os.fork()
+            if pid == 0:  # the child
                 try:
-                    parent_sock, child_sock = socket.socketpair()
-                    pid = os.fork()
-                    if pid == 0:  # the child
-                        set_process_name("nng-child")
-                        sock.close()
-                        parent_sock.close()
-                        _await_adoption(runner_pid)
+                    set_process_name("nng-child")
+                    sock.close()
+                    parent_sock.close()
+                    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+                    if os.getppid() == server_pid:  # else the fork server died before the line above
                         from grader.sandbox.child import child_main
 
                         child_main(child_sock.detach(), None, None, cases)
-                    socket.send_fds(sock, [str(pid).encode()], [parent_sock.fileno()])
                 finally:
                     os._exit(0)
-            os.waitpid(middle, 0)
+            child_sock.close()
+            socket.send_fds(sock, [str(pid).encode()], [parent_sock.fileno()])
+            parent_sock.close()
+        elif op == "status":
+            channel.send({"status": _wait_status(int(message["pid"]), float(message["wait"]))})
+        elif op == "sweep":
+            channel.send({"others": kill_descendants(server_pid)})
 
 
-def _await_adoption(runner_pid):
-    """Wait until the middle process is gone and the runner is our parent; then die with it."""
-    first, deadline = os.getppid(), time.monotonic() + 10
-    while first != runner_pid and os.getppid() == first and time.monotonic() < deadline:
-        time.sleep(0.001)
-    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != runner_pid:
-        os._exit(0)
+def _wait_status(pid, wait_s):
+    """The wait status of our child pid once it has ended (reaping it), None while it runs, -1 if
+    it is not a child of ours (any more)."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return -1  # not (or no longer) a child to wait for
+        if done:
+            return status
+        if time.monotonic() >= deadline:
+            return None
+        time.sleep(0.01)
 
 
 class Runner:
@@ -228,18 +254,24 @@ class Runner:
         """Why the child stopped: its exit status if it is gone, else the protocol problem."""
         if self.child_pid is None:
             return str(exc)
-        for _ in range(50):
-            try:
-                pid, status = os.waitpid(self.child_pid, os.WNOHANG)
-            except ChildProcessError:
-                return "the process ended"
-            if pid:
-                self.child_pid = None
-                if os.WIFSIGNALED(status):
-                    return f"the process was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
-                return f"the process exited with code {os.WEXITSTATUS(status)}"
-            time.sleep(0.01)
-        return f"the process broke the protocol ({exc})"
+        status = self._wait_status(self.child_pid, 0.5)
+        if status is None:
+            return f"the process broke the protocol ({exc})"
+        self.child_pid = None  # reaped: its pid is no longer the child's to signal
+        if status < 0:
+            return "the process ended"
+        if os.WIFSIGNALED(status):
+            return f"the process was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
+        return f"the process exited with code {os.WEXITSTATUS(status)}"
+
+    def _wait_status(self, pid, wait_s):
+        """Wait status of the ended child (-1: already reaped), None while it runs."""
+        if self.fork_server is None:
+            return _wait_status(pid, wait_s)
+        try:
+            return self.fork_server.status(pid, wait_s)
+        except (OSError, ChannelClosed, ChannelTimeout, ProtocolError):
+            return None
 
     def close(self):
         if self.child_pid is not None:
@@ -251,15 +283,25 @@ class Runner:
                 os.kill(self.child_pid, signal.SIGKILL)
             except OSError:
                 pass
-        if self.child is not None:
+        opened = self.child is not None
+        if opened:
             self._sock.close()
-        if self.child_pid is not None or self.uid is not None:
-            # Orphans re-parent to this subreaper, so descendants cover double forks; the uid sweep
-            # is the backstop, needed only when something besides the child was running.
-            if kill_descendants(os.getpid(), spare=self.spare):
+        if self.child_pid is not None or opened or self.uid is not None:
+            # Orphans re-parent to the subreaper (the fork server, or this runner without one), so
+            # descendants cover double forks; the uid sweep is the backstop, needed only when
+            # something besides the child was running.
+            if self._kill_descendants():
                 sweep_uid(self.uid)
         reap()
         self.child_pid = self.child = None
+
+    def _kill_descendants(self):
+        if self.fork_server is not None:
+            try:
+                return self.fork_server.sweep()
+            except (OSError, ChannelClosed, ChannelTimeout, ProtocolError, KeyError, ValueError, TypeError):
+                pass  # the fork server is gone: its orphans came to this runner, the next subreaper up
+        return kill_descendants(os.getpid(), spare=self.spare)
 
 
 def spawn_siblings(specs):
