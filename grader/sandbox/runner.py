@@ -254,7 +254,7 @@ class Runner:
         """Why the child stopped: its exit status if it is gone, else the protocol problem."""
         if self.child_pid is None:
             return str(exc)
-        status = self._wait_status(self.child_pid, 0.5)
+        status = self._child_status(self.child_pid, 0.5)
         if status is None:
             return f"the process broke the protocol ({exc})"
         self.child_pid = None  # reaped: its pid is no longer the child's to signal
@@ -264,7 +264,7 @@ class Runner:
             return f"the process was killed by signal {signal.Signals(os.WTERMSIG(status)).name}"
         return f"the process exited with code {os.WEXITSTATUS(status)}"
 
-    def _wait_status(self, pid, wait_s):
+    def _child_status(self, pid, wait_s):
         """Wait status of the ended child (-1: already reaped), None while it runs."""
         if self.fork_server is None:
             return _wait_status(pid, wait_s)
@@ -290,12 +290,12 @@ class Runner:
             # Orphans re-parent to the subreaper (the fork server, or this runner without one), so
             # descendants cover double forks; the uid sweep is the backstop, needed only when
             # something besides the child was running.
-            if self._kill_descendants():
+            if self._sweep_descendants():
                 sweep_uid(self.uid)
         reap()
         self.child_pid = self.child = None
 
-    def _kill_descendants(self):
+    def _sweep_descendants(self):
         if self.fork_server is not None:
             try:
                 return self.fork_server.sweep()
