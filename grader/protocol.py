@@ -248,8 +248,8 @@ def pack(message, arrays=()):
     return _LEN.pack(len(header), len(payload)) + header + payload
 
 
-def unpack_bytes(raw, max_header=None):
-    """unpack() of a frame already in memory."""
+def unpack_bytes(raw):
+    """unpack() of a frame already in memory (its lengths were checked when it was read)."""
     view, offset = memoryview(raw), 0
 
     def read(n):
@@ -260,7 +260,7 @@ def unpack_bytes(raw, max_header=None):
         offset += n
         return piece
 
-    return unpack(read, max_header)
+    return unpack(read)
 
 
 FRAME_PREFIX_BYTES = _LEN.size

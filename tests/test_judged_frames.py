@@ -62,8 +62,8 @@ def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(cli
     assert judged == len(ctx.functions) and fresh.judged.reused == 0
     parsed = []
 
-    def recording_unpack(raw, max_header=None):
-        message, buffers = unpack_bytes(raw, max_header)
+    def recording_unpack(raw):
+        message, buffers = unpack_bytes(raw)
         parsed.append(message.get("event") or message.get("status"))
         return message, buffers
 

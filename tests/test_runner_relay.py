@@ -18,8 +18,8 @@ def relay(monkeypatch):
     parsed = []
     real_unpack = runner_module.unpack_bytes
 
-    def recording_unpack(raw, max_header=None):
-        message, buffers = real_unpack(raw, max_header)
+    def recording_unpack(raw):
+        message, buffers = real_unpack(raw)
         parsed.append(message.get("event"))
         return message, buffers
 

@@ -256,7 +256,7 @@ class SandboxClient:
         """Several functions in one request, pipelined: yields one reply per function, in order, and
         stops after the first that is not done (the child is gone then).
 
-        With known(index, digest) -> bool, a done reply also carries "digest", the hash of the
+        With known(index, digest) -> bool, a done reply carries "digest" (else None), the hash of the
         results frame exactly as received, and is not even parsed where known says the judge has
         judged those very bytes before ("results" is None then)."""
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
@@ -280,7 +280,6 @@ class SandboxClient:
                     reply = {"status": "crashed", "detail": "the runner relayed an unexpected frame"}
                 yield {**reply, "detail": clean_text(str(reply.get("detail", "no detail")), 500)}
                 return
-            done = {"status": "done"} if digest is None else {"status": "done", "digest": digest}
             try:
                 results = decode(reply.get("results"), arrays)
                 _validate(results, jobs, self.cases)
@@ -290,7 +289,7 @@ class SandboxClient:
                 self.stop()
                 yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
-            yield {**done, "results": results}
+            yield {"status": "done", "digest": digest, "results": results}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
