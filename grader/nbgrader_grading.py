@@ -6,13 +6,16 @@ solution cells are taken from each notebook, rebuilt into exNN_*.py modules (giv
 the released notebook, as nbgrader restores them), graded like any submission, and the scores are
 written into nbgrader's gradebook, so `nbgrader export`, formgrader and generate_feedback show them.
 """
+import os
 import sys
 import tempfile
 from pathlib import Path
 
 from grader.batch import BatchError, grade_folder
 from grader.release.gradebook import write_scores
-from grader.release.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source
+from grader.release.nbgrader_submissions import (
+    NotebookSubmissionError, given_sources, module_source, parse_notebook, read_notebook)
+from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.reports import check_text, read_student
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 
@@ -22,32 +25,96 @@ def _failing_module(message):
     return f"raise ImportError({message!r})\n"
 
 
+def released_given_cells(course, assignment, modules):
+    """{module: given_sources of the released notebook} (the instructor's: an unreadable one stops the run)."""
+    given = {}
+    for module in modules:
+        path = Path(course) / "release" / assignment / f"{module}.ipynb"
+        try:
+            given[module] = given_sources(read_notebook(path)) if path.is_file() else {}
+        except NotebookSubmissionError as exc:
+            raise BatchError(f"{path}: the released notebook is unreadable: {exc}") from None
+    return given
+
+
+def student_sources(submitted_fd, student, assignment, given):
+    """{module: module source} of one student, or None if the student did not submit this
+    assignment. Whatever is wrong with a notebook (or the student's folders) becomes a module
+    failing with that reason, naming the student's file: graded 0, the others go on."""
+    shown = f"submitted/{student}/{assignment}"
+    try:
+        student_fd = open_folder(student, submitted_fd)
+    except RefusedFile as exc:
+        return _refused_all(given, f"submitted/{student}: refused: it {exc}")
+    except OSError as exc:
+        return _refused_all(given, f"submitted/{student}: cannot open it: {exc.strerror}")
+    try:
+        folder = open_folder(assignment, student_fd)
+    except FileNotFoundError:
+        return None
+    except RefusedFile as exc:
+        return _refused_all(given, f"{shown}: refused: it {exc}")
+    except OSError as exc:
+        return _refused_all(given, f"{shown}: cannot open it: {exc.strerror}")
+    finally:
+        os.close(student_fd)
+    try:
+        return {module: _module_source(folder, shown, module, official) for module, official in given.items()}
+    finally:
+        os.close(folder)
+
+
+def _module_source(folder, shown, module, official):
+    name = f"{module}.ipynb"
+    try:
+        return module_source(parse_notebook(read_regular_file(name, folder, MAX_NOTEBOOK_BYTES), name), name, official)
+    except FileNotFoundError:
+        return _failing_module(f"{name} was not submitted")
+    except RefusedFile as exc:
+        message = f"{shown}/{name}: refused: it {exc}"
+    except NotebookSubmissionError as exc:
+        message = f"{shown}/{exc}"
+    except OSError as exc:
+        message = f"{shown}/{name}: cannot read it: {exc.strerror}"
+    except Exception as exc:  # noqa: BLE001 - one student's notebook must never stop the class
+        message = f"{shown}/{name}: could not be read ({type(exc).__name__}); please report it"
+    _note(message)
+    return _failing_module(message)
+
+
+def _refused_all(given, message):
+    _note(message)
+    return {module: _failing_module(message) for module in given}
+
+
+def _note(message):
+    print(f"note: {message.encode('utf-8', 'backslashreplace').decode('utf-8')}", file=sys.stderr)
+
+
 def collect_sources(course_dir, assignment, modules, dest):
     """Write dest/<student>/exNN_*.py from submitted/<student>/<assignment>/*.ipynb; returns the students."""
     course = Path(course_dir)
     submitted = course / "submitted"
     if not submitted.is_dir():
         raise BatchError(f"{submitted}: no submitted/ folder in the nbgrader course (run `nbgrader collect` first)")
-    released = course / "release" / assignment
+    given = released_given_cells(course, assignment, modules)
     students = []
-    for student_dir in sorted(p for p in submitted.iterdir() if p.is_dir() and not p.name.startswith(".")):
-        notebooks = student_dir / assignment
-        if not notebooks.is_dir():
-            continue
-        students.append(student_dir.name)
-        target = Path(dest) / student_dir.name
-        target.mkdir(parents=True)
-        for module in modules:
-            notebook = notebooks / f"{module}.ipynb"
-            official = released / f"{module}.ipynb"
-            if not notebook.is_file():
-                source = _failing_module(f"{module}.ipynb was not submitted")
-            else:
-                try:
-                    source = notebook_to_module_source(notebook, official if official.is_file() else None)
-                except NotebookSubmissionError as exc:
-                    source = _failing_module(str(exc))
-            (target / f"{module}.py").write_text(source, encoding="utf-8")
+    submitted_fd = os.open(submitted, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        for entry in sorted(os.scandir(submitted_fd), key=lambda e: e.name):
+            # plain files next to the student folders (a README, .DS_Store) are not students; links are
+            if entry.name.startswith(".") or not (entry.is_dir(follow_symlinks=False) or entry.is_symlink()):
+                continue
+            sources = student_sources(submitted_fd, entry.name, assignment, given)
+            if sources is None:
+                continue
+            students.append(entry.name)
+            target = Path(dest) / entry.name
+            target.mkdir(parents=True)
+            for module, source in sources.items():
+                (target / f"{module}.py").write_text(source, encoding="utf-8")
+    finally:
+        os.close(submitted_fd)
     return students
 
 

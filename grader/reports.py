@@ -10,6 +10,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from grader.spreadsheet import as_text
+
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
 GRADES = "grades.csv"
@@ -131,12 +133,14 @@ def grade_row(record):
 
 
 def grades_csv(rows, functions):
-    """One row per student: student, score, max_score, then points per function."""
+    """One row per student: student, score, max_score, then points per function; text cells are
+    never formulas in a spreadsheet (a student named `=1+2` is written '=1+2). Lines end in CRLF
+    (RFC 4180): the csv module then quotes a name holding a carriage return, which would end a row."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["student", "score", "max_score", *functions])
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["student", "score", "max_score", *map(as_text, functions)])
     for row in sorted(rows, key=lambda r: r["student"]):
-        writer.writerow([row["student"], _num(row["score"]), _num(row["max_score"]),
+        writer.writerow([as_text(row["student"]), _num(row["score"]), _num(row["max_score"]),
                          *(_num(row["points"].get(f, 0.0)) for f in functions)])
     return buffer.getvalue()
 

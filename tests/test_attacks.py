@@ -35,6 +35,7 @@ from grader.batch import grade_folder
 from grader.reference import build_context
 from grader.reports import read_student
 from grader.sandbox.client import SANDBOX_UID_BASE
+from grader.spreadsheet import as_text
 
 ATTACKS_DIR = Path(__file__).with_name("attacks")
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
@@ -632,7 +633,7 @@ def test_unwritable_student_names_are_skipped_with_a_note(graded):
         assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", graded.stderr), graded.stderr[-2000:]
     rows = (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student,score,max_score")
-    assert {r.split(",")[0].strip('"') for r in rows[1:]} == set(graded.records)
+    assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in graded.records}
 
 
 @needs_root

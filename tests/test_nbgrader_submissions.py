@@ -1,17 +1,29 @@
 """notebook_to_module_source: a submitted notebook back into the exNN_*.py module."""
+import contextlib
+import csv
 import importlib
+import io
 import json
+import os
+import shutil
+import stat
 import sys
+import tracemalloc
+from pathlib import Path
+from types import SimpleNamespace
 
 import nbformat
 import numpy as np
 import pytest
 
 from grader import RELEASE_DIR
-from grader.release.course import ASSIGNMENT
+from grader.cli import main as nngrade
+from grader.nbgrader_grading import grade_nbgrader
+from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.release.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source, strip_ipython
 from grader.release.notebooks import build_source_notebooks, notebook_text
 from grader.release.reference import load_reference
+from grader.rubric import load_rubric
 
 RELEASED = RELEASE_DIR / ASSIGNMENT
 
@@ -129,3 +141,196 @@ def test_unreadable_notebooks_give_a_clear_error(tmp_path):
         notebook_to_module_source(bad)
     with pytest.raises(NotebookSubmissionError, match="cannot read"):
         notebook_to_module_source(tmp_path / "missing.ipynb")
+
+
+# ---- malformed and hostile notebooks (issue 12, item 8) ------------------------------------------
+# Each case breaks one submitted notebook, ex03_activations.ipynb, of a student whose other
+# notebooks are the reference: (how, what the message says, the functions (or function:check) it costs).
+
+NOTEBOOK = "ex03_activations.ipynb"
+EX03 = [f for f in load_rubric().functions if f.startswith("ex03_activations.")]
+
+
+def _solution_cell(nb, function):
+    return next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == f"solution_{function}")
+
+
+def _edit_json(change):
+    def write(path, course):
+        nb = json.loads(path.read_text())
+        change(nb)
+        path.write_text(json.dumps(nb))
+    return write
+
+
+def _replace(make):
+    def write(path, course):
+        path.unlink()
+        make(path, course)
+    return write
+
+
+def _source_notebook(course, path):
+    return Path(course) / "source" / ASSIGNMENT / path.name
+
+
+def _sparse(path, course):
+    with open(path, "wb") as f:
+        f.truncate(500 * 2**20)  # 500 MB that take no disk
+
+
+def _device(path, course):
+    try:
+        os.mknod(path, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # /dev/null's numbers
+    except PermissionError:
+        pytest.skip("making a device node needs root")
+
+
+BROKEN = {
+    "nul_byte": (_edit_json(lambda nb: _solution_cell(nb, "tanh").update(source="def tanh(z):\n    return np.tanh(z)\0\n")),
+                 # tanh, and tanh_derivative's check against finite differences of the student's tanh
+                 "NUL character", ["ex03_activations.tanh", "ex03_activations.tanh_derivative:finite_differences"]),
+    "deep_json": (lambda path, course: path.write_text("[" * 100_000 + "]" * 100_000), "nested too deeply", EX03),
+    "nbgrader_text": (_edit_json(lambda nb: _solution_cell(nb, "tanh")["metadata"].update(nbgrader="x")),
+                      "metadata.nbgrader must be a JSON object, got 'x'", EX03),
+    "no_cell_type": (_edit_json(lambda nb: nb["cells"][1].pop("cell_type")), "cell 2: cell_type must be text", EX03),
+    "source_number": (_edit_json(lambda nb: _solution_cell(nb, "relu").update(source=5)),
+                      "source must be text or a list of lines, got 5", EX03),
+    "invalid_json": (lambda path, course: path.write_text('{"cells": ['), "invalid JSON at line 1", EX03),
+    "not_utf8": (lambda path, course: path.write_bytes(path.read_bytes().replace(b"tanh", b"t\xe2nh", 1)), "not UTF-8", EX03),
+    "huge_number": (lambda path, course: path.write_text('{"cells": [], "nbformat": ' + "1" * 5000 + "}"),
+                    "invalid JSON", EX03),
+    "json_flood": (lambda path, course: path.write_text("[" + "[]," * 600_000 + "[]]"), "JSON objects and arrays", EX03),
+    "oversized": (_replace(_sparse), "over the 10,000,000-byte limit", EX03),
+    "fifo": (_replace(lambda path, course: os.mkfifo(path)), "named pipe (FIFO)", EX03),
+    "device": (_replace(_device), "a character device", EX03),
+    "folder": (_replace(lambda path, course: path.mkdir()), "is a folder", EX03),
+    "symlink_to_source": (_replace(lambda path, course: path.symlink_to(_source_notebook(course, path))),
+                          "is a symbolic link (to ", EX03),
+    "hardlink_to_source": (_replace(lambda path, course: os.link(_source_notebook(course, path), path)),
+                           "has 2 hard links", EX03),
+}
+
+
+def _break(course, student, case):
+    path = Path(course) / "submitted" / student / ASSIGNMENT / NOTEBOOK
+    BROKEN[case][0](path, course)
+
+
+@pytest.fixture
+def small_course(tmp_path, sources):
+    """Just enough of a course for notebook_to_module_source: source/ and one submitted notebook."""
+    for folder in (tmp_path / "source" / ASSIGNMENT, tmp_path / "submitted" / "student" / ASSIGNMENT):
+        folder.mkdir(parents=True)
+        (folder / NOTEBOOK).write_text(notebook_text(sources[NOTEBOOK]))
+    return tmp_path
+
+
+@pytest.mark.parametrize("case", sorted(set(BROKEN) - {"nul_byte"}))
+def test_a_malformed_notebook_is_refused_with_its_reason(small_course, case):
+    _break(small_course, "student", case)
+    with pytest.raises(NotebookSubmissionError) as error:
+        notebook_to_module_source(small_course / "submitted" / "student" / ASSIGNMENT / NOTEBOOK)
+    assert str(error.value).startswith(f"{NOTEBOOK}: ") and BROKEN[case][1] in str(error.value)
+
+
+def test_a_nul_byte_costs_only_its_answer_cell(small_course, modules):
+    _break(small_course, "student", "nul_byte")
+    text = notebook_to_module_source(small_course / "submitted" / "student" / ASSIGNMENT / NOTEBOOK)
+    module = modules({"ex03_activations": text})["ex03_activations"]
+    with pytest.raises(SyntaxError, match="answer cell for tanh is not valid Python: it contains a NUL character"):
+        module.tanh(0.0)
+    assert module.relu(3.0) == 3.0
+
+
+def test_an_oversized_notebook_is_refused_without_being_read(small_course):
+    _break(small_course, "student", "oversized")
+    tracemalloc.start()
+    try:
+        with pytest.raises(NotebookSubmissionError, match="524,288,000 bytes, over the"):
+            notebook_to_module_source(small_course / "submitted" / "student" / ASSIGNMENT / NOTEBOOK)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 1_000_000
+
+
+def test_a_fifo_is_refused_without_blocking(small_course):
+    """Opening a FIFO for reading waits for a writer: the check comes before any open."""
+    _break(small_course, "student", "fifo")
+    with pytest.raises(NotebookSubmissionError, match="named pipe"):
+        notebook_to_module_source(small_course / "submitted" / "student" / ASSIGNMENT / NOTEBOOK)
+
+
+@pytest.fixture(scope="module")
+def graded_class(tmp_path_factory):
+    """A course graded with `--nbgrader`: an honest student, one student per BROKEN case (the
+    reference with that notebook broken), and two whose folders are links: one to the honest
+    student's folder, one whose assignment folder is the course's source/ (the solutions)."""
+    from nbgrader_course import reference, submit
+
+    course = tmp_path_factory.mktemp("course")
+    assert nngrade(["course", str(course)]) == 0
+    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    submit(course, "honest", reference)
+    cases = {}
+    for case in BROKEN:
+        submit(course, case, reference)
+        try:
+            _break(course, case, case)
+            cases[case] = BROKEN[case]
+        except pytest.skip.Exception:
+            shutil.rmtree(course / "submitted" / case)
+    (course / "submitted" / "linked_folder").symlink_to(course / "submitted" / "honest")
+    (course / "submitted" / "linked_assignment").mkdir()
+    (course / "submitted" / "linked_assignment" / ASSIGNMENT).symlink_to(course / "source" / ASSIGNMENT)
+    out = tmp_path_factory.mktemp("out")
+    stderr = io.StringIO()
+    with contextlib.redirect_stderr(stderr):
+        summary, written = grade_nbgrader(course, ASSIGNMENT, out, jobs=2, progress=False)
+    with open(out / "grades.csv", newline="") as f:
+        csv_scores = {row["student"]: float(row["score"]) for row in csv.DictReader(f)}
+    return SimpleNamespace(course=course, out=out, cases=cases, summary=summary, written=written,
+                           csv=csv_scores, log=stderr.getvalue())
+
+
+def test_malformed_notebooks_cost_their_student_only_what_could_not_be_read(graded_class):
+    rubric = load_rubric()
+    assert graded_class.csv["honest"] == rubric.max_score
+    for case, (_, message, lost) in graded_class.cases.items():
+        expected = rubric.max_score - sum(_points(rubric, item) for item in lost)
+        assert graded_class.csv[case] == expected, case
+        feedback = (graded_class.out / case / "feedback.md").read_text()
+        assert f"submitted/{case}/{ASSIGNMENT}/{NOTEBOOK}" in feedback or case == "nul_byte", case
+        assert message in feedback, case
+        if case != "nul_byte":  # (an answer cell that is not Python is the function's own failure)
+            assert f"note: submitted/{case}/{ASSIGNMENT}/{NOTEBOOK}: " in graded_class.log, case
+
+
+def _points(rubric, item):
+    function, _, check = item.partition(":")
+    return rubric.check_points(function, check) if check else rubric.function_points(function)
+
+
+def test_linked_student_folders_are_refused(graded_class):
+    assert graded_class.csv["linked_folder"] == 0
+    assert graded_class.csv["linked_assignment"] == 0  # links to the solutions: followed, 83/83
+    assert "submitted/linked_folder: refused: it is a symbolic link (to " in (
+        graded_class.out / "linked_folder" / "feedback.md").read_text()
+    assert f"submitted/linked_assignment/{ASSIGNMENT}: refused: it is a symbolic link" in (
+        graded_class.out / "linked_assignment" / "feedback.md").read_text()
+
+
+def test_the_gradebook_gets_the_same_scores(graded_class):
+    """0 in nbgrader's gradebook for what could not be read, the rest as graded."""
+    assert set(graded_class.written) == set(graded_class.csv)
+    for student, score in graded_class.csv.items():
+        assert graded_class.written[student] == pytest.approx(score), student
+    exported = _export(graded_class.course)
+    assert {student: exported[student] for student in graded_class.csv} == pytest.approx(graded_class.csv)
+
+
+def _export(course):
+    run_nbgrader(course, "export", "--to", str(course / "export.csv"))
+    with open(course / "export.csv", newline="") as f:
+        return {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}

@@ -9,15 +9,21 @@ the import lines therefore read exactly as in the reference modules
 
 Cells the student added without nbgrader metadata are not part of the module,
 as in the notebook track, where the importer runs the same cells.
+
+A submitted notebook is untrusted input: it is read as plain JSON within size
+limits (submitted_files) and only the fields used here are taken, each checked
+to be of its type. Whatever is wrong raises NotebookSubmissionError naming the
+file (and the cell), never another exception.
 """
 import ast
 import json
+import os
 import re
 from pathlib import Path
-
-import nbformat
+from typing import NamedTuple
 
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
+from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
 
 # Cell magics whose body is plain Python: keep the body, drop the magic line.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}
@@ -28,24 +34,94 @@ class NotebookSubmissionError(ValueError):
     """The file is not a readable notebook; the message names the file and why."""
 
 
+# Every JSON object or array costs ~60 bytes once parsed: `[[],[],...]` would take 20 times its
+# size in memory. A notebook has a few per cell and output; this bounds a hostile one.
+MAX_JSON_CONTAINERS = 500_000
+
+
+class Cell(NamedTuple):
+    """What the grader needs of a notebook cell, checked to be of the right types."""
+    kind: str  # cell_type: "code", "markdown", "raw"
+    source: str
+    grade_id: str  # nbgrader's, "" without one
+    solution: bool  # an nbgrader answer cell
+
+
 def read_notebook(path):
+    """The cells of the notebook file at `path`; a link, a non-regular or an oversized file is refused."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise NotebookSubmissionError(f"{path.name}: cannot read the notebook: {exc}") from exc
+        folder = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+        try:
+            data = read_regular_file(path.name, folder, MAX_NOTEBOOK_BYTES)
+        finally:
+            os.close(folder)
+    except RefusedFile as exc:
+        raise NotebookSubmissionError(f"{path.name}: refused: it {exc}") from exc
+    except OSError as exc:
+        raise NotebookSubmissionError(f"{path.name}: cannot read the notebook: {exc.strerror}") from exc
+    return parse_notebook(data, path.name)
+
+
+def parse_notebook(data, name):
+    """The cells of a notebook given as bytes. Anything malformed raises NotebookSubmissionError
+    naming the file (`name`), the cell and what is wrong; nothing else is raised."""
     try:
-        json.loads(text)
+        text = data.decode("utf-8-sig")  # a BOM (some Windows editors) is not an error
+    except UnicodeDecodeError as exc:
+        raise NotebookSubmissionError(f"{name}: not UTF-8 text (byte {exc.start}): not a notebook saved by Jupyter") from None
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_CONTAINERS:
+        raise NotebookSubmissionError(f"{name}: not a notebook: over {MAX_JSON_CONTAINERS:,} JSON objects and arrays")
+    try:
+        notebook = json.loads(text)
+    except RecursionError:
+        raise NotebookSubmissionError(f"{name}: not a notebook: its JSON is nested too deeply") from None
     except json.JSONDecodeError as exc:
-        raise NotebookSubmissionError(f"{path.name}: not a notebook (invalid JSON at line {exc.lineno}: {exc.msg})") from exc
-    try:
-        return nbformat.reads(text, as_version=4)
-    except Exception as exc:  # nbformat raises several types for malformed notebooks
-        raise NotebookSubmissionError(f"{path.name}: not a valid Jupyter notebook: {exc}") from exc
+        raise NotebookSubmissionError(f"{name}: not a notebook (invalid JSON at line {exc.lineno}: {exc.msg})") from None
+    except ValueError as exc:  # e.g. an integer of more digits than Python converts
+        raise NotebookSubmissionError(f"{name}: not a notebook (invalid JSON: {exc})") from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+        raise NotebookSubmissionError(f"{name}: not a valid Jupyter notebook: no list of cells")
+    if notebook.get("nbformat", 4) != 4:
+        raise NotebookSubmissionError(f"{name}: not a valid Jupyter notebook: format {notebook.get('nbformat')!r}, "
+                                      "expected 4 (open and save it in Jupyter)")
+    return [_cell(cell, f"{name}: cell {index}") for index, cell in enumerate(notebook["cells"], 1)]
 
 
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {})
+def _cell(cell, where):
+    def wrong(what, value):
+        raise NotebookSubmissionError(f"{where}: {what}, got {_shown(value)}")
+
+    if not isinstance(cell, dict):
+        wrong("a cell must be a JSON object", cell)
+    kind = cell.get("cell_type")
+    if not isinstance(kind, str):
+        wrong("cell_type must be text", kind)
+    source = cell.get("source", "")
+    if isinstance(source, list) and all(isinstance(line, str) for line in source):
+        source = "".join(source)
+    elif not isinstance(source, str):
+        wrong("source must be text or a list of lines", source)
+    metadata = cell.get("metadata", {})
+    if not isinstance(metadata, dict):
+        wrong("metadata must be a JSON object", metadata)
+    meta = metadata.get("nbgrader", {})
+    if not isinstance(meta, dict):
+        wrong("metadata.nbgrader must be a JSON object", meta)
+    grade_id, solution = meta.get("grade_id", ""), meta.get("solution", False)
+    if not isinstance(grade_id, str):
+        wrong("metadata.nbgrader.grade_id must be text", grade_id)
+    if not isinstance(solution, bool):
+        wrong("metadata.nbgrader.solution must be true or false", solution)
+    return Cell(kind, source, grade_id, solution)
+
+
+def _shown(value):
+    if value is None:
+        return "nothing"
+    if isinstance(value, (dict, list)):
+        return f"a JSON {'object' if isinstance(value, dict) else 'array'}"
+    return repr(value)[:40]
 
 
 def strip_ipython(source):
@@ -73,34 +149,53 @@ def _placeholder(name, error):
     return f"def {name}(*args, **kwargs):\n    raise SyntaxError({message!r})"
 
 
-def _parses(source):
+def _python_error(source):
+    """Why `source` is not a Python module (None if it is)."""
+    if "\0" in source:
+        return "it contains a NUL character (code 0)"
     try:
         ast.parse(source)
         return None
     except SyntaxError as exc:
-        return exc
+        return f"line {exc.lineno}: {exc.msg}"
+    except (ValueError, RecursionError, MemoryError) as exc:  # what the parser raises besides SyntaxError
+        return f"{type(exc).__name__}: {exc}"[:200]
 
 
 def _solution_source(cell, notebook_name):
     # Only a cell that is not Python as written gets its IPython lines removed:
     # a line starting with % may be a continued expression (`x = (a\n% b)`).
     source = cell.source
-    if _parses(source) is None:
+    if _python_error(source) is None:
         return source
     source = strip_ipython(source)
-    exc = _parses(source)
-    if exc is not None:
-        grade_id = _nbgrader(cell).get("grade_id", "")
-        name = grade_id[len(SOLUTION_PREFIX):] if grade_id.startswith(SOLUTION_PREFIX) else ""
+    error = _python_error(source)
+    if error is not None:
+        name = cell.grade_id[len(SOLUTION_PREFIX):] if cell.grade_id.startswith(SOLUTION_PREFIX) else ""
         if not name.isidentifier():
-            raise NotebookSubmissionError(f"{notebook_name}: a solution cell is not valid Python: {exc}")
-        return _placeholder(name, f"line {exc.lineno}: {exc.msg}")
+            raise NotebookSubmissionError(f"{notebook_name}: a solution cell is not valid Python: {error}")
+        return _placeholder(name, error)
     return source
 
 
-def _given_sources(notebook):
-    return {_nbgrader(c)["grade_id"]: c.source for c in notebook.cells
-            if c.cell_type == "code" and _nbgrader(c).get("grade_id", "").startswith(GIVEN_PREFIX)}
+def given_sources(cells):
+    """{grade_id: source} of the given code cells (from the released notebook, as nbgrader restores them)."""
+    return {c.grade_id: c.source for c in cells if c.kind == "code" and c.grade_id.startswith(GIVEN_PREFIX)}
+
+
+def module_source(cells, notebook_name, official=None):
+    """The exNN_*.py source rebuilt from a notebook's cells; official: given_sources() of the
+    released notebook, used instead of the student's copies of the given cells."""
+    official = official or {}
+    parts = [f'"""{Path(notebook_name).stem}: rebuilt by nngrade from the notebook {notebook_name}."""']
+    for cell in cells:
+        if cell.kind != "code" or cell.grade_id == LOADER_GRADE_ID:
+            continue
+        if cell.solution:
+            parts.append(_solution_source(cell, notebook_name))
+        elif cell.grade_id.startswith(GIVEN_PREFIX):
+            parts.append(official.get(cell.grade_id, cell.source))
+    return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
 
 
 def notebook_to_module_source(ipynb_path, release_notebook=None):
@@ -111,16 +206,5 @@ def notebook_to_module_source(ipynb_path, release_notebook=None):
     way nbgrader's autograde restores locked cells.
     """
     path = Path(ipynb_path)
-    notebook = read_notebook(path)
-    official = _given_sources(read_notebook(release_notebook)) if release_notebook else {}
-    parts = [f'"""{path.stem}: rebuilt by nngrade from the notebook {path.name}."""']
-    for cell in notebook.cells:
-        meta = _nbgrader(cell)
-        grade_id = meta.get("grade_id", "")
-        if cell.cell_type != "code" or grade_id == LOADER_GRADE_ID:
-            continue
-        if meta.get("solution"):
-            parts.append(_solution_source(cell, path.name))
-        elif grade_id.startswith(GIVEN_PREFIX):
-            parts.append(official.get(grade_id, cell.source))
-    return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
+    official = given_sources(read_notebook(release_notebook)) if release_notebook else {}
+    return module_source(read_notebook(path), path.name, official)
