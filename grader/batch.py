@@ -3,6 +3,8 @@
 One lane = one thread of this (trusted) process driving one warm runner process. The class
 context (inputs and reference outputs) is computed once and shared by the lanes.
 """
+import contextlib
+import difflib
 import gc
 import hashlib
 import os
@@ -15,8 +17,8 @@ from pathlib import Path
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
-from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
-from grader.reports import GRADES, grade_row, read_student, write_grades, write_student
+from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, load_rubric
+from grader.reports import GRADES, graded_rows, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
 
@@ -50,6 +52,73 @@ def _unusable_name(name):
     return None
 
 
+def select_students(students, names):
+    """The entries of `students` named in `names` (--student), in class order; BatchError naming
+    each unknown name, with the closest student folder."""
+    by_name = {entry.name: entry for entry in students}
+    unknown = [name for name in names if name not in by_name]
+    if unknown:
+        hints = [f"{name!r}" + "".join(f" (did you mean {m!r}?)" for m in difflib.get_close_matches(name, by_name, n=1))
+                 for name in unknown]
+        raise BatchError(f"no student folder named {', '.join(hints)} in the submissions")
+    return [entry for entry in students if entry.name in set(names)]
+
+
+def nbgrader_course_marks(folder):
+    """Why `folder` looks like an nbgrader course rather than a class of student folders ([] if not)."""
+    folder = Path(folder)
+    marks = [name for name in ("nbgrader_config.py", "gradebook.db") if (folder / name).is_file()]
+    if (folder / "source").is_dir() and (folder / "submitted").is_dir():
+        marks.append("source/ and submitted/")
+    return marks
+
+
+def load_checked_rubric(rubric=None):
+    """The rubric, every section, function and check it names checked against the grader's own
+    (a typo is a RubricError listing the valid names, before anything is graded)."""
+    from grader.specs import all_functions
+
+    rubric_obj = load_rubric(rubric or DEFAULT_RUBRIC)
+    check_names(rubric_obj, {spec.function: [c.name for c in spec.checks] for spec in all_functions()})
+    return rubric_obj
+
+
+@contextlib.contextmanager
+def removed_if_left_empty(out_dir):
+    """A run that fails leaves no empty output folder behind (nor the empty parents it created)."""
+    created = Path(out_dir).absolute()
+    while not created.parent.exists():
+        created = created.parent
+    existed = created.exists()
+    try:
+        yield
+    except BaseException:
+        if not existed:
+            _remove_empty(Path(out_dir).absolute(), created)
+        raise
+
+
+def _remove_empty(folder, top):
+    for path in (folder, *folder.parents):
+        with contextlib.suppress(OSError):  # not empty: then neither are its parents
+            path.rmdir()
+        if path == top or path.exists():
+            return
+
+
+def write_gradebook(out_dir, functions, key):
+    """grades.csv with every student graded into out_dir, by this run or an earlier one (a run
+    that grades a subset never drops the others); returns the rows."""
+    rows = graded_rows(out_dir)
+    stale = [row["student"] for row in rows if row["fingerprint"] != key]
+    if stale:
+        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        print(f"note: {len(stale)} student(s) in {out_dir} were graded with another rubric or kit version and keep "
+              f"those grades: {shown} (grade the whole class again to update them)", file=sys.stderr)
+    write_grades(out_dir, rows, functions)
+    return rows
+
+
 def submission_digest(submission):
     digest = hashlib.sha256()
     for name in sorted(submission.sources):
@@ -70,30 +139,44 @@ def failed_record(ctx, submission, reason):
 
 
 class Progress:
-    """A tqdm bar on a terminal, plain log lines otherwise."""
+    """A tqdm bar on a terminal, plain log lines otherwise. Rate and ETA count only submissions
+    graded since start() (not the warm-up before it, nor resumed ones)."""
 
-    def __init__(self, total, enabled, stream=sys.stderr):
-        self.total, self.done, self.failed, self.started = total, 0, 0, time.monotonic()
-        self.stream, self.lock = stream, threading.Lock()
-        self.bar = None
-        if enabled and stream.isatty():
-            from tqdm import tqdm
+    def __init__(self, total, enabled, stream=None):
+        self.total, self.done, self.graded, self.failed = total, 0, 0, 0
+        self.stream, self.lock = stream or sys.stderr, threading.Lock()
+        self.tty = enabled and self.stream.isatty()
+        self.started = self.bar = None
 
-            self.bar = tqdm(total=total, unit="sub", file=stream, dynamic_ncols=True)
+    def start(self):
+        """Grading begins (the runners are warm, the class context is built)."""
+        with self.lock:
+            self.started = time.monotonic()
+            if self.tty:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=self.total, initial=self.done, unit="sub", file=self.stream, dynamic_ncols=True)
 
     def update(self, record, resumed=False):
         with self.lock:
             self.done += 1
+            self.graded += not resumed
             self.failed += "(grader)" in record.get("problems", {})
             if self.bar is not None:
                 self.bar.set_postfix_str(f"failures {self.failed}", refresh=False)
                 self.bar.update(1)
                 return
-            rate = self.done / max(time.monotonic() - self.started, 1e-9)
-            eta = (self.total - self.done) / rate if rate else 0.0
+            if self.tty:
+                return  # resumed before start(): the bar shows them as its initial count
             state = "resumed" if resumed else f"{record['score']:g}/{record['max_score']:g}"
-            print(f"[{self.done}/{self.total}] {record['student']}: {state} ({rate:.1f}/s, eta {eta:.0f} s, "
-                  f"failures {self.failed})", file=self.stream, flush=True)
+            print(f"[{self.done}/{self.total}] {record['student']}: {state} ({self._speed()}, failures {self.failed})",
+                  file=self.stream, flush=True)
+
+    def _speed(self):
+        if not self.graded or self.started is None:
+            return "eta -"
+        elapsed = max(time.monotonic() - self.started, 1e-9)
+        return f"{self.graded / elapsed:.1f}/s, eta {(self.total - self.done) * elapsed / self.graded:.0f} s"
 
     def close(self):
         if self.bar is not None:
@@ -143,9 +226,13 @@ def _lane(client, ctx, work, out_dir, progress):
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=()):
-    """Grade every student folder not already graded (resume); returns a summary and writes grades.csv."""
+                 extra_hide=(), only=()):
+    """Grade every student folder not already graded (resume), or only the students named in
+    `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
+    every student graded into out_dir."""
     students, skipped = list_students(submissions_dir)
+    if only:
+        students, skipped = select_students(students, only), []
     for entry in skipped:
         why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
         shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
@@ -153,8 +240,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
+    rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
     out_dir.mkdir(parents=True, exist_ok=True)
-    rubric_obj = ctx.rubric if ctx else load_rubric(rubric or DEFAULT_RUBRIC)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
     modules = rubric_obj.modules
     bar = Progress(len(students), progress)
@@ -162,7 +249,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     for folder in students:
         submission = read_submission(folder, modules)
         previous = read_student(out_dir, submission.student)
-        if previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
+        if not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
             bar.update(previous, resumed=True)
         else:
             work.put(folder)  # read again by the lane: sources are not held for the whole class
@@ -180,6 +267,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             # Speed: the imports and the class context live as long as the batch; the garbage
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
+            bar.start()
             _run_lanes(clients, ctx, work, out_dir, bar)
         finally:
             gc.unfreeze()
@@ -187,12 +275,12 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
                 client.stop()
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records.
-    rows = [row for row in (grade_row(read_student(out_dir, s.name)) for s in students) if row is not None]
-    write_grades(out_dir, rows, rubric_obj.functions)
+    rows = write_gradebook(out_dir, rubric_obj.functions, key)
+    names = {s.name for s in students}
     return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
-            "failed": sum(row["failed"] for row in rows),
+            "failed": sum(row["failed"] for row in rows if row["student"] in names),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 
 
@@ -218,12 +306,29 @@ def grade_command(args):
         from grader.nbgrader_grading import grade_nbgrader_command
 
         return grade_nbgrader_command(args)
+    mistake = _not_a_class(args)
+    if mistake:
+        print(f"error: {mistake}", file=sys.stderr)
+        return 2
     out = args.out or "graded"
     try:
-        summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress)
+        with removed_if_left_empty(out):
+            summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
+                                   only=args.student or ())
     except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
     print(f"gradebook: {Path(out) / 'grades.csv'}; per student: {Path(out)}/<student>/feedback.md and results.json")
     return 0
+
+
+def _not_a_class(args):
+    """What is wrong with grading args.submissions as a folder of student folders (None if nothing)."""
+    marks = nbgrader_course_marks(args.submissions)
+    if marks:
+        return (f"{args.submissions} is an nbgrader course ({', '.join(marks)}), not a folder of student folders: "
+                f"grade its notebooks with `nngrade grade --nbgrader {args.submissions} ASSIGNMENT`")
+    if args.assignment:
+        return f"ASSIGNMENT ({args.assignment}) is for --nbgrader only: `nngrade grade SUBMISSIONS [--out OUT]`"
+    return None

@@ -2,6 +2,7 @@
 import argparse
 import os
 import sys
+from importlib import metadata
 
 
 def _cmd_stubs(args):
@@ -42,39 +43,73 @@ def _cmd_course(args):
     return course_command(args)
 
 
+def positive_int(text):
+    """argparse type: a whole number of at least 1 (so `--jobs 0` is an error, not a hang)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def kit_version():
+    try:
+        return metadata.version("nngrade")
+    except metadata.PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    jobs = dict(type=positive_int, default=os.cpu_count() or 1, help="parallel workers, at least 1 (default: all cores)")
 
-    sub.add_parser("stubs", help="regenerate exercises/exNN_*.py from solutions/").set_defaults(run=_cmd_stubs)
+    stubs = sub.add_parser("stubs", help="regenerate exercises/exNN_*.py from solutions/",
+                           description="Regenerate the student stubs exercises/exNN_*.py from solutions/.")
+    stubs.set_defaults(run=_cmd_stubs)
 
-    grade = sub.add_parser("grade", help="grade a class of submissions against the reference")
+    grade = sub.add_parser("grade", help="grade a class of submissions against the reference",
+                           description="Grade a class (SUBMISSIONS/<student>/exNN_*.py, or an nbgrader course with "
+                                       "--nbgrader) in the sandbox. OUT/grades.csv always lists every student graded "
+                                       "into OUT; a student whose files, the rubric or the kit changed is graded again, "
+                                       "the others are resumed.")
     grade.add_argument("submissions", help="folder with one sub-folder per student (or an nbgrader course with --nbgrader)")
     grade.add_argument("assignment", nargs="?", help="with --nbgrader: the assignment name")
-    grade.add_argument("--out", help="output folder (grades.csv, <student>/results.json, feedback.md)")
-    grade.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: all cores)")
+    grade.add_argument("--out", help="output folder (grades.csv, <student>/results.json, feedback.md; default: graded, "
+                                     "or COURSE/nngrade/ASSIGNMENT with --nbgrader)")
+    grade.add_argument("--jobs", **jobs)
     grade.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
     grade.add_argument("--nbgrader", action="store_true", help="SUBMISSIONS is an nbgrader course directory")
+    grade.add_argument("--student", action="append", metavar="NAME",
+                       help="grade only this student (again, even if unchanged) and merge into OUT/grades.csv; repeatable")
     grade.add_argument("--no-progress", action="store_true", help="plain log lines instead of a progress bar")
     grade.set_defaults(run=_cmd_grade)
 
-    demo = sub.add_parser("demo", help="grade the bundled demo class")
+    demo = sub.add_parser("demo", help="grade the bundled demo class",
+                          description="Write the demo class (the reference, the blank stubs, typical mistakes) and grade it.")
     demo.add_argument("--out", default="demo_out", help="output folder (default: demo_out)")
-    demo.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    demo.add_argument("--jobs", **jobs)
     demo.set_defaults(run=_cmd_demo)
 
-    bench = sub.add_parser("bench", help="measure grading speed on a synthetic class")
-    bench.add_argument("-n", "--submissions", type=int, default=200)
-    bench.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    bench = sub.add_parser("bench", help="measure grading speed on a synthetic class",
+                           description="Grade a synthetic class and compare with the in-process floor and nbgrader.")
+    bench.add_argument("-n", "--submissions", type=positive_int, default=200, help="class size (default: 200)")
+    bench.add_argument("--jobs", **jobs)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--no-nbgrader", action="store_true", help="skip the nbgrader comparison")
     bench.set_defaults(run=_cmd_bench)
 
-    release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)")
+    release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
+                             description="Build release/: the nbgrader student notebooks and the student bundle.")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
     release.set_defaults(run=_cmd_release)
 
-    course = sub.add_parser("course", help="write an nbgrader course directory (source notebooks, nbgrader_config.py)")
+    course = sub.add_parser("course", help="write an nbgrader course directory (source notebooks, nbgrader_config.py)",
+                            description="Write an nbgrader course: source notebooks (solutions, hidden tests) and "
+                                        "nbgrader_config.py.")
     course.add_argument("dir", help="the course directory (created if missing)")
     course.add_argument("--force", action="store_true", help="replace an nbgrader_config.py not written by nngrade")
     course.set_defaults(run=_cmd_course)

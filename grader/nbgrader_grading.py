@@ -6,18 +6,19 @@ solution cells are taken from each notebook, rebuilt into exNN_*.py modules (giv
 the released notebook, as nbgrader restores them), graded like any submission, and the scores are
 written into nbgrader's gradebook, so `nbgrader export`, formgrader and generate_feedback show them.
 """
+import difflib
 import os
 import sys
 import tempfile
 from pathlib import Path
 
-from grader.batch import BatchError, grade_folder
+from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
 from grader.release.gradebook import write_scores
 from grader.release.nbgrader_submissions import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook, read_notebook)
 from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.reports import check_text, read_student
-from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.rubric import RubricError
 
 
 def _failing_module(message):
@@ -123,15 +124,36 @@ def _feedback(function):
                      for c in function["checks"])
 
 
-def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True):
-    rubric_obj = load_rubric(rubric or DEFAULT_RUBRIC)
-    modules = rubric_obj.modules
+def check_course(course_dir, assignment):
+    """BatchError unless course_dir is an nbgrader course with a gradebook and this assignment
+    (in source/ or release/); the message lists the assignments it has."""
+    course = Path(course_dir)
+    if not course.is_dir():
+        raise BatchError(f"{course}: not a folder (expected an nbgrader course)")
+    known = sorted({p.name for folder in ("source", "release") if (course / folder).is_dir()
+                    for p in (course / folder).iterdir() if p.is_dir() and not p.name.startswith(".")})
+    if assignment not in known:
+        close = difflib.get_close_matches(assignment, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise BatchError(f"{course}: no assignment {assignment!r} in source/ or release/{hint} "
+                         f"(assignments: {', '.join(known) or 'none'})")
+    if not (course / "gradebook.db").is_file():
+        raise BatchError(f"{course / 'gradebook.db'}: no gradebook; run `nbgrader generate_assignment {assignment}` "
+                         "in the course first")
+
+
+def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True, only=()):
+    """Grade the course's submitted notebooks of `assignment` (or only the students named in
+    `only`), write the scores into its gradebook; returns (summary, {student: points written})."""
+    check_course(course_dir, assignment)
+    modules = load_checked_rubric(rubric).modules
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as tmp:
         students = collect_sources(course_dir, assignment, modules, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
-        summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir])
+        summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir],
+                               only=only)
     scores = {}
-    for student in students:
+    for student in students if not only else [s for s in students if s in set(only)]:
         record = read_student(out_dir, student)
         if record is not None:
             scores[student] = {f["function"]: (f["score"], f["max_score"], _feedback(f)) for f in record["functions"]}
@@ -145,9 +167,10 @@ def grade_nbgrader_command(args):
         return 2
     out = args.out or str(Path(args.submissions) / "nngrade" / args.assignment)
     try:
-        summary, written = grade_nbgrader(args.submissions, args.assignment, out, jobs=args.jobs, rubric=args.rubric,
-                                          progress=not args.no_progress)
-    except (BatchError, FileNotFoundError) as exc:
+        with removed_if_left_empty(out):
+            summary, written = grade_nbgrader(args.submissions, args.assignment, out, jobs=args.jobs, rubric=args.rubric,
+                                              progress=not args.no_progress, only=args.student or ())
+    except (BatchError, RubricError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"graded {summary['graded']} submission(s) of {args.assignment}, resumed {summary['resumed']}; "

@@ -3,7 +3,9 @@
 Lives only in the judge (the grader's own process); never sent to a runner or child.
 """
 import hashlib
+import sys
 import warnings
+from importlib import metadata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,12 +56,27 @@ def run_reference(check, reference, case):
 
 
 def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
-    """Changes whenever the grader's code, the reference or the rubric changes (resume key)."""
+    """Changes whenever the grader's code, the reference, the rubric or a library the grading
+    depends on changes (resume key: a student graded before any such change is graded again)."""
     return _fingerprint(rubric_path or DEFAULT_RUBRIC, solutions_dir)
 
 
+# Besides the kit's own code: what generates the class's cases and runs the checks.
+FINGERPRINT_LIBRARIES = ("numpy", "torch", "hypothesis")
+
+
+def _versions():
+    found = [f"python={sys.version.split()[0]}"]
+    for name in FINGERPRINT_LIBRARIES:
+        try:
+            found.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return " ".join(found).encode()
+
+
 def _fingerprint(rubric_path, solutions_dir):
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(_versions())
     files = sorted((PROJECT_ROOT / "grader").rglob("*.py")) + sorted(Path(solutions_dir).glob("*.py")) + [Path(rubric_path)]
     for path in files:
         digest.update(path.name.encode())

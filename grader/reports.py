@@ -17,11 +17,22 @@ FEEDBACK = "feedback.md"
 GRADES = "grades.csv"
 
 
+def _umask():
+    mask = os.umask(0o022)  # os.umask only tells by setting: read once, at import, and put back
+    os.umask(mask)
+    return mask
+
+
+# mkstemp creates 0600 files; the output gets the mode open() would give it (0666 less the umask).
+FILE_MODE = 0o666 & ~_umask()
+
+
 def atomic_write(path, text):
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
             handle.flush()
@@ -129,7 +140,18 @@ def grade_row(record):
         return None
     return {"student": record["student"], "score": record["score"], "max_score": record["max_score"],
             "points": {f["function"]: f["score"] for f in record["functions"]},
-            "failed": "(grader)" in (record.get("problems") or {})}
+            "failed": "(grader)" in (record.get("problems") or {}), "fingerprint": record.get("fingerprint")}
+
+
+def graded_rows(out_dir):
+    """A gradebook row for every student graded into out_dir (each OUT/<student>/results.json),
+    whichever run graded them."""
+    rows = []
+    for folder in sorted(Path(out_dir).iterdir()):
+        row = grade_row(read_student(out_dir, folder.name)) if folder.is_dir() else None
+        if row is not None and row["student"] == folder.name:
+            rows.append(row)
+    return rows
 
 
 def grades_csv(rows, functions):

@@ -1,4 +1,5 @@
 """The rubric: points per check and time limits per function, read from rubric.toml."""
+import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,3 +70,27 @@ def load_rubric(path=DEFAULT_RUBRIC):
             raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
     return Rubric(points, timeouts, default, str(path))
+
+
+
+def check_names(rubric, available):
+    """RubricError unless every section, function and check the rubric names exists in the
+    grader; available: {"module.function": [check names]}. The message names the rubric file,
+    the entry, the closest valid name and the valid names."""
+    modules = sorted({f.split(".")[0] for f in available})
+    for qualified, checks in rubric.points.items():
+        module, function = qualified.split(".", 1)
+        if module not in modules:
+            raise RubricError(f"{rubric.source}: unknown section [{module}]{_suggest(module, modules)}")
+        if qualified not in available:
+            functions = [f.split(".", 1)[1] for f in available if f.startswith(f"{module}.")]
+            raise RubricError(f"{rubric.source}: [{module}] names unknown function {function!r}{_suggest(function, functions)}")
+        for check in checks:
+            if check not in available[qualified]:
+                raise RubricError(f"{rubric.source}: [{qualified}] names unknown check {check!r}"
+                                  f"{_suggest(check, list(available[qualified]))}")
+
+
+def _suggest(name, choices):
+    close = difflib.get_close_matches(name, choices, n=1)
+    return (f"; did you mean {close[0]!r}?" if close else "") + f" (valid: {', '.join(choices)})"

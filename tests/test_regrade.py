@@ -1,0 +1,107 @@
+"""Regrading never loses a student (issue 16, item 1): OUT/grades.csv holds every student graded
+into OUT whatever subset a run grades, `--student NAME` regrades just those students, and a
+submission whose files, rubric or kit changed is graded again, never resumed."""
+import csv
+import shutil
+
+import pytest
+
+from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader.batch import grade_folder
+from grader.cli import main as nngrade
+from grader.reference import build_context, fingerprint
+from grader.reports import GRADES
+
+CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
+
+
+def _copy(source, folder):
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("__pycache__", "test_*", "conftest.py"))
+
+
+def _gradebook(out):
+    with open(out / GRADES, newline="") as f:
+        return {row["student"]: row for row in csv.DictReader(f)}
+
+
+def _hand_in(folder, module):
+    """The student replaces a stub module by a working one."""
+    shutil.copy(SOLUTIONS_DIR / f"{module}.py", folder / f"{module}.py")
+
+
+@pytest.fixture
+def graded_class(ctx, tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "out"
+    for student, source in CLASS.items():
+        _copy(source, subs / student)
+    summary = grade_folder(subs, out, jobs=2, progress=False, ctx=ctx)
+    assert summary["graded"] == 3
+    return subs, out, _gradebook(out)
+
+
+def _only_bob_changed(before, after):
+    assert set(after) == set(CLASS)
+    assert {s: after[s] for s in ("alice", "carol")} == {s: before[s] for s in ("alice", "carol")}
+    assert float(after["bob"]["score"]) > float(before["bob"]["score"])
+
+
+def test_regrading_one_student_by_name_keeps_the_others(graded_class, capsys):
+    subs, out, before = graded_class
+    _hand_in(subs / "bob", "ex03_activations")
+    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "bob", "--jobs", "1", "--no-progress"]) == 0
+    assert "graded 1 submission(s), resumed 0" in capsys.readouterr().out
+    _only_bob_changed(before, _gradebook(out))
+
+
+def test_regrading_a_folder_holding_one_student_keeps_the_others(graded_class, ctx, tmp_path):
+    subs, out, before = graded_class
+    _copy(subs / "bob", tmp_path / "late" / "bob")
+    _hand_in(tmp_path / "late" / "bob", "ex01_perceptron")
+    summary = grade_folder(tmp_path / "late", out, jobs=1, progress=False, ctx=ctx)
+    assert (summary["graded"], summary["resumed"]) == (1, 0)
+    _only_bob_changed(before, _gradebook(out))
+
+
+def test_student_names_the_same_submission_regraded(graded_class, capsys):
+    """--student grades again even when nothing changed (e.g. after a time-out on a busy machine)."""
+    subs, out, before = graded_class
+    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "alice", "--student", "carol", "--jobs", "1",
+                    "--no-progress"]) == 0
+    assert "graded 2 submission(s), resumed 0" in capsys.readouterr().out
+    assert _gradebook(out) == before
+
+
+def test_an_unknown_student_is_an_error_naming_the_closest(graded_class, capsys):
+    subs, out, before = graded_class
+    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "bobb", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "no student folder named 'bobb' (did you mean 'bob'?)" in err and "Traceback" not in err
+    assert _gradebook(out) == before
+
+
+def test_a_changed_submission_is_graded_again_not_resumed(graded_class, ctx):
+    subs, out, before = graded_class
+    _hand_in(subs / "bob", "ex04_mlp_forward")
+    summary = grade_folder(subs, out, jobs=1, progress=False, ctx=ctx)
+    assert (summary["graded"], summary["resumed"]) == (1, 2)
+    _only_bob_changed(before, _gradebook(out))
+
+
+def test_a_changed_rubric_grades_everyone_again(graded_class, tmp_path):
+    subs, out, before = graded_class
+    rubric = tmp_path / "rubric.toml"
+    text = (SOLUTIONS_DIR.parent / "grader" / "rubric.toml").read_text()
+    rubric.write_text(text.replace("[ex03_activations.sigmoid]\nmatches_reference = 1", "[ex03_activations.sigmoid]\nmatches_reference = 5", 1))
+    assert rubric.read_text() != text
+    summary = grade_folder(subs, out, rubric=rubric, jobs=2, progress=False, ctx=build_context(rubric))
+    assert (summary["graded"], summary["resumed"]) == (3, 0)
+    assert float(_gradebook(out)["alice"]["max_score"]) == float(before["alice"]["max_score"]) + 4
+
+
+def test_another_library_version_is_another_kit(monkeypatch):
+    from grader import reference
+
+    before = fingerprint()
+    real = reference.metadata.version
+    monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0-other" if name == "hypothesis" else real(name))
+    assert fingerprint() != before
