@@ -179,6 +179,8 @@ class Progress:
         return f"{self.graded / elapsed:.1f}/s, eta {(self.total - self.done) * elapsed / self.graded:.0f} s"
 
     def close(self):
+        if self.tty and self.bar is None:
+            self.start()  # nothing was graded: the bar still shows the resumed ones
         if self.bar is not None:
             self.bar.close()
 

@@ -153,7 +153,7 @@ def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progres
         summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir],
                                only=only)
     scores = {}
-    for student in students if not only else [s for s in students if s in set(only)]:
+    for student in [s for s in students if not only or s in only]:  # the ones this run graded
         record = read_student(out_dir, student)
         if record is not None:
             scores[student] = {f["function"]: (f["score"], f["max_score"], _feedback(f)) for f in record["functions"]}

@@ -72,7 +72,6 @@ def load_rubric(path=DEFAULT_RUBRIC):
     return Rubric(points, timeouts, default, str(path))
 
 
-
 def check_names(rubric, available):
     """RubricError unless every section, function and check the rubric names exists in the
     grader; available: {"module.function": [check names]}. The message names the rubric file,

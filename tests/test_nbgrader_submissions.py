@@ -334,3 +334,21 @@ def _export(course):
     run_nbgrader(course, "export", "--to", str(course / "export.csv"))
     with open(course / "export.csv", newline="") as f:
         return {row["student_id"]: float(row["score"]) for row in csv.DictReader(f)}
+
+
+def test_regrading_one_student_keeps_the_class(graded_class):
+    """Last in this file: it changes the graded class. The nul_byte student fixes the cell and is
+    regraded alone (--student); grades.csv still lists everyone, only that row changed, and only
+    that student's scores are written to the gradebook."""
+    path = graded_class.course / "submitted" / "nul_byte" / ASSIGNMENT / NOTEBOOK
+    nb = json.loads(path.read_text())
+    _solution_cell(nb, "tanh")["source"] = "def tanh(z):\n    return np.tanh(np.asarray(z, dtype=float))\n"
+    path.write_text(json.dumps(nb))
+    with contextlib.redirect_stderr(io.StringIO()):
+        summary, written = grade_nbgrader(graded_class.course, ASSIGNMENT, graded_class.out, jobs=1, progress=False,
+                                          only=["nul_byte"])
+    assert (summary["graded"], summary["resumed"]) == (1, 0)
+    assert written == {"nul_byte": load_rubric().max_score}
+    with open(graded_class.out / "grades.csv", newline="") as f:
+        after = {row["student"]: float(row["score"]) for row in csv.DictReader(f)}
+    assert after == {**graded_class.csv, "nul_byte": load_rubric().max_score}

@@ -1,0 +1,166 @@
+"""The command line catches the instructor's mistakes (issue 16, item 6): a clean error (exit 2,
+no traceback, the valid names listed) before anything is graded or created."""
+import argparse
+import os
+import shutil
+import stat
+import subprocess
+import sys
+from importlib import metadata
+
+import pytest
+
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import batch
+from grader.cli import build_parser
+from grader.cli import main as nngrade
+from grader.rubric import DEFAULT_RUBRIC
+
+
+@pytest.fixture
+def one_student(tmp_path):
+    shutil.copytree(SOLUTIONS_DIR, tmp_path / "subs" / "alice", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path / "subs"
+
+
+def _fails_cleanly(capsys, argv, *fragments):
+    code = nngrade(argv)
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err
+    for fragment in fragments:
+        assert fragment in err, err
+    return err
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        nngrade(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"nngrade {metadata.version('nngrade')}"
+
+
+def test_every_subcommand_and_option_says_what_it_does():
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {a.dest: a.help for a in commands._choices_actions}
+    assert set(helps) == set(commands.choices) and all(helps.values()), helps
+    for name, sub in [("nngrade", parser), *commands.choices.items()]:
+        assert sub.description, f"{name}: no description"
+        for action in sub._actions:
+            if not isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+                assert action.help, f"{name} {action.option_strings or action.dest}: no help text"
+
+
+@pytest.mark.parametrize("argv", [["grade", "subs", "--jobs", "0"], ["grade", "subs", "--jobs", "-3"],
+                                  ["demo", "--jobs", "0"], ["bench", "--jobs", "0"], ["bench", "-n", "0"]])
+def test_counts_below_one_are_refused(capsys, argv):
+    with pytest.raises(SystemExit) as done:
+        nngrade(argv)
+    assert done.value.code == 2
+    assert "must be at least 1" in capsys.readouterr().err
+
+
+TYPOS = {  # rubric.toml edited: (old, new), then what the error says
+    "section": ("[ex03_activations.sigmoid]", "[ex03_activation.sigmoid]",
+                ["unknown section [ex03_activation]; did you mean 'ex03_activations'?", "ex07_torch"]),
+    "function": ("[ex03_activations.sigmoid]", "[ex03_activations.sigmod]",
+                 ["[ex03_activations] names unknown function 'sigmod'; did you mean 'sigmoid'?", "relu_derivative"]),
+    "check": ("[ex03_activations.sigmoid]\nmatches_reference", "[ex03_activations.sigmoid]\nmatches_referense",
+              ["[ex03_activations.sigmoid] names unknown check 'matches_referense'; did you mean 'matches_reference'?",
+               "(valid: matches_reference, "]),
+}
+
+
+@pytest.mark.parametrize("typo", sorted(TYPOS))
+def test_rubric_typos_name_the_valid_names(one_student, tmp_path, capsys, typo):
+    old, new, fragments = TYPOS[typo]
+    text = DEFAULT_RUBRIC.read_text()
+    assert old in text
+    rubric = tmp_path / "my_rubric.toml"
+    rubric.write_text(text.replace(old, new, 1))
+    out = tmp_path / "out"
+    _fails_cleanly(capsys, ["grade", str(one_student), "--out", str(out), "--rubric", str(rubric)], str(rubric), *fragments)
+    assert not out.exists()
+
+
+def _course(root):
+    (root / "source" / "nn_basics").mkdir(parents=True)
+    (root / "submitted" / "alice" / "nn_basics").mkdir(parents=True)
+    (root / "nbgrader_config.py").write_text("c = get_config()\n")
+    (root / "gradebook.db").write_bytes(b"")
+    return root
+
+
+def test_an_unknown_assignment_is_an_error_listing_the_assignments(tmp_path, capsys):
+    course = _course(tmp_path / "course")
+    _fails_cleanly(capsys, ["grade", "--nbgrader", str(course), "nn_basic"],
+                   "no assignment 'nn_basic' in source/ or release/; did you mean 'nn_basics'?", "(assignments: nn_basics)")
+    assert not (course / "nngrade").exists()
+
+
+def test_an_nbgrader_course_without_nbgrader_is_an_error(tmp_path, capsys):
+    course = _course(tmp_path / "course")
+    _fails_cleanly(capsys, ["grade", str(course), "--out", str(tmp_path / "out")], "is an nbgrader course",
+                   f"nngrade grade --nbgrader {course} ASSIGNMENT")
+    assert not (tmp_path / "out").exists()
+    (course / "nbgrader_config.py").unlink()  # source/ and submitted/ alone give it away too
+    _fails_cleanly(capsys, ["grade", str(course), "--out", str(tmp_path / "out")], "source/ and submitted/")
+
+
+def test_a_failed_run_leaves_no_empty_output_folder(one_student, tmp_path, monkeypatch, capsys):
+    _fails_cleanly(capsys, ["grade", str(tmp_path / "missing"), "--out", str(tmp_path / "out")], "not a folder")
+    assert not (tmp_path / "out").exists()
+
+    def broken(*args, **kwargs):  # a failure once the output folder exists
+        raise RuntimeError("the lanes could not start")
+
+    monkeypatch.setattr(batch, "_run_lanes", broken)
+    with pytest.raises(RuntimeError):
+        nngrade(["grade", str(one_student), "--out", str(tmp_path / "new" / "out"), "--jobs", "1", "--no-progress"])
+    assert not (tmp_path / "new").exists()
+    (tmp_path / "kept").mkdir()
+    with pytest.raises(RuntimeError):
+        nngrade(["grade", str(one_student), "--out", str(tmp_path / "kept"), "--jobs", "1", "--no-progress"])
+    assert (tmp_path / "kept").is_dir()  # it was there before: not this run's to remove
+
+
+def test_output_files_honour_the_umask(one_student, tmp_path):
+    out = tmp_path / "out"
+    proc = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(one_student), "--out", str(out), "--jobs", "1",
+                           "--no-progress"], cwd=PROJECT_ROOT, capture_output=True, text=True, umask=0o027, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    for path in (out / "grades.csv", out / "alice" / "feedback.md", out / "alice" / "results.json"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
+
+
+def test_the_eta_counts_from_the_first_graded_submission(monkeypatch):
+    """A slow start (imports, the class context, resumed students) does not inflate the ETA."""
+    clock = [1000.0]
+    monkeypatch.setattr(batch.time, "monotonic", lambda: clock[0])
+    lines = []
+    progress = batch.Progress(10, enabled=False, stream=_Lines(lines))
+    progress.update({"student": "resumed_one", "score": 1, "max_score": 2}, resumed=True)
+    clock[0] += 8.0  # warming up
+    progress.start()
+    for student in ("a", "b"):
+        clock[0] += 0.5
+        progress.update({"student": student, "score": 1, "max_score": 2})
+    assert "resumed_one: resumed (eta -" in lines[0]
+    assert lines[1].endswith("a: 1/2 (2.0/s, eta 4 s, failures 0)")  # 8 left at 0.5 s each
+    assert lines[2].endswith("b: 1/2 (2.0/s, eta 4 s, failures 0)")  # 7 left, ~3.5 s
+
+
+class _Lines:
+    def __init__(self, lines):
+        self.lines = lines
+
+    def write(self, text):
+        if text.strip():
+            self.lines.append(text.strip())
+
+    def flush(self):
+        pass
+
+    def isatty(self):
+        return False
