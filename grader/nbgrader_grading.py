@@ -15,7 +15,7 @@ from pathlib import Path
 from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
 from grader.release.gradebook import write_scores
 from grader.release.nbgrader_submissions import (
-    NotebookSubmissionError, given_sources, module_source, parse_notebook, read_notebook)
+    NotebookSubmissionError, given_sources, module_source, parse_notebook)
 from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.reports import check_text, read_student
 from grader.rubric import RubricError
@@ -27,13 +27,14 @@ def _failing_module(message):
 
 
 def released_given_cells(course, assignment, modules):
-    """{module: given_sources of the released notebook} (the instructor's: an unreadable one stops the run)."""
+    """{module: given_sources of the released notebook}. release/ is the instructor's own folder,
+    read as it is; an unreadable notebook there stops the run before anyone is graded."""
     given = {}
     for module in modules:
         path = Path(course) / "release" / assignment / f"{module}.ipynb"
         try:
-            given[module] = given_sources(read_notebook(path)) if path.is_file() else {}
-        except NotebookSubmissionError as exc:
+            given[module] = given_sources(parse_notebook(path.read_bytes(), path.name)) if path.is_file() else {}
+        except (OSError, NotebookSubmissionError) as exc:
             raise BatchError(f"{path}: the released notebook is unreadable: {exc}") from None
     return given
 
