@@ -16,6 +16,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
+from grader.class_report import terminal_text, write_class_report
 from grader.reports import GRADES, grade_row, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -189,7 +190,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     # Memory stays flat: one small row per student is kept, never the full records.
     rows = [row for row in (grade_row(read_student(out_dir, s.name)) for s in students) if row is not None]
     write_grades(out_dir, rows, rubric_obj.functions)
-    return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
+    report = write_class_report(out_dir, [row["student"] for row in rows])
+    return {"report": report,"students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows),
@@ -224,6 +226,9 @@ def grade_command(args):
     except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print(terminal_text(summary["report"]))
+    print()
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
-    print(f"gradebook: {Path(out) / 'grades.csv'}; per student: {Path(out)}/<student>/feedback.md and results.json")
+    print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
+          f"per student: {Path(out)}/<student>/feedback.md and results.json")
     return 0
