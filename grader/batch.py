@@ -17,6 +17,7 @@ from pathlib import Path
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
+from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, load_rubric
 from grader.reports import GRADES, graded_rows, read_student, write_grades, write_student
 from grader.sandbox.client import RunnerDied, SandboxClient
@@ -278,8 +279,9 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records.
     rows = write_gradebook(out_dir, rubric_obj.functions, key)
+    report = write_class_report(out_dir, [row["student"] for row in rows])
     names = {s.name for s in students}
-    return {"students": len(students), "graded": todo, "resumed": len(students) - todo,
+    return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names),
@@ -320,8 +322,11 @@ def grade_command(args):
     except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    print(terminal_text(summary["report"]))
+    print()
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
-    print(f"gradebook: {Path(out) / 'grades.csv'}; per student: {Path(out)}/<student>/feedback.md and results.json")
+    print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
+          f"per student: {Path(out)}/<student>/feedback.md and results.json")
     return 0
 
 

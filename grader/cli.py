@@ -61,6 +61,12 @@ def kit_version():
         return "unknown (not installed)"
 
 
+def _cmd_export(args):
+    from grader.lms_export import export_command
+
+    return export_command(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
@@ -113,6 +119,21 @@ def build_parser():
     course.add_argument("dir", help="the course directory (created if missing)")
     course.add_argument("--force", action="store_true", help="replace an nbgrader_config.py not written by nngrade")
     course.set_defaults(run=_cmd_course)
+
+    export = sub.add_parser("export", help="write grades.csv in an LMS's import format (Canvas, Moodle)",
+                            description="Map the graded students to the LMS's identifiers with a roster and write the "
+                                        "LMS's grade import file. Students missing on either side are listed; the export "
+                                        "fails unless --allow-missing.")
+    export.add_argument("graded", metavar="OUT", help="the output folder of nngrade grade (holds grades.csv)")
+    export.add_argument("--to", required=True, choices=sorted(("canvas", "moodle")), help="the LMS's import format")
+    export.add_argument("--roster", required=True, metavar="ROSTER.csv",
+                        help="CSV with a header: a `student` column (submission folder or nbgrader id) and the LMS's "
+                             "identifiers among name, id, sis_user_id, sis_login_id, section, email, idnumber")
+    export.add_argument("--out", required=True, metavar="FILE", help="the import file to write")
+    export.add_argument("--assignment", default="nngrade", help="the assignment's column name in the LMS (default: nngrade)")
+    export.add_argument("--allow-missing", action="store_true",
+                        help="export even when students are missing from the roster or roster entries have no grade")
+    export.set_defaults(run=_cmd_export)
     return parser
 
 

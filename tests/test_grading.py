@@ -164,3 +164,44 @@ def test_grades_csv_total_is_the_sum_of_function_columns(graded):
     for row in rows:
         functions = [k for k in row if "." in k]
         assert abs(sum(float(row[k]) for k in functions) - float(row["score"])) < 1e-9
+
+
+def test_class_report_summarises_the_class(graded):
+    import json
+
+    root, summary = graded
+    report = json.loads((root / "out" / "summary.json").read_text())
+    students = sorted(p.name for p in (root / "subs").iterdir() if p.is_dir())
+    assert [s["student"] for s in report["scores"]] == students
+    assert report == {**summary["report"], "histogram": report["histogram"]}
+    assert sum(b["count"] for b in report["histogram"]) == len(students)
+    rates = [f["rate"] for f in report["functions"]]
+    assert rates == sorted(rates) and rates[0] < 1.0  # worst first
+    for function in report["functions"]:  # each rate counts exactly the students with full points
+        full = sum(1 for s in students
+                   if (lambda f: f["score"] >= f["max_score"])(_points(root / "out", s)[0][function["name"]]))
+        assert function["passed"] == full and function["total"] == len(students)
+    made = {(m["function"], student) for m in report["mistakes"] for student in m["students"]}
+    for mistake in MISTAKES:
+        hinted = {(name, f"mistake_{mistake.name}") for name, f in _points(root / "out", f"mistake_{mistake.name}")[0].items()
+                  if any(c.get("hint") for c in f["checks"] if not c["passed"])}
+        assert hinted <= made, mistake.name
+    problems = {(p["student"], p["module"]) for p in report["problems"]}
+    for student in students:
+        for module in (read_student(root / "out", student).get("problems") or {}):
+            assert (student, module) in problems
+
+
+def test_class_report_page_renders_in_a_browser(graded, tmp_path):
+    import re
+
+    from browser import is_blank, needs_chromium, screenshot
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    root, _ = graded
+    page = (root / "out" / "report.html").read_text()
+    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 2  # histogram and pass rates
+    assert "src=\"http" not in page and "<script" not in page  # self-contained, no JavaScript
+    png = screenshot(root / "out" / "report.html", tmp_path / "report.png")
+    assert not is_blank(png)

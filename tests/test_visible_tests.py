@@ -24,6 +24,7 @@ from grader.mistakes import MISTAKES, write_mutant
 from grader.release.regions import find_regions
 
 ALT_IMPLS = Path(__file__).parent / "alt_impls"
+READABLE_MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")  # a value test catches it
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
 BATCH = Path(__file__).with_name("run_visible_batch.py")
 VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]
@@ -34,6 +35,12 @@ def run_pytest(*args, cwd=PROJECT_ROOT):
     """`python -m pytest ARGS -p no:cacheprovider -q` as students and CI run it."""
     command = [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", "-q"]
     return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
+
+
+def run_pytest_as_students_do(*args):
+    """`pytest exercises` with pytest's default output (no -q), as a student reads it."""
+    command = [sys.executable, "-m", "pytest", "exercises", *args, "-p", "no:cacheprovider"]
+    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
 
 
 def batch(out, specs, first_failure=False):
@@ -65,6 +72,8 @@ def runs(tmp_path_factory):
                                     cwd=PROJECT_ROOT / "tests"),
             "missing": pool.submit(run_pytest, "exercises", "--impl", "no/such/folder"),
             "lacking": pool.submit(run_pytest, "exercises", "--impl", "grader"),
+            "stubs_plain": pool.submit(run_pytest_as_students_do),
+            "one_mistake": pool.submit(run_pytest_as_students_do, "--impl", str(write_mutant(READABLE_MISTAKE, root / "readable"))),
         }
         yield root, jobs
 
@@ -115,6 +124,29 @@ def test_stubs_fail_every_visible_test_with_its_not_implemented_error(runs):
             problems.append(f"{name}: fails on {named.group(1)}'s stub instead of its own function's "
                             "(call the function under test before anything else)")
     assert not problems, "\n".join(problems)
+
+
+def test_blank_stubs_print_one_short_line_per_test(runs):
+    """A beginner's first run: every test fails, each in one line naming the stub, not 4,000 lines of tracebacks."""
+    root, jobs = runs
+    proc = jobs["stubs_plain"].result()
+    lines = proc.stdout.splitlines()
+    tests = len(_stub_cases(root)[1])
+    assert proc.returncode == 1 and f"{tests} failed" in lines[-1], _summary(proc)
+    assert len(lines) < 300, f"{len(lines)} lines:\n" + _summary(proc)
+    stub_lines = [line for line in lines if re.match(r"test_ex\d\d_\w+\.py::\S+ - \w[\w.]*: not implemented yet", line)]
+    assert len(stub_lines) == tests, _summary(proc)
+    assert "Traceback" not in proc.stdout and "conftest.Check object" not in proc.stdout
+
+
+def test_a_failing_test_shows_its_message_not_the_helpers_source(runs):
+    _, jobs = runs
+    proc = jobs["one_mistake"].result()
+    assert proc.returncode == 1, _summary(proc)
+    out = proc.stdout
+    assert "AssertionError" in out and re.search(r"expected .*\n.*got ", out), _summary(proc)
+    helper_source = ("def close(", "def shape(", "__tracebackhide__", "conftest.Check object", "conftest.py:")
+    assert not [s for s in helper_source if s in out], _summary(proc)
 
 
 @pytest.mark.parametrize("style", STYLES)

@@ -1,0 +1,89 @@
+"""nngrade export: grades.csv into Canvas's and Moodle's import formats through a roster; nothing dropped silently."""
+import csv
+import io
+
+import pytest
+
+from grader.cli import main
+from grader.reports import grades_csv, write_grades
+
+FUNCTIONS = ["ex01_perceptron.add_bias"]
+
+
+@pytest.fixture
+def graded(tmp_path):
+    rows = [{"student": name, "score": score, "max_score": 83.0, "points": {FUNCTIONS[0]: min(score, 2.0)}}
+            for name, score in (("alice", 83.0), ("bob", 41.5), ("=1+2", 7.0))]
+    write_grades(tmp_path / "out", rows, FUNCTIONS)
+    return tmp_path
+
+
+def _roster(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+def _rows(path):
+    return list(csv.reader(io.StringIO(path.read_text())))
+
+
+def test_canvas_export_has_canvas_columns_and_every_grade(graded, capsys):
+    roster = _roster(graded / "roster.csv", "student,name,id,sis_user_id,sis_login_id,section,email,extra\n"
+                                             "alice,\"Liddell, Alice\",101,S1,al,A,a@x.org,ignored\n"
+                                             "bob,\"Builder, Bob\",102,S2,bb,B,b@x.org,\n"
+                                             "=1+2,\"Formula, Eve\",103,S3,ev,A,e@x.org,\n")
+    out = graded / "canvas.csv"
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", roster, "--out", str(out),
+                 "--assignment", "Lab 1"]) == 0
+    rows = _rows(out)
+    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "Lab 1"]
+    assert rows[1][0] == "Points Possible" and rows[1][-1] == "83"
+    by_id = {r[1]: r for r in rows[2:]}
+    assert by_id["101"] == ["Liddell, Alice", "101", "S1", "al", "A", "83"]
+    assert by_id["102"][-1] == "41.5" and by_id["103"][-1] == "7"
+
+
+def test_moodle_export_matches_students_by_email_or_idnumber(graded):
+    roster = _roster(graded / "roster.csv", "student,email,idnumber\nalice,a@x.org,9001\nbob,b@x.org,9002\n=1+2,e@x.org,9003\n")
+    out = graded / "moodle.csv"
+    assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(out)]) == 0
+    rows = _rows(out)
+    assert rows[0] == ["Email address", "ID number", "nngrade"]
+    assert sorted(rows[1:]) == [["a@x.org", "9001", "83"], ["b@x.org", "9002", "41.5"], ["e@x.org", "9003", "7"]]
+
+
+def test_missing_students_are_listed_and_fail_the_export(graded, capsys):
+    roster = _roster(graded / "roster.csv", "student,id\nalice,101\ncarol,103\n")
+    out = graded / "canvas.csv"
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", roster, "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "missing from the roster: bob" in err and "missing from the roster: =1+2" in err
+    assert "no grade for roster entry: carol" in err
+    assert not out.exists()
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", roster, "--out", str(out), "--allow-missing"]) == 0
+    rows = {r[1]: r for r in _rows(out)[2:]}
+    assert rows["101"][-1] == "83" and rows["103"][-1] == ""  # carol: listed, without a grade
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("name,id\nAlice,101\n", "lacks the column(s) student"),
+    ("student,id\nalice,101\nalice,102\n", "listed twice"),
+    ("student,id\n,101\n", "student column is empty"),
+])
+def test_a_bad_roster_is_a_clear_error(graded, capsys, text, problem):
+    roster = _roster(graded / "roster.csv", text)
+    assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "x.csv")]) == 2
+    err = capsys.readouterr().err
+    assert problem in err and "roster.csv" in err
+
+
+def test_no_gradebook_is_a_clear_error(tmp_path, capsys):
+    roster = _roster(tmp_path / "roster.csv", "student,email\na,a@x.org\n")
+    assert main(["export", str(tmp_path), "--to", "moodle", "--roster", roster, "--out", str(tmp_path / "m.csv")]) == 2
+    assert "grades.csv: no gradebook here" in capsys.readouterr().err
+
+
+def test_moodle_needs_an_identifier(graded, capsys):
+    roster = _roster(graded / "roster.csv", "student,id\nalice,1\nbob,2\n=1+2,3\n")
+    assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv")]) == 2
+    assert "neither an email nor an idnumber" in capsys.readouterr().err
