@@ -25,6 +25,10 @@ def _cmd_demo(args):
 
 
 def _cmd_bench(args):
+    if args.single:
+        from grader.bench_single import bench_single_command
+
+        return bench_single_command(args)
     from grader.bench import bench_command
 
     return bench_command(args)
@@ -40,6 +44,18 @@ def _cmd_course(args):
     from grader.release.course import course_command
 
     return course_command(args)
+
+
+def _cmd_gradescope(args):
+    from grader.platforms.gradescope import gradescope_command
+
+    return gradescope_command(args)
+
+
+def _cmd_prairielearn(args):
+    from grader.platforms.prairielearn import prairielearn_command
+
+    return prairielearn_command(args)
 
 
 def build_parser():
@@ -68,6 +84,10 @@ def build_parser():
     bench.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--no-nbgrader", action="store_true", help="skip the nbgrader comparison")
+    bench.add_argument("--single", action="store_true",
+                       help="grade one submission from a cold start (as on Gradescope/PrairieLearn): peak memory and wall time")
+    bench.add_argument("--cgroup", action="store_true",
+                       help="with --single: inside a cgroup with a 768 MB memory limit and a 50%% CPU quota (root)")
     bench.set_defaults(run=_cmd_bench)
 
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)")
@@ -78,6 +98,16 @@ def build_parser():
     course.add_argument("dir", help="the course directory (created if missing)")
     course.add_argument("--force", action="store_true", help="replace an nbgrader_config.py not written by nngrade")
     course.set_defaults(run=_cmd_course)
+    gradescope = sub.add_parser("gradescope", help="write the autograder zip for Gradescope")
+    gradescope.add_argument("--out", default="autograder.zip", help="the zip to write (default: autograder.zip)")
+    gradescope.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
+    gradescope.set_defaults(run=_cmd_gradescope)
+
+    prairielearn = sub.add_parser("prairielearn", help="write an externally graded PrairieLearn question")
+    prairielearn.add_argument("--out", required=True, help="the question folder to write (under questions/ of the course)")
+    prairielearn.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
+    prairielearn.add_argument("--image", help="the grading image info.json names (default: nngrade's recipe, see README)")
+    prairielearn.set_defaults(run=_cmd_prairielearn)
     return parser
 
 

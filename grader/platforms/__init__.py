@@ -1,0 +1,6 @@
+"""Grading where courses run: Gradescope and PrairieLearn autograders, one submission per container.
+
+uploads.py finds the student's files in what the platform hands over; context_cache.py keeps the
+class cases and expected values computed at image build time; single.py grades one submission from
+a cold start; gradescope.py and prairielearn.py build the bundles and are their entry points.
+"""
