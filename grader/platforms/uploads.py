@@ -144,10 +144,12 @@ def _expected_found(modules, upload_dir):
 
 def _listing(upload_dir):
     found = []
-    for dirpath, dirnames, filenames in os.walk(upload_dir):
+    for dirpath, dirnames, filenames in os.walk(upload_dir):  # links to folders are listed, not walked
         dirnames.sort()
-        for name in sorted(filenames) + [d + "/" for d in dirnames if os.path.islink(os.path.join(dirpath, d))]:
-            found.append(os.path.relpath(os.path.join(dirpath, name), upload_dir))
+        links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
+        for name in sorted(filenames) + links:
+            shown = os.path.relpath(os.path.join(dirpath, name), upload_dir)
+            found.append(f"{shown} (a symbolic link, not followed)" if os.path.islink(os.path.join(dirpath, name)) else shown)
             if len(found) > SHOWN:
-                return ", ".join(found[:SHOWN]) + f" and more"
+                return ", ".join(found[:SHOWN]) + " and more"
     return ", ".join(found) if found else "no files at all"

@@ -1,0 +1,370 @@
+"""Gradescope and PrairieLearn bundles: built, unpacked into a temporary root and run there on
+real uploads (the slow tests), plus the upload rules, the cache and the results schemas."""
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR
+from grader.mistakes import MISTAKES, write_mutant
+from grader.platforms import gradescope, kit, prairielearn
+from grader.platforms.context_cache import cache_key, read_cache
+from grader.platforms.runner_entry import Outcome
+from grader.platforms.single import not_graded_record
+from grader.platforms.uploads import find_upload
+from grader.protocol import encode, pack
+from grader.rubric import load_rubric
+from grader.submission import read_submission
+from tests.platform_schemas import gradescope_problems, prairielearn_problems
+
+MODULES = load_rubric().modules
+MAX_SCORE = load_rubric().max_score
+IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
+MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")
+
+
+# ---- schemas -----------------------------------------------------------------------------------
+
+def test_validators_reject_what_the_platforms_reject():
+    assert gradescope_problems({"score": 1.0, "tests": [{"name": "a", "score": 1, "max_score": 1, "visibility": "visible"}]}) == []
+    assert gradescope_problems({"score": "1"})
+    assert gradescope_problems({"score": 1, "visibility": "students"})
+    assert gradescope_problems({"score": 1, "output_format": "markdown"})
+    assert gradescope_problems({"tests": [{"name": "a", "max_score": 1}]})  # no score anywhere
+    assert gradescope_problems({"score": float("nan")})
+    assert prairielearn_problems({"gradable": True, "score": 0.5, "tests": [{"name": "a", "points": 1, "max_points": 2}]}) == []
+    assert prairielearn_problems({"gradable": True, "score": 50})
+    assert prairielearn_problems({"score": 1, "tests": [{"name": "a", "points": 1}]})
+    assert prairielearn_problems({"score": 1, "images": [{"url": "http://example.org/a.png"}]})
+    assert prairielearn_problems({"gradable": False, "format_errors": [3]})
+
+
+def test_results_for_an_upload_with_nothing_to_grade_validate():
+    reason = "Nothing to grade. Expected ..."
+    outcome = Outcome(not_graded_record(None, "submission", reason), "not-gradable", reason, reason)
+    gs = gradescope.results_json(outcome)
+    assert gradescope_problems(gs) == [] and gs["score"] == 0 and reason in gs["output"]
+    assert sum(t["max_score"] for t in gs["tests"]) == MAX_SCORE  # the student sees what was at stake
+    pl = prairielearn.results_json(outcome)
+    assert prairielearn_problems(pl) == [] and pl["gradable"] is False and pl["message"] == reason
+    crashed = Outcome(None, "grader-failed", "please contact the course staff", "Traceback ...")
+    assert gradescope_problems(gradescope.results_json(crashed)) == []
+    assert "Traceback" not in json.dumps(gradescope.results_json(crashed))  # details go to stdout only
+    assert prairielearn_problems(prairielearn.results_json(crashed)) == []
+
+
+# ---- the bundles -------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
+    gradescope.build_bundle(out)
+    return out
+
+
+def test_gradescope_zip_has_its_scripts_at_the_root_and_the_kit(bundle):
+    with zipfile.ZipFile(bundle) as zf:
+        infos = {i.filename: i for i in zf.infolist()}
+        requirements = zf.read("requirements.txt").decode()
+        setup = zf.read("setup.sh").decode()
+    for script in ("setup.sh", "run_autograder"):
+        assert stat.S_IMODE(infos[script].external_attr >> 16) == 0o755
+    for name in ("grader/platforms/gradescope.py", "rubric.toml", "pyproject.toml", "solutions/ex05_backprop.py",
+                 "release/nn_basics/ex03_activations.ipynb"):
+        assert name in infos
+    assert "numpy==" in requirements and "hypothesis==" in requirements
+    assert f"torch=={kit.TORCH_VERSION}" in setup and kit.TORCH_INDEX in setup and "python3.11" in setup
+
+
+def test_scripts_pass_bash_n_and_shellcheck(tmp_path, bundle):
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(tmp_path)
+    prairielearn_run = tmp_path / "run.sh"
+    prairielearn_run.write_text(kit.template("prairielearn_run.sh"))
+    scripts = [tmp_path / "setup.sh", tmp_path / "run_autograder", prairielearn_run]
+    for script in scripts:
+        checked = subprocess.run(["bash", "-n", str(script)], capture_output=True, text=True)
+        assert checked.returncode == 0, f"{script.name}: {checked.stderr}"
+    if shutil.which("shellcheck") is None:
+        pytest.skip("shellcheck is not installed (apt-get install shellcheck)")
+    checked = subprocess.run(["shellcheck", *map(str, scripts)], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_a_malformed_rubric_is_named_before_anything_is_written(tmp_path, capsys):
+    rubric = tmp_path / "broken.toml"
+    rubric.write_text("[ex03_activations.sigmoid\n")
+    args = type("Args", (), {"out": str(tmp_path / "a.zip"), "rubric": str(rubric)})
+    assert gradescope.gradescope_command(args) == 2
+    assert "broken.toml" in capsys.readouterr().err and not (tmp_path / "a.zip").exists()
+
+
+# ---- uploads -----------------------------------------------------------------------------------
+
+def _copy_modules(src, dest):
+    dest.mkdir(parents=True, exist_ok=True)
+    for path in Path(src).glob("ex[0-9][0-9]_*.py"):
+        shutil.copy(path, dest / path.name)
+    return dest
+
+
+def test_files_in_nested_single_folders_are_found(tmp_path):
+    upload = tmp_path / "upload"
+    deep = _copy_modules(EXERCISES_DIR, upload / "hw" / "my work" / "src")
+    (upload / "__MACOSX").mkdir()
+    (upload / ".DS_Store").write_text("x")
+    found = find_upload(upload, MODULES, tmp_path / "work")
+    assert found.problem is None and found.folder == deep
+
+
+def test_a_zip_is_unpacked_and_one_escaping_it_is_refused(tmp_path):
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    with zipfile.ZipFile(upload / "hw.zip", "w") as zf:
+        for path in EXERCISES_DIR.glob("ex0*.py"):
+            zf.write(path, f"hw/{path.name}")
+    found = find_upload(upload, MODULES, tmp_path / "work")
+    assert found.problem is None and sorted(p.name for p in found.folder.iterdir()) == [f"{m}.py" for m in MODULES]
+    evil = tmp_path / "evil"
+    evil.mkdir()
+    with zipfile.ZipFile(evil / "hw.zip", "w") as zf:
+        zf.writestr("../../escaped.py", "x = 1\n")
+    found = find_upload(evil, MODULES, tmp_path / "work2")
+    assert found.folder is None and "outside the archive" in found.problem
+    assert not (tmp_path / "escaped.py").exists()
+
+
+def test_links_to_the_reference_are_never_followed(tmp_path):
+    # A wrapping folder that is a link to solutions/: refused, not descended into.
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "work").symlink_to(SOLUTIONS_DIR, target_is_directory=True)
+    found = find_upload(linked, MODULES, tmp_path / "w1")
+    assert found.folder is None and "symbolic link" in found.problem
+    # A module that is a link to the reference's module: that module is not read.
+    upload = _copy_modules(EXERCISES_DIR, tmp_path / "upload")
+    (upload / "ex03_activations.py").unlink()
+    (upload / "ex03_activations.py").symlink_to(SOLUTIONS_DIR / "ex03_activations.py")
+    found = find_upload(upload, MODULES, tmp_path / "w2")
+    submission = read_submission(found.folder, MODULES)
+    assert "ex03_activations" not in submission.sources and "symbolic link" in submission.problems["ex03_activations"]
+
+
+def test_anything_else_says_what_was_expected_and_what_was_found(tmp_path):
+    upload = tmp_path / "upload"
+    (upload / "a").mkdir(parents=True)
+    (upload / "a" / "homework.docx").write_bytes(os.urandom(200))
+    (upload / "notes.txt").write_text("hello")
+    found = find_upload(upload, MODULES, tmp_path / "work")
+    assert found.folder is None
+    assert "ex01_perceptron.py" in found.problem and "a/homework.docx" in found.problem and "notes.txt" in found.problem
+
+
+def test_the_cache_is_used_only_for_this_kit_and_these_libraries(tmp_path):
+    data = {"cases": {"c": [{"x": 1.0}]}, "expected": {"c": [None]}}
+    current, stale = tmp_path / "current.bin", tmp_path / "stale.bin"
+    current.write_bytes(pack(*encode({"key": cache_key(), **data})))
+    stale.write_bytes(pack(*encode({"key": cache_key() + "-other-torch", **data})))
+    assert read_cache(current) == data
+    assert read_cache(stale) is None and read_cache(tmp_path / "missing.bin") is None
+    (tmp_path / "garbage.bin").write_bytes(os.urandom(100))
+    assert read_cache(tmp_path / "garbage.bin") is None
+
+
+# ---- end to end: the platform's own command in a temporary root --------------------------------
+
+def _platform_root(tmp_path_factory, name):
+    """Outside /tmp when root: the sandbox gives the child a private /tmp, which would hide the
+    root whatever else the sandbox does; /autograder is not under /tmp either."""
+    base = Path("/srv") if IS_ROOT_LINUX and os.access("/srv", os.W_OK) else tmp_path_factory.getbasetemp()
+    return Path(tempfile.mkdtemp(prefix=f"nngrade-{name}-", dir=base))
+
+
+@pytest.fixture(scope="module")
+def gradescope_root(tmp_path_factory, bundle):
+    root = _platform_root(tmp_path_factory, "gradescope")
+    with zipfile.ZipFile(bundle) as zf:
+        zf.extractall(root / "source")
+    # setup.sh's last step (the installs before it are the image's business)
+    env = {**os.environ, gradescope.ROOT_ENV: str(root), "PYTHONPATH": str(root / "source")}
+    subprocess.run([sys.executable, "-m", "grader.platforms.gradescope", "setup"], cwd=root / "source", env=env,
+                   check=True, capture_output=True, timeout=300)
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def prairielearn_root(tmp_path_factory):
+    root = _platform_root(tmp_path_factory, "prairielearn")
+    question = tmp_path_factory.mktemp("question")
+    prairielearn.build_question(question)
+    shutil.copytree(question / "tests", root / "tests")
+    yield root
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _gs(root):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update({gradescope.ROOT_ENV: str(root), "NNGRADE_PYTHON": sys.executable})
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert gradescope_problems(results) == [], gradescope_problems(results)
+    return results, done.stdout
+
+
+def _pl(root):
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+    env.update({prairielearn.ROOT_ENV: str(root), "NNGRADE_PYTHON": sys.executable})
+    done = subprocess.run(["bash", str(root / "tests" / "run.sh")], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert prairielearn_problems(results) == [], prairielearn_problems(results)
+    return results, done.stderr
+
+
+def _upload(folder):
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    return folder
+
+
+def _losing(tests, score_key, max_key):
+    points = {}
+    for test in tests:
+        function = test["name"].split(":")[0]
+        got, most = points.get(function, (0.0, 0.0))
+        points[function] = (got + test[score_key], most + test[max_key])
+    return {f for f, (got, most) in points.items() if got < most}
+
+
+def _reference_notebooks(dest):
+    """The release's notebooks with the reference's answers in their answer cells."""
+    from grader.release.notebooks import build_source_notebooks
+
+    answers = {}
+    for name, nb in build_source_notebooks().items():
+        answers[name] = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
+                         if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
+    for released in sorted((RELEASE_DIR / "nn_basics").glob("*.ipynb")):
+        nb = json.loads(released.read_text())
+        for cell in nb["cells"]:
+            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+            if grade_id in answers[released.name]:
+                cell["source"] = answers[released.name][grade_id]
+        (dest / released.name).write_text(json.dumps(nb))
+
+
+ATTACK = '''
+
+# --- appended: take the reference's functions from the kit, if this process can read it ---
+def _steal(module, roots={roots!r}):
+    for root in roots:
+        try:
+            with open(f"{{root}}/solutions/{{module}}.py") as handle:
+                source = handle.read()
+        except OSError:
+            continue
+        namespace = {{"__name__": module}}
+        exec(compile(source, module, "exec"), namespace)
+        return namespace
+    return None
+
+
+_stolen = _steal(__name__)
+if _stolen:
+    globals().update({{k: v for k, v in _stolen.items() if not k.startswith("__")}})
+'''
+
+
+def _attack(dest, kit_root):
+    """The blank stubs, each stealing the reference from the kit at import time."""
+    roots = [str(kit_root), "/autograder/source", "/grade/tests"]
+    for path in sorted(EXERCISES_DIR.glob("ex[0-9][0-9]_*.py")):
+        (dest / path.name).write_text(path.read_text() + ATTACK.format(roots=roots))
+    # Not a vacuous attack: where the kit is readable, it does get the reference's answers.
+    namespace = {"__name__": "ex03_activations"}
+    exec(compile((dest / "ex03_activations.py").read_text(), "attack", "exec"), namespace)
+    assert namespace["sigmoid"](0.0) == 0.5
+
+
+needs_root = pytest.mark.skipif(not IS_ROOT_LINUX, reason="the sandbox hides the kit only as root on Linux")
+
+
+@pytest.mark.slow
+@needs_root
+def test_gradescope_autograder_grades_what_students_upload(gradescope_root):
+    root = gradescope_root
+    submission = root / "submission"
+
+    _copy_modules(SOLUTIONS_DIR, _upload(submission))
+    results, stdout = _gs(root)
+    assert results["score"] == MAX_SCORE and results["output_format"] == "md" and results["stdout_visibility"] == "hidden"
+    assert "class context: cached" in stdout  # setup.sh's cache, no hypothesis run per submission
+    assert stat.S_IMODE((root / "source").stat().st_mode) == 0o700
+
+    _copy_modules(EXERCISES_DIR, _upload(submission))
+    assert _gs(root)[0]["score"] == 0
+
+    write_mutant(MISTAKE, _upload(submission) / "homework" / "nn")  # inside two wrapping folders
+    results, _ = _gs(root)
+    assert _losing(results["tests"], "score", "max_score") == set(MISTAKE.loses_points)
+    assert 0 < results["score"] < MAX_SCORE
+
+    _reference_notebooks(_upload(submission))
+    results, stdout = _gs(root)
+    assert results["score"] == MAX_SCORE and "rebuilt from notebooks" in stdout
+
+    with zipfile.ZipFile(_upload(submission) / "homework.zip", "w") as zf:
+        zf.writestr("random.bin", os.urandom(4096))
+        zf.writestr("notes/todo.txt", "finish ex03")
+    results, _ = _gs(root)
+    assert results["score"] == 0 and "Expected the files ex01_perceptron.py" in results["output"]
+    assert "random.bin" in results["output"] and results["extra_data"]["outcome"] == "not-gradable"
+
+    _attack(_upload(submission), root / "source")
+    results, _ = _gs(root)
+    assert results["score"] == 0  # no more than the blank stubs it is made of
+
+
+@pytest.mark.slow
+@needs_root
+def test_prairielearn_grader_grades_what_students_upload(prairielearn_root):
+    root = prairielearn_root
+    student = root / "student"
+
+    upload = _upload(student)
+    with zipfile.ZipFile(upload / "hw.zip", "w") as zf:  # PrairieLearn does not unpack uploads
+        for path in SOLUTIONS_DIR.glob("ex0*.py"):
+            zf.write(path, path.name)
+    results, log = _pl(root)
+    assert results["gradable"] and results["score"] == 1.0 and results["images"] == []
+    assert "class context: cached" in log
+
+    upload = _upload(student)
+    for released in (RELEASE_DIR / "nn_basics").glob("*.ipynb"):  # the release's blank notebooks
+        shutil.copy(released, upload / released.name)
+    results, _ = _pl(root)
+    assert results["gradable"] and results["score"] == 0.0
+
+    write_mutant(MISTAKE, _upload(student))
+    results, _ = _pl(root)
+    assert _losing(results["tests"], "points", "max_points") == set(MISTAKE.loses_points)
+
+    upload = _upload(student)
+    (upload / "answers.txt").write_text("42")
+    results, _ = _pl(root)
+    assert results["gradable"] is False and "answers.txt" in results["message"]
+
+    _attack(_upload(student), root / "tests")
+    results, _ = _pl(root)
+    assert results["gradable"] and results["score"] == 0.0
