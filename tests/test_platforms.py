@@ -60,6 +60,23 @@ def test_results_for_an_upload_with_nothing_to_grade_validate():
     assert prairielearn_problems(prairielearn.results_json(crashed)) == []
 
 
+def test_points_lost_show_on_the_checks_that_lost_them():
+    record = not_graded_record(None, "submission", "unused")
+    lost = record["functions"][3]
+    for function in record["functions"]:
+        if function is not lost:
+            function["score"] = function["max_score"]
+            for check in function["checks"]:
+                check.update(passed=True, score=check["max_score"])
+    record["score"] = MAX_SCORE - lost["max_score"]
+    outcome = Outcome(record, "graded")
+    gs, pl = gradescope.results_json(outcome), prairielearn.results_json(outcome)
+    assert gradescope_problems(gs) == [] and prairielearn_problems(pl) == []
+    assert _losing(gs["tests"], "score", "max_score") == _losing(pl["tests"], "points", "max_points") == {lost["function"]}
+    assert gs["score"] == record["score"] and pl["score"] == pytest.approx(record["score"] / MAX_SCORE)
+    assert pl["gradable"] is True and "unused" in pl["tests"][-1]["output"] + json.dumps(pl["tests"])
+
+
 # ---- the bundles -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
@@ -355,10 +372,6 @@ def test_prairielearn_grader_grades_what_students_upload(prairielearn_root):
         shutil.copy(released, upload / released.name)
     results, _ = _pl(root)
     assert results["gradable"] and results["score"] == 0.0
-
-    write_mutant(MISTAKE, _upload(student))
-    results, _ = _pl(root)
-    assert _losing(results["tests"], "points", "max_points") == set(MISTAKE.loses_points)
 
     upload = _upload(student)
     (upload / "answers.txt").write_text("42")

@@ -39,12 +39,13 @@ def find_upload(upload_dir, modules, work_dir, release_dir=None):
     """The gradable folder in `upload_dir` for the rubric's `modules`; helper files (a converted
     notebook, an unpacked zip) are written under `work_dir`."""
     try:
-        folder = _unwrap(Path(upload_dir), Path(work_dir))
+        folder, archive = _unwrap(Path(upload_dir), Path(work_dir))
     except UploadError as exc:
         return Upload(problem=str(exc))
     entries = {p.name: p for p in _entries(folder)}
     if not any(f"{m}.py" in entries or f"{m}.ipynb" in entries for m in modules):
-        return Upload(problem=_expected_found(modules, Path(upload_dir)))
+        found = f"{archive}, holding: {_listing(folder)}" if archive else _listing(Path(upload_dir))
+        return Upload(problem=_expected_found(modules, found))
     notebooks = [m for m in modules if f"{m}.py" not in entries and f"{m}.ipynb" in entries]
     if not notebooks:
         return Upload(folder=folder)
@@ -56,22 +57,23 @@ def _entries(folder):
 
 
 def _unwrap(folder, work_dir):
-    """Down through single wrapping folders (never a symbolic link), and into one .zip."""
-    unzipped = False
+    """(folder, name of the zip unpacked or None): down through single wrapping folders (never a
+    symbolic link), and into one .zip."""
+    archive = None
     for _ in range(MAX_DEPTH):
         if folder.is_symlink() or not folder.is_dir():
             raise UploadError(f"{folder.name}: a symbolic link or not a folder; upload the files themselves")
         entries = _entries(folder)
         if len(entries) != 1:
-            return folder
+            return folder, archive
         only = entries[0]
         if only.is_dir() and not only.is_symlink():
             folder = only
-        elif only.suffix.lower() == ".zip" and _is_regular(only) and not unzipped:
-            folder, unzipped = _unzip(only, work_dir / "unzipped"), True
+        elif only.suffix.lower() == ".zip" and _is_regular(only) and archive is None:
+            folder, archive = _unzip(only, work_dir / "unzipped"), only.name
         else:
-            return folder
-    return folder
+            return folder, archive
+    return folder, archive
 
 
 def _is_regular(path):
@@ -135,9 +137,8 @@ def _notebook_source(notebook, official):
     return notebook_to_module_source(notebook, official)
 
 
-def _expected_found(modules, upload_dir):
+def _expected_found(modules, found):
     expected = ", ".join(f"{m}.py" for m in modules)
-    found = _listing(upload_dir)
     return (f"Nothing to grade. Expected the files {expected} (or the notebooks of the release, "
             f"{modules[0]}.ipynb ...), loose or in one folder. Found: {found}.")
 
