@@ -181,9 +181,11 @@ def test_anything_else_says_what_was_expected_and_what_was_found(tmp_path):
     (upload / "a").mkdir(parents=True)
     (upload / "a" / "homework.docx").write_bytes(os.urandom(200))
     (upload / "notes.txt").write_text("hello")
+    Path(os.fsdecode(bytes(upload) + b"/caf\xe9.py")).write_text("x = 1\n")  # a name that is not UTF-8
     found = find_upload(upload, MODULES, tmp_path / "work")
     assert found.folder is None
     assert "ex01_perceptron.py" in found.problem and "a/homework.docx" in found.problem and "notes.txt" in found.problem
+    assert "caf\\xe9.py" in found.problem and found.problem.encode("utf-8")  # printable, writable as JSON text
 
 
 def test_the_cache_is_used_only_for_this_kit_and_these_libraries(tmp_path):

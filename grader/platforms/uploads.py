@@ -62,7 +62,7 @@ def _unwrap(folder, work_dir):
     archive = None
     for _ in range(MAX_DEPTH):
         if folder.is_symlink() or not folder.is_dir():
-            raise UploadError(f"{folder.name}: a symbolic link or not a folder; upload the files themselves")
+            raise UploadError(f"{_text(folder.name)}: a symbolic link or not a folder; upload the files themselves")
         entries = _entries(folder)
         if len(entries) != 1:
             return folder, archive
@@ -70,10 +70,15 @@ def _unwrap(folder, work_dir):
         if only.is_dir() and not only.is_symlink():
             folder = only
         elif only.suffix.lower() == ".zip" and _is_regular(only) and archive is None:
-            folder, archive = _unzip(only, work_dir / "unzipped"), only.name
+            folder, archive = _unzip(only, work_dir / "unzipped"), _text(only.name)
         else:
             return folder, archive
     return folder, archive
+
+
+def _text(name):
+    """A file name as printable UTF-8 (names that are not valid UTF-8 keep their bytes as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _is_regular(path):
@@ -149,7 +154,7 @@ def _listing(upload_dir):
         dirnames.sort()
         links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         for name in sorted(filenames) + links:
-            shown = os.path.relpath(os.path.join(dirpath, name), upload_dir)
+            shown = _text(os.path.relpath(os.path.join(dirpath, name), upload_dir))
             found.append(f"{shown} (a symbolic link, not followed)" if os.path.islink(os.path.join(dirpath, name)) else shown)
             if len(found) > SHOWN:
                 return ", ".join(found[:SHOWN]) + " and more"
