@@ -17,7 +17,7 @@ from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR
 from grader.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, prairielearn
 from grader.platforms.context_cache import cache_key, read_cache
-from grader.platforms.runner_entry import Outcome
+from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
 from grader.platforms.uploads import find_upload
 from grader.protocol import encode, pack

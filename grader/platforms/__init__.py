@@ -2,5 +2,6 @@
 
 uploads.py finds the student's files in what the platform hands over; context_cache.py keeps the
 class cases and expected values computed at image build time; single.py grades one submission from
-a cold start; gradescope.py and prairielearn.py build the bundles and are their entry points.
+a cold start; entry.py is what both entry points do for one upload; kit.py is what both bundles
+carry; gradescope.py and prairielearn.py build the bundles and turn records into their results.
 """

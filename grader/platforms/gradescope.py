@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 from grader.platforms import kit
-from grader.platforms.runner_entry import grade_upload
+from grader.platforms.entry import grade_upload
 
 ROOT_ENV = "NNGRADE_AUTOGRADER_ROOT"
 SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}

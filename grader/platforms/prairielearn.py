@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 from grader.platforms import kit
-from grader.platforms.runner_entry import grade_upload
+from grader.platforms.entry import grade_upload
 
 ROOT_ENV = "NNGRADE_PRAIRIELEARN_ROOT"
 ENTRYPOINT = "/grade/tests/run.sh"
