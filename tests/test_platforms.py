@@ -125,6 +125,14 @@ def test_a_malformed_rubric_is_named_before_anything_is_written(tmp_path, capsys
     assert "broken.toml" in capsys.readouterr().err and not (tmp_path / "a.zip").exists()
 
 
+def test_a_tests_folder_nngrade_did_not_write_is_left_alone(tmp_path, capsys):
+    (tmp_path / "q" / "tests").mkdir(parents=True)
+    (tmp_path / "q" / "tests" / "mine.py").write_text("keep me")
+    args = type("Args", (), {"out": str(tmp_path / "q"), "rubric": None, "image": None})
+    assert prairielearn.prairielearn_command(args) == 2
+    assert "did not write" in capsys.readouterr().err and (tmp_path / "q" / "tests" / "mine.py").exists()
+
+
 # ---- uploads -----------------------------------------------------------------------------------
 
 def _copy_modules(src, dest):

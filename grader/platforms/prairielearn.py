@@ -10,6 +10,7 @@ reads /grade/results/results.json. NNGRADE_PRAIRIELEARN_ROOT overrides /grade (f
 import argparse
 import json
 import os
+import shutil
 import sys
 import uuid
 from pathlib import Path
@@ -49,6 +50,7 @@ def build_question(out, rubric_path=None, image=None):
 
     out = Path(out)
     modules = load_rubric(rubric_path or DEFAULT_RUBRIC).modules
+    _clear_old_tests(out / "tests")
     previous = _read_json(out / "info.json")
     names = ", ".join(f"{m}.py, {m}.ipynb" for m in modules)
     files = {
@@ -68,6 +70,16 @@ def build_question(out, rubric_path=None, image=None):
     # cache is current there (else each submission computes them, ~1.5 s more).
     kit.write_cache_for(out / "tests")
     return sorted(files) + [f"tests/{kit.CACHE}"]
+
+
+def _clear_old_tests(tests):
+    """A tests/ folder written by an earlier run is replaced whole (no stale kit files); any other
+    is left alone, with an error."""
+    if not tests.exists():
+        return
+    if not ((tests / "run.sh").is_file() and (tests / "grader").is_dir()):
+        raise ValueError(f"{tests}: a tests/ folder that nngrade did not write; choose another --out or remove it")
+    shutil.rmtree(tests)
 
 
 def _read_json(path):
