@@ -438,3 +438,17 @@ def test_the_bench_cgroup_has_the_platform_limits_and_holds_the_process():
     finally:
         group.remove()
     assert not any(d.exists() for d in group.dirs)
+
+
+def test_bench_single_table_shows_every_figure(monkeypatch, capsys):
+    import grader.bench_single as bench_single
+
+    run = {"wall_s": 9.67, "cpu_s": 4.21, "split_s": {"start-up": 7.78, "cases": 0.16, "grading": 1.05, "writing": 0.68},
+           "score": 83.0, "peak_mb": 300.2, "rss_sum_mb": 876.0, "cold_estimate_mb": 388.4, "memory_limit_reached": False,
+           "cases": "cached"}
+    result = {"limits": "memory 768 MB, CPU 50%", "targets": bench_single.TARGETS, "runs": {"reference": run, "blank": run}}
+    monkeypatch.setattr(bench_single, "run_single", lambda use_cgroup: result)
+    assert bench_single.bench_single_command(type("Args", (), {"cgroup": True, "json": False})) == 0
+    rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith(("reference", "blank"))]
+    assert [row[:7] for row in rows] == [[name, "83", "9.67", "4.21", "300", "388", "876"] for name in ("reference", "blank")]
+    assert "7.78 / 0.16 / 1.05 / 0.68" in " ".join(rows[0])
