@@ -147,6 +147,7 @@ def test_files_in_nested_single_folders_are_found(tmp_path):
     deep = _copy_modules(EXERCISES_DIR, upload / "hw" / "my work" / "src")
     (upload / "__MACOSX").mkdir()
     (upload / ".DS_Store").write_text("x")
+    (upload / "hw" / "README.md").write_text("my homework")  # beside the only sub-folder
     found = find_upload(upload, MODULES, tmp_path / "work")
     assert found.problem is None and found.folder == deep
 

@@ -2,7 +2,8 @@
 
 Accepted: the exNN_*.py files, or the release's exNN_*.ipynb notebooks (their answer cells are
 rebuilt into modules, as `nngrade grade --nbgrader` does), loose or inside one wrapping folder at
-any depth, or inside one .zip file (platforms that do not unpack uploads). Anything else gives a
+any depth (a README beside it does not matter), or inside one .zip file (platforms that do not
+unpack uploads). Anything else gives a
 message saying what was expected and what was found. Symbolic links are never followed: a link
 could point the grader (root) at the reference.
 """
@@ -39,38 +40,44 @@ def find_upload(upload_dir, modules, work_dir, release_dir=None):
     """The gradable folder in `upload_dir` for the rubric's `modules`; helper files (a converted
     notebook, an unpacked zip) are written under `work_dir`."""
     try:
-        folder, archive = _unwrap(Path(upload_dir), Path(work_dir))
+        folder, archive = _unwrap(Path(upload_dir), Path(work_dir), modules)
     except UploadError as exc:
         return Upload(problem=str(exc))
-    entries = {p.name: p for p in _entries(folder)}
-    if not any(f"{m}.py" in entries or f"{m}.ipynb" in entries for m in modules):
+    names = {p.name for p in _entries(folder)}
+    if not _has_modules(names, modules):
         found = f"{archive}, holding: {_listing(folder)}" if archive else _listing(Path(upload_dir))
         return Upload(problem=_expected_found(modules, found))
-    notebooks = [m for m in modules if f"{m}.py" not in entries and f"{m}.ipynb" in entries]
+    notebooks = [m for m in modules if f"{m}.py" not in names and f"{m}.ipynb" in names]
     if not notebooks:
         return Upload(folder=folder)
     return Upload(folder=_with_modules_from_notebooks(folder, notebooks, Path(work_dir), release_dir), notebooks=tuple(notebooks))
+
+
+def _has_modules(names, modules):
+    return any(f"{m}.py" in names or f"{m}.ipynb" in names for m in modules)
 
 
 def _entries(folder):
     return sorted((p for p in folder.iterdir() if p.name not in JUNK and not p.name.startswith(".")), key=lambda p: p.name)
 
 
-def _unwrap(folder, work_dir):
-    """(folder, name of the zip unpacked or None): down through single wrapping folders (never a
-    symbolic link), and into one .zip."""
+def _unwrap(folder, work_dir, modules):
+    """(folder, name of the zip unpacked or None): while a folder holds no exercise file, down into
+    its only sub-folder (never a symbolic link; loose files such as a README beside it are fine),
+    or into its only .zip."""
     archive = None
     for _ in range(MAX_DEPTH):
         if folder.is_symlink() or not folder.is_dir():
             raise UploadError(f"{_text(folder.name)}: a symbolic link or not a folder; upload the files themselves")
         entries = _entries(folder)
-        if len(entries) != 1:
+        if _has_modules({p.name for p in entries}, modules):
             return folder, archive
-        only = entries[0]
-        if only.is_dir() and not only.is_symlink():
-            folder = only
-        elif only.suffix.lower() == ".zip" and _is_regular(only) and archive is None:
-            folder, archive = _unzip(only, work_dir / "unzipped"), _text(only.name)
+        folders = [p for p in entries if p.is_dir() and not p.is_symlink()]
+        zips = [p for p in entries if p.suffix.lower() == ".zip" and _is_regular(p)]
+        if len(folders) == 1 and not zips:
+            folder = folders[0]
+        elif len(zips) == 1 and not folders and archive is None:
+            folder, archive = _unzip(zips[0], work_dir / "unzipped"), _text(zips[0].name)
         else:
             return folder, archive
     return folder, archive
