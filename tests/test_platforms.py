@@ -79,6 +79,33 @@ def test_points_lost_show_on_the_checks_that_lost_them():
     assert {t["message"] for t in pl["tests"] if t["points"] < t["max_points"]} == {"unused"}
 
 
+def test_a_broken_kit_still_gives_a_results_file_and_the_staff_the_details(tmp_path, capsys):
+    root = tmp_path / "autograder"
+    _copy_modules(SOLUTIONS_DIR, root / "submission")
+    (root / "source").mkdir()  # no rubric, no grader: the kit is broken
+    assert gradescope.run(root) == 0
+    results = json.loads((root / "results" / "results.json").read_text())
+    assert gradescope_problems(results) == [] and results["score"] == 0
+    assert "contact the course staff" in results["output"] and "Traceback" not in json.dumps(results)
+    assert "Traceback" in capsys.readouterr().out  # stdout: seen by the staff only
+
+
+def test_the_scripts_leave_a_results_file_when_python_itself_fails(tmp_path, bundle):
+    with zipfile.ZipFile(bundle) as zf:
+        script = Path(zf.extract("run_autograder", tmp_path / "autograder" / "source"))
+    pl_script = tmp_path / "grade" / "tests" / "run.sh"
+    pl_script.parent.mkdir(parents=True)
+    pl_script.write_text(kit.template("prairielearn_run.sh"))
+    env = {**os.environ, "NNGRADE_PYTHON": str(tmp_path / "no-such-python"),
+           gradescope.ROOT_ENV: str(tmp_path / "autograder"), prairielearn.ROOT_ENV: str(tmp_path / "grade")}
+    for run in (script, pl_script):
+        assert subprocess.run(["bash", str(run)], env=env, capture_output=True).returncode == 0
+    gs = json.loads((tmp_path / "autograder" / "results" / "results.json").read_text())
+    pl = json.loads((tmp_path / "grade" / "results" / "results.json").read_text())
+    assert gradescope_problems(gs) == [] and gs["score"] == 0 and "contact the course staff" in gs["output"]
+    assert prairielearn_problems(pl) == [] and pl["gradable"] is False
+
+
 # ---- the bundles -------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")

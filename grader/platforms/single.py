@@ -1,11 +1,11 @@
 """Grading one submission from a cold start: the runner, the class context (from the image's cache
 when it is current), the grading, each timed. Platforms grade one submission per container."""
 import time
+import traceback
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
 from grader import SOLUTIONS_DIR
-
 from grader.batch import failed_record, submission_digest
 from grader.grading import SubmissionGrader
 from grader.platforms.context_cache import load_context
@@ -67,8 +67,6 @@ def _grade(ctx, client, submission):
             client.stop()
             error = f"the sandbox runner failed twice: {exc}"
         except Exception as exc:  # noqa: BLE001 - a grader bug still gives the student a results file
-            import traceback
-
             client.stop()
             return None, f"internal grader error: {''.join(traceback.format_exception(exc))}"
     return None, error
