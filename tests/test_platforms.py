@@ -23,7 +23,7 @@ from grader.platforms.uploads import find_upload
 from grader.protocol import encode, pack
 from grader.rubric import load_rubric
 from grader.submission import read_submission
-from tests.platform_schemas import gradescope_problems, prairielearn_problems
+from platform_schemas import gradescope_problems, prairielearn_problems
 
 MODULES = load_rubric().modules
 MAX_SCORE = load_rubric().max_score
