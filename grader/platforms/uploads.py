@@ -23,6 +23,7 @@ MAX_NOTEBOOK_BYTES = 5_000_000
 ZIP_MAX_MEMBERS = 500
 ZIP_MAX_BYTES = 50_000_000
 SHOWN = 12  # entries listed when saying what was found
+UNZIPPED = "unzipped"  # where an uploaded zip is unpacked, under the work folder
 
 
 @dataclass
@@ -45,7 +46,7 @@ def find_upload(upload_dir, modules, work_dir, release_dir=None):
         return Upload(problem=str(exc))
     names = {p.name for p in _entries(folder)}
     if not _has_modules(names, modules):
-        found = f"{archive}, holding: {_listing(folder)}" if archive else _listing(Path(upload_dir))
+        found = f"{archive}, holding: {_listing(Path(work_dir) / UNZIPPED)}" if archive else _listing(Path(upload_dir))
         return Upload(problem=_expected_found(modules, found))
     notebooks = [m for m in modules if f"{m}.py" not in names and f"{m}.ipynb" in names]
     if not notebooks:
@@ -77,7 +78,7 @@ def _unwrap(folder, work_dir, modules):
         if len(folders) == 1 and not zips:
             folder = folders[0]
         elif len(zips) == 1 and not folders and archive is None:
-            folder, archive = _unzip(zips[0], work_dir / "unzipped"), _text(zips[0].name)
+            folder, archive = _unzip(zips[0], work_dir / UNZIPPED), _text(zips[0].name)
         else:
             return folder, archive
     return folder, archive
