@@ -297,10 +297,11 @@ def _gs(root, container_caps=False):
     return results, done.stdout
 
 
-def _pl(root):
+def _pl(root, container_caps=False):
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update({prairielearn.ROOT_ENV: str(root), "NNGRADE_PYTHON": sys.executable})
-    done = subprocess.run(["bash", str(root / "tests" / "run.sh")], env=env, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(["bash", str(root / "tests" / "run.sh")], env=env, capture_output=True, text=True, timeout=300,
+                          preexec_fn=_drop_cap_sys_admin if container_caps else None)
     assert done.returncode == 0, done.stderr
     results = json.loads((root / "results" / "results.json").read_text())
     assert prairielearn_problems(results) == [], prairielearn_problems(results)
@@ -444,8 +445,9 @@ def test_prairielearn_grader_grades_what_students_upload(prairielearn_root):
     assert results["gradable"] is False and "answers.txt" in results["message"]
 
     _attack(_upload(student), root / "tests")
-    results, _ = _pl(root)
+    results, log = _pl(root, container_caps=True)  # as in PrairieLearn's container: no namespaces
     assert results["gradable"] and results["score"] == 0.0
+    assert stat.S_IMODE((root / "tests").stat().st_mode) == 0o700  # made root-only by the entry point
 
 
 # ---- bench --single's measuring tools ------------------------------------------------------------
