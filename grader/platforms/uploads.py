@@ -10,7 +10,6 @@ could point the grader (root) at the reference.
 import os
 import shutil
 import stat
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
