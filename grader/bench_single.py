@@ -57,8 +57,16 @@ class Cgroup:
         elif Path("/sys/fs/cgroup/cgroup.controllers").exists():
             self.version = 2
             group = self._make(None)
-            (group / "memory.max").write_text(str(MEMORY_LIMIT))
-            (group / "cpu.max").write_text(f"{CPU_QUOTA_US} {CPU_PERIOD_US}")
+            try:
+                # The parent must hand the controllers down (v2 allows it only where the parent
+                # itself holds no process: run the bench from a leaf made for it, e.g. systemd-run).
+                (group.parent / "cgroup.subtree_control").write_text("+memory +cpu")
+                (group / "memory.max").write_text(str(MEMORY_LIMIT))
+                (group / "cpu.max").write_text(f"{CPU_QUOTA_US} {CPU_PERIOD_US}")
+            except OSError as exc:
+                self.remove()
+                raise CgroupError(f"cannot set the limits in {group} ({exc.strerror}): the memory and cpu "
+                                  f"controllers are not available to it (see {group.parent}/cgroup.subtree_control)") from None
             self.memory = group
         else:
             raise CgroupError("no cgroup file system at /sys/fs/cgroup")
