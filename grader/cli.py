@@ -26,6 +26,10 @@ def _cmd_demo(args):
 
 
 def _cmd_bench(args):
+    if args.single:
+        from grader.bench_single import bench_single_command
+
+        return bench_single_command(args)
     from grader.bench import bench_command
 
     return bench_command(args)
@@ -67,6 +71,18 @@ def _cmd_export(args):
     return export_command(args)
 
 
+def _cmd_gradescope(args):
+    from grader.platforms.gradescope import gradescope_command
+
+    return gradescope_command(args)
+
+
+def _cmd_prairielearn(args):
+    from grader.platforms.prairielearn import prairielearn_command
+
+    return prairielearn_command(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
@@ -106,6 +122,10 @@ def build_parser():
     bench.add_argument("--jobs", **jobs)
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--no-nbgrader", action="store_true", help="skip the nbgrader comparison")
+    bench.add_argument("--single", action="store_true",
+                       help="grade one submission from a cold start (as on Gradescope/PrairieLearn): peak memory and wall time")
+    bench.add_argument("--cgroup", action="store_true",
+                       help="with --single: inside a cgroup with a 768 MB memory limit and a 50%% CPU quota (root)")
     bench.set_defaults(run=_cmd_bench)
 
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
@@ -134,6 +154,21 @@ def build_parser():
     export.add_argument("--allow-missing", action="store_true",
                         help="export even when students are missing from the roster or roster entries have no grade")
     export.set_defaults(run=_cmd_export)
+
+    gradescope = sub.add_parser("gradescope", help="write the autograder zip for Gradescope",
+                                description="Write the zip Gradescope's autograder upload takes: setup.sh, run_autograder "
+                                            "and the kit with the reference, readable by root only once installed.")
+    gradescope.add_argument("--out", default="autograder.zip", help="the zip to write (default: autograder.zip)")
+    gradescope.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
+    gradescope.set_defaults(run=_cmd_gradescope)
+
+    prairielearn = sub.add_parser("prairielearn", help="write an externally graded PrairieLearn question",
+                                  description="Write a PrairieLearn question graded by nngrade in an external grader "
+                                              "container: info.json, question.html and tests/.")
+    prairielearn.add_argument("--out", required=True, help="the question folder to write (under questions/ of the course)")
+    prairielearn.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
+    prairielearn.add_argument("--image", help="the grading image info.json names (default: nngrade's recipe, see README)")
+    prairielearn.set_defaults(run=_cmd_prairielearn)
     return parser
 
 

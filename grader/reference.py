@@ -84,7 +84,9 @@ def _fingerprint(rubric_path, solutions_dir):
     return digest.hexdigest()[:16]
 
 
-def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+    """The class context. cached: {"cases", "expected"} computed before for the same fingerprint
+    (grader.platforms.context_cache); the reference is then imported only if a search needs it."""
     rubric_path = rubric_path or DEFAULT_RUBRIC
     rubric = load_rubric(rubric_path)
     functions = {spec.function: spec for spec in all_functions()}
@@ -97,11 +99,32 @@ def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
             raise ValueError(f"{rubric_path}: [{function}] names unknown checks {sorted(unknown)}")
     functions = {f: functions[f] for f in rubric.functions}
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
+    key = _fingerprint(rubric_path, solutions_dir)
+    if cached is not None:
+        return ClassContext(rubric, functions, checks, cached["cases"], cached["expected"], LazyReference(solutions_dir), key)
+    reference = import_reference(solutions_dir)
+    cases = class_cases(checks.values())
+    expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None for case in cases[cid]]
+                for cid in checks}
+    return ClassContext(rubric, functions, checks, cases, expected, reference, key)
+
+
+def import_reference(solutions_dir=SOLUTIONS_DIR):
     reference, status = import_sources(read_sources(solutions_dir), "reference")
     broken = {k: v for k, v in status.items() if v}
     if broken:
         raise ReferenceError_(f"the reference modules in {solutions_dir} do not import: {broken}")
-    cases = class_cases(checks.values())
-    expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None for case in cases[cid]]
-                for cid in checks}
-    return ClassContext(rubric, functions, checks, cases, expected, reference, _fingerprint(rubric_path, solutions_dir))
+    return reference
+
+
+class LazyReference:
+    """The reference, imported on first use: grading from cached expected values needs it only to
+    answer a search's new cases (and a judge that never imports it never imports torch)."""
+
+    def __init__(self, solutions_dir):
+        self._solutions_dir, self._impl = solutions_dir, None
+
+    def __getattr__(self, name):
+        if self._impl is None:
+            self._impl = import_reference(self._solutions_dir)
+        return getattr(self._impl, name)

@@ -1,0 +1,60 @@
+"""The class context's inputs and expected values, computed once (at image build time) and kept
+in a file next to the kit, so that grading one submission pays only for itself.
+
+The file holds the reference's outputs: it must live where only the judge can read it (the kit's
+root-only folder). It is keyed by the kit's fingerprint (grader code, reference, rubric) and the
+versions of the libraries that make the cases and the expected values; a stale or unreadable file
+is ignored and the context is computed afresh.
+"""
+from importlib import metadata
+from pathlib import Path
+
+from grader import SOLUTIONS_DIR
+from grader.protocol import ProtocolError, decode, encode, pack, unpack_bytes
+from grader.reference import build_context, fingerprint
+
+CACHE_NAME = "class_context.bin"
+LIBRARIES = ("hypothesis", "numpy", "torch")
+
+
+def cache_key(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    versions = []
+    for name in LIBRARIES:
+        try:
+            versions.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            versions.append(f"{name}=none")
+    return f"{fingerprint(rubric_path, solutions_dir)};{';'.join(versions)}"
+
+
+def write_cache(path, rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    """Compute the class context and store its cases and expected values; returns the context."""
+    ctx = build_context(rubric_path, solutions_dir)
+    tree, buffers = encode({"key": cache_key(rubric_path, solutions_dir), "cases": ctx.cases, "expected": ctx.expected})
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(pack(tree, buffers))
+    tmp.chmod(0o600)
+    tmp.replace(path)
+    return ctx
+
+
+def read_cache(path, rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    """{"cases", "expected"} if `path` holds them for this kit and these libraries, else None."""
+    try:
+        header, buffers = unpack_bytes(Path(path).read_bytes())
+        data = decode(header, buffers)
+    except (OSError, ProtocolError, ValueError, TypeError):
+        return None
+    if not isinstance(data, dict) or data.get("key") != cache_key(rubric_path, solutions_dir):
+        return None
+    return {"cases": data["cases"], "expected": data["expected"]}
+
+
+def load_context(cache_path=None, rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    """(context, "cached" | "generated"): from the cache when it is current, else computed."""
+    cached = read_cache(cache_path, rubric_path, solutions_dir) if cache_path else None
+    if cached is not None:
+        return build_context(rubric_path, solutions_dir, cached=cached), "cached"
+    return build_context(rubric_path, solutions_dir), "generated"

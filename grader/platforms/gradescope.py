@@ -1,0 +1,122 @@
+"""Gradescope: `nngrade gradescope --out autograder.zip` and the autograder's two entry points.
+
+Gradescope unpacks the zip into /autograder/source, runs setup.sh once while building the image
+(which calls `setup` here: the class context cache, the kit made root-only), then for every
+submission runs run_autograder (copied to /autograder/run_autograder), which calls `run` here: the
+student's upload in /autograder/submission, the results in /autograder/results/results.json.
+NNGRADE_AUTOGRADER_ROOT overrides /autograder (the kit's tests grade in a temporary root).
+"""
+import argparse
+import json
+import os
+import stat
+import sys
+import zipfile
+from pathlib import Path
+
+from grader.platforms import kit
+from grader.platforms.entry import grade_upload
+
+ROOT_ENV = "NNGRADE_AUTOGRADER_ROOT"
+SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}
+
+
+def autograder_root():
+    return Path(os.environ.get(ROOT_ENV) or "/autograder")
+
+
+# ---- the bundle --------------------------------------------------------------------------------
+
+def build_bundle(out, rubric_path=None):
+    """Write the zip Gradescope's "Zip file upload" takes; returns the list of its entries."""
+    files = {**{name: kit.template(t).encode() for name, t in SCRIPTS.items()}, **kit.kit_files(rubric_path)}
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in sorted(files.items()):
+            info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # reproducible bytes
+            executable = name in SCRIPTS
+            info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, data)
+    tmp.replace(out)
+    return sorted(files)
+
+
+# ---- results.json ------------------------------------------------------------------------------
+
+def results_json(outcome):
+    """Gradescope's results.json for an Outcome: per check a test, the feedback as markdown."""
+    from grader.reports import check_text, feedback_markdown
+
+    record = outcome.record
+    if record is None:  # the grader failed before it knew the rubric
+        return {"score": 0.0, "output": outcome.message, "output_format": "text", "visibility": "visible",
+                "stdout_visibility": "hidden", "tests": []}
+    tests = []
+    for function in record["functions"]:
+        for check in function["checks"]:
+            tests.append({"name": f"{function['function']}: {check['check']}", "score": check["score"],
+                          "max_score": check["max_score"], "status": "passed" if check["passed"] else "failed",
+                          "output": "passed" if check["passed"] else check_text(check), "output_format": "text",
+                          "visibility": "visible"})
+    output = feedback_markdown(record) if outcome.kind == "graded" else f"**{outcome.message}**\n"
+    return {
+        "score": record["score"],
+        "execution_time": round(sum(outcome.timings.values()), 3),
+        "output": output,
+        "output_format": "md",
+        "visibility": "visible",
+        "stdout_visibility": "hidden",  # stdout carries the staff's details
+        "tests": tests,
+        "extra_data": {"max_score": record["max_score"], "outcome": outcome.kind, "isolation": record.get("isolation", []),
+                       "notices": record.get("notices", []), "fingerprint": record.get("fingerprint"),
+                       "submission_digest": record.get("submission_digest"), "timings": outcome.timings},
+    }
+
+
+# ---- entry points ------------------------------------------------------------------------------
+
+def run(root):
+    """Grade /autograder/submission; always writes /autograder/results/results.json."""
+    from grader.reports import atomic_write
+
+    root = Path(root)
+    outcome = grade_upload(root / "submission", root / "source", hide=[root])
+    print(f"nngrade: {outcome.kind}: {outcome.details}")  # stdout: the staff's view only
+    results = root / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    atomic_write(results / "results.json", json.dumps(results_json(outcome), sort_keys=True) + "\n")
+    return 0
+
+
+def setup(root):
+    """At image build time: the class context cache inside the kit, then the kit made root-only."""
+    source = Path(root) / "source"
+    path = kit.write_cache_for(source)
+    kit.make_root_only(source)
+    print(f"nngrade: class context cached in {path}; {source} is root-only")
+    return 0
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader.platforms.gradescope")
+    parser.add_argument("step", choices=["setup", "run"])
+    args = parser.parse_args(argv)
+    return (setup if args.step == "setup" else run)(autograder_root())
+
+
+def gradescope_command(args):
+    try:
+        entries = build_bundle(args.out, args.rubric)
+    except (OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {args.out} ({len(entries)} files): upload it on Gradescope as the autograder "
+          "(Configure Autograder > Zip file upload; base image Ubuntu 22.04)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""Grading one submission from a cold start: the runner, the class context (from the image's cache
+when it is current), the grading, each timed. Platforms grade one submission per container."""
+import time
+import traceback
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from grader import SOLUTIONS_DIR
+from grader.batch import failed_record, submission_digest
+from grader.grading import SubmissionGrader
+from grader.platforms.context_cache import load_context
+from grader.reference import fingerprint
+from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.sandbox.client import RunnerDied, SandboxClient
+from grader.submission import read_submission
+
+
+@dataclass
+class Graded:
+    record: dict  # the grader's record (see grading.SubmissionGrader.grade)
+    timings: dict = field(default_factory=dict)  # {"start-up": s, "cases": s, "grading": s}
+    context: str = ""  # "cached" | "generated"
+    error: str = None  # details of a grader failure (for the staff), None when grading worked
+
+
+def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None):
+    """Grade the exNN_*.py files in `folder`. A grader failure gives an all-zero record and
+    `error`; it never raises for anything the submission contains. started: time.time() when the
+    process began (the start-up then includes the interpreter's own start and imports)."""
+    timings, started = {}, started or time.time()
+    client = SandboxClient(0, hide=hide)
+    try:
+        error = _start(client)
+        timings["start-up"] = _lap(timings, started)
+        ctx, how = load_context(cache_path, rubric_path, solutions_dir)
+        timings["cases"] = _lap(timings, started)
+        submission = read_submission(folder, ctx.rubric.modules)
+        submission.student = student
+        record = None
+        if error is None:
+            record, error = _grade(ctx, client, submission)
+        if record is None:
+            record = failed_record(ctx, submission, "the grader failed; please contact the course staff")
+        record["submission_digest"] = submission_digest(submission)
+        timings["grading"] = _lap(timings, started)
+        return Graded(record, timings, how, error)
+    finally:
+        client.stop()
+
+
+def _start(client):
+    try:
+        client.start()
+        return None
+    except RunnerDied as exc:
+        return f"the sandbox runner did not start: {exc}"
+
+
+def _grade(ctx, client, submission):
+    """(record, None) or (None, details); a runner that dies is replaced once, as in a batch."""
+    client.cases = ctx.cases
+    error = None
+    for _ in range(2):
+        try:
+            return SubmissionGrader(ctx, client).grade(submission), None
+        except RunnerDied as exc:
+            client.stop()
+            error = f"the sandbox runner failed twice: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a grader bug still gives the student a results file
+            client.stop()
+            return None, f"internal grader error: {''.join(traceback.format_exception(exc))}"
+    return None, error
+
+
+def _lap(timings, started):
+    return round(time.time() - started - sum(timings.values()), 3)
+
+
+def not_graded_record(rubric_path, student, reason, solutions_dir=SOLUTIONS_DIR):
+    """All zeros with the reason, without starting a sandbox: an upload with nothing to grade."""
+    rubric = load_rubric(rubric_path or DEFAULT_RUBRIC)
+    ctx = SimpleNamespace(rubric=rubric, functions=rubric.functions, fingerprint=fingerprint(rubric_path, solutions_dir))
+    record = failed_record(ctx, SimpleNamespace(student=student), reason)
+    record["problems"] = {"(upload)": reason}
+    return record
