@@ -11,12 +11,13 @@ import warnings
 import numpy as np
 
 from grader.loader import describe_exception, import_sources
-from grader.protocol import decode, encode
+from grader.protocol import TooDeep, decode, encode
 from grader.sandbox.channel import Channel
 from grader.sandbox.isolation import isolate
 from grader.specs import ContractError, all_checks
 
 LABEL = "submission"
+VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
 
 
 def child_main(sock_fd, sources, config, class_cases):
@@ -54,7 +55,10 @@ def _encode_results(results):
         for outcomes in results:
             for outcome in outcomes:
                 try:
-                    encode(outcome.get("value"))
+                    encode(outcome.get("value"), depth=VALUE_DEPTH)
+                except TooDeep as exc:  # the judge would refuse the whole frame: this case's error instead
+                    outcome.clear()
+                    outcome["contract"] = f"the returned value is {exc}"
                 except BaseException as exc:  # noqa: BLE001
                     outcome.clear()
                     outcome["error"] = f"the returned value could not be read: {describe_exception(exc)}"

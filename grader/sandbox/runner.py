@@ -4,8 +4,10 @@ submission and relays frames between the judge (on stdin/stdout) and that child.
 Started by the judge with a minimal environment; it never sees the reference or expected values.
 Protocol (judge -> runner, one frame each):
   {"op": "open", "sources": {...}, "config": {...}, "timeout": s}  -> events, then {"status": "ready", ...}
-  {"op": "run", "jobs": [...], "timeout": s} (+ case arrays)      -> {"status": "done", ...} (+ arrays)
-                                                                     or {"status": "timeout" | "crashed", ...}
+  {"op": "run", "functions": [{"timeout": s, "jobs": [...]}, ...],  -> per function, the child's results frame
+   "max_bytes": n, "max_total": n, "budget": s} (+ case arrays)      or {"status": "too_much", ...} (dropped, the
+                                                                     child goes on), until {"status": "timeout"
+                                                                     | "crashed", ...} ends the request
   {"op": "close"}                                                  -> {"status": "closed"}
 """
 import gc
@@ -18,7 +20,7 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after OpenMP spun up a pool can hang
 
-from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
+from grader.protocol import MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
                                       set_process_name, sweep_uid)
@@ -211,9 +213,16 @@ class Runner:
         self.judge.send(reply)
 
     def run(self, raw, message):
-        """Relay one frame per function, each under that function's own time limit; stop at the
-        first function that times out or kills the child (the judge reopens for the rest)."""
+        """Relay one frame per function, each under that function's own time limit and within the
+        request's budget (the student's time left); stop at the first function that times out or
+        kills the child (the judge reopens for the rest). A frame over the byte caps (per function,
+        and what is left of the student's) is dropped unread and answered "too_much": that
+        function's failure, while the child goes on with the next."""
         timeouts = [float(f.get("timeout", 10)) for f in message.get("functions", [])]
+        function_cap = int(message.get("max_bytes", MAX_FRAME_BYTES))
+        student_left = int(message.get("max_total", MAX_FRAME_BYTES * len(timeouts)))
+        budget = message.get("budget")
+        deadline = None if budget is None else time.monotonic() + float(budget)
         if self.child is None:
             self.judge.send({"status": "crashed", "detail": "no child is open"})
             return
@@ -224,23 +233,33 @@ class Runner:
             self.judge.send({"status": "crashed", "detail": self._death(exc)})
             return
         for timeout in timeouts:
+            left = timeout if deadline is None else max(0.0, deadline - time.monotonic())
+            cap = min(function_cap, student_left)
             try:
-                self.judge.send_raw(self._results_frame(timeout))
+                frame = self._results_frame(min(timeout, left), cap)
+                student_left -= len(frame)
+                self.judge.send_raw(frame)
+                continue
+            except FrameTooLarge as exc:
+                self.judge.send({"status": "too_much", "bytes": exc.size, "limit": cap,
+                                 "per": "function" if cap == function_cap else "student"})
                 continue
             except ChannelTimeout:
-                reply = {"status": "timeout"}
+                reply = {"status": "timeout", "budget": left < timeout}
             except (ChannelClosed, ProtocolError, ValueError) as exc:
                 reply = {"status": "crashed", "detail": self._death(exc)}
             self.close()
             self.judge.send(reply)
             return
 
-    def _results_frame(self, timeout):
+    def _results_frame(self, timeout, max_bytes=MAX_FRAME_BYTES):
         """The child's next frame, checked to be a results frame. Security: the judge reads exactly
         one frame per function. Relaying anything else (a second "ready", any invented event) would
         leave it one frame out of step with this runner, for every later student of the lane.
-        Speed: bytes already seen to be a results frame (most frames of a class) are not parsed again."""
-        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES)
+        Speed: bytes already seen to be a results frame (most frames of a class) are not parsed again.
+        A frame over max_bytes is read and dropped (FrameTooLarge): the child stays in step."""
+        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES, max_bytes=max_bytes,
+                                    skip_too_large=True)
         digest = hashlib.blake2b(raw, digest_size=16).digest()
         if digest not in self.results_frames:
             frame, _ = unpack_bytes(raw)
