@@ -38,6 +38,7 @@ class SubmissionGrader:
         self.record_calls = record_calls  # keep the search's extra calls (the benchmark replays them)
 
     def grade(self, submission):
+        self.client.warm()  # starting a runner is the grader's cost, not the student's
         started = time.monotonic()
         self.budget = TimeBudget(self.ctx.rubric.per_student)  # everything below, searches and restarts included
         self.data = DataBudget()  # bytes accepted from this student's children

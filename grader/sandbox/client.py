@@ -227,12 +227,21 @@ class SandboxClient:
         self._send(message, arrays)
         return self._expect(timeout + MARGIN)
 
-    def _send(self, message, arrays=()):
+    def warm(self):
+        """A runner ready for requests (started and holding the class's inputs): the grader's cost,
+        paid before a student's time budget starts."""
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         try:
             if self.cases and not self.cases_sent:
                 self._send_cases()
+        except ChannelClosed:
+            self.stop()
+            raise RunnerDied("the sandbox runner is gone") from None
+
+    def _send(self, message, arrays=()):
+        self.warm()
+        try:
             self.channel.send(message, arrays)
         except ChannelClosed:
             self.stop()
