@@ -159,6 +159,23 @@ def test_an_oversized_output_says_it_was_truncated(floods):
     assert len(results["tests"]) == checks  # every check is still listed, with its score
 
 
+def test_capped_output_keeps_every_check_and_names_the_cap():
+    from grader.reports import capped, feedback_markdown, results_json
+
+    checks = [{"check": f"c{i}", "passed": False, "score": 0.0, "max_score": 1.0, "message": "m" * 5000,
+               "input": "x = 1", "expected": "1", "got": "g" * 5000, "hint": ""} for i in range(100)]
+    record = {"student": "s", "score": 0.0, "max_score": 100.0, "execution_time": 1.0, "problems": {}, "notices": [],
+              "functions": [{"function": "ex01_m.f", "score": 0.0, "max_score": 100.0, "depends": [], "checks": checks}]}
+    for render in (feedback_markdown, results_json):
+        full = render(record)
+        text = capped(render, record, limit=64 * 2**10)
+        assert len(full.encode()) > 64 * 2**10 >= len(text.encode())
+        assert f"output truncated: {size_text(len(full.encode()))} over the 64 kB limit" in text
+        assert all(f"c{i}" in text for i in range(100))
+        assert capped(render, {**record, "functions": []}, limit=64 * 2**10) == render({**record, "functions": []})
+    json.loads(capped(results_json, record, limit=64 * 2**10))
+
+
 # ---- time: a per-student budget bounds everything a student costs --------------------------------
 
 BUDGET_S = 10

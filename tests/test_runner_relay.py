@@ -69,3 +69,38 @@ def test_the_memory_of_checked_frames_is_bounded(relay, monkeypatch):
         assert runner._results_frame(timeout=5) == frame
     assert len(runner.results_frames) == 2
     assert parsed.count("done") == 6  # the first two are remembered, the last two parsed each time
+
+
+def test_a_frame_over_the_cap_is_dropped_unread_and_the_stream_stays_in_step(relay):
+    from grader.protocol import FrameTooLarge
+
+    runner, child, parsed = relay
+    big = pack({"event": "done", "results": [[{"value": "x" * 5000}]]})
+    small = pack({"event": "done", "results": [[{"value": 1}]]})
+    child.sendall(big + small)
+    with pytest.raises(FrameTooLarge) as caught:
+        runner._results_frame(timeout=5, max_bytes=1000)
+    assert caught.value.size == len(big) - 8 and parsed == []  # its lengths only were read, then its bytes skipped
+    assert runner._results_frame(timeout=5, max_bytes=1000) == small
+
+
+def test_run_answers_too_much_for_that_function_and_relays_the_next(relay):
+    import json
+
+    runner, child, _ = relay
+    judge_end, judge_theirs = socket.socketpair()
+    runner.judge = Channel(judge_theirs.fileno(), judge_theirs.fileno())
+    frames = [pack({"event": "done", "results": [[{"value": "y" * n}]]}) for n in (10, 5000, 10, 10)]
+    child.sendall(b"".join(frames))
+    request = {"op": "run", "functions": [{"timeout": 5, "jobs": []}] * 4, "max_bytes": 1000, "max_total": 240}
+    try:
+        runner.run(pack(request), request)
+        judge = Channel(judge_end.fileno(), judge_end.fileno())
+        replies = [judge.recv(timeout=5)[0] for _ in range(4)]
+    finally:
+        judge_end.close()
+        judge_theirs.close()
+    assert replies[0]["event"] == "done"
+    assert replies[1] == {"status": "too_much", "bytes": len(frames[1]) - 8, "limit": 1000, "per": "function"}
+    assert replies[2]["event"] == "done"  # 2 x ~85 bytes relayed: the fourth is over what is left of max_total
+    assert replies[3]["status"] == "too_much" and replies[3]["per"] == "student", json.dumps(replies[3])

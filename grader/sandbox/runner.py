@@ -241,8 +241,9 @@ class Runner:
                 self.judge.send_raw(frame)
                 continue
             except FrameTooLarge as exc:
-                self.judge.send({"status": "too_much", "bytes": exc.size, "limit": cap,
-                                 "per": "function" if cap == function_cap else "student"})
+                per_function = exc.size > function_cap
+                self.judge.send({"status": "too_much", "bytes": exc.size, "limit": function_cap if per_function else cap,
+                                 "per": "function" if per_function else "student"})
                 continue
             except ChannelTimeout:
                 reply = {"status": "timeout", "budget": left < timeout}
