@@ -84,7 +84,7 @@ class SubmissionGrader:
             status = reply.get("status")
             if status == "ready":
                 for module, error in (reply.get("modules") or {}).items():
-                    if error and first:
+                    if error and first and module in self.sources:  # the child may say more: only its modules count
                         self.failed_modules[module] = f"importing {module}.py failed: {error}"
                 self.live = True
                 return
@@ -144,10 +144,9 @@ class SubmissionGrader:
                     self.data.spend(reply["bytes"])
                     verdicts[spec.function] = self._judge_function(spec, reply)
                     continue
-                if reply.get("status") == "too_much":  # dropped unread by the runner; the child goes on
-                    verdicts[spec.function] = self._all_failed(spec, too_much_data(reply["bytes"], reply["limit"], reply["per"]))
-                    continue
                 verdicts[spec.function] = self._all_failed(spec, self._why_stopped(spec.function, reply))
+                if reply.get("per") == "student":
+                    self.data.spend(self.data.left)  # what is left is not asked for
                 self._open()
                 specs = runnable[index + 1:]
                 break
@@ -161,6 +160,8 @@ class SubmissionGrader:
         module = spec.function.split(".")[0]
         if module in self.failed_modules:
             return self.failed_modules[module]
+        if self.data.spent():
+            return self.data.message
         if self.live:
             return None if module in self.sources else f"{module}.py is missing"
         if self.out_of_time:
@@ -169,6 +170,8 @@ class SubmissionGrader:
 
     def _why_stopped(self, function, reply):
         """Why a function's run ended without results (the child is gone)."""
+        if reply.get("status") == "too_much":
+            return too_much_data(reply["bytes"], reply["limit"], reply["per"])
         if reply.get("status") == "timeout" and (reply.get("budget") or self._time_spent()):
             self.out_of_time = True
             return self.budget.message
@@ -275,11 +278,10 @@ class SubmissionGrader:
         if status == "done":
             self.data.spend(reply["bytes"])
             return evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+        self._open()  # the child is gone
         if status == "too_much" and reply["per"] == "function":  # too much for this one case: its failure
             return Verdict(False, too_much_data(reply["bytes"], reply["limit"], reply["per"]))
-        self.shrink_budget = 0  # the student's bytes are spent, or a new input hung or killed the child
-        if status != "too_much":
-            self._open()
+        self.shrink_budget = 0  # a new input hung or killed the child, or the student's bytes are spent
         return None
 
     def _function_record(self, spec, verdicts):

@@ -25,6 +25,15 @@ def size_text(n):
     return f"{n} B"
 
 
+def over_caps(size, function_cap, student_left):
+    """(limit, per) for a results frame of `size` bytes over a cap ("function" or "student"), else None."""
+    if size > function_cap:
+        return function_cap, "function"
+    if size > student_left:
+        return student_left, "student"
+    return None
+
+
 def too_much_data(size, limit, per):
     """The failure of a function whose results frame was over a byte cap (per: "function" or "student")."""
     if per == "student":
@@ -68,6 +77,11 @@ class DataBudget:
 
     def spend(self, size):
         self.left = max(0, self.left - size)
+
+    def spent(self):
+        return self.left <= 0
+
+    message = f"not graded: the {size_text(STUDENT_BYTES)} limit per student on returned data is spent"
 
     def request(self):
         """The caps a run request carries to the runner, which enforces them frame by frame."""

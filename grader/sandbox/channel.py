@@ -3,7 +3,7 @@ import os
 import select
 import time
 
-from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, FrameTooLarge, ProtocolError, frame_sizes, pack, unpack
+from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, frame_sizes, pack, unpack
 
 
 class ChannelClosed(EOFError):
@@ -41,25 +41,14 @@ class Channel:
         deadline = None if timeout is None else time.monotonic() + timeout
         return unpack(lambda n: self._read_exact(n, deadline), max_header)
 
-    def recv_frame(self, timeout=None, max_header=None, max_bytes=MAX_FRAME_BYTES, skip_too_large=False):
-        """The next frame's bytes, not parsed: only its lengths are checked (see frame_sizes).
-        Whoever reads frames this way parses them with unpack_bytes, or knows their bytes already.
-
-        With skip_too_large, a frame over max_bytes is read and dropped within the deadline before
-        FrameTooLarge is raised: the stream stays in step, and nothing of it is kept."""
+    def recv_frame(self, timeout=None, max_header=None, max_bytes=MAX_FRAME_BYTES):
+        """The next frame's bytes, not parsed: only its lengths are checked (see frame_sizes; over
+        max_bytes: FrameTooLarge, the frame unread). Whoever reads frames this way parses them with
+        unpack_bytes, or knows their bytes already."""
         deadline = None if timeout is None else time.monotonic() + timeout
         prefix = self._read_exact(FRAME_PREFIX_BYTES, deadline)
-        try:
-            header_len, payload_len = frame_sizes(prefix, max_header, max_bytes)
-        except FrameTooLarge as exc:
-            if skip_too_large:
-                self._skip(exc.size, deadline)
-            raise
+        header_len, payload_len = frame_sizes(prefix, max_header, max_bytes)
         return prefix + self._read_exact(header_len + payload_len, deadline)
-
-    def _skip(self, n, deadline):
-        while n:
-            n -= len(self._read_exact(min(n, READ_AHEAD), deadline))
 
     def _read_exact(self, n, deadline):
         buffered = self._buffer

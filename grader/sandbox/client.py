@@ -263,7 +263,7 @@ class SandboxClient:
 
     def run_functions(self, functions, known=None, limits=None):
         """Several functions in one request, pipelined: yields one reply per function, in order, and
-        stops after the first that is neither done nor too_much (the child is gone then).
+        stops after the first that is not done (the child is gone then).
 
         With known(index, digest) -> bool, a done reply carries "digest" (else None), the hash of the
         results frame exactly as received, and is not even parsed where known says the judge has
@@ -272,7 +272,7 @@ class SandboxClient:
 
         limits (see grader.limits): {"max_bytes": per function, "max_total": for the whole request,
         "budget": seconds for the whole request}; the runner enforces them. A frame over the byte
-        caps is dropped by the runner and yields {"status": "too_much", "bytes", "limit", "per"}."""
+        caps is not read: {"status": "too_much", "bytes", "limit", "per"}, and the child is gone."""
         limits = dict(limits or {})
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
         trees, buffers = encode_many(flat)
@@ -292,7 +292,7 @@ class SandboxClient:
             reply, arrays = self._parse(raw)
             if reply.get("status") == "too_much" and "event" not in reply:  # the runner's (a child's says "event")
                 yield _clean_too_much(reply)
-                continue
+                return
             if reply.get("event") != "done":
                 if reply.get("status") not in ("timeout", "crashed"):
                     self.stop()  # not a runner's answer either: the stream is out of step

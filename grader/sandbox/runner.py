@@ -4,10 +4,9 @@ submission and relays frames between the judge (on stdin/stdout) and that child.
 Started by the judge with a minimal environment; it never sees the reference or expected values.
 Protocol (judge -> runner, one frame each):
   {"op": "open", "sources": {...}, "config": {...}, "timeout": s}  -> events, then {"status": "ready", ...}
-  {"op": "run", "functions": [{"timeout": s, "jobs": [...]}, ...],  -> per function, the child's results frame
-   "max_bytes": n, "max_total": n, "budget": s} (+ case arrays)      or {"status": "too_much", ...} (dropped, the
-                                                                     child goes on), until {"status": "timeout"
-                                                                     | "crashed", ...} ends the request
+  {"op": "run", "functions": [{"timeout": s, "jobs": [...]}, ...],  -> per function, the child's results frame,
+   "max_bytes": n, "max_total": n, "budget": s} (+ case arrays)      until {"status": "timeout" | "crashed"
+                                                                     | "too_much", ...} ends the request
   {"op": "close"}                                                  -> {"status": "closed"}
 """
 import gc
@@ -22,6 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after Ope
 
 from grader.protocol import MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
+from grader.limits import over_caps  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
                                       set_process_name, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
@@ -214,10 +214,10 @@ class Runner:
 
     def run(self, raw, message):
         """Relay one frame per function, each under that function's own time limit and within the
-        request's budget (the student's time left); stop at the first function that times out or
-        kills the child (the judge reopens for the rest). A frame over the byte caps (per function,
-        and what is left of the student's) is dropped unread and answered "too_much": that
-        function's failure, while the child goes on with the next."""
+        request's budget (the student's time left); stop at the first function that times out, kills
+        the child or sends a frame over the byte caps (per function, and what is left of the
+        student's): that frame is not read, and the child is closed, since it may have written it
+        in the middle of a function (the judge reopens for the rest)."""
         timeouts = [float(f.get("timeout", 10)) for f in message.get("functions", [])]
         function_cap = int(message.get("max_bytes", MAX_FRAME_BYTES))
         student_left = int(message.get("max_total", MAX_FRAME_BYTES * len(timeouts)))
@@ -234,17 +234,14 @@ class Runner:
             return
         for timeout in timeouts:
             left = timeout if deadline is None else max(0.0, deadline - time.monotonic())
-            cap = min(function_cap, student_left)
             try:
-                frame = self._results_frame(min(timeout, left), cap)
+                frame = self._results_frame(min(timeout, left), min(function_cap, student_left))
                 student_left -= len(frame)
                 self.judge.send_raw(frame)
                 continue
             except FrameTooLarge as exc:
-                per_function = exc.size > function_cap
-                self.judge.send({"status": "too_much", "bytes": exc.size, "limit": function_cap if per_function else cap,
-                                 "per": "function" if per_function else "student"})
-                continue
+                limit, per = over_caps(exc.size, function_cap, student_left)
+                reply = {"status": "too_much", "bytes": exc.size, "limit": limit, "per": per}
             except ChannelTimeout:
                 reply = {"status": "timeout", "budget": left < timeout}
             except (ChannelClosed, ProtocolError, ValueError) as exc:
@@ -258,9 +255,8 @@ class Runner:
         one frame per function. Relaying anything else (a second "ready", any invented event) would
         leave it one frame out of step with this runner, for every later student of the lane.
         Speed: bytes already seen to be a results frame (most frames of a class) are not parsed again.
-        A frame over max_bytes is read and dropped (FrameTooLarge): the child stays in step."""
-        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES, max_bytes=max_bytes,
-                                    skip_too_large=True)
+        A frame over max_bytes is not read (FrameTooLarge)."""
+        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES, max_bytes=max_bytes)
         digest = hashlib.blake2b(raw, digest_size=16).digest()
         if digest not in self.results_frames:
             frame, _ = unpack_bytes(raw)
