@@ -107,8 +107,11 @@ class Shown(str):
 def kept(value):
     """What a failing verdict keeps of a value: the value itself (arrays copied) when it holds at
     most KEPT_ITEMS numbers and short texts, else its text (fmt, bounded)."""
-    if isinstance(value, Shown) or _items(value, KEPT_ITEMS) > KEPT_ITEMS:
-        return Shown(fmt(value))
+    if isinstance(value, Shown):
+        return value
+    if _items(value, KEPT_ITEMS) > KEPT_ITEMS:
+        shape = f" (shape {value.shape})" if isinstance(value, np.ndarray) else ""
+        return Shown(fmt(value) + shape)
     return _copy_arrays(value)
 
 
