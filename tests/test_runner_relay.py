@@ -115,4 +115,4 @@ def test_run_answers_too_much_and_ends_the_request():
     assert replies[1] == {"status": "too_much", "bytes": len(frames[1]) - 8, "limit": 1000, "per": "function"}
     replies, closed = _run(frames, {"op": "run", "functions": three, "max_bytes": 10_000, "max_total": 200})
     assert closed and len(replies) == 2 and replies[0]["event"] == "done"
-    assert replies[1] == {"status": "too_much", "bytes": len(frames[1]) - 8, "limit": 200 - len(frames[0]), "per": "student"}
+    assert replies[1] == {"status": "too_much", "bytes": len(frames[1]) - 8, "limit": 200 - (len(frames[0]) - 8), "per": "student"}

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.protocol import MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
+from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.sandbox.isolation import sweep_uid
 
@@ -268,7 +268,7 @@ class SandboxClient:
         With known(index, digest) -> bool, a done reply carries "digest" (else None), the hash of the
         results frame exactly as received, and is not even parsed where known says the judge has
         judged those very bytes before ("results" is None then). A done reply carries "bytes", the
-        frame's size.
+        frame's size (header and payload).
 
         limits (see grader.limits): {"max_bytes": per function, "max_total": for the whole request,
         "budget": seconds for the whole request}; the runner enforces them. A frame over the byte
@@ -287,7 +287,7 @@ class SandboxClient:
             raw = self._expect_frame(min(timeout, limits.get("budget", timeout)) + MARGIN, max_bytes)
             digest = None if known is None else hashlib.blake2b(raw, digest_size=16).digest()
             if digest is not None and known(index, digest):  # bytes judged before were a done frame
-                yield {"status": "done", "digest": digest, "results": None, "bytes": len(raw)}
+                yield {"status": "done", "digest": digest, "results": None, "bytes": len(raw) - FRAME_PREFIX_BYTES}
                 continue
             reply, arrays = self._parse(raw)
             if reply.get("status") == "too_much" and "event" not in reply:  # the runner's (a child's says "event")
@@ -308,7 +308,7 @@ class SandboxClient:
                 self.stop()
                 yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
-            yield {"status": "done", "digest": digest, "results": results, "bytes": len(raw)}
+            yield {"status": "done", "digest": digest, "results": results, "bytes": len(raw) - FRAME_PREFIX_BYTES}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:

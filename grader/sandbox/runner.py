@@ -19,9 +19,10 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after OpenMP spun up a pool can hang
 
-from grader.protocol import MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge, decode, pack, unpack_bytes  # noqa: E402
-from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.limits import over_caps  # noqa: E402
+from grader.protocol import (FRAME_PREFIX_BYTES, MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge,  # noqa: E402
+                             decode, pack, unpack_bytes)
+from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
                                       set_process_name, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
@@ -236,7 +237,7 @@ class Runner:
             left = timeout if deadline is None else max(0.0, deadline - time.monotonic())
             try:
                 frame = self._results_frame(min(timeout, left), min(function_cap, student_left))
-                student_left -= len(frame)
+                student_left -= len(frame) - FRAME_PREFIX_BYTES  # a frame's size: header and payload, as in frame_sizes
                 self.judge.send_raw(frame)
                 continue
             except FrameTooLarge as exc:
