@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from grader.limits import KEPT_ITEMS, MESSAGE_CHARS, SHOWN_CHARS, shorten
 from grader.protocol import Opaque, Tensor
 
 RTOL = 1e-4  # float32 arithmetic in a correct answer must pass
@@ -17,6 +18,15 @@ class Verdict:
     expected: object = None
     got: object = None
     hint: str = ""  # a recognised common mistake
+
+    def __post_init__(self):
+        # Memory: a failing verdict lives as long as the batch (judged frames, searches); it keeps a
+        # short copy of what the student returned (see kept), never the arrays, and short texts.
+        if not self.ok:
+            object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_CHARS))
+            object.__setattr__(self, "hint", shorten(str(self.hint or ""), MESSAGE_CHARS))
+            object.__setattr__(self, "expected", kept(self.expected))
+            object.__setattr__(self, "got", kept(self.got))
 
     @staticmethod
     def passed():
@@ -90,27 +100,115 @@ def close(got, expected, rtol=RTOL, atol=ATOL):
     return bool((np.abs(got - expected) <= atol * scale + rtol * magnitude).all())
 
 
-def fmt(value):
-    """Deterministic, compact text of a value for feedback."""
+class Shown(str):
+    """A value already formatted for feedback: what a failing verdict keeps of a large value."""
+
+
+def kept(value):
+    """What a failing verdict keeps of a value: the value itself (arrays copied) when it holds at
+    most KEPT_ITEMS numbers and short texts, else its text (fmt, bounded)."""
+    if isinstance(value, Shown):
+        return value
+    if _items(value, KEPT_ITEMS) > KEPT_ITEMS:
+        shape = f" (shape {value.shape})" if isinstance(value, np.ndarray) else ""
+        return Shown(fmt(value) + shape)
+    return _copy_arrays(value)
+
+
+def _items(value, most):
+    """How many numbers and characters/10 `value` holds, counting no further than past `most`."""
+    if isinstance(value, np.ndarray):
+        return value.size
+    if isinstance(value, Tensor):
+        return _items(value.values, most)
+    if isinstance(value, str):
+        return len(value) // 10
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k!r}: {fmt(v)}" for k, v in value.items()) + "}"
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        count = len(value) // 10
+        for item in value:
+            count += _items(item, most - count)
+            if count > most:
+                break
+        return count
+    return 1
+
+
+def _copy_arrays(value):
+    """value with its arrays copied: a small view must not keep a large array alive."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, Tensor):
+        return Tensor(value.values.copy()) if isinstance(value.values, np.ndarray) else value
+    if isinstance(value, dict):
+        return {k: _copy_arrays(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy_arrays(v) for v in value)
+    return value
+
+
+def fmt(value, limit=SHOWN_CHARS):
+    """Deterministic, compact text of a value for feedback, at most about `limit` characters; a
+    flood (a long list of long strings, a huge array) costs no more to show than its first items."""
+    if isinstance(value, Shown):
+        return str(value)
+    return shorten(_fmt(value, [limit]), limit)
+
+
+def _fmt(value, room):
+    """room: [characters still wanted]; a container stops adding items once it is spent."""
+    if isinstance(value, dict):
+        return "{" + _join([(f"{k!r}: ", v) for k, v in value.items()], room) + "}"
     if isinstance(value, (tuple, list)) and not _is_numeric_nest(value):
-        inner = ", ".join(fmt(v) for v in value)
+        inner = _join([("", v) for v in value], room)
         return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
     if isinstance(value, (Tensor, Opaque)):
-        return repr(value)
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    if isinstance(value, (bool, int, str)) or value is None:
-        return repr(value)
-    arr = np.asarray(value)
-    if arr.dtype.kind in "biuf":  # one line, so it reads the same in feedback.md, JSON and a terminal
-        text = np.array2string(arr, precision=6, suppress_small=True, threshold=40, max_line_width=10_000, separator=", ")
-        return " ".join(text.split())
-    return repr(value)
+        text = repr(value)
+    elif isinstance(value, float):
+        text = f"{value:.6g}"
+    elif isinstance(value, str):
+        text = repr(value[: max(room[0], 0) + 1])
+    elif isinstance(value, (bool, int)) or value is None:
+        text = repr(value)
+    else:
+        arr = np.asarray(value)
+        if arr.dtype.kind in "biuf":  # one line, so it reads the same in feedback.md, JSON and a terminal
+            text = np.array2string(arr, precision=6, suppress_small=True, threshold=40, max_line_width=10_000, separator=", ")
+            text = " ".join(text.split())
+        else:
+            text = repr(value)
+    room[0] -= len(text)
+    return text
 
 
-def _is_numeric_nest(value):
+def _join(items, room):
+    parts = []
+    for prefix, item in items:
+        if room[0] <= 0:
+            parts.append(f"… ({len(items)} items)")
+            break
+        parts.append(prefix + _fmt(item, room))
+        room[0] -= len(prefix) + 2
+    return ", ".join(parts)
+
+
+def _is_numeric_nest(value, most=1_000_000):
+    """Nested lists of plain numbers only (checked before numpy would build, say, a string array)."""
+    stack, seen = [value], 0
+    while stack:
+        item = stack.pop()
+        seen += 1
+        if seen > most:
+            return False
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, np.ndarray):
+            seen += item.size
+            if item.dtype.kind not in "biuf":
+                return False
+        elif not isinstance(item, (bool, int, float, np.number)):
+            return False
     try:
         return np.asarray(value).dtype.kind in "biuf"
     except (ValueError, TypeError):

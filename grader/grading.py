@@ -2,6 +2,7 @@
 import time
 
 from grader.cases import SearchStopped
+from grader.limits import DataBudget, TimeBudget, too_much_data
 from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 
@@ -37,7 +38,11 @@ class SubmissionGrader:
         self.record_calls = record_calls  # keep the search's extra calls (the benchmark replays them)
 
     def grade(self, submission):
+        self.client.warm()  # starting a runner is the grader's cost, not the student's
         started = time.monotonic()
+        self.budget = TimeBudget(self.ctx.rubric.per_student)  # everything below, searches and restarts included
+        self.data = DataBudget()  # bytes accepted from this student's children
+        self.out_of_time = False  # set once the budget cut something short
         self.failed_modules = dict(submission.problems)
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
@@ -50,6 +55,8 @@ class SubmissionGrader:
         functions = [self._function_record(spec, verdicts[spec.function]) for spec in self.ctx.functions.values()]
         self.client.close()
         _note_dependencies(functions)
+        if self.out_of_time:
+            self.failed_modules["(time budget)"] = f"{self.budget.message}: what was not graded by then scores 0"
         score = round(sum(f["score"] for f in functions), 4)
         if self.record_calls:
             self.last_extra_calls = self.extra_calls
@@ -69,19 +76,24 @@ class SubmissionGrader:
     def _open(self, first=False):
         """(Re)start a child on the modules that import; import failures are recorded on the first open."""
         for _ in range(len(self.sources) + 1):
-            reply = self.client.open(self.sources, timeout=IMPORT_TIMEOUT, cpu_s=self._cpu_budget())
+            if self._time_spent():
+                self.live = False
+                return
+            reply = self.client.open(self.sources, timeout=self.budget.clip(IMPORT_TIMEOUT), cpu_s=self._cpu_budget())
             self.isolation, self.notices = reply.get("isolation", []), reply.get("notices", [])
             status = reply.get("status")
             if status == "ready":
                 for module, error in (reply.get("modules") or {}).items():
-                    if error and first:
+                    if error and first and module in self.sources:  # the child may say more: only its modules count
                         self.failed_modules[module] = f"importing {module}.py failed: {error}"
                 self.live = True
                 return
             module = reply.get("last_module")
             if module not in self.sources:
                 break
-            if status == "timeout":
+            if status == "timeout" and self._time_spent():
+                why = self.budget.message
+            elif status == "timeout":
                 why = (f"importing {module}.py did not finish within {IMPORT_TIMEOUT:g} s: code at module level runs "
                        "at import; move it into a function")
             else:
@@ -94,6 +106,16 @@ class SubmissionGrader:
     def _cpu_budget(self):
         return sum(self.ctx.rubric.timeout(f) for f in self.ctx.functions) + IMPORT_TIMEOUT
 
+    def _time_spent(self):
+        """True once the student's time budget is spent (noted: the feedback says what it cut)."""
+        if self.budget.spent():
+            self.out_of_time = True
+        return self.out_of_time
+
+    def _limits(self):
+        """The caps a run request carries: bytes per function and left for the student, time left."""
+        return {**self.data.request(), "budget": self.budget.left()}
+
     # -- running and judging ---------------------------------------------------------------------
     def _checks(self, spec):
         return [c for c in spec.checks if c.id in self.ctx.checks]
@@ -103,30 +125,59 @@ class SubmissionGrader:
         after a timeout or crash, a fresh child takes the functions that are left."""
         verdicts = {}
         while specs:
+            if self._time_spent():
+                self.live = False  # nothing more is asked of the child: the functions left score 0
             runnable = []
             for spec in specs:
-                module = spec.function.split(".")[0]
-                if module in self.failed_modules or module not in self.sources or not self.live:
-                    reason = self.failed_modules.get(module) or self.failed_modules.get("(sandbox)") or f"{module}.py is missing"
-                    verdicts[spec.function] = [(c, Verdict(False, reason), []) for c in self._checks(spec)]
+                reason = self._not_runnable(spec)
+                if reason:
+                    verdicts[spec.function] = self._all_failed(spec, reason)
                 else:
                     runnable.append(spec)
             request = [([(c.id, None) for c in self._checks(spec)], self.ctx.rubric.timeout(spec.function)) for spec in runnable]
             specs = []
             known = lambda index, digest: self.ctx.judged.known(runnable[index].function, digest)  # noqa: E731
-            for index, reply in enumerate(self.client.run_functions(request, known) if runnable else ()):
+            replies = self.client.run_functions(request, known, self._limits()) if runnable else ()
+            for index, reply in enumerate(replies):
                 spec = runnable[index]
                 if reply.get("status") == "done":
+                    self.data.spend(reply["bytes"])
                     verdicts[spec.function] = self._judge_function(spec, reply)
                     continue
-                timeout = self.ctx.rubric.timeout(spec.function)
-                reason = (f"timed out after {timeout:g} s" if reply.get("status") == "timeout"
-                          else f"the process running your code ended during {spec.function} ({reply.get('detail', 'no detail')})")
-                verdicts[spec.function] = [(c, Verdict(False, reason), []) for c in self._checks(spec)]
+                verdicts[spec.function] = self._all_failed(spec, self._why_stopped(spec.function, reply))
+                if reply.get("per") == "student":
+                    self.data.spend(self.data.left)  # what is left is not asked for
                 self._open()
                 specs = runnable[index + 1:]
                 break
         return verdicts
+
+    def _all_failed(self, spec, reason):
+        return [(c, Verdict(False, reason), []) for c in self._checks(spec)]
+
+    def _not_runnable(self, spec):
+        """Why a function cannot run now (None if it can)."""
+        module = spec.function.split(".")[0]
+        if module in self.failed_modules:
+            return self.failed_modules[module]
+        if self.data.spent():
+            return self.data.message
+        if self.live:
+            return None if module in self.sources else f"{module}.py is missing"
+        if self.out_of_time:
+            return self.budget.message
+        return self.failed_modules.get("(sandbox)") or f"{module}.py is missing"
+
+    def _why_stopped(self, function, reply):
+        """Why a function's run ended without results (the child is gone)."""
+        if reply.get("status") == "too_much":
+            return too_much_data(reply["bytes"], reply["limit"], reply["per"])
+        if reply.get("status") == "timeout" and (reply.get("budget") or self._time_spent()):
+            self.out_of_time = True
+            return self.budget.message
+        if reply.get("status") == "timeout":
+            return f"timed out after {self.ctx.rubric.timeout(function):g} s"
+        return f"the process running your code ended during {function} ({reply.get('detail', 'no detail')})"
 
     def _judge_function(self, spec, reply):
         """[(check, verdict, failing cases)] for one function's results frame: judged once per
@@ -179,18 +230,10 @@ class SubmissionGrader:
 
     def _try_case(self, check, case, timeout):
         """(case, verdict) if this check fails on `case`, else None."""
-        if set(case) != set(self.ctx.cases[check.id][0]) or self.shrink_budget <= 0:
+        if set(case) != set(self.ctx.cases[check.id][0]):
             return None
-        self.shrink_budget -= 1
-        if self.record_calls:
-            self.extra_calls.append([check.id, case])
-        reply = self.client.run([(check.id, [case])], timeout)
-        if reply.get("status") != "done":
-            self.shrink_budget = 0
-            self._open()
-            return None
-        verdict = evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
-        return None if verdict.ok else (case, verdict)
+        verdict = self._run_case(check, case, timeout)
+        return None if verdict is None or verdict.ok else (case, verdict)
 
     def _shrink(self, check, timeout, replayed):
         """Hypothesis's search and shrinking against this submission: the minimal failing case.
@@ -217,19 +260,29 @@ class SubmissionGrader:
     def _call_once(self, check, case, timeout, calls, started):
         """The verdict on one new case, or None once a budget is spent or the child failed."""
         # Budgets are counts (reproducible feedback); the clock is only a guard against slow code.
-        if (calls[0] >= SHRINK_CALLS or self.shrink_budget <= 0 or not self.live
-                or time.monotonic() - started > SHRINK_SAFETY_S):
+        if calls[0] >= SHRINK_CALLS or time.monotonic() - started > SHRINK_SAFETY_S:
             return None
         calls[0] += 1
+        return self._run_case(check, case, timeout)
+
+    def _run_case(self, check, case, timeout):
+        """The verdict of one call on a new case; None once a budget (calls, time, bytes) is spent
+        or the child failed: the search stops there."""
+        if self.shrink_budget <= 0 or not self.live or self._time_spent():
+            return None
         self.shrink_budget -= 1
         if self.record_calls:
             self.extra_calls.append([check.id, case])
-        reply = self.client.run([(check.id, [case])], timeout)
-        if reply.get("status") != "done":  # a new input hung or killed the child: stop searching
-            self.shrink_budget = 0
-            self._open()
-            return None
-        return evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+        reply = self.client.run([(check.id, [case])], timeout, self._limits())
+        status = reply.get("status")
+        if status == "done":
+            self.data.spend(reply["bytes"])
+            return evaluate(check, reply["results"][0][0], self.ctx.expected_for(check, case), case)
+        self._open()  # the child is gone
+        if status == "too_much" and reply["per"] == "function":  # too much for this one case: its failure
+            return Verdict(False, too_much_data(reply["bytes"], reply["limit"], reply["per"]))
+        self.shrink_budget = 0  # a new input hung or killed the child, or the student's bytes are spent
+        return None
 
     def _function_record(self, spec, verdicts):
         rubric = self.ctx.rubric

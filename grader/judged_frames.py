@@ -12,12 +12,16 @@ submission with one mistake are right: most frames have been judged before.
 """
 import threading
 
+import numpy as np
+
 MAX_FRAMES = 2048  # per class: memory stays bounded however varied the class is
+MAX_BYTES = 64 * 2**20  # and so does its size (verdicts are small, see compare.Verdict; a flood of them is not)
 
 
 class JudgedFrames:
-    def __init__(self, max_frames=MAX_FRAMES):
+    def __init__(self, max_frames=MAX_FRAMES, max_bytes=MAX_BYTES):
         self.frames, self.max_frames = {}, max_frames
+        self.size, self.max_bytes = 0, max_bytes
         self.lock = threading.Lock()
         self.judged = self.reused = 0  # frames decoded and judged / answered from memory
 
@@ -35,5 +39,34 @@ class JudgedFrames:
     def put(self, function, digest, judged):
         with self.lock:
             self.judged += 1
-            if len(self.frames) < self.max_frames:
+            size = judged_size(judged)
+            if len(self.frames) < self.max_frames and self.size + size <= self.max_bytes:
                 self.frames[(function, digest)] = judged
+                self.size += size
+
+
+def judged_size(judged):
+    """Roughly the bytes an entry holds: its failing verdicts and the case keys of its replays."""
+    size = 0
+    for _, verdict, failures, replayed in judged:
+        verdicts = [verdict, *(v for _, v in failures), *(replayed or {}).values()]
+        size += sum(len(key) for key in replayed or ()) + sum(_verdict_size(v) for v in verdicts)
+    return size
+
+
+def _verdict_size(verdict):
+    if verdict.ok:
+        return 8  # the one shared passing verdict
+    return 300 + len(verdict.message) + len(verdict.hint) + _value_size(verdict.expected) + _value_size(verdict.got)
+
+
+def _value_size(value):
+    if isinstance(value, np.ndarray):
+        return 100 + value.nbytes
+    if isinstance(value, str):
+        return 50 + len(value)
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        return 60 + sum(_value_size(v) for v in value)
+    return 32

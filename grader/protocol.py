@@ -16,7 +16,7 @@ import numpy as np
 
 MAX_FRAME_BYTES = 64 * 1024 * 1024  # one message; more is a protocol violation
 MAX_CHILD_HEADER_BYTES = 8 * 1024 * 1024  # JSON part of a frame from the sandboxed child (see unpack)
-MAX_DEPTH = 16
+MAX_DEPTH = 16  # nesting of one message's tree: the encoder refuses what the decoder would (see TooDeep)
 MAX_ITEMS = 100_000
 _ALLOWED_KINDS = "biuf"  # bool, int, unsigned, float: never object, string or void
 _LEN = struct.Struct("!II")  # header length, payload length
@@ -26,12 +26,33 @@ class ProtocolError(ValueError):
     """A message that is not well-formed plain data."""
 
 
+class FrameTooLarge(ProtocolError):
+    """A frame over a size cap, known from its length prefix alone (its bytes are not read)."""
+
+    def __init__(self, size, limit):
+        super().__init__(f"frame of {size} bytes exceeds the limit of {limit}")
+        self.size, self.limit = size, limit
+
+
+class TooDeep(ValueError):
+    """A value nested deeper than MAX_DEPTH allows: refused when encoding, so that nothing the
+    decoder would refuse is ever sent (the child reports it as that case's error)."""
+
+    def __init__(self, levels=None):
+        super().__init__(f"nested deeper than {levels} levels" if levels else "nested too deeply")
+        self.levels = levels
+
+
 # ---- encoding (runs in the child, on whatever the student returned) ---------------------------
 
-def encode(value):
-    """(header tree, list of byte buffers) describing `value` as plain data."""
+def encode(value, depth=0):
+    """(header tree, list of byte buffers) describing `value` as plain data; `depth` is where the
+    value will sit in its message's tree (TooDeep names the levels left to it)."""
     buffers = []
-    tree = _encode(value, buffers, 0)
+    try:
+        tree = _encode(value, buffers, depth)
+    except TooDeep:
+        raise TooDeep(MAX_DEPTH - depth + 1) from None
     return tree, buffers
 
 
@@ -54,8 +75,8 @@ def _array_node(arr, buffers, kind="array"):
 
 
 def _encode(value, buffers, depth):
-    if depth > MAX_DEPTH:
-        return {"t": "object", "type": "too deeply nested"}
+    if depth > MAX_DEPTH:  # the decoder's limit, checked the same way
+        raise TooDeep()
     t = type(value)
     if t is np.ndarray:  # the common case first
         return _array_node(value, buffers)
@@ -266,14 +287,16 @@ def unpack_bytes(raw):
 FRAME_PREFIX_BYTES = _LEN.size
 
 
-def frame_sizes(prefix, max_header=None):
+def frame_sizes(prefix, max_header=None, max_bytes=MAX_FRAME_BYTES):
     """(header length, payload length) from a frame's first FRAME_PREFIX_BYTES bytes, within the limits.
 
     max_header bounds the JSON part on its own (frames from the sandboxed child: JSON costs ~15x
-    its size in Python objects, raw array bytes cost 1x)."""
+    its size in Python objects, raw array bytes cost 1x); max_bytes (at most MAX_FRAME_BYTES)
+    bounds the whole frame: FrameTooLarge."""
     header_len, payload_len = _LEN.unpack(prefix)
-    if header_len + payload_len > MAX_FRAME_BYTES:
-        raise ProtocolError(f"frame of {header_len + payload_len} bytes exceeds the limit")
+    limit = min(max_bytes, MAX_FRAME_BYTES)
+    if header_len + payload_len > limit:
+        raise FrameTooLarge(header_len + payload_len, limit)
     if max_header is not None and header_len > max_header:
         raise ProtocolError(f"frame header of {header_len} bytes exceeds the limit")
     return header_len, payload_len

@@ -1,7 +1,8 @@
 """Writers: per-student results.json (Gradescope's schema) and feedback.md, the class grades.csv.
 
 Every file is written atomically (temporary file + rename), so a grader killed at any moment
-leaves either the old file or the new one, never half of one.
+leaves either the old file or the new one, never half of one. A student's feedback.md and
+results.json are each at most OUTPUT_BYTES (see capped).
 """
 import csv
 import io
@@ -10,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.spreadsheet import as_text
 
 RESULTS = "results.json"
@@ -55,12 +57,13 @@ def gradescope_results(result):
                 "output": "passed" if check["passed"] else check_text(check),
                 "visibility": "visible",
             })
+    output = "\n".join(filter(None, [_problems_text(result), result.get("truncated")]))
     return {
         "score": result["score"],
         "execution_time": result["execution_time"],
-        "output": _problems_text(result) or "graded",
+        "output": output or "graded",
         "tests": tests,
-        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems")},
+        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated")},
     }
 
 
@@ -83,6 +86,8 @@ def _problems_text(result):
 def feedback_markdown(result):
     """What the student reads. Deterministic: no timings, no paths of the grader's machine."""
     out = [f"# Feedback for {result['student']}", "", f"**Score: {_num(result['score'])} / {_num(result['max_score'])}**", ""]
+    if result.get("truncated"):
+        out += [f"> {result['truncated']}", ""]
     problems = _problems_text(result)
     if problems:
         out += ["## Problems with the submitted files", "", *[f"- {line}" for line in problems.splitlines()], ""]
@@ -115,11 +120,44 @@ def _num(value):
     return f"{value:g}"
 
 
+def results_json(result):
+    # Compact: the indented form takes json's pure-Python encoder, several ms per student.
+    return json.dumps(gradescope_results(result), sort_keys=True) + "\n"
+
+
 def write_student(out_dir, result):
     folder = Path(out_dir) / result["student"]
-    atomic_write(folder / FEEDBACK, feedback_markdown(result))
-    # Compact: the indented form takes json's pure-Python encoder, several ms per student.
-    atomic_write(folder / RESULTS, json.dumps(gradescope_results(result), sort_keys=True) + "\n")
+    atomic_write(folder / FEEDBACK, capped(feedback_markdown, result))
+    atomic_write(folder / RESULTS, capped(results_json, result))
+
+
+TEXT_LIMITS = (1000, 300, 100, 30, 0)  # characters per text field, tried in turn until the output fits
+
+
+def capped(render, result, limit=OUTPUT_BYTES):
+    """render(result), at most `limit` bytes of UTF-8: when the full text is larger, every text
+    field (messages, inputs, values, hints, problems) is shortened until it fits, and the output
+    says so. Scores and the list of checks are always complete, so the file stays readable."""
+    text = render(result)
+    size = len(text.encode("utf-8"))
+    if size <= limit:
+        return text
+    note = f"output truncated: {size_text(size)} over the {size_text(limit)} limit (long texts were shortened)"
+    for chars in TEXT_LIMITS:
+        text = render({**_short_texts(result, chars), "truncated": note})
+        if len(text.encode("utf-8")) <= limit:
+            return text
+    return text.encode("utf-8")[:limit].decode("utf-8", "ignore")  # a rubric too large for any text to fit
+
+
+def _short_texts(result, chars):
+    """A copy of the record with each text field at most `chars` characters."""
+    cut = lambda text: shorten(str(text), chars)  # noqa: E731
+    functions = [{**f, **({"note": cut(f["note"])} if "note" in f else {}),
+                  "checks": [{k: cut(v) if k in ("message", "hint", "input", "expected", "got") else v for k, v in c.items()}
+                             for c in f["checks"]]} for f in result["functions"]]
+    return {**result, "functions": functions, "problems": {k: cut(v) for k, v in result.get("problems", {}).items()},
+            "notices": [cut(n) for n in result.get("notices", [])]}
 
 
 def read_student(out_dir, student):

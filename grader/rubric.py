@@ -1,4 +1,4 @@
-"""The rubric: points per check and time limits per function, read from rubric.toml."""
+"""The rubric: points per check, time limits per function and per student, read from rubric.toml."""
 import difflib
 import tomllib
 from dataclasses import dataclass, field
@@ -18,6 +18,7 @@ class Rubric:
     timeouts: dict = field(default_factory=dict)
     default_timeout: float = 10.0
     source: str = "<rubric>"
+    per_student: float = 120.0  # seconds everything one student costs may take (see grader.limits)
 
     @property
     def functions(self):
@@ -55,6 +56,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise RubricError(f"{path}: cannot read the rubric: {exc}") from exc
     timeouts = dict(data.pop("timeouts", {}))
+    per_student = _limits(data.pop("limits", {}), path)
     default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
     points = {}
     for module, functions in data.items():
@@ -69,7 +71,20 @@ def load_rubric(path=DEFAULT_RUBRIC):
         if function not in points:
             raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
-    return Rubric(points, timeouts, default, str(path))
+    return Rubric(points, timeouts, default, str(path), per_student)
+
+
+def _limits(table, path):
+    """The per-student time budget from [limits] (its only key)."""
+    if not isinstance(table, dict):
+        raise RubricError(f"{path}: [limits] must be a table")
+    unknown = sorted(set(table) - {"per_student"})
+    if unknown:
+        raise RubricError(f"{path}: [limits] names unknown limits {unknown} (known: per_student)")
+    seconds = _number(table.get("per_student", 120.0), f"{path}: [limits] per_student")
+    if seconds <= 0:
+        raise RubricError(f"{path}: [limits] per_student must be more than 0 seconds, got {seconds:g}")
+    return seconds
 
 
 def check_names(rubric, available):

@@ -82,3 +82,25 @@ def test_memory_is_bounded():
         memo.put("m.f", bytes([i]), [])
     assert memo.judged == 5 and len(memo.frames) == 2
     assert memo.known("m.f", b"\x00") and not memo.known("m.g", b"\x00") and not memo.known("m.f", b"\x04")
+
+
+def test_failing_verdicts_keep_short_copies_and_the_memo_bounds_its_bytes():
+    import numpy as np
+
+    from grader.compare import Verdict
+    from grader.judged_frames import judged_size
+
+    big = np.zeros(3_500_000, dtype=np.uint8).astype(float)  # 28 MB, as the judge reads a uint8 flood
+    verdict = Verdict(False, "x" * 10**6, np.ones(3), big, "h" * 10**6)
+    assert not isinstance(verdict.got, np.ndarray) and len(verdict.got) < 2100 and "..." in verdict.got
+    assert len(verdict.message) < 1100 and len(verdict.hint) < 1100
+    small = np.arange(4.0)
+    kept = Verdict(False, "m", None, small[1:]).got  # a small value is kept as a value, its own copy
+    assert isinstance(kept, np.ndarray) and kept.base is None and list(kept) == [1.0, 2.0, 3.0]
+    entry = [(None, verdict, [({}, verdict)] * 30, {bytes([i]): verdict for i in range(30)})]
+    size = judged_size(entry)
+    assert 30_000 < size < 500_000
+    memo = JudgedFrames(max_bytes=3 * size)
+    for i in range(5):
+        memo.put("m.f", bytes([i]), entry)
+    assert len(memo.frames) == 3 and memo.size <= 3 * size

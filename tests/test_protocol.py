@@ -90,3 +90,43 @@ def test_huge_frames_are_refused_before_reading():
     head = struct.pack("!II", 10, MAX_FRAME_BYTES)
     with pytest.raises(ProtocolError):
         unpack_bytes(head + b"x" * 10)
+
+
+def _nested(levels):
+    value = [1.0]
+    for _ in range(levels - 1):
+        value = [value]
+    return value
+
+
+def test_encoder_and_decoder_share_one_depth_limit():
+    from grader.protocol import MAX_DEPTH, TooDeep
+
+    deepest = _nested(MAX_DEPTH + 1)  # nodes at depths 0 .. MAX_DEPTH: the most either side accepts
+    assert roundtrip(deepest) == deepest
+    for levels in (MAX_DEPTH + 2, 1000):
+        with pytest.raises(TooDeep, match=rf"nested deeper than {MAX_DEPTH + 1} levels"):
+            encode(_nested(levels))
+    with pytest.raises(TooDeep, match=rf"nested deeper than {MAX_DEPTH - 2} levels"):
+        encode(_nested(MAX_DEPTH), depth=3)  # where a value sits inside a message: fewer levels are left
+    cyclic = []
+    cyclic.append(cyclic)
+    with pytest.raises(TooDeep):
+        encode(cyclic)
+    # The decoder refuses exactly what the encoder would not produce.
+    tree = {"t": "list_n", "v": [1.0]}
+    for _ in range(MAX_DEPTH + 1):
+        tree = {"t": "list", "items": [tree]}
+    with pytest.raises(ProtocolError):
+        decode(tree, [])
+
+
+def test_frame_sizes_name_a_cap_below_the_protocols():
+    from grader.protocol import FrameTooLarge, frame_sizes
+
+    assert frame_sizes(struct.pack("!II", 10, 90), max_bytes=100) == (10, 90)
+    with pytest.raises(FrameTooLarge) as caught:
+        frame_sizes(struct.pack("!II", 10, 91), max_bytes=100)
+    assert (caught.value.size, caught.value.limit) == (101, 100)
+    with pytest.raises(FrameTooLarge):  # never above the protocol's own limit
+        frame_sizes(struct.pack("!II", 0, MAX_FRAME_BYTES + 1), max_bytes=10 * MAX_FRAME_BYTES)

@@ -3,7 +3,7 @@ import os
 import select
 import time
 
-from grader.protocol import FRAME_PREFIX_BYTES, ProtocolError, frame_sizes, pack, unpack
+from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, frame_sizes, pack, unpack
 
 
 class ChannelClosed(EOFError):
@@ -41,12 +41,13 @@ class Channel:
         deadline = None if timeout is None else time.monotonic() + timeout
         return unpack(lambda n: self._read_exact(n, deadline), max_header)
 
-    def recv_frame(self, timeout=None, max_header=None):
-        """The next frame's bytes, not parsed: only its lengths are checked (see frame_sizes).
-        Whoever reads frames this way parses them with unpack_bytes, or knows their bytes already."""
+    def recv_frame(self, timeout=None, max_header=None, max_bytes=MAX_FRAME_BYTES):
+        """The next frame's bytes, not parsed: only its lengths are checked (see frame_sizes; over
+        max_bytes: FrameTooLarge, the frame unread). Whoever reads frames this way parses them with
+        unpack_bytes, or knows their bytes already."""
         deadline = None if timeout is None else time.monotonic() + timeout
         prefix = self._read_exact(FRAME_PREFIX_BYTES, deadline)
-        header_len, payload_len = frame_sizes(prefix, max_header)
+        header_len, payload_len = frame_sizes(prefix, max_header, max_bytes)
         return prefix + self._read_exact(header_len + payload_len, deadline)
 
     def _read_exact(self, n, deadline):

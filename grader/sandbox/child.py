@@ -11,12 +11,14 @@ import warnings
 import numpy as np
 
 from grader.loader import describe_exception, import_sources
-from grader.protocol import decode, encode
+from grader.limits import over_caps, too_much_data
+from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
 from grader.sandbox.isolation import isolate
 from grader.specs import ContractError, all_checks
 
 LABEL = "submission"
+VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
 
 
 def child_main(sock_fd, sources, config, class_cases):
@@ -37,13 +39,28 @@ def child_main(sock_fd, sources, config, class_cases):
             message, buffers = channel.recv()
             if message.get("op") != "run":
                 break
+            caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
                 results = [_run_job(checks[job["check"]], impl,
                                     decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
                            for job in function["jobs"]]
-                channel.send(*_encode_results(results))
+                frame = _results_frame(results, *caps)
+                caps[1] -= len(frame) - FRAME_PREFIX_BYTES
+                channel.send_raw(frame)
     finally:
         os._exit(0)
+
+
+def _results_frame(results, function_cap, student_left):
+    """The results frame, within the judge's byte caps: over them, every case says so instead.
+    (The runner enforces the caps whatever a child sends, by closing it: this spares an honest child
+    that returned too much a restart.)"""
+    frame = pack(*_encode_results(results))
+    over = over_caps(len(frame) - FRAME_PREFIX_BYTES, function_cap, student_left)
+    if over is None:
+        return frame
+    message = too_much_data(len(frame) - FRAME_PREFIX_BYTES, *over)
+    return pack(*_encode_results([[{"contract": message} for _ in outcomes] for outcomes in results]))
 
 
 def _encode_results(results):
@@ -54,7 +71,10 @@ def _encode_results(results):
         for outcomes in results:
             for outcome in outcomes:
                 try:
-                    encode(outcome.get("value"))
+                    encode(outcome.get("value"), depth=VALUE_DEPTH)
+                except TooDeep as exc:  # the judge would refuse the whole frame: this case's error instead
+                    outcome.clear()
+                    outcome["contract"] = f"the returned value is {exc}"
                 except BaseException as exc:  # noqa: BLE001
                     outcome.clear()
                     outcome["error"] = f"the returned value could not be read: {describe_exception(exc)}"

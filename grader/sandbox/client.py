@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.protocol import ProtocolError, clean_text, decode, encode_many, unpack_bytes
+from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.sandbox.isolation import sweep_uid
 
@@ -198,10 +198,10 @@ class SandboxClient:
     def _expect(self, timeout):
         return self._parse(self._expect_frame(timeout))
 
-    def _expect_frame(self, timeout):
-        """The next frame's bytes, not yet parsed."""
+    def _expect_frame(self, timeout, max_bytes=MAX_FRAME_BYTES):
+        """The next frame's bytes, not yet parsed (a runner relaying more than max_bytes has failed)."""
         try:
-            return self.channel.recv_frame(timeout=timeout)
+            return self.channel.recv_frame(timeout=timeout, max_bytes=max_bytes)
         except (ChannelClosed, ChannelTimeout, ProtocolError) as exc:
             self._failed(exc)
 
@@ -227,12 +227,21 @@ class SandboxClient:
         self._send(message, arrays)
         return self._expect(timeout + MARGIN)
 
-    def _send(self, message, arrays=()):
+    def warm(self):
+        """A runner ready for requests (started and holding the class's inputs): the grader's cost,
+        paid before a student's time budget starts."""
         if self.proc is None or self.proc.poll() is not None:
             self.start()
         try:
             if self.cases and not self.cases_sent:
                 self._send_cases()
+        except ChannelClosed:
+            self.stop()
+            raise RunnerDied("the sandbox runner is gone") from None
+
+    def _send(self, message, arrays=()):
+        self.warm()
+        try:
             self.channel.send(message, arrays)
         except ChannelClosed:
             self.stop()
@@ -247,33 +256,43 @@ class SandboxClient:
             raise RunnerDied(f"the sandbox runner answered out of step ({clean_text(str(reply)[:80])})")
         return _clean_open_reply(reply)
 
-    def run(self, jobs, timeout):
+    def run(self, jobs, timeout, limits=None):
         """One function: jobs [(check_id, [case, ...] or None for the class's cases), ...]
         -> {"status": "done", "results": [[outcome, ...], ...]} or {"status": "timeout" | "crashed", ...}."""
-        return next(self.run_functions([(jobs, timeout)]))
+        return next(self.run_functions([(jobs, timeout)], limits=limits))
 
-    def run_functions(self, functions, known=None):
+    def run_functions(self, functions, known=None, limits=None):
         """Several functions in one request, pipelined: yields one reply per function, in order, and
         stops after the first that is not done (the child is gone then).
 
         With known(index, digest) -> bool, a done reply carries "digest" (else None), the hash of the
         results frame exactly as received, and is not even parsed where known says the judge has
-        judged those very bytes before ("results" is None then)."""
+        judged those very bytes before ("results" is None then). A done reply carries "bytes", the
+        frame's size (header and payload).
+
+        limits (see grader.limits): {"max_bytes": per function, "max_total": for the whole request,
+        "budget": seconds for the whole request}; the runner enforces them. A frame over the byte
+        caps is not read: {"status": "too_much", "bytes", "limit", "per"}, and the child is gone."""
+        limits = dict(limits or {})
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
         trees, buffers = encode_many(flat)
         trees = iter(trees)
         message = {"op": "run", "functions": [
             {"timeout": timeout, "jobs": [{"check": cid} if cases is None else {"check": cid, "cases": next(trees)}
                                           for cid, cases in jobs]}
-            for jobs, timeout in functions]}
+            for jobs, timeout in functions], **limits}
         self._send(message, buffers)
+        max_bytes = limits.get("max_bytes", MAX_FRAME_BYTES)
         for index, (jobs, timeout) in enumerate(functions):
-            raw = self._expect_frame(timeout + MARGIN)
+            raw = self._expect_frame(min(timeout, limits.get("budget", timeout)) + MARGIN, max_bytes)
             digest = None if known is None else hashlib.blake2b(raw, digest_size=16).digest()
             if digest is not None and known(index, digest):  # bytes judged before were a done frame
-                yield {"status": "done", "digest": digest, "results": None}
+                yield {"status": "done", "digest": digest, "results": None, "bytes": len(raw) - FRAME_PREFIX_BYTES}
                 continue
             reply, arrays = self._parse(raw)
+            if reply.get("status") == "too_much" and "event" not in reply:  # the runner's (a child's says "event")
+                yield _clean_too_much(reply)
+                return
             if reply.get("event") != "done":
                 if reply.get("status") not in ("timeout", "crashed"):
                     self.stop()  # not a runner's answer either: the stream is out of step
@@ -289,7 +308,7 @@ class SandboxClient:
                 self.stop()
                 yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
-            yield {"status": "done", "digest": digest, "results": results}
+            yield {"status": "done", "digest": digest, "results": results, "bytes": len(raw) - FRAME_PREFIX_BYTES}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -332,6 +351,16 @@ def _validate(results, jobs, class_cases):
             if any(k in outcome and not (type(outcome[k]) is list and all(type(x) is str for x in outcome[k]))
                    for k in ("mutated", "warnings")):
                 raise ProtocolError("a list of names that is not a list of text")
+
+
+def _clean_too_much(reply):
+    """The runner's "too_much" answer, with well-typed numbers."""
+    def number(key):
+        value = reply.get(key)
+        return value if type(value) is int and value >= 0 else 0
+
+    return {"status": "too_much", "bytes": number("bytes"), "limit": number("limit"),
+            "per": "student" if reply.get("per") == "student" else "function"}
 
 
 def _texts(value, limit=20):

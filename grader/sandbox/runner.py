@@ -4,8 +4,9 @@ submission and relays frames between the judge (on stdin/stdout) and that child.
 Started by the judge with a minimal environment; it never sees the reference or expected values.
 Protocol (judge -> runner, one frame each):
   {"op": "open", "sources": {...}, "config": {...}, "timeout": s}  -> events, then {"status": "ready", ...}
-  {"op": "run", "jobs": [...], "timeout": s} (+ case arrays)      -> {"status": "done", ...} (+ arrays)
-                                                                     or {"status": "timeout" | "crashed", ...}
+  {"op": "run", "functions": [{"timeout": s, "jobs": [...]}, ...],  -> per function, the child's results frame,
+   "max_bytes": n, "max_total": n, "budget": s} (+ case arrays)      until {"status": "timeout" | "crashed"
+                                                                     | "too_much", ...} ends the request
   {"op": "close"}                                                  -> {"status": "closed"}
 """
 import gc
@@ -18,7 +19,9 @@ import time
 
 os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after OpenMP spun up a pool can hang
 
-from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
+from grader.limits import over_caps  # noqa: E402
+from grader.protocol import (FRAME_PREFIX_BYTES, MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge,  # noqa: E402
+                             decode, pack, unpack_bytes)
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
                                       set_process_name, sweep_uid)
@@ -211,9 +214,16 @@ class Runner:
         self.judge.send(reply)
 
     def run(self, raw, message):
-        """Relay one frame per function, each under that function's own time limit; stop at the
-        first function that times out or kills the child (the judge reopens for the rest)."""
+        """Relay one frame per function, each under that function's own time limit and within the
+        request's budget (the student's time left); stop at the first function that times out, kills
+        the child or sends a frame over the byte caps (per function, and what is left of the
+        student's): that frame is not read, and the child is closed, since it may have written it
+        in the middle of a function (the judge reopens for the rest)."""
         timeouts = [float(f.get("timeout", 10)) for f in message.get("functions", [])]
+        function_cap = int(message.get("max_bytes", MAX_FRAME_BYTES))
+        student_left = int(message.get("max_total", MAX_FRAME_BYTES * len(timeouts)))
+        budget = message.get("budget")
+        deadline = None if budget is None else time.monotonic() + float(budget)
         if self.child is None:
             self.judge.send({"status": "crashed", "detail": "no child is open"})
             return
@@ -224,23 +234,30 @@ class Runner:
             self.judge.send({"status": "crashed", "detail": self._death(exc)})
             return
         for timeout in timeouts:
+            left = timeout if deadline is None else max(0.0, deadline - time.monotonic())
             try:
-                self.judge.send_raw(self._results_frame(timeout))
+                frame = self._results_frame(min(timeout, left), min(function_cap, student_left))
+                student_left -= len(frame) - FRAME_PREFIX_BYTES  # a frame's size: header and payload, as in frame_sizes
+                self.judge.send_raw(frame)
                 continue
+            except FrameTooLarge as exc:
+                limit, per = over_caps(exc.size, function_cap, student_left)
+                reply = {"status": "too_much", "bytes": exc.size, "limit": limit, "per": per}
             except ChannelTimeout:
-                reply = {"status": "timeout"}
+                reply = {"status": "timeout", "budget": left < timeout}
             except (ChannelClosed, ProtocolError, ValueError) as exc:
                 reply = {"status": "crashed", "detail": self._death(exc)}
             self.close()
             self.judge.send(reply)
             return
 
-    def _results_frame(self, timeout):
+    def _results_frame(self, timeout, max_bytes=MAX_FRAME_BYTES):
         """The child's next frame, checked to be a results frame. Security: the judge reads exactly
         one frame per function. Relaying anything else (a second "ready", any invented event) would
         leave it one frame out of step with this runner, for every later student of the lane.
-        Speed: bytes already seen to be a results frame (most frames of a class) are not parsed again."""
-        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES)
+        Speed: bytes already seen to be a results frame (most frames of a class) are not parsed again.
+        A frame over max_bytes is not read (FrameTooLarge)."""
+        raw = self.child.recv_frame(timeout=timeout, max_header=MAX_CHILD_HEADER_BYTES, max_bytes=max_bytes)
         digest = hashlib.blake2b(raw, digest_size=16).digest()
         if digest not in self.results_frames:
             frame, _ = unpack_bytes(raw)

@@ -1,0 +1,88 @@
+"""What one student may cost the judge: bytes read from its child, text kept from what it returned,
+the size of its output files, and time. Every cap states itself where it bites.
+
+The byte caps are counts (whatever the machine's speed, the same submission meets them the same
+way); the time budget (the rubric's [limits] per_student) is a wall-clock guard, measured from the
+start of the student's grading: an honest submission never comes near it, so its grading stays
+reproducible; a submission that spends it keeps the points it earned before and scores 0 for what
+was left ungraded.
+"""
+import time
+
+FUNCTION_BYTES = 4 * 2**20  # one function's results frame (every case of its checks); honest ones are < 64 kB
+STUDENT_BYTES = 32 * 2**20  # all results frames of one student, searches included; honest: < 0.5 MB
+OUTPUT_BYTES = 256 * 2**10  # feedback.md and results.json, each
+SHOWN_CHARS = 2000  # the text of one value in feedback (expected, got, an input)
+MESSAGE_CHARS = 1000  # a verdict's message or hint (it may quote the child's error text)
+KEPT_ITEMS = 200  # a failing verdict keeps a value itself up to this many numbers, else only its text
+
+
+def size_text(n):
+    """Bytes as people read them: 512 B, 256 kB, 61 MB."""
+    for unit, size in (("GB", 2**30), ("MB", 2**20), ("kB", 2**10)):
+        if n >= size:
+            return f"{n / size:.3g} {unit}"
+    return f"{n} B"
+
+
+def over_caps(size, function_cap, student_left):
+    """(limit, per) for a results frame of `size` bytes over a cap ("function" or "student"), else None."""
+    if size > function_cap:
+        return function_cap, "function"
+    if size > student_left:
+        return student_left, "student"
+    return None
+
+
+def too_much_data(size, limit, per):
+    """The failure of a function whose results frame was over a byte cap (per: "function" or "student")."""
+    if per == "student":
+        return (f"returned too much data: {size_text(size)} over what was left of the {size_text(STUDENT_BYTES)} "
+                "limit per student")
+    return f"returned too much data: {size_text(size)} over the {size_text(limit)} limit per function"
+
+
+def shorten(text, limit):
+    """text cut to `limit` characters, saying how long it was."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters in all)"
+
+
+class TimeBudget:
+    """The wall-clock guard on everything one student costs: imports, every function run, searches,
+    restarts. Each wait of the judge is clipped to what is left."""
+
+    def __init__(self, seconds):
+        self.seconds = seconds
+        self.deadline = time.monotonic() + seconds
+
+    def left(self):
+        return max(0.0, self.deadline - time.monotonic())
+
+    def spent(self):
+        return self.left() <= 0.0
+
+    def clip(self, seconds):
+        return min(seconds, self.left())
+
+    @property
+    def message(self):
+        return f"time budget spent ({self.seconds:g} s per student)"
+
+
+class DataBudget:
+    """Bytes the judge still accepts from one student's children (STUDENT_BYTES in all)."""
+
+    def __init__(self, total=STUDENT_BYTES):
+        self.left = total
+
+    def spend(self, size):
+        self.left = max(0, self.left - size)
+
+    def spent(self):
+        return self.left <= 0
+
+    message = f"not graded: the {size_text(STUDENT_BYTES)} limit per student on returned data is spent"
+
+    def request(self):
+        """The caps a run request carries to the runner, which enforces them frame by frame."""
+        return {"max_bytes": FUNCTION_BYTES, "max_total": self.left}
