@@ -296,7 +296,8 @@ class SubmissionGrader:
                 if case is not None:
                     record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
-        return {"function": spec.function, "score": sum(c["score"] for c in checks),
+        return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
+                "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
 
 

@@ -17,7 +17,8 @@ from grader.release.gradebook import write_scores
 from grader.release.nbgrader_submissions import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
 from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
-from grader.reports import check_text, read_student
+from grader.feedback import check_text
+from grader.reports import read_student
 from grader.rubric import RubricError
 
 

@@ -11,6 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from grader.feedback import failed_check_markdown, feedback_markdown, summary_markdown
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.spreadsheet import as_text
 
@@ -46,74 +47,29 @@ def atomic_write(path, text):
 
 
 def gradescope_results(result):
-    """Gradescope's results.json: score, execution_time, tests[]; our full record under extra_data."""
+    """Gradescope's results.json: score, execution_time, a markdown summary, one test per check
+    (its visibility from the rubric); our full record under extra_data."""
     tests = []
     for function in result["functions"]:
+        name = function["function"].split(".", 1)[1]
         for check in function["checks"]:
             tests.append({
                 "name": f"{function['function']}: {check['check']}",
                 "score": check["score"],
                 "max_score": check["max_score"],
-                "output": "passed" if check["passed"] else check_text(check),
-                "visibility": "visible",
+                "status": "passed" if check["passed"] else "failed",
+                "output": "passed" if check["passed"] else "\n".join(failed_check_markdown(name, check)),
+                "output_format": "md",
+                "visibility": function.get("visibility", "visible"),
             })
-    output = "\n".join(filter(None, [_problems_text(result), result.get("truncated")]))
     return {
         "score": result["score"],
         "execution_time": result["execution_time"],
-        "output": output or "graded",
+        "output": summary_markdown(result),
+        "output_format": "md",
         "tests": tests,
         "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated")},
     }
-
-
-def check_text(check):
-    """A failed check as plain text: message, smallest failing input, expected, got, hint."""
-    lines = [check.get("message", "failed")]
-    if "input" in check:
-        lines.append(f"smallest failing input: {check['input']}")
-        lines.append(f"expected: {check['expected']}")
-        lines.append(f"got:      {check['got']}")
-    if check.get("hint"):
-        lines.append(f"hint: {check['hint']}")
-    return "\n".join(lines)
-
-
-def _problems_text(result):
-    return "\n".join(f"{name}: {message}" for name, message in sorted(result.get("problems", {}).items()))
-
-
-def feedback_markdown(result):
-    """What the student reads. Deterministic: no timings, no paths of the grader's machine."""
-    out = [f"# Feedback for {result['student']}", "", f"**Score: {_num(result['score'])} / {_num(result['max_score'])}**", ""]
-    if result.get("truncated"):
-        out += [f"> {result['truncated']}", ""]
-    problems = _problems_text(result)
-    if problems:
-        out += ["## Problems with the submitted files", "", *[f"- {line}" for line in problems.splitlines()], ""]
-    module = None
-    for function in result["functions"]:
-        name = function["function"]
-        if name.split(".")[0] != module:
-            module = name.split(".")[0]
-            out += [f"## {module}", ""]
-        mark = "✅" if function["score"] == function["max_score"] else "❌"
-        out.append(f"### {mark} `{name.split('.', 1)[1]}`: {_num(function['score'])} / {_num(function['max_score'])}")
-        out.append("")
-        if function.get("note"):
-            out += [f"> {function['note']}", ""]
-        for check in function["checks"]:
-            if check["passed"]:
-                out.append(f"- ✓ {check['check']} ({_num(check['score'])} / {_num(check['max_score'])})")
-                continue
-            out.append(f"- ✗ **{check['check']}** (0 / {_num(check['max_score'])}): {check.get('message', '')}")
-            if "input" in check:
-                out += ["  ```text", f"  smallest failing input: {check['input']}", f"  expected: {check['expected']}",
-                        f"  got:      {check['got']}", "  ```"]
-            if check.get("hint"):
-                out.append(f"  - hint: {check['hint']}")
-        out.append("")
-    return "\n".join(out).rstrip() + "\n"
 
 
 def _num(value):

@@ -19,6 +19,8 @@ class Rubric:
     default_timeout: float = 10.0
     source: str = "<rubric>"
     per_student: float = 120.0  # seconds everything one student costs may take (see grader.limits)
+    visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
+    default_visibility: str = "visible"
 
     @property
     def functions(self):
@@ -37,6 +39,10 @@ class Rubric:
 
     def timeout(self, function):
         return self.timeouts.get(function, self.default_timeout)
+
+    def visibility_of(self, function):
+        """When students see this function's results on Gradescope."""
+        return self.visibility.get(function, self.default_visibility)
 
     @property
     def max_score(self):
@@ -57,6 +63,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
         raise RubricError(f"{path}: cannot read the rubric: {exc}") from exc
     timeouts = dict(data.pop("timeouts", {}))
     per_student = _limits(data.pop("limits", {}), path)
+    data_visibility = data.pop("visibility", {})
     default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
     points = {}
     for module, functions in data.items():
@@ -71,7 +78,25 @@ def load_rubric(path=DEFAULT_RUBRIC):
         if function not in points:
             raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
-    return Rubric(points, timeouts, default, str(path), per_student)
+    visibility, default_visibility = _visibility(data_visibility, points, path)
+    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility)
+
+
+VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's test visibility
+
+
+def _visibility(table, points, path):
+    """({function: visibility}, default) from [visibility]: `default` and per-function values."""
+    if not isinstance(table, dict):
+        raise RubricError(f"{path}: [visibility] must be a table")
+    for key, value in table.items():
+        if value not in VISIBILITIES:
+            raise RubricError(f"{path}: [visibility] {key} = {value!r}: expected one of {', '.join(VISIBILITIES)}")
+        if key != "default" and key not in points:
+            raise RubricError(f"{path}: [visibility] names unknown function {key!r}{_suggest(key, list(points))}")
+    table = dict(table)
+    default = table.pop("default", "visible")
+    return table, default
 
 
 def _limits(table, path):

@@ -135,7 +135,7 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
     failed = [c for f in record["functions"] for c in f["checks"] if not c["passed"]]
     assert any("input" in c and "expected" in c and "got" in c for c in failed)
     if text is not None:
-        assert "smallest failing input" in text and "z * (1 - z)" in text
+        assert "- call: `sigmoid_derivative(z = " in text and "z * (1 - z)" in text
 
 
 def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):
@@ -205,3 +205,40 @@ def test_class_report_page_renders_in_a_browser(graded, tmp_path):
     assert "src=\"http" not in page and "<script" not in page  # self-contained, no JavaScript
     png = screenshot(root / "out" / "report.html", tmp_path / "report.png")
     assert not is_blank(png)
+
+
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_one_mistake_feedback_fits_on_one_screen(graded, mistake):
+    """Score and the table of functions first, then only what failed: the first failure within 25 lines."""
+    root, _ = graded
+    lines = (root / "out" / f"mistake_{mistake.name}" / FEEDBACK).read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("### ❌"))
+    assert first < 25, "\n".join(lines[:30])
+    lost = {f["function"] for f in read_student(root / "out", f"mistake_{mistake.name}")["functions"]
+            if f["score"] < f["max_score"]}
+    shown = [line for line in lines if line.startswith("### ❌")]
+    assert len(shown) == len(lost)  # only what failed, each function once
+    assert not [line for line in lines if "expected: None" in line or line.startswith("- ✓")]
+
+
+def test_blank_and_broken_feedback_say_it_in_a_few_lines(graded):
+    root, _ = graded
+    blank = (root / "out" / "blank_stubs" / FEEDBACK).read_text()
+    assert "**Not answered yet** (83 points)" in blank and "## What to fix" not in blank
+    assert len(blank.splitlines()) < 20
+    raised = (root / "out" / "broken_raises" / FEEDBACK).read_text()
+    assert "raised ValueError: boom (ex03_activations.py, line " in raised  # the student's own line
+    assert "expected: None" not in raised and "got:      None" not in raised
+
+
+def test_results_json_is_markdown_with_the_rubrics_visibility(graded):
+    import json
+
+    root, _ = graded
+    results = json.loads((root / "out" / "mistake_gradient_sign_flipped" / "results.json").read_text())
+    assert results["output_format"] == "md" and results["output"].startswith("**Score: ")
+    assert results["execution_time"] > 0
+    assert {t["output_format"] for t in results["tests"]} == {"md"}
+    assert {t["visibility"] for t in results["tests"]} == {"visible"}  # the bundled rubric's default
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and all("- problem: " in t["output"] for t in failed)

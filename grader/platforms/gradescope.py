@@ -47,33 +47,21 @@ def build_bundle(out, rubric_path=None):
 # ---- results.json ------------------------------------------------------------------------------
 
 def results_json(outcome):
-    """Gradescope's results.json for an Outcome: per check a test, the feedback as markdown."""
-    from grader.reports import check_text, feedback_markdown
+    """Gradescope's results.json for an Outcome: the kit's (grader.reports), with the staff's details
+    on stdout only; an upload with nothing to grade says what was expected and found."""
+    from grader.reports import gradescope_results
 
     record = outcome.record
     if record is None:  # the grader failed before it knew the rubric
         return {"score": 0.0, "output": outcome.message, "output_format": "text", "visibility": "visible",
                 "stdout_visibility": "hidden", "tests": []}
-    tests = []
-    for function in record["functions"]:
-        for check in function["checks"]:
-            tests.append({"name": f"{function['function']}: {check['check']}", "score": check["score"],
-                          "max_score": check["max_score"], "status": "passed" if check["passed"] else "failed",
-                          "output": "passed" if check["passed"] else check_text(check), "output_format": "text",
-                          "visibility": "visible"})
-    output = feedback_markdown(record) if outcome.kind == "graded" else f"**{outcome.message}**\n"
-    return {
-        "score": record["score"],
-        "execution_time": round(sum(outcome.timings.values()), 3),
-        "output": output,
-        "output_format": "md",
-        "visibility": "visible",
-        "stdout_visibility": "hidden",  # stdout carries the staff's details
-        "tests": tests,
-        "extra_data": {"max_score": record["max_score"], "outcome": outcome.kind, "isolation": record.get("isolation", []),
-                       "notices": record.get("notices", []), "fingerprint": record.get("fingerprint"),
-                       "submission_digest": record.get("submission_digest"), "timings": outcome.timings},
-    }
+    results = gradescope_results(record)
+    if outcome.kind != "graded":
+        results["output"] = f"**{outcome.message}**\n"
+    results.update(execution_time=round(sum(outcome.timings.values()), 3), visibility="visible",
+                   stdout_visibility="hidden")  # stdout carries the staff's details
+    results["extra_data"].update(outcome=outcome.kind, timings=outcome.timings)
+    return results
 
 
 # ---- entry points ------------------------------------------------------------------------------

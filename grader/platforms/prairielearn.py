@@ -94,7 +94,7 @@ def _read_json(path):
 def results_json(outcome):
     """PrairieLearn's results.json: score in [0, 1], a test per check; an upload with nothing to
     grade, or a grader failure, is not gradable (it costs the student no attempt)."""
-    from grader.reports import check_text, feedback_markdown
+    from grader.feedback import check_text, feedback_markdown
 
     record = outcome.record
     if outcome.kind != "graded":

@@ -1,0 +1,160 @@
+"""What a student reads: the feedback text, from a grading record (plain data).
+
+Short on purpose: the score and one table of every function first, then only what failed, each
+failure with what was checked in plain words, the call, expected vs got and the hint. Functions
+left as stubs are one line. Deterministic: no timings, no paths of the grader's machine.
+"""
+import re
+
+# What each check verifies, in words a beginner reads (the check's name says it to the kit).
+CHECK_WORDS = {
+    "matches_reference": "your values are compared with the correct ones on many inputs",
+    "finite_differences": "your gradient is compared with a numerical gradient (central finite differences)",
+    "ties_go_to_plus_one": "a score of exactly 0 must predict +1",
+    "no_change_when_correct": "a correctly classified sample must leave the weights unchanged",
+    "separates_and_or": "the trained perceptron must classify AND and OR correctly",
+    "final_weights": "the weights after the last step of gradient descent",
+    "loss_history": "the loss recorded before each step",
+    "value_at_kink": "the derivative at the kink may be any value between the one-sided derivatives",
+    "extreme_inputs": "very large and very small inputs must give finite values without warnings",
+    "computes_xor": "your XOR network's outputs on the four XOR inputs",
+    "covers_every_sample_once": "each epoch's mini-batches must cover every sample exactly once",
+    "order_from_rng": "the shuffling must come from the generator you are given",
+    "learns_xor": "training must reach a low loss on XOR",
+    "predicts_eight": "the trained model's prediction for x = 4",
+    "one_weight_forward": "the model's forward pass with one weight",
+    "network_shape": "the network's layers and number of parameters",
+    "classifies_xor": "the trained network must classify the four XOR points",
+}
+NOT_IMPLEMENTED = "NotImplementedError"
+
+
+def check_words(check):
+    return CHECK_WORDS.get(check, check.replace("_", " "))
+
+
+def feedback_markdown(result):
+    """feedback.md: the summary, then what to fix."""
+    out = [f"# Feedback for {result['student']}", "", summary_markdown(result).rstrip(), ""]
+    problems = set((result.get("problems") or {}).values())
+    wrong = [f for f in result["functions"]
+             if f["score"] < f["max_score"] and not _is_stub(f) and not _is_blocked(f, problems)]
+    if wrong:
+        out += ["## What to fix", ""]
+        for function in wrong:
+            out += _function_failures(function)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def summary_markdown(result):
+    """The score, every function's mark, the problems with the files, what is not answered yet."""
+    out = [_score_line(result), ""]
+    if result.get("truncated"):
+        out += [f"> {result['truncated']}", ""]
+    out += _function_table(result["functions"]) + [""]
+    problems = sorted((result.get("problems") or {}).items())
+    if problems:
+        out += ["## Problems with the submitted files", "", *[f"- {message}" for _, message in problems], ""]
+        blocked = [f for f in result["functions"] if _is_blocked(f, {m for _, m in problems})]
+        if blocked:
+            out += [f"**Not graded** because of these problems ({_num(sum(f['max_score'] for f in blocked))} points): "
+                    + ", ".join(f"`{_short(f)}`" for f in blocked), ""]
+    stubs = [f for f in result["functions"] if _is_stub(f)]
+    if stubs:
+        points = sum(f["max_score"] for f in stubs)
+        out += [f"**Not answered yet** ({_num(points)} points): " + ", ".join(f"`{_short(f)}`" for f in stubs), ""]
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _score_line(result):
+    full = sum(f["score"] >= f["max_score"] for f in result["functions"])
+    return (f"**Score: {_num(result['score'])} / {_num(result['max_score'])}** "
+            f"({full} of {len(result['functions'])} functions with full points)")
+
+
+def _function_table(functions):
+    """One row per exercise, every function in it with its mark: the whole picture in a few lines."""
+    rows, modules = ["| exercise | points | functions |", "|---|---|---|"], {}
+    for function in functions:
+        modules.setdefault(function["function"].split(".")[0], []).append(function)
+    for module, members in modules.items():
+        score, top = sum(f["score"] for f in members), sum(f["max_score"] for f in members)
+        marks = " · ".join(_mark(f) for f in members)
+        rows.append(f"| {module} | {_num(score)} / {_num(top)} | {marks} |")
+    return rows
+
+
+def _mark(function):
+    if function["score"] >= function["max_score"]:
+        return f"✅ {_short(function)}"
+    return f"❌ {_short(function)} {_num(function['score'])}/{_num(function['max_score'])}"
+
+
+def _short(function):
+    return function["function"].split(".", 1)[1]
+
+
+def _is_stub(function):
+    """The function is still its untouched stub: every check raised NotImplementedError, at least
+    one from this function's own stub (the others may come from a stub it calls first)."""
+    own = re.compile(rf"{NOT_IMPLEMENTED}: {re.escape(_short(function))}[.:]")
+    messages = [c.get("message", "") for c in function["checks"]]
+    return (all(not c["passed"] for c in function["checks"]) and all(NOT_IMPLEMENTED in m for m in messages)
+            and any(own.search(m) for m in messages))
+
+
+def _is_blocked(function, problems):
+    """Not run at all: every check failed with a problem of the submitted files (a missing file,
+    an import error), which the feedback states once."""
+    return all(not c["passed"] and c.get("message") in problems for c in function["checks"])
+
+
+def _function_failures(function):
+    out = [f"### ❌ `{_short(function)}` ({function['function'].split('.')[0]}): "
+           f"{_num(function['score'])} / {_num(function['max_score'])}", ""]
+    if function.get("note"):
+        out += [f"> {function['note']}", ""]
+    for check in function["checks"]:
+        if not check["passed"]:
+            out += failed_check_markdown(_short(function), check) + [""]
+    return out
+
+
+def failed_check_markdown(name, check):
+    """One failed check: what was checked, the problem, the call, expected vs got, the hint."""
+    out = [f"**{check['check']}** (0 / {_num(check['max_score'])}): {check_words(check['check'])}.",
+           f"- problem: {check.get('message') or 'failed'}"]
+    if "input" in check:
+        out.append(f"- call: `{name}({check['input']})`")
+        shown = _expected_and_got(check)
+        if shown:
+            out += ["  ```text", *[f"  {line}" for line in shown], "  ```"]
+    if check.get("hint"):
+        out.append(f"- hint: {check['hint']}")
+    return out
+
+
+def check_text(check):
+    """A failed check as plain text (nbgrader's and PrairieLearn's test output)."""
+    lines = [check.get("message") or "failed"]
+    if "input" in check:
+        lines.append(f"smallest failing input: {check['input']}")
+        lines += _expected_and_got(check)
+    if check.get("hint"):
+        lines.append(f"hint: {check['hint']}")
+    return "\n".join(lines)
+
+
+def _expected_and_got(check):
+    """Expected and got, unless there is nothing to show (a call that raised returned nothing)."""
+    expected, got = check.get("expected"), check.get("got")
+    if got in (None, "None") and (expected in (None, "None") or check.get("message", "").startswith("raised ")):
+        return []
+    lines = [f"expected: {expected}"]
+    if got in (None, "None"):
+        got = "None (is a return statement missing?)"
+    return lines + [f"got:      {got}"]
+
+
+def _num(value):
+    return f"{value:g}"
