@@ -24,9 +24,9 @@ def warm_up():
     np.random.default_rng(0).permutation(3)
     np.einsum("ij,jk->ik", np.ones((2, 2)), np.ones((2, 2)))
     _warm_torch()
-    import grader.specs
+    import grader.probes  # the child's table of probes; never grader.specs (the judge's answers)
 
-    grader.specs.all_checks()
+    grader.probes.probe_table()
 
 
 def _warm_torch():

@@ -1,0 +1,87 @@
+"""One rule for "right given your own wrong pieces", decided in the judge.
+
+A composite (delta_rule_step on the student's gradient, gradient_descent on their squared_error and
+delta_rule_step, mlp_backward on their mlp_forward) that fails against the reference keeps its
+points when it is exactly what the student's own pieces imply, so one wrong piece is not penalised
+twice. The child only reports plain outputs of direct calls of the pieces (Probe.pieces); all
+arithmetic happens here. No credit when:
+  - what came back is not what was asked for (number of outputs, shapes: those of the reference's
+    outputs on the same calls) or holds nan/inf;
+  - a piece is degenerate: all zero where the true value is not, or the same output on calls where
+    the true outputs differ (a constant cannot make a composite "consistent");
+  - the pieces imply the true value anyway (the composite is then simply wrong);
+  - the piece did not lose points on its own checks: the credit is a conditional pass
+    (Verdict.if_failed), settled by grader.grading.settle once the whole submission is judged.
+"""
+import numpy as np
+
+from grader.compare import Verdict, WrongType, as_array
+
+SPREAD = 1e-6  # true outputs that differ by less (relative) may round to equal ones in float32
+
+
+def own_piece_credit(judge, credit_for, declared, implied, agree):
+    """A judge: judge(got, expected, case) first; if it fails, a conditional pass when the value
+    agrees with what the student's own pieces imply.
+      credit_for: the graded functions whose failure justifies the credit;
+      declared(case) -> the Calls the probe made (grader.probes), to check what came back;
+      implied(piece arrays, case) -> the composite those piece outputs imply (judge-only arithmetic);
+      agree(value, implied value, case) -> bool, the comparison of the composite."""
+    def wrapped(got, expected, case):
+        verdict = judge(got, expected, case)
+        if verdict.ok:
+            return verdict
+        calls = declared(case)
+        own = usable_pieces(got.get("pieces"), len(calls), expected["pieces"])
+        truth = [np.asarray(value, dtype=float) for _, value in expected["pieces"]]
+        if own is None or degenerate(own, truth, [call.function for call in calls]):
+            return verdict
+        try:
+            mine = implied(own, case)
+            consistent = _agrees(agree, got["value"], mine, case) and not _agrees(agree, implied(truth, case), mine, case)
+        except (ArithmeticError, ValueError, WrongType):
+            return verdict
+        return Verdict.if_failed(credit_for, verdict) if consistent else verdict
+    return wrapped
+
+
+def usable_pieces(pieces, count, reference):
+    """The piece outputs as float arrays, or None unless there are `count` of them, each a value of
+    the reference's shape, finite."""
+    if not isinstance(pieces, list) or len(pieces) != count or len(reference) != count:
+        return None
+    arrays = []
+    for piece, (_, true_value) in zip(pieces, reference):
+        if not (isinstance(piece, list) and len(piece) == 2 and piece[0] == "ok"):
+            return None
+        try:
+            value = as_array(piece[1])
+        except WrongType:
+            return None
+        if value.shape != np.shape(true_value) or not np.all(np.isfinite(value)):
+            return None
+        arrays.append(value)
+    return arrays
+
+
+def degenerate(own, truth, functions):
+    """All zero where the true value is not, or one output for calls of a function whose true
+    outputs differ."""
+    if any(not np.any(mine) and np.any(true) for mine, true in zip(own, truth)):
+        return True
+    same = {}
+    for index, (function, mine) in enumerate(zip(functions, own)):
+        same.setdefault((function, mine.shape, mine.tobytes()), []).append(index)
+    for group in same.values():
+        first = truth[group[0]]
+        scale = SPREAD * max(1.0, float(np.max(np.abs(first), initial=0.0)))
+        if any(float(np.max(np.abs(truth[i] - first), initial=0.0)) > scale for i in group[1:]):
+            return True
+    return False
+
+
+def _agrees(agree, value, implied, case):
+    try:
+        return bool(agree(value, implied, case))
+    except (WrongType, TypeError, KeyError, ValueError, ArithmeticError):
+        return False
