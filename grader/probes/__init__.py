@@ -11,7 +11,9 @@ A Probe has two parts:
     inputs derived from the case, made one by one by `run_pieces` below (never inside the probe).
     The judge uses their plain outputs for "right given your own pieces" and for finite differences
     of the student's own forward; it does all the arithmetic itself. A Call's argument may be
-    `Output(i)`, the output of the i-th call before it (a loop built from the student's own steps).
+    `Output(i)`, the output of the i-th call before it (a loop built from the student's own steps),
+    or `Returned(key)`, that item of what the graded call returned (the loss of the parameters
+    train_mlp returned, by the student's own mlp_backward).
 The same probes run on the reference in the judge, so the reference's piece outputs (the true
 values on the same inputs) are known there too.
 """
@@ -43,6 +45,12 @@ class Output:
 
 
 @dataclass(frozen=True)
+class Returned:
+    """Stands for value[key] of the probe's own call (its value as the student returned it)."""
+    key: str
+
+
+@dataclass(frozen=True)
 class Call:
     function: str  # "ex02_gradient_descent.squared_error_gradient"
     args: tuple = ()
@@ -71,17 +79,18 @@ def run_probe(probe, impl, case):
     value = probe.call(impl, case)
     if probe.pieces is None:
         return value
-    return {"value": value, "pieces": run_pieces(impl, probe.pieces(case))}
+    return {"value": value, "pieces": run_pieces(impl, probe.pieces(case), value)}
 
 
-def run_pieces(impl, calls):
-    """[["ok", value] | ["error", message], ...]: one direct call of the student's function per Call."""
+def run_pieces(impl, calls, returned=None):
+    """[["ok", value] | ["error", message], ...]: one direct call of the student's function per Call;
+    `returned` is the value of the probe's own call."""
     outputs, raw = [], []
     for call in calls:
         try:
             module, name = call.function.split(".")
-            args = [_resolve(a, raw) for a in call.args]
-            kwargs = {k: _resolve(v, raw) for k, v in call.kwargs.items()}
+            args = [_resolve(a, raw, returned) for a in call.args]
+            kwargs = {k: _resolve(v, raw, returned) for k, v in call.kwargs.items()}
             value = getattr(getattr(impl, module), name)(*args, **kwargs)
             if call.take is not None:
                 if not isinstance(value, (tuple, list)) or len(value) <= call.take:
@@ -95,11 +104,13 @@ def run_pieces(impl, calls):
     return outputs
 
 
-def _resolve(arg, raw):
+def _resolve(arg, raw, returned):
     if isinstance(arg, Output):
         if raw[arg.index] is None:
             raise ContractError("an earlier piece failed")
         return raw[arg.index]
+    if isinstance(arg, Returned):
+        return returned[arg.key]
     return arg
 
 

@@ -1,7 +1,7 @@
 """Probes for exercise 6, GD versus SGD."""
 import numpy as np
 
-from grader.probes import ContractError, Probe, module_of
+from grader.probes import Call, ContractError, Probe, Returned, module_of
 
 M = "ex06_sgd"
 
@@ -40,10 +40,20 @@ def _train(impl, c):
     return {"params": result[0], "losses": result[1]}
 
 
+def forward_pieces(c):
+    """The returned params' outputs on the training inputs, by the student's own mlp_forward."""
+    return [Call("ex04_mlp_forward.mlp_forward", (c["X"], Returned("params")), take=0)]
+
+
+def loss_pieces(c):
+    """The loss of the returned params on all samples, by the student's own mlp_backward."""
+    return [Call("ex05_backprop.mlp_backward", (c["X"], c["y"], Returned("params")), take=0)]
+
+
 PROBES = {
     f"{M}.sgd_step:matches_reference": Probe(lambda impl, c: _m(impl).sgd_step(c["params"], c["grads"], c["lr"])),
     f"{M}.minibatches:covers_every_sample_once": Probe(lambda impl, c: _batches(impl, c["m"], c["batch_size"], c["seed"])),
     f"{M}.minibatches:order_from_rng": Probe(_rng_probe),
-    f"{M}.train_mlp:learns_xor": Probe(_train),
-    f"{M}.train_mlp:loss_history": Probe(_train),
+    f"{M}.train_mlp:learns_xor": Probe(_train, forward_pieces),
+    f"{M}.train_mlp:loss_history": Probe(_train, loss_pieces),
 }

@@ -90,7 +90,7 @@ def _run_case(call, pieces, impl, pristine, watch_warnings=True):
                 value = call(impl, case)
         else:
             value = call(impl, case)
-        outputs = run_pieces(impl, pieces(case)) if pieces is not None else None
+        outputs = run_pieces(impl, pieces(case), value) if pieces is not None else None
     except ContractError as exc:
         return {"contract": str(exc)[:500]}
     except BaseException as exc:  # noqa: BLE001 - exits and interrupts are the student's errors too

@@ -3,9 +3,11 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
+from grader.probes import ex06_sgd as P
 from grader.specs import Check, spec
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
 from grader.specs.judges import Verdict, WrongType, as_array, as_dict, same_dict
+from grader.specs.own_pieces import own_piece_credit
 
 M = "ex06_sgd"
 XOR_Y = XOR_TRUE.astype(float).reshape(-1, 1)
@@ -88,11 +90,9 @@ def _fits(params, c):
     return out
 
 
-def _learns_xor(got, expected, c):
-    try:
-        out = _fits(_params(got), c).ravel()
-    except (WrongType, ValueError) as exc:
-        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["params"])
+def _classifies(out, c):
+    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1."""
+    out = np.asarray(out, dtype=float).ravel()
     want = np.ravel(c["y"]) > 0.5
     if np.array_equal(out > 0.5, want):
         return Verdict.passed()
@@ -102,16 +102,37 @@ def _learns_xor(got, expected, c):
                    if np.allclose(out, out[0], atol=1e-3) else "")
 
 
-def _loss_history(got, expected, c):
-    """One finite loss per epoch; with lr = 0 each is the loss of the (unchanged) returned params on all
-    samples; else the loss decreases and ends near the loss of the returned params (measured here)."""
+def _learns_judge(got, expected, c):
+    try:
+        out = _fits(_params(got["value"]), c)
+    except (WrongType, ValueError) as exc:
+        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
+    return _classifies(out, c)
+
+
+# Judged with the true network; a network that classifies through the student's own mlp_forward
+# keeps its points when that forward lost points itself.
+_learns_xor = own_piece_credit(
+    _learns_judge, ("ex04_mlp_forward.mlp_forward",), P.forward_pieces,
+    implied=lambda own, c: own[0], agree=lambda value, out, c: _classifies(out, c).ok,
+    truth=lambda got, expected, c: _fits(_params(got["value"]), c),
+    same=lambda true, mine: bool(np.allclose(true, mine, rtol=1e-4, atol=1e-6)))
+
+
+def _full_loss(value, c):
+    """The loss of the returned params on all samples, measured here with the true network."""
+    return 0.5 * float(np.sum((_fits(_params(value), c) - c["y"]) ** 2))
+
+
+def _history(value, full, c):
+    """One finite loss per epoch; with lr = 0 each is `full`, the loss of the (unchanged) returned
+    params on all samples; else the loss decreases and ends near `full`."""
     kwargs = c.get("kwargs", {})
     epochs = kwargs.get("epochs", 2000)
     try:
-        losses = as_array(got["losses"], "losses")
-        full = 0.5 * float(np.sum((_fits(_params(got), c) - c["y"]) ** 2))
-    except (WrongType, ValueError) as exc:
-        return Verdict(False, str(exc), f"{epochs} losses", got["losses"])
+        losses = as_array(value["losses"], "losses")
+    except WrongType as exc:
+        return Verdict(False, str(exc), f"{epochs} losses", value["losses"])
     if losses.shape != (epochs,):
         return Verdict(False, f"losses should hold one value per epoch: shape ({epochs},), got {losses.shape}", (epochs,), losses.shape)
     if not (np.all(np.isfinite(losses)) and np.all(losses >= 0)):
@@ -127,6 +148,23 @@ def _loss_history(got, expected, c):
         return Verdict(False, "the last epoch's loss should be close to the loss of the returned params on all samples",
                        full, losses[-1])
     return Verdict.passed()
+
+
+def _history_judge(got, expected, c):
+    try:
+        full = _full_loss(got["value"], c)
+    except (WrongType, ValueError) as exc:
+        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
+    return _history(got["value"], full, c)
+
+
+# Losses measured with the student's own mlp_backward (on the params train_mlp returned) keep their
+# point when that piece lost points itself.
+_loss_history = own_piece_credit(
+    _history_judge, ("ex05_backprop.mlp_backward", "ex04_mlp_forward.mlp_forward"), P.loss_pieces,
+    implied=lambda own, c: float(own[0]), agree=lambda value, full, c: _history(value, full, c).ok,
+    truth=lambda got, expected, c: _full_loss(got["value"], c),
+    same=lambda true, mine: bool(np.isclose(true, mine, rtol=1e-4, atol=1e-8)))
 
 
 FUNCTIONS = [
@@ -145,11 +183,10 @@ FUNCTIONS = [
                needs=("covers_every_sample_once",))),
     spec(f"{M}.train_mlp",
          Check(f"{M}.train_mlp", "learns_xor", _learns_xor,
-               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0,
-               uses_expected=False),
+               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0),
          Check(f"{M}.train_mlp", "loss_history", _loss_history,
                examples=({**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 3}},
                          {**XOR, "kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0,
-               uses_expected=False, needs=("learns_xor",)),
+               needs=("learns_xor",)),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]

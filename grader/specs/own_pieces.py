@@ -20,26 +20,31 @@ from grader.compare import Verdict, WrongType, as_array
 SPREAD = 1e-6  # true outputs that differ by less (relative) may round to equal ones in float32
 
 
-def own_piece_credit(judge, credit_for, declared, implied, agree):
+def own_piece_credit(judge, credit_for, declared, implied, agree, truth=None, same=None):
     """A judge: judge(got, expected, case) first; if it fails, a conditional pass when the value
-    agrees with what the student's own pieces imply.
+    agrees with what the student's own pieces imply, and that differs from what the true pieces imply.
       credit_for: the graded functions whose failure justifies the credit;
       declared(case) -> the Calls the probe made (grader.probes), to check what came back;
-      implied(piece arrays, case) -> the composite those piece outputs imply (judge-only arithmetic);
-      agree(value, implied value, case) -> bool, the comparison of the composite."""
+      implied(piece arrays, case) -> what those piece outputs imply (judge-only arithmetic);
+      agree(value, implied, case) -> bool: the value is what the pieces imply;
+      truth(got, expected, case) -> what the true pieces imply (default: implied by the reference's
+        outputs on the same calls; calls on the student's own values need the judge's own measure);
+      same(true implied, implied) -> bool: the pieces make no difference here (default: agree)."""
     def wrapped(got, expected, case):
         verdict = judge(got, expected, case)
         if verdict.ok:
             return verdict
         calls = declared(case)
         own = usable_pieces(got.get("pieces"), len(calls), expected["pieces"])
-        truth = [np.asarray(value, dtype=float) for _, value in expected["pieces"]]
-        if own is None or degenerate(own, truth, [call.function for call in calls]):
+        truth_arrays = [np.asarray(value, dtype=float) for _, value in expected["pieces"]]
+        if own is None or degenerate(own, truth_arrays, [call.function for call in calls]):
             return verdict
         try:
             mine = implied(own, case)
-            consistent = _agrees(agree, got["value"], mine, case) and not _agrees(agree, implied(truth, case), mine, case)
-        except (ArithmeticError, ValueError, WrongType):
+            true = truth(got, expected, case) if truth else implied(truth_arrays, case)
+            consistent = (_agrees(agree, got["value"], mine, case)
+                          and not (same(true, mine) if same else _agrees(agree, true, mine, case)))
+        except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
             return verdict
         return Verdict.if_failed(credit_for, verdict) if consistent else verdict
     return wrapped
