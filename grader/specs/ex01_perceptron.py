@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from grader import strategies as S
 from grader.specs import Check, spec
-from grader.specs.judges import Verdict, WrongType, as_array, same_array
+from grader.specs.judges import Verdict, WrongType, as_array, finite_array, same_array
 
 M = "ex01_perceptron"
 AND_OR = (
@@ -85,7 +85,7 @@ def _unchanged(got, expected, case):
 
 def _separates(got, expected, case):
     try:
-        w = as_array(got, "train_perceptron(X, y)")
+        w = finite_array(got, "train_perceptron(X, y)")
     except WrongType as exc:
         return Verdict(False, str(exc), None, got)
     if w.shape != (3,):

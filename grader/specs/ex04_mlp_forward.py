@@ -3,7 +3,7 @@ import numpy as np
 
 from grader import strategies as S
 from grader.specs import Check, spec
-from grader.specs.judges import Verdict, WrongType, as_array, as_dict, same_array
+from grader.specs.judges import Verdict, WrongType, as_dict, finite_array, same_array
 
 M = "ex04_mlp_forward"
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -31,7 +31,7 @@ def _mlp_mistakes(c):
 def _computes_xor(got, expected, c):
     try:
         params = as_dict(got, PARAM_SHAPES, "xor_params()")
-        params = {k: as_array(v, f"params[{k!r}]") for k, v in params.items()}
+        params = {k: finite_array(v, f"params[{k!r}]") for k, v in params.items()}
     except WrongType as exc:
         return Verdict(False, str(exc), PARAM_SHAPES, got)
     for key, shape in PARAM_SHAPES.items():

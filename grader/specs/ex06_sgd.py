@@ -6,7 +6,7 @@ from grader import strategies as S
 from grader.probes import ex06_sgd as P
 from grader.specs import Check, spec
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
-from grader.specs.judges import Verdict, WrongType, as_array, as_dict, same_dict
+from grader.specs.judges import Verdict, WrongType, as_array, as_dict, finite_array, same_dict
 from grader.specs.own_pieces import own_piece_credit
 
 M = "ex06_sgd"
@@ -79,8 +79,7 @@ def _uses_rng(got, expected, c):
 
 def _params(got):
     """The returned params as float arrays; WrongType or ValueError when they cannot run the network."""
-    params = {k: as_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
-    return params
+    return {k: finite_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
 
 
 def _fits(params, c):

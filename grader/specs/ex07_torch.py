@@ -13,10 +13,14 @@ M = "ex07_torch"
 def _linear_judge(got, expected, c):
     if got["numel"] != 1:
         return Verdict(False, f"LinearModel must have exactly one learnable weight (no bias); it has {got['numel']} parameters", 1, got["numel"])
-    want = [c["w"] * x for x in c["x"]]
-    if np.allclose(got["predictions"], want, rtol=1e-4, atol=1e-4):
+    want = np.array([c["w"] * x for x in c["x"]])
+    try:
+        predictions = as_array(got["predictions"], "the predictions")
+    except WrongType as exc:
+        return Verdict(False, str(exc), want, got["predictions"])
+    if predictions.shape == want.shape and np.allclose(predictions, want, rtol=1e-4, atol=1e-4):
         return Verdict.passed()
-    return Verdict(False, f"with its weight set to {c['w']:g}, LinearModel should compute x * w", want, got["predictions"])
+    return Verdict(False, f"with its weight set to {c['w']:g}, LinearModel should compute x * w", want, predictions)
 
 
 def _train_linear_judge(got, expected, c):
@@ -33,6 +37,8 @@ def _train_linear_judge(got, expected, c):
 def _layers(params, h):
     """(W1 as (2, h), b1, W2 as (h, 1), b2) from the parameters, whatever their order or orientation."""
     arrays = [np.asarray(p, dtype=float) for p in params]
+    if not all(np.all(np.isfinite(a)) for a in arrays):
+        return None
     pick = lambda shapes: next((a for a in arrays if a.shape in shapes), None)  # noqa: E731
     W1, W2, b1, b2 = pick({(h, 2), (2, h)}), pick({(1, h), (h, 1)}), pick({(h,)}), pick({(1,)})
     if any(a is None for a in (W1, W2, b1, b2)):

@@ -66,6 +66,14 @@ def gradients_match_fd(what, names):
     return judge
 
 
+def finite_array(value, what="the result"):
+    """as_array, and WrongType for nan or inf: behaviour checks judge only finite numbers."""
+    arr = as_array(value, what)
+    if not np.all(np.isfinite(arr)):
+        raise WrongType(f"{what} contains nan or inf")
+    return arr
+
+
 def fd_judge(what, names, analytic=lambda value: value, own=None):
     """gradients_match_fd for a probe whose value is the analytic gradient ({name: grad}, or read by
     `analytic`) and whose expected value holds "numeric", central differences of the reference
@@ -95,5 +103,5 @@ def normwise(analytic, numeric):
 
 __all__ = [
     "Verdict", "WrongType", "as_array", "as_dict", "as_float", "as_sequence", "fmt", "relative_error",
-    "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd", "fd_judge", "normwise", "GRAD_TOL",
+    "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd", "fd_judge", "finite_array", "normwise", "GRAD_TOL",
 ]

@@ -9,7 +9,8 @@ arithmetic happens here. No credit when:
     outputs on the same calls) or holds nan/inf;
   - a piece is degenerate: all zero where the true value is not, or the same output on calls where
     the true outputs differ (a constant cannot make a composite "consistent");
-  - the pieces imply the true value anyway (the composite is then simply wrong);
+  - the pieces imply the true value anyway (the composite is then simply wrong), or the true
+    pieces give nan on the student's value;
   - the piece did not lose points on its own checks: the credit is a conditional pass
     (Verdict.if_failed), settled by grader.grading.settle once the whole submission is judged.
 """
@@ -42,7 +43,7 @@ def own_piece_credit(judge, credit_for, declared, implied, agree, truth=None, sa
         try:
             mine = implied(own, case)
             true = truth(got, expected, case) if truth else implied(truth_arrays, case)
-            consistent = (_agrees(agree, got["value"], mine, case)
+            consistent = (_finite(true) and _agrees(agree, got["value"], mine, case)
                           and not (same(true, mine) if same else _agrees(agree, true, mine, case)))
         except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
             return verdict
@@ -83,6 +84,16 @@ def degenerate(own, truth, functions):
         if any(float(np.max(np.abs(truth[i] - first), initial=0.0)) > scale for i in group[1:]):
             return True
     return False
+
+
+def _finite(value):
+    """No nan or inf anywhere in (nested dicts and tuples of) numbers: a value that makes the true
+    pieces give nan is garbage, whatever the student's pieces say about it."""
+    if isinstance(value, dict):
+        return all(_finite(v) for v in value.values())
+    if isinstance(value, (tuple, list)):
+        return all(_finite(v) for v in value)
+    return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
 
 
 def _agrees(agree, value, implied, case):
