@@ -20,7 +20,7 @@ class Verdict:
     expected: object = None
     got: object = None
     hint: str = ""  # a recognised common mistake
-    # A conditional pass (ok True): it holds only if one of these graded functions lost points on
+    # A conditional pass (ok True): it holds only if each of these graded functions lost points on
     # its own checks ("right given your own wrong pieces"); else `otherwise` (a failing Verdict)
     # stands. Settled by grader.grading.settle once every function of the submission is judged.
     credit_if_failed: tuple = ()

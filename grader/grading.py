@@ -148,14 +148,21 @@ class SubmissionGrader:
 
     def _judge_check(self, check, outcomes):
         """(check, verdict, failing cases, {case key: verdict} or None) from replaying the class's
-        cases; the verdicts of every case are kept only for a failing check (its search starts there)."""
-        failures, replayed = [], {}
+        cases; the verdicts of every case are kept only for a failing check (its search starts there).
+        A check that passes some cases only conditionally (own-piece credit) passes on the condition
+        of them all, with the first such case as its failure should it not hold (see settle)."""
+        failures, replayed, conditional, pieces = [], {}, None, set()
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
                 failures.append((case, verdict))
                 replayed[case_key(case)] = verdict
+            elif verdict.credit_if_failed:
+                conditional = conditional or (case, verdict.otherwise)
+                pieces.update(verdict.credit_if_failed)
         if not failures:
+            if conditional is not None:
+                return check, Verdict.if_failed(sorted(pieces), conditional[1]), [conditional], None
             return check, Verdict.passed(), [], None
         for case in self.ctx.cases[check.id]:  # passing cases are known too
             replayed.setdefault(case_key(case), Verdict.passed())
@@ -255,12 +262,14 @@ class SubmissionGrader:
 def settle(verdicts):
     """What one check's verdict owes to others, once the whole submission is judged (in place, on
     fresh entries: a judged frame's cached verdicts stay a pure function of its bytes):
-      - own-piece credit (Verdict.credit_if_failed) holds only if one of those functions lost
-        points on its own checks (so a piece that passes cannot excuse a wrong composite); pieces
-        are settled before the composites built on them;
+      - own-piece credit (Verdict.credit_if_failed) holds only if every piece it names lost points
+        on its own checks, or is itself excused by its own wrong pieces (a piece that passes its own
+        checks cannot excuse a composite); pieces are settled before the composites built on them;
       - a behaviour check (Check.needs) earns its points only when its function's value check passed."""
-    def lost(function):
-        return any(not v.ok for _, v, _ in verdicts.get(function, ()))
+    credited = set()
+
+    def excused(function):
+        return function in credited or any(not v.ok for _, v, _ in verdicts.get(function, ()))
 
     def unsettled(function):
         return any(v.credit_if_failed for _, v, _ in verdicts.get(function, ()))
@@ -272,8 +281,10 @@ def settle(verdicts):
         ready = [(f, i) for f, i in open_ if not any(unsettled(p) for p in verdicts[f][i][1].credit_if_failed if p != f)]
         for f, i in ready or open_:  # nothing ready: pieces waiting on each other excuse nothing
             check, verdict, failures = verdicts[f][i]
-            credit = bool(ready) and any(lost(p) for p in verdict.credit_if_failed if p != f)
+            credit = bool(ready) and all(excused(p) for p in verdict.credit_if_failed if p != f)
             verdicts[f][i] = (check, Verdict.passed(), []) if credit else (check, verdict.otherwise, failures)
+            if credit:
+                credited.add(f)
     for entries in verdicts.values():
         passed = {check.name for check, verdict, _ in entries if verdict.ok}
         for i, (check, verdict, _) in enumerate(entries):

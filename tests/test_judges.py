@@ -114,7 +114,7 @@ def _rule():
     """delta_rule_step's rule in miniature: the value should be w - g(w), g the piece."""
     def judge(got, expected, case):
         return same_array("step")(got["value"], expected["value"], case)
-    return own_piece_credit(judge, ("m.gradient",), lambda c: [Call("m.gradient", (c["w"],)), Call("m.gradient", (c["w"] + 1,))],
+    return own_piece_credit(judge, lambda c: [Call("m.gradient", (c["w"],)), Call("m.gradient", (c["w"] + 1,))],
                             implied=lambda own, c: c["w"] - own[0],
                             agree=lambda value, implied, c: close(np.asarray(value, dtype=float), implied))
 
@@ -185,6 +185,17 @@ def test_settle_keeps_own_piece_credit_only_when_a_piece_lost_points():
         assert verdicts["m.composite"][0][2] == ([] if credited else [({"w": 1}, FAIL)])
 
 
+def test_settle_needs_every_wrong_piece_to_have_lost_points():
+    """gradient_descent built on a wrong delta_rule_step and a squared_error that is right on its own
+    checks but not as a piece (it looks at the stack): no credit."""
+    for loss_ok, credited in ((True, False), (False, True)):
+        verdicts = {"m.loss": [(_check("m.loss", "matches_reference"), Verdict.passed() if loss_ok else FAIL, [])],
+                    "m.step": [(_check("m.step", "matches_reference"), FAIL, [])],
+                    "m.descent": [(_check("m.descent", "final"), Verdict.if_failed(("m.loss", "m.step"), FAIL), [({}, FAIL)])]}
+        settle(verdicts)
+        assert verdicts["m.descent"][0][1].ok is credited
+
+
 def test_settle_resolves_chains_pieces_first():
     """gradient_descent's credit rests on delta_rule_step, itself credited only if the gradient failed."""
     for gradient_ok in (True, False):
@@ -195,7 +206,8 @@ def test_settle_resolves_chains_pieces_first():
         }
         settle(verdicts)
         assert verdicts["m.step"][0][1].ok is (not gradient_ok)
-        assert verdicts["m.descent"][0][1].ok is gradient_ok  # credited only when the step lost points
+        # the step is wrong either way: it lost points, or it is excused by the gradient's own loss
+        assert verdicts["m.descent"][0][1].ok
 
 
 def test_settle_gates_behaviour_on_the_value_check():

@@ -47,7 +47,7 @@ def _close(value, implied, c):
     return close(as_array(value), implied)
 
 
-_own_step = own_piece_credit(_step_judge, (f"{M}.squared_error_gradient",), P.step_pieces,
+_own_step = own_piece_credit(_step_judge, P.step_pieces,
                              implied=lambda own, c: np.asarray(c["w"], dtype=float) - c["lr"] * own[0], agree=_close)
 
 
@@ -55,19 +55,26 @@ def _final_w(got, expected, c):
     return same_array("the final w")(got["value"]["w"], expected["value"]["w"], c)
 
 
-_own_descent_w = own_piece_credit(_final_w, (f"{M}.squared_error", f"{M}.delta_rule_step"), P.descent_pieces,
-                                  implied=lambda own, c: own[-1] if own else np.asarray(c["w"], dtype=float),
-                                  agree=lambda value, implied, c: _close(value["w"] if isinstance(value, dict) else value, implied, c))
+def _true_descent_pieces(own, got, c):
+    """The true squared_error and delta-rule step at each w of the student's own chain."""
+    truth = []
+    for k in range(c["steps"]):
+        w = np.asarray(c["w"], dtype=float) if k == 0 else own[2 * k - 1]
+        truth += [_loss(w, c), w - c["lr"] * _grad({**c, "w": w})]
+    return truth
+
+
+_own_descent_w = own_piece_credit(_final_w, P.descent_pieces, implied=lambda own, c: own[-1],
+                                  agree=lambda value, implied, c: _close(value["w"], implied, c), true_pieces=_true_descent_pieces)
 
 
 def _history(got, expected, c):
     return _losses_judge(got["value"], expected["value"], c)
 
 
-_own_descent_losses = own_piece_credit(_history, (f"{M}.squared_error", f"{M}.delta_rule_step"), P.descent_pieces,
-                                       implied=lambda own, c: np.array([float(v) for v in own[0::2]]),
-                                       agree=lambda value, implied, c: _close(value["losses"] if isinstance(value, dict) else value,
-                                                                             implied, c))
+_own_descent_losses = own_piece_credit(_history, P.descent_pieces, implied=lambda own, c: np.array([float(v) for v in own[0::2]]),
+                                       agree=lambda value, implied, c: _close(value["losses"], implied, c),
+                                       true_pieces=_true_descent_pieces)
 
 
 def _losses_judge(got, expected, c):

@@ -1,53 +1,55 @@
 """One rule for "right given your own wrong pieces", decided in the judge.
 
 A composite (delta_rule_step on the student's gradient, gradient_descent on their squared_error and
-delta_rule_step, mlp_backward on their mlp_forward) that fails against the reference keeps its
-points when it is exactly what the student's own pieces imply, so one wrong piece is not penalised
-twice. The child only reports plain outputs of direct calls of the pieces (Probe.pieces); all
-arithmetic happens here. No credit when:
+delta_rule_step, mlp_backward on their mlp_forward, train_mlp through their mlp_forward and
+mlp_backward) that fails against the reference keeps its points when it is exactly what the
+student's own pieces imply, so one wrong piece is not penalised twice. The child only reports plain
+outputs of direct calls of the pieces (Probe.pieces); all arithmetic happens here. No credit when:
   - what came back is not what was asked for (number of outputs, shapes: those of the reference's
     outputs on the same calls) or holds nan/inf;
   - a piece is degenerate: all zero where the true value is not, or the same output on calls where
     the true outputs differ (a constant cannot make a composite "consistent");
-  - the pieces imply the true value anyway (the composite is then simply wrong), or the true
-    pieces give nan on the student's value;
-  - the piece did not lose points on its own checks: the credit is a conditional pass
+  - no piece output differs from the true function's on the same inputs (the composite is then
+    simply wrong), or the true pieces give nan there;
+  - a piece whose outputs differ did not lose points on its own checks (right in its own checks,
+    wrong only as a piece): the credit is a conditional pass naming every differing piece
     (Verdict.if_failed), settled by grader.grading.settle once the whole submission is judged.
 """
 import numpy as np
 
-from grader.compare import Verdict, WrongType, as_array
+from grader.compare import Verdict, WrongType, as_array, close
 
 SPREAD = 1e-6  # true outputs that differ by less (relative) may round to equal ones in float32
 
 
-def own_piece_credit(judge, credit_for, declared, implied, agree, truth=None, same=None):
+def own_piece_credit(judge, declared, implied, agree, true_pieces=None):
     """A judge: judge(got, expected, case) first; if it fails, a conditional pass when the value
-    agrees with what the student's own pieces imply, and that differs from what the true pieces imply.
-      credit_for: the graded functions whose failure justifies the credit;
+    agrees with what the student's own pieces imply.
       declared(case) -> the Calls the probe made (grader.probes), to check what came back;
       implied(piece arrays, case) -> what those piece outputs imply (judge-only arithmetic);
       agree(value, implied, case) -> bool: the value is what the pieces imply;
-      truth(got, expected, case) -> what the true pieces imply (default: implied by the reference's
-        outputs on the same calls; calls on the student's own values need the judge's own measure);
-      same(true implied, implied) -> bool: the pieces make no difference here (default: agree)."""
+      true_pieces(piece arrays, got, case) -> the true outputs on the inputs of the student's calls,
+        where those depend on the student's outputs (a chain of steps, the returned params);
+        by default the reference's outputs on the same calls."""
     def wrapped(got, expected, case):
         verdict = judge(got, expected, case)
         if verdict.ok:
             return verdict
         calls = declared(case)
         own = usable_pieces(got.get("pieces"), len(calls), expected["pieces"])
-        truth_arrays = [np.asarray(value, dtype=float) for _, value in expected["pieces"]]
-        if own is None or degenerate(own, truth_arrays, [call.function for call in calls]):
+        reference = [np.asarray(value, dtype=float) for _, value in expected["pieces"]]
+        if own is None or degenerate(own, reference, [call.function for call in calls]):
             return verdict
         try:
-            mine = implied(own, case)
-            true = truth(got, expected, case) if truth else implied(truth_arrays, case)
-            consistent = (_finite(true) and _agrees(agree, got["value"], mine, case)
-                          and not (same(true, mine) if same else _agrees(agree, true, mine, case)))
+            truth = [np.asarray(t, dtype=float) for t in true_pieces(own, got, case)] if true_pieces else reference
+            if len(truth) != len(own) or not all(np.all(np.isfinite(t)) for t in truth):
+                return verdict
+            wrong = sorted({call.function for call, mine, true in zip(calls, own, truth) if not close(mine, true)})
+            if wrong and _agrees(agree, got["value"], implied(own, case), case):
+                return Verdict.if_failed(wrong, verdict)
         except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
-            return verdict
-        return Verdict.if_failed(credit_for, verdict) if consistent else verdict
+            pass
+        return verdict
     return wrapped
 
 
@@ -84,16 +86,6 @@ def degenerate(own, truth, functions):
         if any(float(np.max(np.abs(truth[i] - first), initial=0.0)) > scale for i in group[1:]):
             return True
     return False
-
-
-def _finite(value):
-    """No nan or inf anywhere in (nested dicts and tuples of) numbers: a value that makes the true
-    pieces give nan is garbage, whatever the student's pieces say about it."""
-    if isinstance(value, dict):
-        return all(_finite(v) for v in value.values())
-    if isinstance(value, (tuple, list)):
-        return all(_finite(v) for v in value)
-    return bool(np.all(np.isfinite(np.asarray(value, dtype=float))))
 
 
 def _agrees(agree, value, implied, case):
