@@ -78,7 +78,8 @@ def _network_of(params):
 
 def _xor_judge(got, expected, c):
     """Each seed's trained XorNet: its output is the one its parameters give (computed here), and it
-    classifies XOR; different seeds train different parameters (a fixed answer does not)."""
+    classifies XOR; different seeds train different parameters (a fixed answer does not). One seed
+    by default: training is the costliest call a submission makes."""
     if not isinstance(got, list) or len(got) != len(c["seeds"]):
         return Verdict(False, "train_xor's results could not be read", len(c["seeds"]), got)
     trained = []
@@ -122,6 +123,6 @@ FUNCTIONS = [
     spec(f"{M}.XorNet",
          Check(f"{M}.XorNet", "network_shape", _xornet_judge, examples=({},), max_examples=0, uses_expected=False)),
     spec(f"{M}.train_xor",
-         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0, 1]},), max_examples=0, uses_expected=False),
+         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0]},), max_examples=0, uses_expected=False),
          depends=(f"{M}.XorNet",)),
 ]
