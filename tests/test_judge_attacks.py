@@ -85,6 +85,9 @@ ATTACKS = [
                       "ex03_activations.elu_derivative", "ex06_sgd.train_mlp", "ex07_torch.train_xor"),
                 keep=("ex01_perceptron.add_bias", "ex04_mlp_forward.xor_params", "ex07_torch.XorNet")),
     JudgeAttack("oracle_search", "judge_oracle_search", "stubs", zero=("*",)),
+    # the control: a backward exact for the student's own wrong forward keeps its points
+    JudgeAttack("own_forward_control", "judge_own_forward_control", "reference", zero=("ex04_mlp_forward.mlp_forward",),
+                keep=("ex05_backprop.mlp_backward", "ex05_backprop.dense_backward", "ex05_backprop.sigmoid_backward")),
     JudgeAttack("report_modules", "judge_report_modules", "reference", zero=("ex03_activations.tanh",),
                 target="ex03_activations.tanh", report=True),
 ]

@@ -163,7 +163,8 @@ def test_usable_pieces_and_degenerate_are_strict():
     assert degenerate([np.array([7.0, 7.0]), np.array([7.0, 7.0])], truth, ["f", "f"])
     assert not degenerate([np.array([7.0, 7.0]), np.array([7.0, 7.0])], truth, ["f", "g"])  # different functions
     assert not degenerate([np.array([7.0, 7.0]), np.array([8.0, 7.0])], truth, ["f", "f"])
-    assert degenerate([np.zeros(2), np.array([8.0, 7.0])], truth, ["f", "f"])
+    assert degenerate([np.zeros(2), np.zeros(2)], truth, ["f", "f"])
+    assert not degenerate([np.zeros(2), np.array([8.0, 7.0])], truth, ["f", "f"])  # zero at one input may be honest
 
 
 # ---- settling across functions ---------------------------------------------------------------------

@@ -7,8 +7,8 @@ student's own pieces imply, so one wrong piece is not penalised twice. The child
 outputs of direct calls of the pieces (Probe.pieces); all arithmetic happens here. No credit when:
   - what came back is not what was asked for (number of outputs, shapes: those of the reference's
     outputs on the same calls) or holds nan/inf;
-  - a piece is degenerate: all zero where the true value is not, or the same output on calls where
-    the true outputs differ (a constant cannot make a composite "consistent");
+  - a piece is degenerate: zero on all its calls where the true values are not, or the same output
+    on calls where the true outputs differ (a constant cannot make a composite "consistent");
   - no piece output differs from the true function's on the same inputs (the composite is then
     simply wrong), or the true pieces give nan there;
   - a piece whose outputs differ did not lose points on its own checks (right in its own checks,
@@ -73,10 +73,13 @@ def usable_pieces(pieces, count, reference):
 
 
 def degenerate(own, truth, functions):
-    """All zero where the true value is not, or one output for calls of a function whose true
-    outputs differ."""
-    if any(not np.any(mine) and np.any(true) for mine, true in zip(own, truth)):
-        return True
+    """A piece function whose outputs are all zero where the true ones are not (on every call: a
+    wrong forward may well be 0 at one input, e.g. z = 0 without its sigmoid), or one output for
+    calls whose true outputs differ."""
+    for function in set(functions):
+        calls = [i for i, f in enumerate(functions) if f == function]
+        if not any(np.any(own[i]) for i in calls) and any(np.any(truth[i]) for i in calls):
+            return True
     same = {}
     for index, (function, mine) in enumerate(zip(functions, own)):
         same.setdefault((function, mine.shape, mine.tobytes()), []).append(index)
