@@ -16,17 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from grader.probes import ContractError, probe_table  # noqa: F401 - ContractError re-exported for judges
+from grader.probes import PROBE_MODULES, ContractError, probe_table  # noqa: F401 - ContractError re-exported for judges
 
-SPEC_MODULES = (
-    "ex01_perceptron",
-    "ex02_gradient_descent",
-    "ex03_activations",
-    "ex04_mlp_forward",
-    "ex05_backprop",
-    "ex06_sgd",
-    "ex07_torch",
-)
+SPEC_MODULES = PROBE_MODULES  # one module per exercise on each side: grader.specs.exNN judges what grader.probes.exNN calls
 
 
 @dataclass(frozen=True)
