@@ -84,12 +84,12 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     warnings.simplefilter("ignore")  # as in the sandbox, where only checks about warnings record them
     torch.set_num_threads(1)
     from grader.loader import import_sources
+    from grader.probes import probe_table, run_probe
     from grader.protocol import decode, unpack_bytes
-    from grader.specs import all_checks
 
     message, buffers = unpack_bytes(Path(cases_file).read_bytes())
     cases = decode(message, buffers)
-    checks = all_checks()
+    probes = probe_table()  # what the child runs: the probes and their piece calls
     per_student = {}
     for folder in folders:
         t = time.perf_counter()
@@ -101,7 +101,7 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
             calls += [tuple(call) for call in decode(message, buffers)]
         for cid, case in calls:
             try:
-                checks[cid].probe(impl, case)
+                run_probe(probes[cid], impl, case)
             except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
                 pass
         per_student[Path(folder).name] = time.perf_counter() - t

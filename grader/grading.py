@@ -24,8 +24,11 @@ def evaluate(check, outcome, expected, case):
     if check.fail_on_warnings and outcome.get("warnings"):
         return Verdict(False, f"emitted a warning: {outcome['warnings'][0]}", "no warning", outcome["warnings"][0],
                        "for large negative z, exp(-z) overflows: use e^z / (1 + e^z) there (or np.exp(-np.abs(z)))")
+    got = outcome.get("value")
+    if check.probe.pieces is not None:  # what the check asked for decides the shape, not what the child sent
+        got = {"value": got, "pieces": outcome.get("pieces")}
     try:
-        return check.judge(outcome.get("value"), expected, case)
+        return check.judge(got, expected, case)
     except Exception as exc:  # a judge must never crash a batch: an unreadable value fails the check
         return Verdict(False, f"the returned value could not be checked ({type(exc).__name__}: {exc})")
 
@@ -51,6 +54,7 @@ class SubmissionGrader:
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
+        settle(verdicts)
         self._shrink_failures(verdicts)
         functions = [self._function_record(spec, verdicts[spec.function]) for spec in self.ctx.functions.values()]
         self.client.close()
@@ -195,14 +199,21 @@ class SubmissionGrader:
 
     def _judge_check(self, check, outcomes):
         """(check, verdict, failing cases, {case key: verdict} or None) from replaying the class's
-        cases; the verdicts of every case are kept only for a failing check (its search starts there)."""
-        failures, replayed = [], {}
+        cases; the verdicts of every case are kept only for a failing check (its search starts there).
+        A check that passes some cases only conditionally (own-piece credit) passes on the condition
+        of them all, with the first such case as its failure should it not hold (see settle)."""
+        failures, replayed, conditional, pieces = [], {}, None, set()
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
                 failures.append((case, verdict))
                 replayed[case_key(case)] = verdict
+            elif verdict.credit_if_failed:
+                conditional = conditional or (case, verdict.otherwise)
+                pieces.update(verdict.credit_if_failed)
         if not failures:
+            if conditional is not None:
+                return check, Verdict.if_failed(sorted(pieces), conditional[1]), [conditional], None
             return check, Verdict.passed(), [], None
         for case in self.ctx.cases[check.id]:  # passing cases are known too
             replayed.setdefault(case_key(case), Verdict.passed())
@@ -221,7 +232,8 @@ class SubmissionGrader:
                     entries[i] = (check, verdict, None)
                     continue
                 found = None
-                if minimal is None and check.cases is not None and self.live and len(failures) < len(self.ctx.cases[check.id]):
+                if (minimal is None and check.id in self.replayed and check.cases is not None and self.live
+                        and len(failures) < len(self.ctx.cases[check.id])):
                     found = minimal = self._shrink(check, timeout, self.replayed[check.id])  # inputs matter only where some cases pass
                 elif minimal is not None and self.live:
                     found = self._try_case(check, minimal[0], timeout)
@@ -299,6 +311,41 @@ class SubmissionGrader:
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
+
+
+def settle(verdicts):
+    """What one check's verdict owes to others, once the whole submission is judged (in place, on
+    fresh entries: a judged frame's cached verdicts stay a pure function of its bytes):
+      - own-piece credit (Verdict.credit_if_failed) holds only if every piece it names lost points
+        on its own checks, or is itself excused by its own wrong pieces (a piece that passes its own
+        checks cannot excuse a composite); pieces are settled before the composites built on them;
+      - a behaviour check (Check.needs) earns its points only when its function's value check passed."""
+    credited = set()
+
+    def excused(function):
+        return function in credited or any(not v.ok for _, v, _ in verdicts.get(function, ()))
+
+    def unsettled(function):
+        return any(v.credit_if_failed for _, v, _ in verdicts.get(function, ()))
+
+    while True:
+        open_ = [(f, i) for f, entries in verdicts.items() for i, (_, v, _) in enumerate(entries) if v.credit_if_failed]
+        if not open_:
+            break
+        ready = [(f, i) for f, i in open_ if not any(unsettled(p) for p in verdicts[f][i][1].credit_if_failed if p != f)]
+        for f, i in ready or open_:  # nothing ready: pieces waiting on each other excuse nothing
+            check, verdict, failures = verdicts[f][i]
+            credit = bool(ready) and all(excused(p) for p in verdict.credit_if_failed if p != f)
+            verdicts[f][i] = (check, Verdict.passed(), []) if credit else (check, verdict.otherwise, failures)
+            if credit:
+                credited.add(f)
+    for entries in verdicts.values():
+        passed = {check.name for check, verdict, _ in entries if verdict.ok}
+        for i, (check, verdict, _) in enumerate(entries):
+            missing = [name for name in check.needs if name not in passed]
+            if verdict.ok and missing:
+                entries[i] = (check, Verdict(False, f"this behaviour earns its points only together with {', '.join(missing)}, "
+                                                    "which must pass first"), [])
 
 
 def case_key(case):

@@ -15,9 +15,11 @@ the mutant.
 `loses_points` names the functions the grader takes points from. It is `breaks`
 minus the callers the grader deliberately does not penalise twice: a composite
 that is right given the student's own (wrong) pieces keeps its points (e.g.
-delta_rule_step built on a wrong squared_error_gradient), and a check the
-mistake does not touch (sigmoid_derivative is not graded on warnings).
-tests/test_grading.py checks it by grading the mutant.
+delta_rule_step built on a wrong squared_error_gradient; the one rule for all of
+them is grader/specs/own_pieces.py), and a check the mistake does not touch
+(sigmoid_derivative is not graded on warnings). GRADED_LOSSES below records
+the outcome of that rule per mistake, as expectations; tests/test_grading.py
+checks them by grading the mutant.
 """
 from dataclasses import dataclass
 from pathlib import Path

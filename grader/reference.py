@@ -13,6 +13,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.cases import class_cases
 from grader.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
+from grader.probes import run_probe
 from grader.protocol import decode, encode
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from grader.search_memo import SearchMemo
@@ -47,12 +48,17 @@ def plain(value):
 
 
 def run_reference(check, reference, case):
+    """The reference's output for one case, as the child would report it, then prepared by the
+    check (e.g. central differences of the reference's piece outputs): the expected value."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            return plain(check.probe(reference, case))
+            output = plain(run_probe(check.probe, reference, case))
         except Exception as exc:
             raise ReferenceError_(f"the reference fails {check.id} on {case!r}: {exc}") from exc
+    if check.probe.pieces is not None and any(status != "ok" for status, _ in output["pieces"]):
+        raise ReferenceError_(f"a piece call of the reference fails for {check.id} on {case!r}: {output['pieces']}")
+    return check.prepare(output, case) if check.prepare else output
 
 
 def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
@@ -98,6 +104,12 @@ def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
         if unknown:
             raise ValueError(f"{rubric_path}: [{function}] names unknown checks {sorted(unknown)}")
     functions = {f: functions[f] for f in rubric.functions}
+    for function in rubric.functions:
+        for check in functions[function].checks:
+            missing = [n for n in check.needs if check.name in rubric.points[function] and n not in rubric.points[function]]
+            if missing:
+                raise ValueError(f"{rubric_path}: [{function}] {check.name} earns points only together with "
+                                 f"{', '.join(missing)}: list that check too")
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
     key = _fingerprint(rubric_path, solutions_dir)
     if cached is not None:

@@ -59,16 +59,47 @@ def _imports(path):
             yield node.module
 
 
-@pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + sorted((GRADER / "sandbox").glob("*.py")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + sorted((GRADER / "sandbox").glob("*.py"))
+                         + sorted((GRADER / "probes").glob("*.py")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
     assert not [m for m in _imports(path) if m.split(".")[0] in ("solutions", "grader.reference") or m == "grader.reference"]
 
 
-def test_the_runner_process_holds_no_reference():
-    code = ("import sys; import grader.sandbox.runner, grader.sandbox.child, grader.specs;"
-            "from grader.sandbox.warm import warm_up; warm_up();"
-            "bad = [m for m in sys.modules if m.startswith(('solutions', 'grader.reference')) or m.startswith('ex0')];"
-            "print(bad)")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
-    assert out == "[]"
+# What a runner, fork server and child may hold: the calls (grader.probes), the sandbox, the wire
+# format and the source loader. Everything else in grader/ is the judge's: formulas, mistake hints,
+# finite differences, the reference, the inputs' strategies.
+CHILD_SIDE = ("grader", "grader.probes", "grader.sandbox", "grader.protocol", "grader.loader")
+
+
+def _child_side(module):
+    return any(module == m or module.startswith(m + ".") for m in CHILD_SIDE[1:]) or module == "grader"
+
+
+@pytest.mark.parametrize("path", sorted((GRADER / "sandbox").glob("*.py")) + sorted((GRADER / "probes").glob("*.py")),
+                         ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_child_side_code_imports_only_child_side_modules(path):
+    assert not [m for m in _imports(path) if m.startswith("grader") and not _child_side(m)]
+
+
+def runner_modules():
+    """The modules a warm runner holds (every fork server and child inherits exactly these)."""
+    code = ("import sys, json; import grader.sandbox.runner, grader.sandbox.child;"
+            "from grader.sandbox.warm import warm_up; warm_up(); print(json.dumps(sorted(sys.modules)))")
+    import json
+
+    return json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+
+
+def test_the_runner_process_holds_no_reference_and_no_judge_module():
+    modules = runner_modules()
+    assert not [m for m in modules if m.startswith(("solutions", "grader.reference")) or m.startswith("ex0")]
+    assert not [m for m in modules if m.startswith("grader") and not _child_side(m)]
+
+
+def test_every_check_has_a_probe_and_every_probe_a_check():
+    from grader.probes import probe_table
+
+    checks, probes = all_checks(), probe_table()
+    assert set(checks) == set(probes)
+    for check_id, check in checks.items():
+        assert check.fail_on_warnings == probes[check_id].watch_warnings, check_id

@@ -14,8 +14,8 @@ from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
+from grader.probes import ContractError, probe_table, run_pieces
 from grader.sandbox.isolation import isolate
-from grader.specs import ContractError, all_checks
 
 LABEL = "submission"
 VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
@@ -31,17 +31,19 @@ def child_main(sock_fd, sources, config, class_cases):
             sources, config = init["sources"], init["config"]
         applied, notices = isolate(config, sock_fd)
         channel.send({"event": "isolated", "isolation": applied, "notices": notices})
+        # Before any student code runs: the probes and piece declarations, as this child's own table.
+        # Code at import may rebind what grader.probes holds; this table keeps what was captured.
+        probes = {cid: (probe.call, probe.pieces, probe.watch_warnings) for cid, probe in probe_table().items()}
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)
         channel.send({"event": "ready", "modules": status})
-        checks = all_checks()
         while True:
             message, buffers = channel.recv()
             if message.get("op") != "run":
                 break
             caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
-                results = [_run_job(checks[job["check"]], impl,
+                results = [_run_job(probes[job["check"]], impl,
                                     decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
                            for job in function["jobs"]]
                 frame = _results_frame(results, *caps)
@@ -78,33 +80,44 @@ def _encode_results(results):
                 except BaseException as exc:  # noqa: BLE001
                     outcome.clear()
                     outcome["error"] = f"the returned value could not be read: {describe_exception(exc)}"
+                for piece in outcome.get("pieces", ()):
+                    try:
+                        encode(piece[1])
+                    except BaseException:  # noqa: BLE001 - an unreadable piece earns no own-piece credit
+                        piece[:] = ["error", "unreadable"]
         tree, arrays = encode(results)
     return {"event": "done", "results": tree}, arrays
 
 
-def _run_job(check, impl, cases):
-    if check.fail_on_warnings:
-        return [_run_case(check, impl, case) for case in cases]
+def _run_job(probe, impl, cases):
+    call, pieces, watch_warnings = probe
+    if watch_warnings:
+        return [_run_case(call, pieces, impl, case) for case in cases]
     with warnings.catch_warnings():  # warnings only matter to checks that fail on them
         warnings.simplefilter("ignore")
-        return [_run_case(check, impl, case, watch_warnings=False) for case in cases]
+        return [_run_case(call, pieces, impl, case, watch_warnings=False) for case in cases]
 
 
-def _run_case(check, impl, pristine, watch_warnings=True):
+def _run_case(call, pieces, impl, pristine, watch_warnings=True):
+    """{"value": ..., "pieces": [...] if the probe declares piece calls} (or "error" / "contract"),
+    plus "mutated" and "warnings" when there are any."""
     case = _copy(pristine)  # the student gets a copy; the original tells whether it was modified
     caught = []
     try:
         if watch_warnings:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                value = check.probe(impl, case)
+                value = call(impl, case)
         else:
-            value = check.probe(impl, case)
+            value = call(impl, case)
+        outputs = run_pieces(impl, pieces(case), value) if pieces is not None else None
     except ContractError as exc:
         return {"contract": str(exc)[:500]}
     except BaseException as exc:  # noqa: BLE001 - exits and interrupts are the student's errors too
         return {"error": describe_exception(exc, LABEL)}
     outcome = {"value": value}
+    if outputs is not None:
+        outcome["pieces"] = outputs
     mutated = [k for k in pristine if not _same(pristine[k], case.get(k))]
     if mutated:
         outcome["mutated"] = mutated

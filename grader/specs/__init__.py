@@ -1,38 +1,30 @@
-"""What is checked: for every graded function, its checks (inputs, how to call, how to judge).
+"""What is checked: for every graded function, its checks (inputs, how to judge). Judge only.
 
 A Check pairs
-  - a probe, `probe(impl, case) -> plain data`: it calls the implementation's functions on one input
-    case. The same probe runs on the student's code in the sandboxed child and on the reference in
-    the grader, so the two outputs are directly comparable;
+  - a probe (grader.probes, found by the check's id): how to call the implementation on one case.
+    The same probe runs on the student's code in the sandboxed child and on the reference here,
+    so the two outputs are directly comparable. With piece calls (Probe.pieces), both outputs are
+    {"value": ..., "pieces": [...]};
   - a judge, `judge(got, expected, case) -> Verdict`, which runs in the grader only;
   - the inputs: a hypothesis strategy of case dicts plus explicit examples.
-Probes are looked up by check id inside the child: no code and no expected value crosses the boundary.
+This package holds formulas and answers (mistake hints, finite differences of the reference): the
+runner, fork server and child never import it; they see only grader.probes.
 Spec modules never import solutions/ (the kit's tests check it).
 """
 import importlib
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable
 
-SPEC_MODULES = (
-    "ex01_perceptron",
-    "ex02_gradient_descent",
-    "ex03_activations",
-    "ex04_mlp_forward",
-    "ex05_backprop",
-    "ex06_sgd",
-    "ex07_torch",
-)
+from grader.probes import PROBE_MODULES, ContractError, probe_table  # noqa: F401 - ContractError re-exported for judges
 
-
-class ContractError(Exception):
-    """Raised by a probe when the student's value breaks the call contract (shown verbatim)."""
+SPEC_MODULES = PROBE_MODULES  # one module per exercise on each side: grader.specs.exNN judges what grader.probes.exNN calls
 
 
 @dataclass(frozen=True)
 class Check:
     function: str  # "ex03_activations.sigmoid"
     name: str  # rubric entry, e.g. "matches_reference"
-    probe: Callable[[Any, dict], Any]
     judge: Callable[[Any, Any, dict], Any]
     cases: Any = None  # hypothesis strategy of case dicts, or None for examples only
     examples: tuple = ()
@@ -40,10 +32,18 @@ class Check:
     fail_on_warnings: bool = False
     uses_expected: bool = True  # False for behaviour checks: the reference is not even run for them
     describe: str = ""  # what the check verifies, for feedback
+    # judge-side once per case: (reference output, case) -> expected (e.g. central differences of the reference)
+    prepare: Callable[[Any, dict], Any] = None
+    # behaviour checks: names of this function's checks that must pass first (a constant cannot pass those)
+    needs: tuple = ()
 
     @property
     def id(self):
         return f"{self.function}:{self.name}"
+
+    @property
+    def probe(self):
+        return _probes()[self.id]
 
     @property
     def module(self):
@@ -67,6 +67,11 @@ def all_functions():
 
 def all_checks():
     return {check.id: check for spec in all_functions() for check in spec.checks}
+
+
+@lru_cache(maxsize=1)
+def _probes():
+    return probe_table()
 
 
 def spec(function, *checks, depends=()):

@@ -1,20 +1,16 @@
-"""Checks for exercise 1, the perceptron."""
+"""Checks for exercise 1, the perceptron (judge side; the probes are in grader.probes)."""
 import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
 from grader.specs import Check, spec
-from grader.specs.judges import Verdict, WrongType, as_array, same_array
+from grader.specs.judges import Verdict, WrongType, as_array, finite_array, same_array
 
 M = "ex01_perceptron"
 AND_OR = (
     {"X": np.array([[1.0, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]]), "y": np.array([-1.0, -1, -1, 1]), "name": "AND"},
     {"X": np.array([[1.0, 0, 0], [1, 0, 1], [1, 1, 0], [1, 1, 1]]), "y": np.array([-1.0, 1, 1, 1]), "name": "OR"},
 )
-
-
-def _m(impl):
-    return getattr(impl, M)
 
 
 @st.composite
@@ -89,7 +85,7 @@ def _unchanged(got, expected, case):
 
 def _separates(got, expected, case):
     try:
-        w = as_array(got, "train_perceptron(X, y)")
+        w = finite_array(got, "train_perceptron(X, y)")
     except WrongType as exc:
         return Verdict(False, str(exc), None, got)
     if w.shape != (3,):
@@ -103,7 +99,7 @@ def _separates(got, expected, case):
 FUNCTIONS = [
     spec(
         f"{M}.add_bias",
-        Check(f"{M}.add_bias", "matches_reference", lambda impl, c: _m(impl).add_bias(c["X"]),
+        Check(f"{M}.add_bias", "matches_reference",
               same_array("add_bias(X)", lambda c: {"the column of ones is appended at the end; it must come first":
                                                     np.hstack([c["X"], np.ones((len(c["X"]), 1))])}),
               cases=st.tuples(S.dims(1, 6), S.dims(1, 4)).flatmap(lambda s: S.array(s)).map(lambda X: {"X": X}),
@@ -111,32 +107,28 @@ FUNCTIONS = [
     ),
     spec(
         f"{M}.perceptron_predict",
-        Check(f"{M}.perceptron_predict", "matches_reference", lambda impl, c: _m(impl).perceptron_predict(c["w"], c["X"]),
-              same_array("perceptron_predict(w, X)"), cases=_predict_case(), max_examples=20),
-        Check(f"{M}.perceptron_predict", "ties_go_to_plus_one", lambda impl, c: _m(impl).perceptron_predict(c["w"], c["X"]),
-              _all_plus_one, cases=_tie_case(), examples=({"w": np.zeros(2), "X": np.array([[1.0, 2.0]])},), max_examples=8,
-              uses_expected=False),
+        Check(f"{M}.perceptron_predict", "matches_reference", same_array("perceptron_predict(w, X)"), cases=_predict_case(),
+              max_examples=20),
+        Check(f"{M}.perceptron_predict", "ties_go_to_plus_one", _all_plus_one, cases=_tie_case(),
+              examples=({"w": np.zeros(2), "X": np.array([[1.0, 2.0]])},), max_examples=8, uses_expected=False,
+              needs=("matches_reference",)),
     ),
     spec(
         f"{M}.perceptron_update",
         Check(f"{M}.perceptron_update", "matches_reference",
-              lambda impl, c: _m(impl).perceptron_update(c["w"], c["x"], c["y"], c["lr"]),
               same_array("perceptron_update(w, x, y, lr)", lambda c: {
                   "the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1":
                       c["w"] + c["lr"] * (c["y"] - c["w"] @ c["x"]) * c["x"]}),
               cases=_update_case(), max_examples=20),
-        Check(f"{M}.perceptron_update", "no_change_when_correct",
-              lambda impl, c: _m(impl).perceptron_update(c["w"], c["x"], c["y"], c["lr"]),
-              _unchanged, cases=_update_case().map(_correct_case), max_examples=10, uses_expected=False),
+        Check(f"{M}.perceptron_update", "no_change_when_correct", _unchanged, cases=_update_case().map(_correct_case),
+              max_examples=10, uses_expected=False, needs=("matches_reference",)),
     ),
     spec(
         f"{M}.train_perceptron",
-        Check(f"{M}.train_perceptron", "matches_reference",
-              lambda impl, c: _m(impl).train_perceptron(c["X"], c["y"], lr=c["lr"], epochs=c["epochs"]),
-              same_array("train_perceptron(X, y, lr, epochs)"), cases=_train_case(), max_examples=12),
-        Check(f"{M}.train_perceptron", "separates_and_or",
-              lambda impl, c: _m(impl).train_perceptron(c["X"], c["y"]), _separates, examples=AND_OR, max_examples=0,
-              uses_expected=False),
+        Check(f"{M}.train_perceptron", "matches_reference", same_array("train_perceptron(X, y, lr, epochs)"),
+              cases=_train_case(), max_examples=12),
+        Check(f"{M}.train_perceptron", "separates_and_or", _separates, examples=AND_OR, max_examples=0,
+              uses_expected=False, needs=("matches_reference",)),
         depends=(f"{M}.perceptron_update",),
     ),
 ]

@@ -1,18 +1,17 @@
-"""Checks for exercise 2, squared loss and the delta rule."""
+"""Checks for exercise 2, squared loss and the delta rule (judge side; the probes are in grader.probes)."""
 import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
-from grader.finite_diff import numeric_gradients
-from grader.specs import Check, ContractError, spec
-from grader.specs.judges import Verdict, WrongType, as_array, gradients_match_fd, same_array, same_float
+from grader.compare import close
+from grader.finite_diff import central_differences
+from grader.probes import ex02_gradient_descent as P
+from grader.specs import Check, spec
+from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array, same_float
+from grader.specs.own_pieces import own_piece_credit, usable_pieces
 
 M = "ex02_gradient_descent"
 SLIDES = {"w": np.array([0.0]), "X": np.array([[1.0], [2.0], [3.0]]), "y": np.array([1.0, 2.0, 3.0])}
-
-
-def _m(impl):
-    return getattr(impl, M)
 
 
 def _grad(c):
@@ -29,61 +28,53 @@ def _grad_mistakes(c):
     return {"this is the gradient of the mean loss; E sums over the samples": _grad(c) / len(c["y"])}
 
 
-def _fd_probe(impl, c):
-    m = _m(impl)
-    analytic = {"w": m.squared_error_gradient(c["w"], c["X"], c["y"])}
-    numeric = numeric_gradients(lambda v: m.squared_error(v["w"], c["X"], c["y"]), {"w": c["w"]}, ["w"])
-    return {"analytic": analytic, "numeric": numeric}
+def _fd_expected(reference, c):
+    """Central differences of the reference's squared_error (from its piece calls), once per case."""
+    return {**reference, "numeric": central_differences([v for _, v in reference["pieces"]], {"w": np.shape(c["w"])})}
 
 
-def _step_probe(impl, c):
-    """The step, and the step the student's own gradient implies (no double penalty for a wrong gradient)."""
-    m = _m(impl)
-    step = m.delta_rule_step(c["w"], c["X"], c["y"], c["lr"])
-    try:
-        gradient = np.asarray(m.squared_error_gradient(c["w"], c["X"], c["y"]), dtype=float)
-        own = {"step": np.asarray(c["w"], dtype=float) - c["lr"] * gradient}
-    except Exception:  # the gradient is graded on its own
-        own = None
-    return {"step": step, "own": own}
+def _own_fd(got, expected, c):
+    own = usable_pieces(got.get("pieces"), len(expected["pieces"]), expected["pieces"])
+    return None if own is None else central_differences([float(v) for v in own], {"w": np.shape(c["w"])})
 
 
 def _step_judge(got, expected, c):
     mistakes = {"the step goes uphill: the update is w - lr * dE/dw (check the sign)": c["w"] + c["lr"] * _grad(c)}
-    return same_array("delta_rule_step(w, X, y, lr)", lambda _: mistakes)(got["step"], expected["step"], c)
+    return same_array("delta_rule_step(w, X, y, lr)", lambda _: mistakes)(got["value"], expected["value"], c)
 
 
-def _descent_probe(impl, c):
-    m = _m(impl)
-    result = m.gradient_descent(c["w"], c["X"], c["y"], c["lr"], c["steps"])
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise ContractError("gradient_descent must return a pair (w, losses)")
-    return {"w": result[0], "losses": result[1], "own": _own_descent(m, c)}
+def _close(value, implied, c):
+    return close(as_array(value), implied)
 
 
-def _own_descent(m, c):
-    """The same loop built from the student's own squared_error and delta_rule_step."""
-    try:
-        w, losses = np.array(c["w"], dtype=float), []
-        for _ in range(c["steps"]):
-            losses.append(float(m.squared_error(w, c["X"], c["y"])))
-            w = np.asarray(m.delta_rule_step(w, c["X"], c["y"], c["lr"]), dtype=float)
-        return {"w": w, "losses": np.array(losses)}
-    except Exception:  # the pieces are graded on their own
-        return None
+_own_step = own_piece_credit(_step_judge, P.step_pieces,
+                             implied=lambda own, c: np.asarray(c["w"], dtype=float) - c["lr"] * own[0], agree=_close)
 
 
-def _or_own(key, judge):
-    """Pass a composite that is right given the student's own (wrong) pieces: no double penalty."""
-    def wrapped(got, expected, c):
-        verdict = judge(got, expected, c)
-        own = got.get("own")
-        if verdict.ok or not own:
-            return verdict
-        if same_array("")(got[key], own[key], c).ok and not same_array("")(own[key], expected[key], c).ok:
-            return Verdict.passed()
-        return verdict
-    return wrapped
+def _final_w(got, expected, c):
+    return same_array("the final w")(got["value"]["w"], expected["value"]["w"], c)
+
+
+def _true_descent_pieces(own, got, c):
+    """The true squared_error and delta-rule step at each w of the student's own chain."""
+    truth = []
+    for k in range(c["steps"]):
+        w = np.asarray(c["w"], dtype=float) if k == 0 else own[2 * k - 1]
+        truth += [_loss(w, c), w - c["lr"] * _grad({**c, "w": w})]
+    return truth
+
+
+_own_descent_w = own_piece_credit(_final_w, P.descent_pieces, implied=lambda own, c: own[-1],
+                                  agree=lambda value, implied, c: _close(value["w"], implied, c), true_pieces=_true_descent_pieces)
+
+
+def _history(got, expected, c):
+    return _losses_judge(got["value"], expected["value"], c)
+
+
+_own_descent_losses = own_piece_credit(_history, P.descent_pieces, implied=lambda own, c: np.array([float(v) for v in own[0::2]]),
+                                       agree=lambda value, implied, c: _close(value["losses"], implied, c),
+                                       true_pieces=_true_descent_pieces)
 
 
 def _losses_judge(got, expected, c):
@@ -115,41 +106,37 @@ def _trajectory(c):
     return ws
 
 
+_DESCENT_CASES = st.tuples(S.linear_case(with_lr=True), st.integers(1, 5)).map(
+    lambda p: {**p[0], "lr": p[0]["lr"] / 10, "steps": p[1]})
+
 FUNCTIONS = [
     spec(
         f"{M}.linear_predict",
-        Check(f"{M}.linear_predict", "matches_reference", lambda impl, c: _m(impl).linear_predict(c["w"], c["X"]),
-              same_array("linear_predict(w, X)"), cases=S.linear_case()),
+        Check(f"{M}.linear_predict", "matches_reference", same_array("linear_predict(w, X)"), cases=S.linear_case()),
     ),
     spec(
         f"{M}.squared_error",
-        Check(f"{M}.squared_error", "matches_reference", lambda impl, c: _m(impl).squared_error(c["w"], c["X"], c["y"]),
-              same_float("squared_error(w, X, y)", _loss_mistakes), cases=S.linear_case(), examples=(SLIDES,)),
+        Check(f"{M}.squared_error", "matches_reference", same_float("squared_error(w, X, y)", _loss_mistakes),
+              cases=S.linear_case(), examples=(SLIDES,)),
         depends=(f"{M}.linear_predict",),
     ),
     spec(
         f"{M}.squared_error_gradient",
         Check(f"{M}.squared_error_gradient", "matches_reference",
-              lambda impl, c: _m(impl).squared_error_gradient(c["w"], c["X"], c["y"]),
               same_array("squared_error_gradient(w, X, y)", _grad_mistakes), cases=S.linear_case(), examples=(SLIDES,)),
-        Check(f"{M}.squared_error_gradient", "finite_differences", _fd_probe,
-              gradients_match_fd("squared_error_gradient", ["w"]), cases=S.linear_case(), max_examples=8),
+        Check(f"{M}.squared_error_gradient", "finite_differences",
+              fd_judge("squared_error_gradient", ["w"], analytic=lambda value: {"w": value}, own=_own_fd),
+              cases=S.linear_case(), max_examples=8, prepare=_fd_expected),
     ),
     spec(
         f"{M}.delta_rule_step",
-        Check(f"{M}.delta_rule_step", "matches_reference", _step_probe, _or_own("step", _step_judge),
-              cases=S.linear_case(with_lr=True)),
+        Check(f"{M}.delta_rule_step", "matches_reference", _own_step, cases=S.linear_case(with_lr=True)),
         depends=(f"{M}.squared_error_gradient",),
     ),
     spec(
         f"{M}.gradient_descent",
-        Check(f"{M}.gradient_descent", "final_weights", _descent_probe,
-              _or_own("w", lambda got, exp, c: same_array("the final w")(got["w"], exp["w"], c)),
-              cases=st.tuples(S.linear_case(with_lr=True), st.integers(1, 5)).map(lambda p: {**p[0], "lr": p[0]["lr"] / 10, "steps": p[1]}),
-              max_examples=10),
-        Check(f"{M}.gradient_descent", "loss_history", _descent_probe, _or_own("losses", _losses_judge),
-              cases=st.tuples(S.linear_case(with_lr=True), st.integers(1, 5)).map(lambda p: {**p[0], "lr": p[0]["lr"] / 10, "steps": p[1]}),
-              max_examples=10),
+        Check(f"{M}.gradient_descent", "final_weights", _own_descent_w, cases=_DESCENT_CASES, max_examples=10),
+        Check(f"{M}.gradient_descent", "loss_history", _own_descent_losses, cases=_DESCENT_CASES, max_examples=10),
         depends=(f"{M}.squared_error", f"{M}.delta_rule_step"),
     ),
 ]

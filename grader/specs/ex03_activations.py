@@ -1,24 +1,16 @@
-"""Checks for exercise 3, activation functions and their derivatives."""
+"""Checks for exercise 3, activation functions and their derivatives (judge side; probes: grader.probes)."""
 import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
+from grader.probes import FD_STEP
 from grader.specs import Check, spec
-from grader.specs.judges import Verdict, WrongType, as_array, gradients_match_fd, same_array
+from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array
+from grader.specs.own_pieces import usable_pieces
 
 M = "ex03_activations"
 EXTREMES = np.array([-1000.0, -745.0, -710.0, -50.0, 0.0, 50.0, 710.0, 745.0, 1000.0])
 ALPHAS = st.sampled_from([0.1, 0.2, 0.5])
-FD_STEP = 1e-5
-
-
-def _m(impl):
-    return getattr(impl, M)
-
-
-def _call(impl, name, c):
-    f = getattr(_m(impl), name)
-    return f(c["z"], alpha=c["alpha"]) if "alpha" in c else f(c["z"])
 
 
 def _sig(z):
@@ -31,14 +23,19 @@ def _with_alpha(strategy):
         lambda p: p[0] if p[1] is None else {**p[0], "alpha": p[1]})
 
 
-def _elementwise_fd_probe(forward, derivative):
-    """Analytic derivative vs central differences of the student's own forward, elementwise."""
-    def probe(impl, c):
-        z = np.asarray(c["z"], dtype=float)
-        plus, minus = {**c, "z": z + FD_STEP}, {**c, "z": z - FD_STEP}
-        numeric = (np.asarray(_call(impl, forward, plus), dtype=float) - np.asarray(_call(impl, forward, minus), dtype=float)) / (2 * FD_STEP)
-        return {"analytic": {"z": _call(impl, derivative, c)}, "numeric": {"z": numeric}}
-    return probe
+def _elementwise_differences(pieces):
+    """(f(z + step) - f(z - step)) / (2 step) elementwise, from the two piece outputs."""
+    plus, minus = (np.asarray(value, dtype=float) for _, value in pieces)
+    return (plus - minus) / (2 * FD_STEP)
+
+
+def _fd_expected(reference, c):
+    return {**reference, "numeric": {"z": _elementwise_differences(reference["pieces"])}}
+
+
+def _own_fd(got, expected, c):
+    own = usable_pieces(got.get("pieces"), 2, expected["pieces"])
+    return None if own is None else {"z": _elementwise_differences([["ok", v] for v in own])}
 
 
 def _kink_judge(name, low, high):
@@ -73,8 +70,7 @@ def _reference_check(function, what, mistakes=None, extreme=True, alpha=False, e
     examples += ({"z": np.array(0.5)},)
     if alpha:
         cases = _with_alpha(cases)
-    return Check(f"{M}.{function}", "matches_reference", lambda impl, c: _call(impl, function, c),
-                 same_array(what, mistakes), cases=cases, examples=examples)
+    return Check(f"{M}.{function}", "matches_reference", same_array(what, mistakes), cases=cases, examples=examples)
 
 
 def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False, depends=()):
@@ -82,16 +78,16 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False,
     if alpha:
         away = _with_alpha(away)
     checks = [
-        Check(f"{M}.{derivative}", "matches_reference", lambda impl, c: _call(impl, derivative, c),
-              same_array(f"{derivative}(z)", mistakes), cases=away),
-        Check(f"{M}.{derivative}", "finite_differences", _elementwise_fd_probe(forward, derivative),
-              gradients_match_fd(derivative, ["z"]), cases=away, max_examples=8),
+        Check(f"{M}.{derivative}", "matches_reference", same_array(f"{derivative}(z)", mistakes), cases=away),
+        Check(f"{M}.{derivative}", "finite_differences",
+              fd_judge(derivative, ["z"], analytic=lambda value: {"z": value}, own=_own_fd), cases=away, max_examples=8,
+              prepare=_fd_expected),
     ]
     if kink:
         zeros = S.any_shape().map(lambda shape: {"z": np.zeros(shape)})
-        checks.append(Check(f"{M}.{derivative}", "value_at_kink", lambda impl, c: _call(impl, derivative, c),
-                            _kink_judge(derivative, *kink), cases=_with_alpha(zeros) if alpha else zeros, max_examples=6,
-                            uses_expected=False))
+        checks.append(Check(f"{M}.{derivative}", "value_at_kink", _kink_judge(derivative, *kink),
+                            cases=_with_alpha(zeros) if alpha else zeros, max_examples=6, uses_expected=False,
+                            needs=("matches_reference",)))
     return spec(f"{M}.{derivative}", *checks, depends=depends)
 
 
@@ -116,7 +112,7 @@ def _maxout_mistakes(c):
 FUNCTIONS = [
     spec(f"{M}.sigmoid",
          _reference_check("sigmoid", "sigmoid(z)", extreme=False),
-         Check(f"{M}.sigmoid", "extreme_inputs", lambda impl, c: _call(impl, "sigmoid", c), _finite_and_right,
+         Check(f"{M}.sigmoid", "extreme_inputs", _finite_and_right,
                cases=S.elementwise_case(st.floats(-1000, 1000)), examples=({"z": EXTREMES},), max_examples=8,
                fail_on_warnings=True)),
     _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes, depends=(f"{M}.sigmoid",)),
@@ -133,7 +129,5 @@ FUNCTIONS = [
                                                           np.where(np.asarray(c["z"]) >= 0, c["z"], c.get("alpha", 1.0) * np.exp(np.minimum(c["z"], 0)))})),
     _derivative_spec("elu", "elu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True),
     spec(f"{M}.maxout",
-         Check(f"{M}.maxout", "matches_reference",
-               lambda impl, c: _m(impl).maxout(c["X"], c["W1"], c["b1"], c["W2"], c["b2"]),
-               same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
+         Check(f"{M}.maxout", "matches_reference", same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
 ]

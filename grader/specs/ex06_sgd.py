@@ -1,19 +1,21 @@
-"""Checks for exercise 6, GD versus SGD."""
+"""Checks for exercise 6, GD versus SGD (judge side; the probes are in grader.probes)."""
 import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
-from grader.specs import Check, ContractError, spec
+from grader.probes import ex06_sgd as P
+from grader.specs import Check, spec
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
-from grader.specs.judges import Verdict, WrongType, as_array, as_dict, same_dict
+from grader.specs.judges import Verdict, WrongType, as_array, as_dict, finite_array, same_dict
+from grader.specs.own_pieces import own_piece_credit
 
 M = "ex06_sgd"
 XOR_Y = XOR_TRUE.astype(float).reshape(-1, 1)
 PARAMS = ("W1", "b1", "W2", "b2")
-
-
-def _m(impl):
-    return getattr(impl, M)
+# Data sets for train_mlp: XOR with the defaults (the contract), and XNOR on the corners of [-1, 1]^2
+# from other seeds, which fixed parameters cannot also fit.
+XOR = {"X": XOR_X, "y": XOR_Y}
+XNOR_PM1 = {"X": 2 * XOR_X - 1, "y": 1 - XOR_Y}
 
 
 @st.composite
@@ -29,24 +31,6 @@ def _sgd_case(draw):
 def _batch_case(draw):
     m = draw(st.integers(1, 12))
     return {"m": m, "batch_size": draw(st.integers(1, m + 1)), "seed": draw(st.integers(0, 2**16))}
-
-
-def _labelled(m):
-    """Rows whose content names them: X[i] = (i, -i) + 0.5, y[i] = 10 i."""
-    rows = np.arange(m, dtype=float)
-    return np.stack([rows + 0.5, -rows - 0.5], axis=1), (10.0 * rows).reshape(-1, 1)
-
-
-def _batches(impl, m, batch_size, seed):
-    X, y = _labelled(m)
-    out = []
-    for pair in _m(impl).minibatches(X, y, batch_size, np.random.default_rng(seed)):
-        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
-            raise ContractError("minibatches must yield pairs (X_batch, y_batch)")
-        out.append([pair[0], pair[1]])
-        if len(out) > 10 * m + 10:
-            raise ContractError("minibatches yields more batches than there are samples")
-    return out
 
 
 def _order(batches, what="minibatches"):
@@ -79,11 +63,6 @@ def _covers(got, expected, c):
     return Verdict.passed()
 
 
-def _rng_probe(impl, c):
-    return {"same": [_batches(impl, c["m"], c["batch_size"], 7), _batches(impl, c["m"], c["batch_size"], 7)],
-            "seeds": [_batches(impl, c["m"], c["batch_size"], s) for s in range(5)]}
-
-
 def _uses_rng(got, expected, c):
     try:
         first, again = (_order(b)[0] for b in got["same"])
@@ -98,72 +77,111 @@ def _uses_rng(got, expected, c):
     return Verdict.passed()
 
 
-def _train_probe(impl, c):
-    result = _m(impl).train_mlp(XOR_X, XOR_Y, **c.get("kwargs", {}))
-    if not isinstance(result, (tuple, list)) or len(result) != 2:
-        raise ContractError("train_mlp must return a pair (params, losses)")
-    probe = {"params": result[0], "losses": result[1]}
-    if c.get("kwargs", {}).get("lr") == 0.0:
-        # With lr = 0 the parameters never move, so every epoch's loss (the sum over its mini-batches)
-        # must equal the loss on all samples at once, measured with the student's own mlp_backward.
-        try:
-            probe["full_loss"] = float(getattr(impl, "ex05_backprop").mlp_backward(XOR_X, XOR_Y, result[0])[0])
-        except Exception:  # mlp_backward is graded on its own
-            probe["full_loss"] = None
-    return probe
+def _params(got):
+    """The returned params as float arrays; WrongType or ValueError when they cannot run the network."""
+    return {k: finite_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
 
 
-def _learns_xor(got, expected, c):
-    try:
-        params = {k: as_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
-        out = forward(XOR_X, params).ravel()
-    except (WrongType, ValueError) as exc:
-        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["params"])
-    if np.array_equal(out > 0.5, XOR_TRUE):
+def _fits(params, c):
+    out = forward(c["X"], params)
+    if out.shape != np.shape(c["y"]):
+        raise ValueError(f"the network's output has shape {out.shape}, expected {np.shape(c['y'])}")
+    return out
+
+
+def _classifies(out, c):
+    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1."""
+    out = np.asarray(out, dtype=float).ravel()
+    want = np.ravel(c["y"]) > 0.5
+    if np.array_equal(out > 0.5, want):
         return Verdict.passed()
-    return Verdict(False, "after training with the defaults the network must output > 0.5 exactly on (0, 1) and (1, 0); "
-                          "outputs on (0,0), (0,1), (1,0), (1,1)", XOR_TRUE.astype(float), out,
+    return Verdict(False, f"after training on X = {np.asarray(c['X']).tolist()} with {c.get('kwargs') or 'the defaults'} the "
+                          "network's output must be > 0.5 exactly where y is 1; outputs", want.astype(float), out,
                    "all weights start equal (e.g. zeros): hidden units stay identical; initialise W1, W2 randomly"
                    if np.allclose(out, out[0], atol=1e-3) else "")
 
 
-def _loss_history(got, expected, c):
-    epochs = c.get("kwargs", {}).get("epochs", 2000)
+def _learns_judge(got, expected, c):
     try:
-        losses = as_array(got["losses"], "losses")
+        out = _fits(_params(got["value"]), c)
+    except (WrongType, ValueError) as exc:
+        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
+    return _classifies(out, c)
+
+
+# Judged with the true network; a network that classifies through the student's own mlp_forward
+# keeps its points when that forward lost points itself.
+_learns_xor = own_piece_credit(
+    _learns_judge, P.forward_pieces, implied=lambda own, c: own[0], agree=lambda value, out, c: _classifies(out, c).ok,
+    true_pieces=lambda own, got, c: [_fits(_params(got["value"]), c)])
+
+
+def _full_loss(value, c):
+    """The loss of the returned params on all samples, measured here with the true network."""
+    return 0.5 * float(np.sum((_fits(_params(value), c) - c["y"]) ** 2))
+
+
+def _history(value, full, c):
+    """One finite loss per epoch; with lr = 0 each is `full`, the loss of the (unchanged) returned
+    params on all samples; else the loss decreases and ends near `full`."""
+    kwargs = c.get("kwargs", {})
+    epochs = kwargs.get("epochs", 2000)
+    try:
+        losses = as_array(value["losses"], "losses")
     except WrongType as exc:
-        return Verdict(False, str(exc), f"{epochs} losses", got["losses"])
+        return Verdict(False, str(exc), f"{epochs} losses", value["losses"])
     if losses.shape != (epochs,):
         return Verdict(False, f"losses should hold one value per epoch: shape ({epochs},), got {losses.shape}", (epochs,), losses.shape)
-    if not np.all(np.isfinite(losses)) or np.any(losses < 0):
+    if not (np.all(np.isfinite(losses)) and np.all(losses >= 0)):
         return Verdict(False, "losses must be finite and non-negative", "finite", losses)
-    if "full_loss" in got:
-        full = got["full_loss"]
-        if full is not None and not np.allclose(losses, full, rtol=1e-4, atol=1e-8):
+    if kwargs.get("lr") == 0.0:
+        if not np.allclose(losses, full, rtol=1e-4, atol=1e-8):
             return Verdict(False, "with lr = 0 every epoch's loss must be the sum of its mini-batch losses, i.e. "
-                                  "the loss over all samples", np.full(epochs, full), losses)
-    elif not losses[-1] < losses[0]:
+                                  "the loss of the returned params over all samples", np.full(epochs, full), losses)
+        return Verdict.passed()
+    if not losses[-1] < losses[0]:
         return Verdict(False, "the loss did not decrease over training", losses[0], losses[-1])
+    if not abs(losses[-1] - full) <= 0.25 * max(losses[-1], full) + 0.01:
+        return Verdict(False, "the last epoch's loss should be close to the loss of the returned params on all samples",
+                       full, losses[-1])
     return Verdict.passed()
+
+
+def _history_judge(got, expected, c):
+    try:
+        full = _full_loss(got["value"], c)
+    except (WrongType, ValueError) as exc:
+        return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
+    return _history(got["value"], full, c)
+
+
+# Losses measured with the student's own mlp_backward (on the params train_mlp returned) keep their
+# point when that piece lost points itself.
+_loss_history = own_piece_credit(
+    _history_judge, P.loss_pieces, implied=lambda own, c: float(own[0]), agree=lambda value, full, c: _history(value, full, c).ok,
+    true_pieces=lambda own, got, c: [_full_loss(got["value"], c)])
 
 
 FUNCTIONS = [
     spec(f"{M}.sgd_step",
-         Check(f"{M}.sgd_step", "matches_reference", lambda impl, c: _m(impl).sgd_step(c["params"], c["grads"], c["lr"]),
+         Check(f"{M}.sgd_step", "matches_reference",
                same_dict("sgd_step(params, grads, lr)", lambda c: {
                    k: {"the step goes uphill: p - lr * g, not p + lr * g": c["params"][k] + c["lr"] * c["grads"][k]}
                    for k in c["params"]}),
                cases=_sgd_case())),
     spec(f"{M}.minibatches",
-         Check(f"{M}.minibatches", "covers_every_sample_once", lambda impl, c: _batches(impl, c["m"], c["batch_size"], c["seed"]),
-               _covers, cases=_batch_case(), examples=({"m": 5, "batch_size": 2, "seed": 0}, {"m": 1, "batch_size": 1, "seed": 0}),
+         Check(f"{M}.minibatches", "covers_every_sample_once", _covers, cases=_batch_case(),
+               examples=({"m": 5, "batch_size": 2, "seed": 0}, {"m": 1, "batch_size": 1, "seed": 0}),
                max_examples=12, uses_expected=False),
-         Check(f"{M}.minibatches", "order_from_rng", _rng_probe, _uses_rng,
-               examples=({"m": 8, "batch_size": 3}, {"m": 6, "batch_size": 6}), max_examples=0, uses_expected=False)),
+         Check(f"{M}.minibatches", "order_from_rng", _uses_rng,
+               examples=({"m": 8, "batch_size": 3}, {"m": 6, "batch_size": 6}), max_examples=0, uses_expected=False,
+               needs=("covers_every_sample_once",))),
     spec(f"{M}.train_mlp",
-         Check(f"{M}.train_mlp", "learns_xor", _train_probe, _learns_xor, examples=({},), max_examples=0, uses_expected=False),
-         Check(f"{M}.train_mlp", "loss_history", _train_probe, _loss_history,
-               examples=({"kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}},
-                         {"kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0, uses_expected=False),
+         Check(f"{M}.train_mlp", "learns_xor", _learns_xor,
+               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0),
+         Check(f"{M}.train_mlp", "loss_history", _loss_history,
+               examples=({**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 3}},
+                         {**XOR, "kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0,
+               needs=("learns_xor",)),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]

@@ -1,4 +1,4 @@
-"""Judge builders shared by the spec modules."""
+"""Judge builders shared by the spec modules. Every test is written so that nan fails it."""
 import numpy as np
 
 from grader.compare import Verdict, WrongType, as_array, as_dict, as_float, as_sequence, compare_arrays, compare_dict, compare_float, compare_parts, fmt, relative_error
@@ -49,7 +49,7 @@ def gradients_match_fd(what, names):
             errors[name] = normwise(a, expected["numeric"][name])
             if name in own:
                 own_errors[name] = normwise(a, own[name])
-        bad = [n for n in names if errors[n] > GRAD_TOL]
+        bad = [n for n in names if not errors[n] <= GRAD_TOL]  # nan is never <= : it fails
         if not bad:
             return Verdict.passed()
         report = ", ".join(f"{n} {errors[n]:.1e}" for n in names)
@@ -66,9 +66,35 @@ def gradients_match_fd(what, names):
     return judge
 
 
+def finite_array(value, what="the result"):
+    """as_array, and WrongType for nan or inf: behaviour checks judge only finite numbers."""
+    arr = as_array(value, what)
+    if not np.all(np.isfinite(arr)):
+        raise WrongType(f"{what} contains nan or inf")
+    return arr
+
+
+def fd_judge(what, names, analytic=lambda value: value, own=None):
+    """gradients_match_fd for a probe whose value is the analytic gradient ({name: grad}, or read by
+    `analytic`) and whose expected value holds "numeric", central differences of the reference
+    computed by the judge (Check.prepare); own(got, expected, case) -> the student's own central
+    differences from their piece calls, or None (it only changes the message)."""
+    inner = gradients_match_fd(what, names)
+
+    def judge(got, expected, case):
+        value = got["value"] if own is not None else got
+        try:
+            value = analytic(value)
+        except WrongType as exc:
+            return Verdict(False, str(exc), expected["numeric"], value)
+        mine = own(got, expected, case) if own is not None else None
+        return inner({"analytic": value, "numeric": mine}, expected, case)
+    return judge
+
+
 def normwise(analytic, numeric):
     a, n = np.asarray(analytic, dtype=float), np.asarray(numeric, dtype=float)
-    if a.shape != n.shape:
+    if a.shape != n.shape or not (np.all(np.isfinite(a)) and np.all(np.isfinite(n))):
         return float("inf")
     # floor 1e-2: with GRAD_TOL 1e-4 that allows 1e-6 absolute, the rounding of a correct float32 answer
     scale = max(float(np.max(np.abs(n), initial=0.0)), 1e-2)
@@ -77,5 +103,5 @@ def normwise(analytic, numeric):
 
 __all__ = [
     "Verdict", "WrongType", "as_array", "as_dict", "as_float", "as_sequence", "fmt", "relative_error",
-    "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd", "normwise", "GRAD_TOL",
+    "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd", "fd_judge", "finite_array", "normwise", "GRAD_TOL",
 ]

@@ -1,21 +1,27 @@
-# Attack, at import: rewrite the grader's judges and comparisons in this process so that every
-# check "passes", and make the child report warnings, errors and mutations as absent.
-import grader.compare as _compare
-import grader.specs as _specs
-import grader.specs.judges as _judges
+# Attack, at import: rewrite the grader's probes and judges in this process so that every check
+# "passes", and make the child report warnings, errors and mutations as absent. The judges and
+# comparisons are not in the child (grader.specs and grader.compare are judge-only); they are
+# patched if they can be imported at all.
+import grader.probes as _probes
 from grader.sandbox import child as _child
 
-_PASS = _compare.Verdict(True)
-_compare.close = lambda *a, **k: True
-_compare.compare_arrays = lambda *a, **k: _PASS
-_judges.compare_arrays = lambda *a, **k: _PASS
-for _check in _specs.all_checks().values():
-    object.__setattr__(_check, "judge", lambda *a, **k: _PASS)
+try:
+    import grader.compare as _compare
+    import grader.specs.judges as _judges
+
+    _PASS = _compare.Verdict(True)
+    _compare.close = lambda *a, **k: True
+    _compare.compare_arrays = lambda *a, **k: _PASS
+    _judges.compare_arrays = lambda *a, **k: _PASS
+except ImportError:
+    pass
+for _probe in _probes.probe_table().values():
+    object.__setattr__(_probe, "pieces", None)
 _real_run_case = _child._run_case
 
 
-def _lying_run_case(check, impl, case, watch_warnings=True):
-    outcome = _real_run_case(check, impl, case, watch_warnings)
+def _lying_run_case(*args, **kwargs):
+    outcome = _real_run_case(*args, **kwargs)
     outcome.pop("error", None)
     outcome.pop("mutated", None)
     outcome.setdefault("value", None)
