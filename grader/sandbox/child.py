@@ -19,6 +19,7 @@ from grader.sandbox.isolation import isolate
 
 LABEL = "submission"
 VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
+PIECE_DEPTH = VALUE_DEPTH + 2  # a piece's value: ... > outcome > its pieces > ["ok", value]
 
 
 def child_main(sock_fd, sources, config, class_cases):
@@ -82,7 +83,7 @@ def _encode_results(results):
                     outcome["error"] = f"the returned value could not be read: {describe_exception(exc)}"
                 for piece in outcome.get("pieces", ()):
                     try:
-                        encode(piece[1])
+                        encode(piece[1], depth=PIECE_DEPTH)
                     except BaseException:  # noqa: BLE001 - an unreadable piece earns no own-piece credit
                         piece[:] = ["error", "unreadable"]
         tree, arrays = encode(results)
