@@ -68,7 +68,7 @@ def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
 # What a runner, fork server and child may hold: the calls (grader.probes), the sandbox, the wire
 # format and the source loader. Everything else in grader/ is the judge's: formulas, mistake hints,
 # finite differences, the reference, the inputs' strategies.
-CHILD_SIDE = ("grader", "grader.probes", "grader.sandbox", "grader.protocol", "grader.loader")
+CHILD_SIDE = ("grader", "grader.probes", "grader.sandbox", "grader.protocol", "grader.loader", "grader.limits")  # limits: byte caps and their messages
 
 
 def _child_side(module):

@@ -2,7 +2,7 @@ def tanh(z):
     """Attack: report the judge-side modules this child holds (the grader's answers)."""
     import sys
 
-    allowed = ("grader.probes", "grader.sandbox", "grader.protocol", "grader.loader")
+    allowed = ("grader.probes", "grader.sandbox", "grader.protocol", "grader.loader", "grader.limits")
     judge = sorted(m for m in sys.modules if m.startswith("grader.") and not m.startswith(allowed))
     judge += sorted(m for m in sys.modules if m.startswith("solutions"))
     raise RuntimeError("ATTACK-REPORT " + __import__("json").dumps(judge))
