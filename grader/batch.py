@@ -17,7 +17,7 @@ from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 from grader.reports import GRADES, grade_row, read_student, write_grades, write_student
-from grader.sandbox.client import RunnerDied, SandboxClient
+from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
 
@@ -143,8 +143,9 @@ def _lane(client, ctx, work, out_dir, progress):
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=()):
-    """Grade every student folder not already graded (resume); returns a summary and writes grades.csv."""
+                 extra_hide=(), insecure=False):
+    """Grade every student folder not already graded (resume); returns a summary and writes grades.csv.
+    Refuses (BatchError) where the sandbox lacks its required layers, unless insecure."""
     students, skipped = list_students(submissions_dir)
     for entry in skipped:
         why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
@@ -170,13 +171,17 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
-        clients = [SandboxClient(lane, hide=hide) for lane in range(max(1, min(jobs, todo)))]
+        clients = [SandboxClient(lane, hide=hide, insecure=insecure) for lane in range(max(1, min(jobs, todo)))]
         try:
             # The runners warm up while the class context is computed: one imports, the others are forked from it.
             starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
             starter.start()
             ctx = ctx or build_context(rubric, solutions_dir)
             starter.join()
+            try:
+                clients[0].check_isolation()  # measured, not assumed: before the first student
+            except InsecureSandbox as exc:
+                raise BatchError(str(exc)) from None
             # Speed: the imports and the class context live as long as the batch; the garbage
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
@@ -220,7 +225,8 @@ def grade_command(args):
         return grade_nbgrader_command(args)
     out = args.out or "graded"
     try:
-        summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress)
+        summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
+                               insecure=getattr(args, "insecure", False))
     except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -56,13 +56,14 @@ def _feedback(function):
                      for c in function["checks"])
 
 
-def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True):
+def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True, insecure=False):
     rubric_obj = load_rubric(rubric or DEFAULT_RUBRIC)
     modules = rubric_obj.modules
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as tmp:
         students = collect_sources(course_dir, assignment, modules, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
-        summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir])
+        summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir],
+                               insecure=insecure)
     scores = {}
     for student in students:
         record = read_student(out_dir, student)
@@ -79,7 +80,7 @@ def grade_nbgrader_command(args):
     out = args.out or str(Path(args.submissions) / "nngrade" / args.assignment)
     try:
         summary, written = grade_nbgrader(args.submissions, args.assignment, out, jobs=args.jobs, rubric=args.rubric,
-                                          progress=not args.no_progress)
+                                          progress=not args.no_progress, insecure=getattr(args, "insecure", False))
     except (BatchError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -13,7 +13,7 @@ import numpy as np
 from grader.loader import describe_exception, import_sources
 from grader.protocol import decode, encode
 from grader.sandbox.channel import Channel
-from grader.sandbox.isolation import isolate
+from grader.sandbox.isolation import isolate, missing_layers
 from grader.specs import ContractError, all_checks
 
 LABEL = "submission"
@@ -29,6 +29,8 @@ def child_main(sock_fd, sources, config, class_cases):
             sources, config = init["sources"], init["config"]
         applied, notices = isolate(config, sock_fd)
         channel.send({"event": "isolated", "isolation": applied, "notices": notices})
+        if missing_layers(applied) and not config.get("insecure"):
+            return  # Security: no student code without the allow-list and the network ban (see client.open)
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)
         channel.send({"event": "ready", "modules": status})

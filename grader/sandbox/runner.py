@@ -21,7 +21,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after Ope
 from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
-                                      set_process_name, sweep_uid)
+                                      set_process_name, sweep_children, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner: 16 bytes each
@@ -128,7 +128,7 @@ def _serve_forks(sock):
         elif op == "status":
             channel.send({"status": _wait_status(int(message["pid"]), float(message["wait"]))})
         elif op == "sweep":
-            channel.send({"others": kill_descendants(server_pid)})
+            channel.send({"others": sweep_children(server_pid)})
 
 
 def _wait_status(pid, wait_s):

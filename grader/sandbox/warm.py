@@ -5,6 +5,8 @@ After the child drops to an unprivileged uid it may be unable to read the interp
 """
 import importlib
 
+from grader.sandbox import isolation
+
 # Standard-library modules students commonly import; cheap, and unreadable later for some setups.
 STDLIB = (
     "math", "cmath", "random", "itertools", "functools", "collections", "collections.abc", "copy", "typing",
@@ -27,6 +29,7 @@ def warm_up():
     import grader.specs
 
     grader.specs.all_checks()
+    isolation.prepare()
 
 
 def _warm_torch():
