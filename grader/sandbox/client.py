@@ -162,8 +162,11 @@ class SandboxClient:
     def check_isolation(self):
         """Open a child on no sources and raise InsecureSandbox unless the layers untrusted code
         needs are in force (or insecure was asked for): before any student is graded."""
-        self.open({}, timeout=STARTUP_TIMEOUT)
+        reply = self.open({}, timeout=STARTUP_TIMEOUT)
         self.close()
+        if reply["status"] != "ready":
+            raise InsecureSandbox(f"the sandbox could not start a child ({reply.get('detail', reply['status'])}); "
+                                  f"{'; '.join(reply['notices'][:3])}")
 
     def start(self, siblings=()):
         """Start this lane's runner; with siblings (other lanes' clients), their runners are forked

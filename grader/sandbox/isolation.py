@@ -208,16 +208,17 @@ def scratch_root(server_pid):
 
 def clear_scratch(server_pid):
     """Remove the private folders of a fork server's children (all of them dead by now), also
-    what a child made unreadable to its own uid (chmod 000) in the grader's own-uid mode."""
-    def unlock(function, path, _):
-        try:
-            os.chmod(os.path.dirname(path), 0o700)
-            os.chmod(path, 0o700)
-            function(path)
-        except OSError:
-            pass
-
-    shutil.rmtree(scratch_root(server_pid), onerror=unlock)
+    folders a child made unreadable to its own uid (chmod 000) in the grader's own-uid mode."""
+    root = scratch_root(server_pid)
+    for dirpath, dirnames, _ in os.walk(root):
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):  # Security: never chmod what a link points to
+                try:
+                    os.chmod(path, 0o700)
+                except OSError:
+                    pass
+    shutil.rmtree(root, ignore_errors=True)
 
 
 def sweep_children(server_pid):
