@@ -276,9 +276,8 @@ def _seccomp(memory_bounded, applied, notices):
 
 
 def prepare():
-    """Warm-up for the layers, in the runner before it forks anything: the allow-list, the
-    system-call filters and the scratch root (its children's private folders) are ready, so a
-    child only applies them."""
+    """Warm-up for the layers, in the runner before it forks anything: the allow-list and the
+    system-call filters are computed once, so that a child only applies them."""
     readable_paths()
     if seccomp_filter.available():
         for bounded in (False, True):
@@ -318,7 +317,7 @@ def isolate(config, keep_fd):
         _namespaces(config, applied, notices)
     else:
         notices.append("not running as root: no network or mount namespace")
-    memory_bounded = _join_cgroup(config, applied, notices) if os.geteuid() == 0 else False
+    memory_bounded = _join_cgroup(config, applied, notices)
     _rlimits(config, applied)
     tmp, writable = _private_tmp(config, applied)
     _drop_privileges(config, applied, notices)
