@@ -1,6 +1,6 @@
 """The sandbox in its three modes, measured: the grader run from the command line as root, as root
 without CAP_SYS_ADMIN (as in Docker or Gradescope: no namespaces), and as an ordinary user with a
-Python outside root's home. In each mode a representative class is graded in one lane: the
+Python outside root's home. In each mode a representative class is graded in two lanes: the
 reference, the blank stubs, the attacks that read, connect or signal, the answer key planted under
 /srv, the keyring carried from one student to the next, memory beyond the limit, a hard link to
 the reference. Every attack must score no more than the blank stubs, the reference full marks,
@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -73,7 +74,8 @@ def workspace():
 
 
 def run_grader(prefix, subs, out, rubric, work, *options, deny_landlock=False):
-    """(supervisor report, stdout, stderr) of `nngrade grade` run with this prefix, one lane."""
+    """(supervisor report, stdout, stderr) of `nngrade grade` run with this prefix, two lanes. The
+    keyring students need no order: the writer's own report says whether add_key worked."""
     home = work / "home"
     home.mkdir(exist_ok=True)
     out.mkdir(exist_ok=True)
@@ -84,7 +86,7 @@ def run_grader(prefix, subs, out, rubric, work, *options, deny_landlock=False):
     env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(home), "LANG": "C.UTF-8",
            "NNGRADE_TEST_SECRET": "s3cret-" + work.name}
     command = [sys.executable, str(SUPERVISOR), *(["--deny-landlock"] if deny_landlock else []), "--",
-               *prefix, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "1", "--rubric", str(rubric),
+               *prefix, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2", "--rubric", str(rubric),
                "--no-progress", *options]
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, cwd="/")
     report = json.loads(done.stdout.strip().splitlines()[-1])
@@ -142,8 +144,11 @@ def test_every_attack_fails_in_every_mode(representative_class, mode):
     out = cls["work"] / "out"  # where the attacks look for it
     shutil.rmtree(out, ignore_errors=True)
     scratch_before = set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*"))
+    started = time.monotonic()
     report, stdout, stderr = run_grader(prefix, cls["subs"], out, cls["rubric"], cls["work"])
     assert report["returncode"] == 0, stderr[-3000:]
+    times = sorted((read_student(out, p.name)["execution_time"], p.name) for p in out.iterdir() if p.is_dir())
+    print(f"{mode}: {len(times)} students in {time.monotonic() - started:.1f} s; slowest {times[-4:]}")
     assert report["left"] == [], f"outlived the grader: {report['left']}"
     if mode == "unprivileged-user":
         assert _processes_of(_user().pw_uid) == []
