@@ -8,6 +8,8 @@ without root or without a writable hierarchy there is none (the caller then deni
 keeps the private tmpfs small).
 """
 import os
+import signal
+import time
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 
@@ -51,7 +53,10 @@ def create(name, limit_bytes):
     path = os.path.join(base, name)
     try:
         remove(path)
-        os.mkdir(path, 0o700)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass  # still held by a process of a lane that just stopped: the same limits again
         if kind == "v1":
             _write(path, "memory.limit_in_bytes", limit_bytes)
             if os.path.exists(os.path.join(path, "memory.memsw.limit_in_bytes")):
@@ -68,17 +73,43 @@ def create(name, limit_bytes):
 
 
 def join(path):
-    """Move the calling process into the cgroup (its future allocations are charged there)."""
+    """Move the calling process into the cgroup (its future allocations are charged there).
+    Slow (~10 ms on cgroup v1): the fork server joins once, its children are born inside."""
     _write(path, "cgroup.procs", os.getpid())
 
 
-def remove(path):
-    """Remove the cgroup once its processes are gone; a cgroup still in use stays (harmless)."""
-    if path:
+def is_member(path):
+    """Whether the calling process is in the cgroup at path."""
+    return os.getpid() in _members(path)
+
+
+def remove(path, wait_s=2.0):
+    """Kill what is left in the cgroup (only a lane's own fork server and children ever join it),
+    then remove it; one that will not go stays and is reused by name (harmless)."""
+    if not path or not os.path.isdir(path):
+        return
+    deadline = time.monotonic() + wait_s
+    while True:
         try:
             os.rmdir(path)
+            return
         except OSError:
-            pass
+            if time.monotonic() > deadline:
+                return
+        for pid in _members(path):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        time.sleep(0.01)
+
+
+def _members(path):
+    try:
+        with open(os.path.join(path, "cgroup.procs")) as procs:
+            return [int(p) for p in procs.read().split()]
+    except (OSError, ValueError):
+        return []
 
 
 def _write(path, name, value):

@@ -179,12 +179,32 @@ def _join_cgroup(config, applied, notices):
         notices.append("no memory cgroup: memory is bounded per process (RLIMIT_AS), memfd_create is denied")
         return False
     try:
-        cgroups.join(path)
+        if not cgroups.is_member(path):  # born inside when the fork server is in it (see enter_lane_cgroup)
+            cgroups.join(path)
+        _write_oom_score_adj(1000)  # the cgroup's memory runs out: this child is the one killed
     except OSError as exc:
         notices.append(f"memory cgroup unavailable ({exc.strerror}): memfd_create is denied")
         return False
     applied.append("memory-cgroup")
     return True
+
+
+def enter_lane_cgroup(path):
+    """The fork server moves into its lane's memory cgroup once, so that its children are born
+    there (speed: moving each child costs ~10 ms). It is never the one the kernel kills when the
+    cgroup runs out of memory (its children are, see _join_cgroup)."""
+    if not path or os.geteuid() != 0 or cgroups.is_member(path):
+        return
+    try:
+        cgroups.join(path)
+        _write_oom_score_adj(-1000)
+    except OSError:
+        pass  # each child joins on its own, or says why it could not
+
+
+def _write_oom_score_adj(value):
+    with open("/proc/self/oom_score_adj", "w") as handle:
+        handle.write(str(value))
 
 
 def _private_tmp(config, applied):

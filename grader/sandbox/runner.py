@@ -20,8 +20,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")  # before torch: forking after Ope
 
 from grader.protocol import MAX_CHILD_HEADER_BYTES, decode, pack, unpack_bytes  # noqa: E402
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
-from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
-                                      set_process_name, sweep_children, sweep_uid)
+from grader.sandbox.isolation import (PR_SET_PDEATHSIG, enter_lane_cgroup, kill_descendants, make_subreaper,  # noqa: E402
+                                      prctl, reap, set_process_name, sweep_children, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner: 16 bytes each
@@ -70,9 +70,9 @@ class ForkServer:
         """A frame for the fork server (the class's inputs, which every child inherits)."""
         self.sock.sendall(raw)
 
-    def fork(self):
-        """(pid, socket) of a new child, waiting for its init frame."""
-        self.sock.sendall(pack({"op": "fork"}))
+    def fork(self, cgroup=None):
+        """(pid, socket) of a new child, waiting for its init frame; born in the lane's cgroup."""
+        self.sock.sendall(pack({"op": "fork", "cgroup": cgroup}))
         data, fds, _, _ = socket.recv_fds(self.sock, 64, 1)
         if not fds:
             raise ChannelClosed("the fork server is gone")
@@ -105,6 +105,7 @@ def _serve_forks(sock):
         if op == "cases":
             cases = decode(message["cases"], buffers)
         elif op == "fork":
+            enter_lane_cgroup(message.get("cgroup"))
             # Speed: objects that exist now are exempt from the child's garbage collections, which
             # would otherwise walk (and so copy-on-write) the whole warm heap of numpy and torch.
             gc.freeze()
@@ -172,7 +173,7 @@ class Runner:
             self.swept = True
         deadline = time.monotonic() + float(message.get("timeout", 10))
         if self.fork_server is not None:
-            self.child_pid, self._sock = self.fork_server.fork()
+            self.child_pid, self._sock = self.fork_server.fork(config.get("cgroup"))
         else:
             parent_sock, child_sock = socket.socketpair()
             gc.freeze()  # see _serve_forks
