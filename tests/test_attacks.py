@@ -186,7 +186,7 @@ ATTACKS = [
     Attack("atk_segfault", "segfault", "ex01_perceptron.perceptron_predict", message="SIGSEGV"),
     Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True),
     Attack("atk_memfd_memory", "memfd_memory", "ex03_activations.elu",
-           message=r"ATTACK-REPORT \[\]|killed by signal SIGKILL|^timed out after"),
+           message=r"ATTACK-REPORT \[\]|killed by signal SIGKILL|ended during|^timed out after"),  # the cgroup's OOM kill
     # -- network
     Attack("atk_network", "network", "ex01_perceptron.add_bias", report=True),
 ]

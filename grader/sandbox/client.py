@@ -151,7 +151,7 @@ class SandboxClient:
     def cgroup(self):
         """This lane's memory cgroup (root only, where the hierarchy is writable), else None."""
         if self._cgroup is None and self.uid is not None:
-            # The address-space limit plus the three private tmpfs: memfd and tmpfs pages count here.
+            # The address-space limit, the three private tmpfs and some slack: memfd and tmpfs pages count here.
             self._cgroup = cgroups.create(f"nngrade-{self.uid}", (MEM_MB + 4 * TMP_MB) * 2**20) or ""
         return self._cgroup or None
 

@@ -6,8 +6,9 @@ Denies, with EPERM so that the student reads an ordinary "Operation not permitte
 - other processes' memory and kernel-wide state: ptrace, process_vm_*, pidfd_getfd, kcmp, keyrings
   (a key added by one student would wait for the next on the same uid), bpf, perf_event_open;
 - namespaces and mounts (unshare, setns, clone with a namespace flag, every mount call), which could
-  undo the mount hiding; kexec, modules, io_uring (it runs system calls the filter never sees);
-- memfd_create and userfaultfd unless the memory is bounded by a cgroup (memfd pages escape RLIMIT_AS).
+  undo the mount hiding; kexec, modules, userfaultfd, io_uring (it runs system calls the filter
+  never sees);
+- memfd_create unless the memory is bounded by a cgroup (memfd pages escape RLIMIT_AS).
 clone3 fails with ENOSYS (its flags cannot be inspected), so the C library falls back to clone.
 """
 import errno
