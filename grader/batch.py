@@ -20,7 +20,7 @@ from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, load_rubric
 from grader.reports import GRADES, graded_rows, read_student, write_grades, write_student
-from grader.sandbox.client import RunnerDied, SandboxClient
+from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
 
@@ -229,10 +229,11 @@ def _lane(client, ctx, work, out_dir, progress):
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=(), only=()):
+                 extra_hide=(), only=(), insecure=False):
     """Grade every student folder not already graded (resume), or only the students named in
     `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
-    every student graded into out_dir."""
+    every student graded into out_dir. Refuses (BatchError) where the sandbox lacks its required
+    layers, unless insecure."""
     students, skipped = list_students(submissions_dir)
     if only:
         students, skipped = select_students(students, only), []
@@ -260,13 +261,17 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
-        clients = [SandboxClient(lane, hide=hide) for lane in range(max(1, min(jobs, todo)))]
+        clients = [SandboxClient(lane, hide=hide, insecure=insecure) for lane in range(max(1, min(jobs, todo)))]
         try:
             # The runners warm up while the class context is computed: one imports, the others are forked from it.
             starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
             starter.start()
             ctx = ctx or build_context(rubric, solutions_dir)
             starter.join()
+            try:
+                clients[0].check_isolation()  # measured, not assumed: before the first student
+            except InsecureSandbox as exc:
+                raise BatchError(str(exc)) from None
             # Speed: the imports and the class context live as long as the batch; the garbage
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
@@ -318,7 +323,7 @@ def grade_command(args):
     try:
         with removed_if_left_empty(out):
             summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
-                                   only=args.student or ())
+                                   only=args.student or (), insecure=args.insecure)
     except (BatchError, RubricError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -38,7 +38,7 @@ def demo_command(args):
     submissions, results = out / "submissions", out / "results"
     students = write_demo_class(submissions)
     print(f"demo class: {len(students)} students written to {submissions}", file=sys.stderr)
-    summary = grade_folder(submissions, results, jobs=args.jobs, progress=True)
+    summary = grade_folder(submissions, results, jobs=args.jobs, progress=True, insecure=True)  # the kit's own code
     print(class_table(summary))
     print(f"\ngradebook: {results / 'grades.csv'}")
     print(f"feedback:  {results}/<student>/feedback.md (and results.json, Gradescope's format)")

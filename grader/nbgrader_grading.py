@@ -144,7 +144,7 @@ def check_course(course_dir, assignment):
                          "in the course first")
 
 
-def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True, only=()):
+def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progress=True, only=(), insecure=False):
     """Grade the course's submitted notebooks of `assignment` (or only the students named in
     `only`), write the scores into its gradebook; returns (summary, {student: points written})."""
     check_course(course_dir, assignment)
@@ -153,7 +153,7 @@ def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progres
         students = collect_sources(course_dir, assignment, modules, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
         summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir],
-                               only=only)
+                               only=only, insecure=insecure)
     scores = {}
     for student in [s for s in students if not only or s in only]:  # the ones this run graded
         record = read_student(out_dir, student)
@@ -171,7 +171,7 @@ def grade_nbgrader_command(args):
     try:
         with removed_if_left_empty(out):
             summary, written = grade_nbgrader(args.submissions, args.assignment, out, jobs=args.jobs, rubric=args.rubric,
-                                              progress=not args.no_progress, only=args.student or ())
+                                              progress=not args.no_progress, only=args.student or (), insecure=args.insecure)
     except (BatchError, RubricError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

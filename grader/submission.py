@@ -46,7 +46,10 @@ def _problem(path, folder):
         return f"{name} is missing{found}"
     if not path.is_file():
         return f"{name} is not a regular file"
-    size = path.stat().st_size
+    info = path.stat()
+    if info.st_nlink > 1:  # Security: a second name for a file elsewhere (the reference?), like a symbolic link
+        return f"{name} is a hard link (the same file has {info.st_nlink} names on this disk); submit a copy of the file"
+    size = info.st_size
     if size > MAX_FILE_BYTES:
         return f"{name} is {size} bytes, over the {MAX_FILE_BYTES}-byte limit"
     if size == 0:

@@ -41,7 +41,8 @@ ATTACKS_DIR = Path(__file__).with_name("attacks")
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 LANE_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 64)
 IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
-ROOT_LAYERS = ["own-session", "network-namespace", "mount-namespace", "rlimits", "unprivileged-uid"]
+ROOT_LAYERS = ["own-session", "network-namespace", "mount-namespace", "memory-cgroup", "rlimits", "unprivileged-uid",
+               "landlock-filesystem", "landlock-tcp", "landlock-scope", "seccomp"]
 SHORT = 3  # seconds: the time limit of every function but the training loops in the test rubric
 TRAINING = ("ex01_perceptron.train_perceptron", "ex06_sgd.train_mlp", "ex07_torch.train_linear", "ex07_torch.train_xor")
 MAIN_BATCH_BUDGET_S = 240  # generous: ~70 submissions, a dozen of them burn a full time limit or two
@@ -80,12 +81,14 @@ def attack_text(file, values):
 
 
 def write_folder(folder, files):
-    """files: {relative name: str | bytes | ("symlink", target) | ("dir",)}."""
+    """files: {relative name: str | bytes | ("symlink", target) | ("hardlink", target) | ("dir",)}."""
     folder.mkdir(parents=True)
     for name, content in files.items():
         path = folder / name
         if isinstance(content, tuple) and content[0] == "symlink":
             path.symlink_to(content[1])
+        elif isinstance(content, tuple) and content[0] == "hardlink":
+            os.link(content[1], path)
         elif isinstance(content, tuple) and content[0] == "dir":
             path.mkdir()
         elif isinstance(content, bytes):
@@ -165,11 +168,12 @@ ATTACKS = [
     # -- reading what it must not
     Attack("atk_read_solutions", "read_solutions", "ex04_mlp_forward.xor_params", report=True),
     Attack("atk_read_project_tree", "read_project_tree", "ex04_mlp_forward.xor_params", report=True),
-    Attack("atk_read_processes", "read_processes", "ex04_mlp_forward.xor_params", report=True, root_only=True),
-    Attack("atk_read_env", "read_env", "ex03_activations.tanh_derivative", report=True, root_only=True),
+    Attack("atk_read_processes", "read_processes", "ex04_mlp_forward.xor_params", report=True),
+    Attack("atk_read_env", "read_env", "ex03_activations.tanh_derivative", report=True),
     Attack("atk_read_others", "read_others", "ex03_activations.relu", report=True),
     Attack("atk_read_grader", "read_grader", "ex03_activations.leaky_relu", report=True),
     Attack("atk_userns_escape", "userns_escape", "ex04_mlp_forward.xor_params", report=True),
+    Attack("atk_planted_solutions", "planted_solutions", "ex04_mlp_forward.xor_params", report=True),
     # -- resources
     Attack("atk_infinite_loop", "infinite_loop", "ex01_perceptron.add_bias", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_sleep_forever", "sleep_forever", "ex01_perceptron.perceptron_predict", message=rf"^timed out after {SHORT} s$"),
@@ -181,9 +185,11 @@ ATTACKS = [
     Attack("atk_fill_disk", "fill_disk", "ex03_activations.elu_derivative", report=False),
     Attack("atk_flood_stdout", "flood_stdout", "ex01_perceptron.add_bias"),
     Attack("atk_segfault", "segfault", "ex01_perceptron.perceptron_predict", message="SIGSEGV"),
-    Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True, root_only=True),
+    Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True),
+    Attack("atk_memfd_memory", "memfd_memory", "ex03_activations.elu",
+           message=r"ATTACK-REPORT \[\]|killed by signal SIGKILL|ended during|^timed out after"),  # the cgroup's OOM kill
     # -- network
-    Attack("atk_network", "network", "ex01_perceptron.add_bias", report=True, root_only=True),
+    Attack("atk_network", "network", "ex01_perceptron.add_bias", report=True),
 ]
 
 
@@ -257,6 +263,8 @@ BAD = [
     Bad("bad_symlink_relative", _modules_with(ex01_perceptron=lambda v, n, t: {n: ("symlink", os.path.relpath(f"{v['SOLUTIONS']}/{n}", f"{v['SUBS']}/bad_symlink_relative"))}),
         zero=("ex01_perceptron",), message=r"ex01_perceptron\.py is a symbolic link"),
     Bad("bad_symlink_folder", "symlink-folder", zero=("*",), message="symbolic link"),
+    Bad("bad_hardlink", _modules_with(ex07_torch=lambda v, n, t: {n: ("hardlink", f"{v['PLANTED']}/{n}")}),
+        zero=("ex07_torch",), message=r"ex07_torch\.py is a hard link"),
     Bad("bad_notebook", _modules_with(ex07_torch=_notebook), zero=("ex07_torch",),
         message=r"ex07_torch\.py is missing \(found ex07_torch\.ipynb"),
     Bad("bad_archive", _archive, zero=("*",), message=r"submission\.zip"),
@@ -418,6 +426,21 @@ def workspace():
     return path
 
 
+@contextlib.contextmanager
+def planted_solutions():
+    """A copy of solutions/ left world-readable elsewhere on the machine, as last term's course
+    checkout under /srv (under the temporary folder without root): the path of its solutions/."""
+    base = Path("/srv") if os.access("/srv", os.W_OK) else Path(tempfile.gettempdir())
+    root = Path(tempfile.mkdtemp(prefix="nn-course-lastterm-", dir=base))
+    try:
+        shutil.copytree(SOLUTIONS_DIR, root / "solutions", ignore=shutil.ignore_patterns("__pycache__"))
+        for path in (root, *root.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        yield root / "solutions"
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def test_rubric_file(folder):
     """The bundled rubric with short time limits: 3 s per function, 15 s for the training loops."""
     text = (PROJECT_ROOT / "grader" / "rubric.toml").read_text()
@@ -490,12 +513,14 @@ def graded(attack_ctx, sandbox_uids):
     subs, out = work / "submissions", work / "out"
     subs.mkdir()
     listeners = Listeners(work)
+    planted = planted_solutions()
     secret_name, secret_value = "NNGRADE_TEST_SECRET", f"s3cret-{os.urandom(8).hex()}"
     marker = f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}"
     values = {"SOLUTIONS": str(SOLUTIONS_DIR), "PROJECT": str(PROJECT_ROOT), "SUBS": str(subs), "OUT": str(out),
               "JUDGE_PID": os.getpid(), "SECRET_NAME": secret_name, "MARKER": marker, "TCP_PORT": listeners.tcp_port,
               "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract, "UNIX_PATH": listeners.unix_path,
-              "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"), "SECRET": secret_value}
+              "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"), "SECRET": secret_value,
+              "PLANTED": str(planted.__enter__())}
     try:
         write_folder(subs / "honest_reference", as_files(REFERENCE))
         write_folder(subs / "honest_marked", {n: f"# {marker}\n" + t for n, t in as_files(REFERENCE).items()})
@@ -532,6 +557,7 @@ def graded(attack_ctx, sandbox_uids):
         yield graded
     finally:
         listeners.close()
+        planted.__exit__(None, None, None)
         for pid, _ in lane_processes(sandbox_uids):  # never leave an attack running, whatever the outcome
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
@@ -724,7 +750,8 @@ def one_lane(attack_ctx, sandbox_uids):
     """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
     child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
     must not outlive it), an honest student; a student whose runner is killed once, one whose runner
-    is killed twice, an honest student."""
+    is killed twice, an honest student; a student who leaves a key in its uid's kernel keyring, and
+    the next student of the lane, who looks for it."""
     work = workspace()
     subs, out = work / "submissions", work / "out"
     subs.mkdir()
@@ -749,6 +776,8 @@ def one_lane(attack_ctx, sandbox_uids):
         "c1_runner_killed_once": with_killme(REFERENCE, "nnk-once"),
         "c2_runner_killed_twice": with_killme(REFERENCE, "nnk-twice"),
         "c3_honest": REFERENCE,
+        "d1_keyring_writer": Attack("d1_keyring_writer", "keyring", "ex01_perceptron.add_bias").sources({}),
+        "d2_keyring_reader": Attack("d2_keyring_reader", "keyring", "ex01_perceptron.add_bias").sources({}),
     }
     for name, modules in students.items():
         write_folder(subs / name, as_files(modules))
@@ -803,6 +832,13 @@ def test_a_killed_runner_is_replaced_and_the_submission_retried_once(one_lane, a
     assert twice["score"] == 0
     assert re.search(r"grading failed twice: the sandbox runner", twice["problems"].get("(grader)", "")), twice["problems"]
     assert records["c3_honest"]["score"] == attack_ctx.rubric.max_score
+
+
+def test_no_kernel_keyring_carries_anything_to_the_next_student(one_lane):
+    for name in ("d1_keyring_writer", "d2_keyring_reader"):
+        record = one_lane["records"][name]
+        assert score(record, "ex01_perceptron.add_bias") == 0
+        assert report_of(record, "ex01_perceptron.add_bias") == [], messages(record, "ex01_perceptron.add_bias")
 
 
 # ---- the grader killed mid-batch, then resumed from the command line ---------------------------

@@ -15,7 +15,7 @@ from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
 from grader.probes import ContractError, probe_table, run_pieces
-from grader.sandbox.isolation import isolate
+from grader.sandbox.isolation import isolate, missing_layers
 
 LABEL = "submission"
 VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
@@ -32,6 +32,8 @@ def child_main(sock_fd, sources, config, class_cases):
             sources, config = init["sources"], init["config"]
         applied, notices = isolate(config, sock_fd)
         channel.send({"event": "isolated", "isolation": applied, "notices": notices})
+        if missing_layers(applied) and not config.get("insecure"):
+            return  # Security: no student code without the allow-list and the network ban (see client.open)
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
         probes = {cid: (probe.call, probe.pieces, probe.watch_warnings) for cid, probe in probe_table().items()}

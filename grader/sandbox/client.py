@@ -14,7 +14,8 @@ from pathlib import Path
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
-from grader.sandbox.isolation import sweep_uid
+from grader.sandbox import cgroups
+from grader.sandbox.isolation import missing_layers, sweep_uid
 
 SANDBOX_UID_BASE = 64000  # one dedicated uid per lane, so a sweep by uid hits only that lane's processes
 UID_SLOTS = 64  # sandbox uids SANDBOX_UID_BASE .. + 63, shared by every grader running on the machine
@@ -25,6 +26,13 @@ MARGIN = 30  # seconds the runner gets beyond the child's own limit before the j
 
 class RunnerDied(RuntimeError):
     """The runner process itself failed (not the student's child): restart it and retry."""
+
+
+class InsecureSandbox(RuntimeError):
+    """The sandbox lacks a layer no untrusted submission may run without (see missing_layers)."""
+
+
+MEM_MB, TMP_MB = 3072, 64
 
 
 def runner_env():
@@ -121,13 +129,14 @@ class SiblingProcess:
 
 
 class SandboxClient:
-    def __init__(self, lane=0, hide=(), cases=None):
+    def __init__(self, lane=0, hide=(), cases=None, insecure=False):
         self.lane = lane
+        self.insecure = insecure  # grade even without the allow-list or the network ban (noticed in every result)
         self.cases = cases or {}  # the class's inputs: sent once per runner, inherited by every child
         self.hide = [str(p) for p in hide] + [p for p in kit_folders() if p not in map(str, hide)]
         self.proc = None
         self.channel = None
-        self._uid = self._uid_lock = None
+        self._uid = self._uid_lock = self._cgroup = None
 
     @property
     def uid(self):
@@ -138,9 +147,26 @@ class SandboxClient:
             self._uid, self._uid_lock = _claim_uid(self.lane)
         return self._uid
 
+    @property
+    def cgroup(self):
+        """This lane's memory cgroup (root only, where the hierarchy is writable), else None."""
+        if self._cgroup is None and self.uid is not None:
+            # The address-space limit, the three private tmpfs and some slack: memfd and tmpfs pages count here.
+            self._cgroup = cgroups.create(f"nngrade-{self.uid}", (MEM_MB + 4 * TMP_MB) * 2**20) or ""
+        return self._cgroup or None
+
     def config(self, cpu_s):
-        return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": 3072, "nproc": 32,
-                "nofile": 64, "fsize_mb": 16, "tmp_mb": 64}
+        return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": MEM_MB, "nproc": 32,
+                "nofile": 64, "fsize_mb": 16, "tmp_mb": TMP_MB, "cgroup": self.cgroup, "insecure": self.insecure}
+
+    def check_isolation(self):
+        """Open a child on no sources and raise InsecureSandbox unless the layers untrusted code
+        needs are in force (or insecure was asked for): before any student is graded."""
+        reply = self.open({}, timeout=STARTUP_TIMEOUT)
+        self.close()
+        if reply["status"] != "ready":
+            raise InsecureSandbox(f"the sandbox could not start a child ({reply.get('detail', reply['status'])}); "
+                                  f"{'; '.join(reply['notices'][:3])}")
 
     def start(self, siblings=()):
         """Start this lane's runner; with siblings (other lanes' clients), their runners are forked
@@ -254,7 +280,21 @@ class SandboxClient:
         if reply.get("status") not in ("ready", "timeout", "crashed"):
             self.stop()  # not an answer to "open": the stream is out of step
             raise RunnerDied(f"the sandbox runner answered out of step ({clean_text(str(reply)[:80])})")
-        return _clean_open_reply(reply)
+        return self._check_layers(_clean_open_reply(reply))
+
+    def _check_layers(self, reply):
+        """The child reports its layers before any student code runs (it refuses to go on without
+        the required ones unless insecure): refuse the batch, or say so in the result."""
+        if not reply["isolation"] and reply["status"] != "ready":
+            return reply  # the child did not get as far as isolating: nothing measured
+        missing = missing_layers(reply["isolation"])
+        if missing and not self.insecure:
+            self.close()
+            raise InsecureSandbox(f"the sandbox lacks {' and '.join(missing)} here ({'; '.join(reply['notices'][:3])}); "
+                                  "refusing to run untrusted code (--insecure grades anyway, for trusted code only)")
+        if missing:
+            reply["notices"].append(f"graded with --insecure: no {' and no '.join(m.removeprefix('the ') for m in missing)}")
+        return reply
 
     def run(self, jobs, timeout, limits=None):
         """One function: jobs [(check_id, [case, ...] or None for the class's cases), ...]
@@ -333,6 +373,8 @@ class SandboxClient:
             # Security: a killed or crashed runner could not sweep its lane; a daemon left behind
             # would meet the next children of this uid (and could kill them). Then release the uid.
             sweep_uid(self._uid)
+            cgroups.remove(self._cgroup)
+            self._cgroup = None
             if self._uid_lock is not None:
                 os.close(self._uid_lock)
             self._uid = self._uid_lock = None

@@ -4,12 +4,20 @@ Each layer is applied when the platform allows it and skipped with a notice othe
 list of applied layers is recorded with every result (its isolation level).
 """
 import ctypes
+import functools
 import os
 import re
 import resource
+import shutil
 import signal
+import site
 import sys
+import sysconfig
+import tempfile
 import time
+from pathlib import Path
+
+from grader.sandbox import cgroups, landlock, seccomp_filter
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
@@ -23,6 +31,7 @@ PSEUDO_FS = {"proc", "sysfs", "devtmpfs", "devpts", "cgroup", "cgroup2", "mqueue
 ALWAYS_HIDDEN = ("/run",)  # host services' sockets (D-Bus, ...), and /run/lock, writable by everyone
 PR_SET_PDEATHSIG, PR_SET_DUMPABLE, PR_SET_NO_NEW_PRIVS, PR_SET_CHILD_SUBREAPER = 1, 4, 38, 36
 WRITABLE_TMP = ("/tmp", "/var/tmp", "/dev/shm")
+SCRATCH_BASE = tempfile.gettempdir()  # where private folders go without a mount namespace
 
 _libc = ctypes.CDLL(None, use_errno=True) if sys.platform.startswith("linux") else None
 
@@ -163,32 +172,184 @@ def _quiet_fds(keep_fd):
     os.closerange(keep_fd + 1, 65536)
 
 
+def _join_cgroup(config, applied, notices):
+    """True when the child's memory is now bounded as a whole (a memory cgroup of its lane)."""
+    path = config.get("cgroup")
+    if not path:
+        notices.append("no memory cgroup: memory is bounded per process (RLIMIT_AS), memfd_create is denied")
+        return False
+    try:
+        if not cgroups.is_member(path):  # born inside when the fork server is in it (see enter_lane_cgroup)
+            cgroups.join(path)
+        _write_oom_score_adj(1000)  # the cgroup's memory runs out: this child is the one killed
+    except OSError as exc:
+        notices.append(f"memory cgroup unavailable ({exc.strerror}): memfd_create is denied")
+        return False
+    applied.append("memory-cgroup")
+    return True
+
+
+def enter_lane_cgroup(path):
+    """The fork server moves into its lane's memory cgroup once, so that its children are born
+    there (speed: moving each child costs ~10 ms). It is never the one the kernel kills when the
+    cgroup runs out of memory (its children are, see _join_cgroup)."""
+    if not path or os.geteuid() != 0 or cgroups.is_member(path):
+        return
+    try:
+        cgroups.join(path)
+        _write_oom_score_adj(-1000)
+    except OSError:
+        pass  # each child joins on its own, or says why it could not
+
+
+def _write_oom_score_adj(value):
+    with open("/proc/self/oom_score_adj", "w") as handle:
+        handle.write(str(value))
+
+
+def _private_tmp(config, applied):
+    """The one folder the child may write: the mount namespace's private tmpfs /tmp, or else a fresh
+    folder of its own in the fork server's scratch root (removed when the child is swept)."""
+    if "mount-namespace" in applied:
+        return "/tmp", WRITABLE_TMP
+    prepare_scratch_root(os.getppid())
+    folder = os.path.join(scratch_root(os.getppid()), str(os.getpid()))
+    os.mkdir(folder, 0o700)
+    uid = config.get("uid")
+    if os.geteuid() == 0 and uid is not None:
+        os.chown(folder, uid, uid)
+    return folder, (folder,)
+
+
+def scratch_root(server_pid):
+    """The folder under which a fork server's children get their private temporary folders."""
+    return os.path.join(SCRATCH_BASE, f"nngrade-scratch-{server_pid}")
+
+
+def clear_scratch(server_pid):
+    """Remove the private folders of a fork server's children (all of them dead by now), also
+    folders a child made unreadable to its own uid (chmod 000) in the grader's own-uid mode."""
+    root = scratch_root(server_pid)
+    for dirpath, dirnames, _ in os.walk(root):
+        for name in dirnames:
+            path = os.path.join(dirpath, name)
+            if not os.path.islink(path):  # Security: never chmod what a link points to
+                try:
+                    os.chmod(path, 0o700)
+                except OSError:
+                    pass
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def sweep_children(server_pid):
+    """The fork server's sweep: kill and reap every descendant, then remove what they wrote.
+    Returns how many processes besides direct children were found."""
+    others = kill_descendants(server_pid)
+    clear_scratch(server_pid)
+    return others
+
+
+@functools.lru_cache(maxsize=1)
+def readable_paths():
+    """What a child may read: the Python installation (standard library, site-packages, the
+    interpreter), the folders of every shared library loaded so far, the system's library folders,
+    a few device files. Computed once in the warm runner (after its imports), inherited by children."""
+    paths = {sys.executable, os.path.realpath(sys.executable), *sysconfig.get_paths().values(),
+             *site.getsitepackages(), sys.prefix, sys.exec_prefix}
+    paths.update(os.path.dirname(p) for p in _loaded_libraries())
+    paths.update(("/lib", "/lib64", "/usr/lib", "/usr/lib64", "/etc/ld.so.cache", "/etc/localtime",
+                  "/sys/devices/system/cpu", "/dev/urandom", "/dev/random", "/dev/zero"))
+    return tuple(sorted(p for p in paths if p and os.path.isabs(p)))
+
+
+def _loaded_libraries():
+    found = set()
+    try:
+        with open("/proc/self/maps") as maps:
+            for line in maps:
+                fields = line.split(None, 5)
+                if len(fields) == 6 and fields[5].startswith("/") and ".so" in fields[5]:
+                    found.add(fields[5].strip())
+    except OSError:
+        pass
+    return found
+
+
+def _allow_list(config, writable, applied, notices):
+    hidden = [Path(h) for h in config.get("hide", ())]
+    readable = [p for p in readable_paths() if not any(Path(p).is_relative_to(h) for h in hidden)]
+    try:
+        applied += landlock.restrict(read=[*readable, "/proc/self"], write=[*writable, os.devnull])
+    except OSError as exc:
+        notices.append(f"no file-system allow-list (Landlock: {exc.strerror}): the child can read every file its uid can")
+
+
+def _seccomp(memory_bounded, applied, notices):
+    if not seccomp_filter.available():
+        notices.append("no system-call filter (pyseccomp or libseccomp missing): sockets, keyrings and ptrace are allowed")
+        return
+    try:
+        seccomp_filter.apply(memory_bounded)
+        applied.append("seccomp")
+    except OSError as exc:
+        notices.append(f"no system-call filter ({exc.strerror})")
+
+
+def prepare():
+    """Warm-up for the layers, in the runner before it forks anything: the allow-list and the
+    system-call filters are computed once, so that a child only applies them."""
+    readable_paths()
+    if seccomp_filter.available():
+        for bounded in (False, True):
+            seccomp_filter.filter_for(bounded)
+
+
+def prepare_scratch_root(server_pid):
+    root = scratch_root(server_pid)
+    os.makedirs(root, mode=0o711, exist_ok=True)
+    os.chmod(root, 0o711)  # sandbox uids may enter it to reach their own folder, not list it
+
+
+def missing_layers(applied):
+    """What an untrusted submission must not run without: a file-system allow-list and a network
+    ban. Empty when both are in force."""
+    missing = []
+    if "landlock-filesystem" not in applied:
+        missing.append("the file-system allow-list (Landlock)")
+    if "seccomp" not in applied and "network-namespace" not in applied:
+        missing.append("the network ban (seccomp or a network namespace)")
+    return missing
+
+
 def isolate(config, keep_fd):
     """Apply every available layer; returns (applied layers, notices). Runs in the child, as its first act."""
     applied, notices = [], []
     os.setsid()
     applied.append("own-session")
     signal.signal(signal.SIGINT, signal.SIG_DFL)
-    if _libc is not None:
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the child dies
-        if os.geteuid() == 0:
-            _namespaces(config, applied, notices)
-        else:
-            notices.append("not running as root: no network or mount namespace")
+    if _libc is None:
+        notices.append("not Linux: no namespaces, no death signal, no allow-list, no system-call filter")
+        _rlimits(config, applied)
+        _quiet_fds(keep_fd)
+        return applied, notices
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the child dies
+    if os.geteuid() == 0:
+        _namespaces(config, applied, notices)
     else:
-        notices.append("not Linux: no namespaces, no death signal")
+        notices.append("not running as root: no network or mount namespace")
+    memory_bounded = _join_cgroup(config, applied, notices)
     _rlimits(config, applied)
+    tmp, writable = _private_tmp(config, applied)
     _drop_privileges(config, applied, notices)
-    if _libc is not None:
-        prctl(PR_SET_NO_NEW_PRIVS, 1)
-        prctl(PR_SET_DUMPABLE, 0)
-    try:
-        os.chdir("/tmp")
-    except OSError:
-        os.chdir("/")
+    prctl(PR_SET_NO_NEW_PRIVS, 1)
+    prctl(PR_SET_DUMPABLE, 0)
+    os.chdir(tmp)
     _quiet_fds(keep_fd)
     os.environ.clear()
-    os.environ.update({"HOME": "/tmp", "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
+    os.environ.update({"HOME": tmp, "TMPDIR": tmp, "PATH": "/usr/bin:/bin", "OMP_NUM_THREADS": "1"})
+    tempfile.tempdir = None  # found again from TMPDIR
+    _allow_list(config, writable, applied, notices)
+    _seccomp(memory_bounded, applied, notices)  # last: the steps above use system calls it denies
     return applied, notices
 
 

@@ -23,8 +23,8 @@ from grader.limits import over_caps  # noqa: E402
 from grader.protocol import (FRAME_PREFIX_BYTES, MAX_CHILD_HEADER_BYTES, MAX_FRAME_BYTES, FrameTooLarge,  # noqa: E402
                              decode, pack, unpack_bytes)
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
-from grader.sandbox.isolation import (PR_SET_PDEATHSIG, kill_descendants, make_subreaper, prctl, reap,  # noqa: E402
-                                      set_process_name, sweep_uid)
+from grader.sandbox.isolation import (PR_SET_PDEATHSIG, enter_lane_cgroup, kill_descendants, make_subreaper,  # noqa: E402
+                                      prctl, reap, set_process_name, sweep_children, sweep_uid)
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner: 16 bytes each
@@ -73,9 +73,9 @@ class ForkServer:
         """A frame for the fork server (the class's inputs, which every child inherits)."""
         self.sock.sendall(raw)
 
-    def fork(self):
-        """(pid, socket) of a new child, waiting for its init frame."""
-        self.sock.sendall(pack({"op": "fork"}))
+    def fork(self, cgroup=None):
+        """(pid, socket) of a new child, waiting for its init frame; born in the lane's cgroup."""
+        self.sock.sendall(pack({"op": "fork", "cgroup": cgroup}))
         data, fds, _, _ = socket.recv_fds(self.sock, 64, 1)
         if not fds:
             raise ChannelClosed("the fork server is gone")
@@ -108,6 +108,7 @@ def _serve_forks(sock):
         if op == "cases":
             cases = decode(message["cases"], buffers)
         elif op == "fork":
+            enter_lane_cgroup(message.get("cgroup"))
             # Speed: objects that exist now are exempt from the child's garbage collections, which
             # would otherwise walk (and so copy-on-write) the whole warm heap of numpy and torch.
             gc.freeze()
@@ -131,7 +132,7 @@ def _serve_forks(sock):
         elif op == "status":
             channel.send({"status": _wait_status(int(message["pid"]), float(message["wait"]))})
         elif op == "sweep":
-            channel.send({"others": kill_descendants(server_pid)})
+            channel.send({"others": sweep_children(server_pid)})
 
 
 def _wait_status(pid, wait_s):
@@ -175,7 +176,7 @@ class Runner:
             self.swept = True
         deadline = time.monotonic() + float(message.get("timeout", 10))
         if self.fork_server is not None:
-            self.child_pid, self._sock = self.fork_server.fork()
+            self.child_pid, self._sock = self.fork_server.fork(config.get("cgroup"))
         else:
             parent_sock, child_sock = socket.socketpair()
             gc.freeze()  # see _serve_forks

@@ -5,6 +5,8 @@ After the child drops to an unprivileged uid it may be unable to read the interp
 """
 import importlib
 
+from grader.sandbox import isolation
+
 # Standard-library modules students commonly import; cheap, and unreadable later for some setups.
 STDLIB = (
     "math", "cmath", "random", "itertools", "functools", "collections", "collections.abc", "copy", "typing",
@@ -29,6 +31,7 @@ def warm_up():
     import grader.probes  # the child's table of probes; never grader.specs (the judge's answers)
 
     grader.probes.probe_table()
+    isolation.prepare()
 
 
 def _warm_torch():

