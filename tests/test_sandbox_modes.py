@@ -67,6 +67,18 @@ def mode_prefix(mode):
     return ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--clear-groups", str(VENV_PYTHON)]
 
 
+def kit_readable_by(user, work):
+    """The kit's code as the ordinary user can read it: this checkout may sit under a folder only
+    root can enter (CI's clone), so the grader, the reference and the rubric are copied once."""
+    kit = work / "kit"
+    if not kit.exists():
+        for name in ("grader", "solutions", "exercises"):
+            shutil.copytree(PROJECT_ROOT / name, kit / name, ignore=shutil.ignore_patterns("__pycache__"))
+        for path in (kit, *kit.rglob("*")):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    return kit
+
+
 def workspace():
     path = Path(tempfile.mkdtemp(prefix="nngrade-modes-", dir="/var/lib" if IS_ROOT_LINUX else None))
     path.chmod(0o755)
@@ -80,10 +92,12 @@ def run_grader(prefix, subs, out, rubric, work, *options, deny_landlock=False):
     home.mkdir(exist_ok=True)
     out.mkdir(exist_ok=True)
     user = _user()
-    if user is not None and "--reuid" in " ".join(prefix):
+    user_mode = user is not None and "--reuid" in " ".join(prefix)
+    if user_mode:
         for path in (home, out):
             os.chown(path, user.pw_uid, user.pw_gid)
-    env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(PROJECT_ROOT), "HOME": str(home), "LANG": "C.UTF-8",
+    env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(kit_readable_by(user, work) if user_mode else PROJECT_ROOT),
+           "HOME": str(home), "LANG": "C.UTF-8",
            "NNGRADE_TEST_SECRET": "s3cret-" + work.name}
     command = [sys.executable, str(SUPERVISOR), *(["--deny-landlock"] if deny_landlock else []), "--",
                *prefix, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2", "--rubric", str(rubric),
