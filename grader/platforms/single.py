@@ -1,5 +1,6 @@
 """Grading one submission from a cold start: the runner, the class context (from the image's cache
 when it is current), the grading, each timed. Platforms grade one submission per container."""
+import os
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -11,7 +12,7 @@ from grader.grading import SubmissionGrader
 from grader.platforms.context_cache import load_context
 from grader.reference import fingerprint
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
-from grader.sandbox.client import RunnerDied, SandboxClient
+from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
 
@@ -28,7 +29,9 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
     `error`; it never raises for anything the submission contains. started: time.time() when the
     process began (the start-up then includes the interpreter's own start and imports)."""
     timings, started = {}, started or time.time()
-    client = SandboxClient(0, hide=hide)
+    # NNGRADE_INSECURE=1 (set by the staff in run_autograder) grades where the platform's kernel
+    # lacks Landlock or seccomp; the root-only kit and the child's own uid still hide the reference.
+    client = SandboxClient(0, hide=hide, insecure=os.environ.get("NNGRADE_INSECURE") == "1")
     try:
         error = _start(client)
         timings["start-up"] = _lap(timings, started)
@@ -49,11 +52,15 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
 
 
 def _start(client):
+    """None, or why grading cannot start (a grader failure: the staff's details, never the student's 0)."""
     try:
         client.start()
+        client.check_isolation()
         return None
     except RunnerDied as exc:
         return f"the sandbox runner did not start: {exc}"
+    except InsecureSandbox as exc:
+        return f"{exc} (set NNGRADE_INSECURE=1 in run_autograder to grade with the layers this platform has)"
 
 
 def _grade(ctx, client, submission):
