@@ -255,9 +255,8 @@ def compare_arrays(got, expected, what="the result", mistakes=None):
     exp = np.asarray(expected, dtype=float)
     if arr.shape == exp.shape and (arr == exp).all():  # speed: the common exact answer (nan never equals)
         return Verdict.passed()
-    if arr.shape != exp.shape:
-        hint = generic_hint(arr, exp)
-        return Verdict(False, f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, hint)
+    if arr.shape != exp.shape:  # the catalogue first: a transposed or unsummed gradient has its own shape
+        return Verdict(False, f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, mistake_hint(arr, exp, mistakes))
     if not np.all(np.isfinite(arr)) and np.all(np.isfinite(exp)):
         return Verdict(False, f"{what} contains nan or inf", exp, arr)
     if close(arr, exp):

@@ -5,6 +5,7 @@ from grader.cases import SearchStopped
 from grader.limits import DataBudget, TimeBudget, too_much_data
 from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
+from grader.diagnosis import diagnosed
 
 IMPORT_TIMEOUT = 10.0
 SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
@@ -52,6 +53,7 @@ class SubmissionGrader:
         self.shrink_budget = SHRINK_BUDGET
         self.extra_calls = []
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
+        self.searched = {}  # {check id: [(case, verdict)]}: the failing cases a search saw (for the hint)
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         settle(verdicts)
@@ -238,7 +240,7 @@ class SubmissionGrader:
                 elif minimal is not None and self.live:
                     found = self._try_case(check, minimal[0], timeout)
                 case, verdict = found or min(failures, key=lambda f: _size(f[0]))
-                entries[i] = (check, verdict, case)
+                entries[i] = (check, diagnosed(verdict, failures + self.searched.get(check.id, [])), case)
 
     def _try_case(self, check, case, timeout):
         """(case, verdict) if this check fails on `case`, else None."""
@@ -262,6 +264,7 @@ class SubmissionGrader:
                 replayed[key] = verdict
             if not verdict.ok:
                 last["failure"] = (case, verdict)
+                self.searched.setdefault(check.id, []).append((case, verdict))
             return not verdict.ok
 
         minimal = self.ctx.searches.minimal(check, fails, case_key)

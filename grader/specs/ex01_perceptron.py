@@ -63,6 +63,12 @@ def _train_case(draw):
     }
 
 
+def _predict_mistakes(c):
+    """Wrong only where w . x == 0: a strict threshold, not a flipped sign."""
+    score = np.asarray(c["X"], dtype=float) @ np.asarray(c["w"], dtype=float)
+    return {"where w . x == 0 exactly the prediction must be +1: use >= 0, not > 0": np.where(score > 0, 1.0, -1.0)}
+
+
 def _all_plus_one(got, expected, case):
     try:
         arr = as_array(got, "perceptron_predict(w, X)")
@@ -107,7 +113,8 @@ FUNCTIONS = [
     ),
     spec(
         f"{M}.perceptron_predict",
-        Check(f"{M}.perceptron_predict", "matches_reference", same_array("perceptron_predict(w, X)"), cases=_predict_case(),
+        Check(f"{M}.perceptron_predict", "matches_reference", same_array("perceptron_predict(w, X)", _predict_mistakes),
+              cases=_predict_case(),
               max_examples=20),
         Check(f"{M}.perceptron_predict", "ties_go_to_plus_one", _all_plus_one, cases=_tie_case(),
               examples=({"w": np.zeros(2), "X": np.array([[1.0, 2.0]])},), max_examples=8, uses_expected=False,

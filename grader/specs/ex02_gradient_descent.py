@@ -21,7 +21,9 @@ def _grad(c):
 def _loss_mistakes(c):
     r = c["y"] - c["X"] @ c["w"]
     return {"the 1/2 in front of the sum is missing": float(r @ r),
-            "the mean is taken instead of 1/2 * sum": float(r @ r / len(r))}
+            "the mean is taken instead of 1/2 * sum": float(r @ r / len(r)),
+            "this is the mean with a 1/2, 1/(2m) * sum (the cost in some textbooks); E here is 1/2 * sum, "
+            "without dividing by the number of samples m": float(r @ r / (2 * len(r)))}
 
 
 def _grad_mistakes(c):

@@ -1,0 +1,50 @@
+"""Which hint a failure gets: the one that explains every failing case seen, not only the minimal one.
+
+Shrinking picks the smallest failing case, and small cases are often degenerate (two samples, an
+all-zero input, z close to 0), where several mistakes give the same number: a cost with 1/(2m) is
+"a factor 1/2 too many" at m = 2. So the diagnosis reads every failing case the search saw, prefers
+the informative ones, and names a mistake only when they all agree on it. The case shown to the
+student stays the minimal one.
+"""
+import dataclasses
+
+import numpy as np
+
+FEW_SAMPLES = 3  # a 2-D input with fewer rows (samples) than this is degenerate for a diagnosis
+NEAR_ZERO = 0.1  # an array input all of whose entries are smaller than this is degenerate
+
+
+def diagnosed(verdict, failures):
+    """verdict with the hint every informative failing case agrees on (none if they disagree).
+    failures: [(case, failing verdict)], every failing case seen for the check."""
+    if verdict.ok or not failures:
+        return verdict
+    informative = [v for case, v in failures if not degenerate(case)] or [v for _, v in failures]
+    hints = {v.hint or "" for v in informative}
+    hint = hints.pop() if len(hints) == 1 else ""
+    return verdict if hint == (verdict.hint or "") else dataclasses.replace(verdict, hint=hint)
+
+
+def degenerate(case):
+    """A case where different mistakes may give the same numbers."""
+    return any(_degenerate_input(value) for value in _arrays(case))
+
+
+def _degenerate_input(value):
+    if value.size == 0:
+        return True
+    if value.ndim == 2 and value.shape[0] < FEW_SAMPLES:
+        return True
+    with np.errstate(invalid="ignore"):
+        return bool(np.all(np.abs(value) < NEAR_ZERO))
+
+
+def _arrays(value):
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiu":
+        yield value.astype(float, copy=False)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _arrays(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _arrays(item)

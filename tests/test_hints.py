@@ -1,0 +1,80 @@
+"""Hints that do not mislead: each misleading case the feedback issue found, judged as the grader
+judges it (the spec's judge on the reference's expected value), and the rule that a hint must
+explain every failing case seen, preferring informative ones to the degenerate minimal case."""
+import numpy as np
+import pytest
+
+from grader.compare import Verdict
+from grader.diagnosis import degenerate, diagnosed
+from grader.grading import evaluate
+
+
+def judged(ctx, check_id, case, got):
+    check = ctx.checks[check_id]
+    return evaluate(check, {"value": got}, ctx.expected_for(check, case), case)
+
+
+def linear_case(m, seed=0):
+    rng = np.random.default_rng(seed)
+    return {"w": rng.normal(size=2), "X": rng.normal(size=(m, 2)), "y": rng.normal(size=m)}
+
+
+@pytest.mark.parametrize("m", [2, 3, 7])
+def test_a_cost_with_one_over_2m_is_named_as_such(ctx, m):
+    case = linear_case(m)
+    r = case["y"] - case["X"] @ case["w"]
+    verdict = judged(ctx, "ex02_gradient_descent.squared_error:matches_reference", case, float(r @ r / (2 * m)))
+    assert not verdict.ok and "1/(2m)" in verdict.hint, verdict.hint
+
+
+def sigmoid(z):
+    return 1 / (1 + np.exp(-z))
+
+
+def test_a_precedence_bug_in_the_derivative_gets_no_hint_from_one_lucky_case(ctx):
+    """e^-z / (1 + e^-z) (the square lost): at z = 0 it equals sigma(z) and twice the truth, so the
+    minimal case alone names a mistake the student did not make; the informative failing cases
+    name nothing, so neither does the feedback."""
+    check_id = "ex03_activations.sigmoid_derivative:matches_reference"
+    failures = []
+    for z in (-1e-5, 1.5, -2.0, 3.0):
+        case = {"z": np.array(z)}
+        verdict = judged(ctx, check_id, case, np.exp(-z) / (1 + np.exp(-z)))
+        assert not verdict.ok
+        failures.append((case, verdict))
+    minimal = failures[0][1]
+    assert minimal.hint  # what the minimal case alone would say
+    assert diagnosed(minimal, failures).hint == ""
+
+
+def test_a_strict_threshold_is_a_tie_not_a_flipped_sign(ctx):
+    case = {"w": np.array([1.0, -1.0]), "X": np.array([[1.0, 1.0], [2.0, 0.0], [0.0, 3.0]])}
+    score = case["X"] @ case["w"]
+    verdict = judged(ctx, "ex01_perceptron.perceptron_predict:matches_reference", case, np.where(score > 0, 1.0, -1.0))
+    assert not verdict.ok and ">= 0, not > 0" in verdict.hint and "sign" not in verdict.hint
+
+
+def test_an_unsummed_bias_gradient_on_a_1x1_input_is_named_on_its_own_function(ctx):
+    case = {"G": np.array([[0.7]]), "X": np.array([[0.3]]), "W": np.array([[-1.2]])}
+    grad_X, grad_W = case["G"] @ case["W"].T, case["X"].T @ case["G"]
+    verdict = judged(ctx, "ex05_backprop.dense_backward:matches_reference", case, (grad_X, grad_W, case["G"]))
+    assert not verdict.ok and "has shape (1, 1), expected (1,)" in verdict.message
+    assert "summed over the batch" in verdict.hint
+
+
+def test_a_transposed_weight_gradient_is_named_despite_the_shape(ctx):
+    rng = np.random.default_rng(1)
+    case = {"G": rng.normal(size=(4, 3)), "X": rng.normal(size=(4, 2)), "W": rng.normal(size=(2, 3))}
+    grads = (case["G"] @ case["W"].T, case["G"].T @ case["X"], case["G"].sum(axis=0))
+    verdict = judged(ctx, "ex05_backprop.dense_backward:matches_reference", case, grads)
+    assert not verdict.ok and "transpose" in verdict.hint
+
+
+def test_the_hint_all_informative_failures_agree_on_wins():
+    fail = lambda hint: Verdict(False, "differs", 1.0, 2.0, hint)  # noqa: E731
+    big = {"X": np.ones((5, 2))}
+    small = {"X": np.ones((2, 2))}
+    assert degenerate(small) and not degenerate(big) and degenerate({"z": np.array(0.01)})
+    assert diagnosed(fail("half"), [(small, fail("half")), (big, fail("mean")), (big, fail("mean"))]).hint == "mean"
+    assert diagnosed(fail("a"), [(big, fail("a")), (big, fail("b"))]).hint == ""
+    assert diagnosed(fail("a"), [(small, fail("a")), (small, fail("a"))]).hint == "a"  # nothing better seen
