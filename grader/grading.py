@@ -2,10 +2,10 @@
 import time
 
 from grader.cases import SearchStopped
-from grader.limits import DataBudget, TimeBudget, too_much_data
-from grader.protocol import encode, pack
 from grader.compare import Verdict, fmt
 from grader.diagnosis import diagnosed
+from grader.limits import DataBudget, TimeBudget, too_much_data
+from grader.protocol import encode, pack
 
 IMPORT_TIMEOUT = 10.0
 SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
