@@ -71,6 +71,33 @@ def _write_function(gb, assignment, student, qualified, points, max_points, feed
     return fraction * sum(cell_max.values())
 
 
+def _open_gradebook(course_dir):
+    from nbgrader.api import Gradebook
+
+    return Gradebook(f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}")
+
+
+def grade_cell_points(course_dir, assignment):
+    """{notebook: {grade cell: max points}} of the assignment's autograded cells in the gradebook
+    (cells that are also answer cells, graded by hand, left out); LookupError if it has no such assignment."""
+    from nbgrader.api import MissingEntry
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", module="nbgrader")
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        with _open_gradebook(course_dir) as gb:
+            try:
+                notebooks = gb.find_assignment(assignment).notebooks
+            except MissingEntry:
+                raise LookupError(f"the gradebook has no assignment {assignment!r}") from None
+            points = {}
+            for notebook in notebooks:
+                answers = {cell.name for cell in notebook.solution_cells}
+                points[notebook.name] = {cell.name: float(cell.max_score) for cell in notebook.grade_cells
+                                         if cell.name not in answers}
+            return points
+
+
 def write_scores(course_dir, assignment, scores):
     """scores: {student: {"exNN_x.function": (points, max_points, feedback_text)}}.
 
