@@ -153,3 +153,23 @@ def test_a_caller_of_the_failed_cell_is_located_at_its_call(graded):
     derivative = feedback[feedback.index("`sigmoid_derivative`"):]
     assert "raised RuntimeError: sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 4" in derivative
     assert "(ex03_activations.ipynb cell 9, line " in derivative.split("###")[0]
+
+
+def test_release_takes_the_rubric(graded):
+    """The released notebooks show the rubric's points, and their README the same --rubric."""
+    folder = graded.tmp / "release"
+    assert _run(["release", "--rubric", graded.rubric, "--out", folder])[0] == 0
+    assert (folder / ASSIGNMENT / "ex03_activations.ipynb").read_text() == (
+        graded.course / "release" / ASSIGNMENT / "ex03_activations.ipynb").read_text()
+    assert f"nngrade course COURSE_DIR --rubric {graded.rubric}" in (folder / "README.md").read_text()
+    assert "(6 points)" in (folder / "student" / "README.md").read_text().split("`sigmoid`")[1].splitlines()[0]
+    assert _run(["release", "--rubric", graded.rubric, "--out", folder, "--check"])[0] == 0
+    assert _run(["release", "--out", folder, "--check"])[0] == 1  # built with another rubric: out of date
+
+
+def test_a_rubric_typo_stops_the_course_build(tmp_path):
+    typo = tmp_path / "typo.toml"
+    typo.write_text(DEFAULT_RUBRIC.read_text().replace("extreme_inputs = 1", "extreme_input = 1", 1))
+    code, message = _run(["course", tmp_path / "course", "--rubric", typo])
+    assert code == 2 and "extreme_input" in message and "extreme_inputs" in message and "Traceback" not in message
+    assert not (tmp_path / "course" / "source").exists()
