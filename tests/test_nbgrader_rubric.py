@@ -9,7 +9,6 @@ an import of a package that is not installed at the top of ex03's sigmoid cell.
 import contextlib
 import io
 import json
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
