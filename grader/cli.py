@@ -133,6 +133,9 @@ def build_parser():
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
                              description="Build release/: the nbgrader student notebooks and the student bundle.")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
+    release.add_argument("--rubric", help="rubric TOML file whose points the notebooks' grade cells get "
+                                          "(default: the bundled grader/rubric.toml)")
+    release.add_argument("--out", help="the folder to build (default: the kit's release/)")
     release.set_defaults(run=_cmd_release)
 
     course = sub.add_parser("course", help="write an nbgrader course directory (source notebooks, nbgrader_config.py)",
@@ -140,6 +143,8 @@ def build_parser():
                                         "nbgrader_config.py.")
     course.add_argument("dir", help="the course directory (created if missing)")
     course.add_argument("--force", action="store_true", help="replace an nbgrader_config.py not written by nngrade")
+    course.add_argument("--rubric", help="rubric TOML file whose points the notebooks' grade cells get; grade with the "
+                                         "same --rubric (default: the bundled grader/rubric.toml)")
     course.set_defaults(run=_cmd_course)
 
     export = sub.add_parser("export", help="write grades.csv in an LMS's import format (Canvas, Moodle)",

@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
+from grader.release.course_points import CoursePointsError, check_course_points
 from grader.release.gradebook import write_scores
 from grader.release.nbgrader_submissions import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
@@ -148,7 +149,10 @@ def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progres
     """Grade the course's submitted notebooks of `assignment` (or only the students named in
     `only`), write the scores into its gradebook; returns (summary, {student: points written})."""
     check_course(course_dir, assignment)
-    modules = load_checked_rubric(rubric).modules
+    rubric_obj = load_checked_rubric(rubric)
+    # before anyone is graded: scores out of other points than the gradebook's would disagree with it
+    check_course_points(course_dir, assignment, rubric_obj, rubric)
+    modules = rubric_obj.modules
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as tmp:
         students = collect_sources(course_dir, assignment, modules, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
@@ -172,7 +176,7 @@ def grade_nbgrader_command(args):
         with removed_if_left_empty(out):
             summary, written = grade_nbgrader(args.submissions, args.assignment, out, jobs=args.jobs, rubric=args.rubric,
                                               progress=not args.no_progress, only=args.student or (), insecure=args.insecure)
-    except (BatchError, RubricError, FileNotFoundError) as exc:
+    except (BatchError, RubricError, CoursePointsError, FileNotFoundError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"graded {summary['graded']} submission(s) of {args.assignment}, resumed {summary['resumed']}; "

@@ -118,6 +118,44 @@ def test_a_broken_answer_cell_costs_only_its_function(sources, tmp_path, modules
     assert module.relu(3.0) == 3.0
 
 
+@pytest.mark.parametrize("leftover, error", [
+    ("print(undefined)\n", "NameError: name 'undefined' is not defined"),
+    ("import matplotlib_not_installed\n", "ModuleNotFoundError: No module named 'matplotlib_not_installed'"),
+])
+def test_a_failing_answer_cell_costs_only_what_it_defines(sources, tmp_path, modules, leftover, error):
+    """As in the notebook: the cell stops, the others run; calling what it did not define says why."""
+    nb = _edited(sources["ex03_activations.ipynb"], "solution_sigmoid",
+                 leftover + _solution_cell(sources["ex03_activations.ipynb"], "sigmoid")["source"])
+    text = notebook_to_module_source(_write_notebook(tmp_path, "ex03_activations.ipynb", nb))
+    module = modules({"ex03_activations": text})["ex03_activations"]
+    with pytest.raises(RuntimeError) as failure:
+        module.sigmoid(0.0)
+    assert str(failure.value) == ("sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 4, "
+                                  f"solution_sigmoid) failed when run at its line 1: {error}")
+    with pytest.raises(RuntimeError, match="sigmoid is not defined"):  # it calls sigmoid: fails through that call
+        module.sigmoid_derivative(0.0)
+    assert module.relu(3.0) == 3.0 and module.tanh(0.0) == 0.0  # the other cells ran
+
+
+def test_what_a_cell_defined_before_failing_stays(sources, tmp_path, modules):
+    """nbgrader's kernel keeps the definitions a cell made before its error; so does the module."""
+    answer = "def relu(z):\n    return np.maximum(np.asarray(z, dtype=float), 0.0)\n\nreturn_outside_a_function()\n"
+    nb = _edited(sources["ex03_activations.ipynb"], "solution_relu", answer)
+    text = notebook_to_module_source(_write_notebook(tmp_path, "ex03_activations.ipynb", nb))
+    assert modules({"ex03_activations": text})["ex03_activations"].relu(-2.0) == 0.0
+
+
+def test_a_cell_error_points_at_the_cell_not_the_rebuilt_module(sources, tmp_path, modules):
+    answer = "def tanh(z):\n    x = 1\n    return np.tanh(z) + undefined_inside\n"
+    nb = _edited(sources["ex03_activations.ipynb"], "solution_tanh", answer)
+    text = notebook_to_module_source(_write_notebook(tmp_path, "ex03_activations.ipynb", nb))
+    module = modules({"ex03_activations": text})["ex03_activations"]
+    from grader.loader import describe_exception
+    with pytest.raises(NameError) as failure:
+        module.tanh(0.0)
+    assert describe_exception(failure.value, str(tmp_path)).endswith("(ex03_activations.ipynb cell 14, line 3)")
+
+
 def test_student_cells_without_metadata_are_left_out(sources, tmp_path):
     nb = nbformat.from_dict(json.loads(notebook_text(sources["ex03_activations.ipynb"])))
     nb.cells.append(nbformat.v4.new_code_cell("print('scratch work')"))

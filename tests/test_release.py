@@ -192,11 +192,11 @@ def test_release_check_fails_when_out_of_date(rebuilt, tmp_path, capsys, monkeyp
     write_release(rebuilt, tmp_path)
     (tmp_path / "student" / "README.md").write_text("edited\n")
     (tmp_path / "stray.txt").write_text("x\n")
-    monkeypatch.setattr(build, "build_release", lambda: rebuilt)
-    monkeypatch.setattr(build, "differences", lambda files: differences(files, tmp_path))
+    monkeypatch.setattr(build, "build_release", lambda *args: rebuilt)
 
     class Args:
         check = True
+        out = tmp_path
 
     assert build.release_command(Args()) == 1
     err = capsys.readouterr().err

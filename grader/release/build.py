@@ -15,12 +15,12 @@ from pathlib import Path
 from grader import RELEASE_DIR
 from grader.release.bundle import StaleStubsError, bundle_files
 from grader.release.course import ASSIGNMENT, NbgraderError, run_nbgrader, write_course
-from grader.rubric import load_rubric
+from grader.rubric import RubricError, load_rubric
 
 README = f"""\
 # release/ (generated: do not edit)
 
-Made by `nngrade release` from solutions/, exercises/ and grader/rubric.toml;
+Made by `nngrade release` from solutions/, exercises/ and {{rubric}};
 `nngrade release --check` (and the kit's tests) fail when it is out of date.
 
 - `{ASSIGNMENT}/`: the notebook track, one notebook per exercise, as nbgrader's
@@ -32,11 +32,11 @@ Made by `nngrade release` from solutions/, exercises/ and grader/rubric.toml;
 To grade the notebooks with nbgrader, make a course with the source notebooks
 (solutions and hidden tests included; never hand those out):
 
-    nngrade course COURSE_DIR
+    nngrade course COURSE_DIR{{option}}
     cd COURSE_DIR && nbgrader generate_assignment {ASSIGNMENT}
 
 Collect the submissions into COURSE_DIR/submitted/ as usual, then grade them
-in the sandbox with `nngrade grade --nbgrader COURSE_DIR {ASSIGNMENT}`: the scores go
+in the sandbox with `nngrade grade --nbgrader COURSE_DIR {ASSIGNMENT}{{option}}`: the scores go
 into the gradebook, so `nbgrader export` and formgrader show them. Do not run
 nbgrader's own `autograde` in that folder: it runs the student's code
 unsandboxed, with write access to the gradebook and the submitted notebooks.
@@ -52,10 +52,18 @@ def notebook_files(rubric=None):
         return {f"{ASSIGNMENT}/{p.name}": p.read_text() for p in sorted(released.glob("*.ipynb"))}
 
 
-def build_release(rubric=None):
-    """{path inside release/: text} of everything release/ should hold."""
-    rubric = rubric or load_rubric()
-    files = {"README.md": README}
+def readme(rubric_path=None):
+    """release/README.md; with a --rubric, the commands it shows take the same rubric."""
+    if rubric_path is None:
+        return README.format(rubric="grader/rubric.toml", option="")
+    return README.format(rubric=f"the rubric {rubric_path}", option=f" --rubric {rubric_path}")
+
+
+def build_release(rubric=None, rubric_path=None):
+    """{path inside release/: text} of everything release/ should hold (rubric_path: the
+    --rubric it is built with, None for the bundled one)."""
+    rubric = rubric or (load_rubric(rubric_path) if rubric_path else load_rubric())
+    files = {"README.md": readme(rubric_path)}
     files.update(notebook_files(rubric))
     files.update(bundle_files(rubric=rubric))
     return files
@@ -103,19 +111,23 @@ def write_release(files, release_dir=RELEASE_DIR):
 
 
 def release_command(args):
+    from grader.batch import load_checked_rubric
+
+    rubric_path = getattr(args, "rubric", None)
+    release_dir = Path(getattr(args, "out", None) or RELEASE_DIR)
     try:
-        files = build_release()
-    except (StaleStubsError, NbgraderError) as exc:
+        files = build_release(load_checked_rubric(rubric_path), rubric_path)
+    except (StaleStubsError, NbgraderError, RubricError, ValueError) as exc:
         print(f"nngrade release: {exc}", file=sys.stderr)
         return 2
     if getattr(args, "check", False):
-        diff = differences(files)
+        diff = differences(files, release_dir)
         if diff:
             print("release/ is out of date; run `nngrade release` and commit the result:", file=sys.stderr)
             print("\n".join("  " + line for line in diff), file=sys.stderr)
             return 1
         print("release/ is up to date")
         return 0
-    changed = write_release(files)
+    changed = write_release(files, release_dir)
     print("release/ up to date" if not changed else "release/: " + ", ".join(line.split(None, 1)[1] for line in changed))
     return 0

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from grader.release.notebooks import build_source_notebooks, notebook_text
-from grader.rubric import load_rubric
+from grader.rubric import RubricError, load_rubric
 
 ASSIGNMENT = "nn_basics"
 
@@ -55,16 +55,27 @@ def write_course(root, notebooks=None, rubric=None):
 
 
 def course_command(args):
-    """`nngrade course DIR`: write the course, say what to run next."""
+    """`nngrade course DIR [--rubric R]`: write the course (its grade cells worth the rubric's
+    points), say what to run next."""
+    from grader.batch import load_checked_rubric
+
     root = Path(args.dir)
     config = root / "nbgrader_config.py"
     if config.is_file() and not config.read_text().startswith(CONFIG_TEMPLATE.splitlines()[0]) and not args.force:
         print(f"nngrade course: {config} exists and was not written by nngrade; --force replaces it", file=sys.stderr)
         return 2
-    root = write_course(root)
-    print(f"wrote {root / 'source' / ASSIGNMENT}/*.ipynb (with solutions and hidden tests: never hand these out) "
-          f"and {root / 'nbgrader_config.py'}\n"
-          f"next: cd {root} && nbgrader generate_assignment {ASSIGNMENT}")
+    try:
+        rubric = load_checked_rubric(getattr(args, "rubric", None))
+        root = write_course(root, rubric=rubric)
+    except (RubricError, ValueError) as exc:  # a rubric typo, or one that leaves an exercise out
+        print(f"nngrade course: {exc}", file=sys.stderr)
+        return 2
+    given = getattr(args, "rubric", None)
+    grade = f"nngrade grade --nbgrader {root} {ASSIGNMENT}" + (f" --rubric {given}" if given else "")
+    print(f"wrote {root / 'source' / ASSIGNMENT}/*.ipynb (with solutions and hidden tests: never hand these out, "
+          f"{rubric.max_score:g} points) and {root / 'nbgrader_config.py'}\n"
+          f"next: cd {root} && nbgrader generate_assignment {ASSIGNMENT}\n"
+          f"grade with the same rubric: {grade}")
     return 0
 
 

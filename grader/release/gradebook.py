@@ -19,6 +19,7 @@ answers, tasks) are never touched. needs_manual_grade is cleared, as autograde
 does for code cells. The feedback text goes to the auto_comment of the
 function's answer cell (formgrader shows it next to the student's code).
 """
+import contextlib
 import warnings
 from pathlib import Path
 
@@ -71,6 +72,36 @@ def _write_function(gb, assignment, student, qualified, points, max_points, feed
     return fraction * sum(cell_max.values())
 
 
+@contextlib.contextmanager
+def _open_gradebook(course_dir):
+    from nbgrader.api import Gradebook
+
+    with warnings.catch_warnings():
+        # nbgrader 0.9 with SQLAlchemy 2 warns about its own session use (SAWarning); harmless.
+        warnings.filterwarnings("ignore", module="nbgrader")
+        warnings.filterwarnings("ignore", message=".*not in session.*")
+        with Gradebook(f"sqlite:///{Path(course_dir).resolve() / 'gradebook.db'}") as gb:
+            yield gb
+
+
+def grade_cell_points(course_dir, assignment):
+    """{notebook: {grade cell: max points}} of the assignment's autograded cells in the gradebook
+    (cells that are also answer cells, graded by hand, left out); LookupError if it has no such assignment."""
+    from nbgrader.api import MissingEntry
+
+    with _open_gradebook(course_dir) as gb:
+        try:
+            notebooks = gb.find_assignment(assignment).notebooks
+        except MissingEntry:
+            raise LookupError(f"the gradebook has no assignment {assignment!r}") from None
+        points = {}
+        for notebook in notebooks:
+            answers = {cell.name for cell in notebook.solution_cells}
+            points[notebook.name] = {cell.name: float(cell.max_score) for cell in notebook.grade_cells
+                                     if cell.name not in answers}
+        return points
+
+
 def write_scores(course_dir, assignment, scores):
     """scores: {student: {"exNN_x.function": (points, max_points, feedback_text)}}.
 
@@ -78,21 +109,15 @@ def write_scores(course_dir, assignment, scores):
     generate_assignment` first); students and submissions are created as needed.
     Returns {student: total points written}.
     """
-    from nbgrader.api import Gradebook
-
     db = Path(course_dir).resolve() / "gradebook.db"
     if not db.is_file():
         raise FileNotFoundError(f"{db}: no gradebook; run `nbgrader generate_assignment {assignment}` in the course first")
     written = {}
-    with warnings.catch_warnings():
-        # nbgrader 0.9 with SQLAlchemy 2 warns about its own session use (SAWarning); harmless.
-        warnings.filterwarnings("ignore", module="nbgrader")
-        warnings.filterwarnings("ignore", message=".*not in session.*")
-        with Gradebook(f"sqlite:///{db}") as gb:
-            for student, functions in scores.items():
-                _submission(gb, assignment, student)
-                written[student] = 0.0
-                for qualified, (points, max_points, feedback) in functions.items():
-                    written[student] += _write_function(gb, assignment, student, qualified, points, max_points, feedback)
-                gb.db.commit()
+    with _open_gradebook(course_dir) as gb:
+        for student, functions in scores.items():
+            _submission(gb, assignment, student)
+            written[student] = 0.0
+            for qualified, (points, max_points, feedback) in functions.items():
+                written[student] += _write_function(gb, assignment, student, qualified, points, max_points, feedback)
+            gb.db.commit()
     return written

@@ -10,6 +10,13 @@ the import lines therefore read exactly as in the reference modules
 Cells the student added without nbgrader metadata are not part of the module,
 as in the notebook track, where the importer runs the same cells.
 
+Each answer cell runs on its own, as in the notebook: an exception at its top
+level (a leftover `print(undefined)`, an import of a package that is not
+installed) stops that cell only (cell_runner.py). What the cell defined before
+the failure stays; a function or class it did not get to define raises an
+error naming the cell and the failure when called; the other cells, and
+whatever does not call into the failed one, are graded as usual.
+
 A submitted notebook is untrusted input: it is read as plain JSON within size
 limits (submitted_files) and only the fields used here are taken, each checked
 to be of its type. Whatever is wrong raises NotebookSubmissionError naming the
@@ -22,6 +29,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
+from grader.release.cell_runner import RUNNER_SOURCE, run_cell_source
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
 from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
 
@@ -45,6 +53,7 @@ class Cell(NamedTuple):
     source: str
     grade_id: str  # nbgrader's, "" without one
     solution: bool  # an nbgrader answer cell
+    number: int = 0  # its position in the notebook, from 1 (what "cell N" in the feedback means)
 
 
 def read_notebook(path):
@@ -85,10 +94,10 @@ def parse_notebook(data, name):
     if notebook.get("nbformat", 4) != 4:
         raise NotebookSubmissionError(f"{name}: not a valid Jupyter notebook: format {notebook.get('nbformat')!r}, "
                                       "expected 4 (open and save it in Jupyter)")
-    return [_cell(cell, f"{name}: cell {index}") for index, cell in enumerate(notebook["cells"], 1)]
+    return [_cell(cell, index, f"{name}: cell {index}") for index, cell in enumerate(notebook["cells"], 1)]
 
 
-def _cell(cell, where):
+def _cell(cell, number, where):
     def wrong(what, value):
         raise NotebookSubmissionError(f"{where}: {what}, got {_shown(value)}")
 
@@ -113,7 +122,7 @@ def _cell(cell, where):
         wrong("metadata.nbgrader.grade_id must be text", grade_id)
     if not isinstance(solution, bool):
         wrong("metadata.nbgrader.solution must be true or false", solution)
-    return Cell(kind, source, grade_id, solution)
+    return Cell(kind, source, grade_id, solution, number)
 
 
 def _shown(value):
@@ -167,7 +176,7 @@ def _solution_source(cell, notebook_name):
     # a line starting with % may be a continued expression (`x = (a\n% b)`).
     source = cell.source
     if _python_error(source) is None:
-        return source
+        return run_cell_source(cell, source)
     source = strip_ipython(source)
     error = _python_error(source)
     if error is not None:
@@ -175,7 +184,7 @@ def _solution_source(cell, notebook_name):
         if not name.isidentifier():
             raise NotebookSubmissionError(f"{notebook_name}: a solution cell is not valid Python: {error}")
         return _placeholder(name, error)
-    return source
+    return run_cell_source(cell, source)
 
 
 def given_sources(cells):
@@ -187,7 +196,8 @@ def module_source(cells, notebook_name, official=None):
     """The exNN_*.py source rebuilt from a notebook's cells; official: given_sources() of the
     released notebook, used instead of the student's copies of the given cells."""
     official = official or {}
-    parts = [f'"""{Path(notebook_name).stem}: rebuilt by nngrade from the notebook {notebook_name}."""']
+    parts = [f'"""{Path(notebook_name).stem}: rebuilt by nngrade from the notebook {notebook_name}."""',
+             RUNNER_SOURCE.format(notebook=notebook_name)]
     for cell in cells:
         if cell.kind != "code" or cell.grade_id == LOADER_GRADE_ID:
             continue
