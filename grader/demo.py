@@ -41,5 +41,6 @@ def demo_command(args):
     summary = grade_folder(submissions, results, jobs=args.jobs, progress=True, insecure=True)  # the kit's own code
     print(class_table(summary))
     print(f"\ngradebook: {results / 'grades.csv'}")
+    print(f"class report: {results / 'report.html'} (and summary.json)")
     print(f"feedback:  {results}/<student>/feedback.md (and results.json, Gradescope's format)")
     return 0

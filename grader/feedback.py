@@ -1,7 +1,7 @@
 """What a student reads: the feedback text, from a grading record (plain data).
 
 Short on purpose: the score and one table of every function first, then only what failed, each
-failure with what was checked in plain words, the call, expected vs got and the hint. Functions
+failure with what was checked in plain words, the smallest failing input, expected vs got and the hint. Functions
 left as stubs are one line. Deterministic: no timings, no paths of the grader's machine.
 """
 import re
@@ -121,11 +121,11 @@ def _function_failures(function):
 
 
 def failed_check_markdown(name, check):
-    """One failed check: what was checked, the problem, the call, expected vs got, the hint."""
+    """One failed check: what was checked, the problem, the smallest failing input, expected vs got, the hint."""
     out = [f"**{check['check']}** (0 / {_num(check['max_score'])}): {check_words(check['check'])}.",
            f"- problem: {check.get('message') or 'failed'}"]
     if "input" in check:
-        out.append(f"- call: `{name}({check['input']})`")
+        out.append(f"- smallest failing input: `{check['input']}`")
         shown = _expected_and_got(check)
         if shown:
             out += ["  ```text", *[f"  {line}" for line in shown], "  ```"]

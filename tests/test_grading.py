@@ -135,7 +135,7 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
     failed = [c for f in record["functions"] for c in f["checks"] if not c["passed"]]
     assert any("input" in c and "expected" in c and "got" in c for c in failed)
     if text is not None:
-        assert "- call: `sigmoid_derivative(z = " in text and "z * (1 - z)" in text
+        assert "- smallest failing input: `z = " in text and "z * (1 - z)" in text
 
 
 def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):

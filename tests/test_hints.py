@@ -1,12 +1,15 @@
 """Hints that do not mislead: each misleading case the feedback issue found, judged as the grader
 judges it (the spec's judge on the reference's expected value), and the rule that a hint must
 explain every failing case seen, preferring informative ones to the degenerate minimal case."""
+from types import SimpleNamespace
+
 import numpy as np
 import pytest
 
 from grader.compare import Verdict
 from grader.diagnosis import degenerate, diagnosed
 from grader.grading import evaluate
+from grader.probes import run_probe
 
 
 def judged(ctx, check_id, case, got):
@@ -78,3 +81,18 @@ def test_the_hint_all_informative_failures_agree_on_wins():
     assert diagnosed(fail("half"), [(small, fail("half")), (big, fail("mean")), (big, fail("mean"))]).hint == "mean"
     assert diagnosed(fail("a"), [(big, fail("a")), (big, fail("b"))]).hint == ""
     assert diagnosed(fail("a"), [(small, fail("a")), (small, fail("a"))]).hint == "a"  # nothing better seen
+
+
+def test_a_gradient_check_failure_reads_in_words(ctx):
+    """Not "b 6.7e-01 (tolerance 0.0001)": how far off, as a share of the gradient's size."""
+    case = {"G": np.array([[1.0], [2.0]]), "X": np.array([[0.5], [1.5]]), "W": np.array([[2.0]]), "b": np.array([0.1])}
+    grads = (case["G"] @ case["W"].T, case["X"].T @ case["G"], case["G"].mean(axis=0))
+    impl = SimpleNamespace(ex05_backprop=SimpleNamespace(dense_backward=lambda G, X, W: grads),
+                           ex04_mlp_forward=SimpleNamespace(dense_forward=lambda X, W, b: X @ W + b))
+    check = ctx.checks["ex05_backprop.dense_backward:finite_differences"]
+    outcome = run_probe(check.probe, impl, case)  # what a child reports, value and piece calls
+    outcome = outcome if isinstance(outcome, dict) and "pieces" in outcome else {"value": outcome}
+    verdict = evaluate(check, outcome, ctx.expected_for(check, case), case)
+    assert not verdict.ok
+    assert "your gradient differs from the numerical gradient" in verdict.message
+    assert "b by 50% of its size (allowed: 0.01%)" in verdict.message and "e-0" not in verdict.message

@@ -42,4 +42,4 @@ def test_each_test_carries_its_functions_visibility():
     assert [t["visibility"] for t in results["tests"]] == ["hidden", "after_published"]
     assert [t["status"] for t in results["tests"]] == ["passed", "failed"]
     failed = results["tests"][1]["output"]
-    assert "- call: `squared_error(w = [0.])`" in failed and "expected: 1" in failed and "- hint: the 1/2 is missing" in failed
+    assert "- smallest failing input: `w = [0.]`" in failed and "expected: 1" in failed and "- hint: the 1/2 is missing" in failed

@@ -52,8 +52,9 @@ def gradients_match_fd(what, names):
         bad = [n for n in names if not errors[n] <= GRAD_TOL]  # nan is never <= : it fails
         if not bad:
             return Verdict.passed()
-        report = ", ".join(f"{n} {errors[n]:.1e}" for n in names)
-        message = f"{what}: relative error against central differences of the reference forward: {report} (tolerance {GRAD_TOL:g})"
+        report = ", ".join(f"{n} by {_percent(errors[n])}" for n in bad)
+        message = (f"{what}: your gradient differs from the numerical gradient (central differences of the "
+                   f"correct function): {report} of its size (allowed: {_percent(GRAD_TOL)})")
         if own_errors:
             agrees = all(e <= 1e-3 for e in own_errors.values())
             message += (
@@ -64,6 +65,14 @@ def gradients_match_fd(what, names):
         worst = bad[0]
         return Verdict(False, message, expected["numeric"][worst], analytic[worst])
     return judge
+
+
+def _percent(error):
+    """A relative error as a beginner reads it: 100%, 67%, 0.3%, 0.01%; not finite: "nan or inf"."""
+    if not np.isfinite(error):
+        return "nan or inf (not a number)"
+    percent = 100 * error
+    return f"{percent:.0f}%" if percent >= 1 else f"{percent:.2g}%"
 
 
 def finite_array(value, what="the result"):
