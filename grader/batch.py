@@ -19,7 +19,7 @@ from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, load_rubric
-from grader.reports import GRADES, graded_rows, read_student, write_grades, write_student
+from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
@@ -108,16 +108,24 @@ def _remove_empty(folder, top):
 
 
 def write_gradebook(out_dir, functions, key):
-    """grades.csv with every student graded into out_dir, by this run or an earlier one (a run
-    that grades a subset never drops the others); returns the rows."""
-    rows = graded_rows(out_dir)
+    """grades.csv and the class report with every student graded into out_dir, by this run or an
+    earlier one (a run that grades a subset never drops the others); returns (rows, report summary).
+    One pass over the stored records serves both."""
+    rows = []
+
+    def records():
+        for record in graded_records(out_dir):
+            rows.append(grade_row(record))
+            yield record
+
+    report = write_class_report(out_dir, records())
     stale = [row["student"] for row in rows if row["fingerprint"] != key]
     if stale:
         shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
         print(f"note: {len(stale)} student(s) in {out_dir} were graded with another rubric or kit version and keep "
               f"those grades: {shown} (grade the whole class again to update them)", file=sys.stderr)
     write_grades(out_dir, rows, functions)
-    return rows
+    return rows, report
 
 
 def submission_digest(submission):
@@ -282,9 +290,9 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             for client in clients:
                 client.stop()
     bar.close()
-    # Memory stays flat: one small row per student is kept, never the full records.
-    rows = write_gradebook(out_dir, rubric_obj.functions, key)
-    report = write_class_report(out_dir, [row["student"] for row in rows])
+    # Memory stays flat: one small row per student is kept, never the full records; one pass over
+    # OUT/<student>/results.json writes both the gradebook and the class report.
+    rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
     names = {s.name for s in students}
     return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},

@@ -1,7 +1,7 @@
 """The class report: what an instructor reads before the next lecture.
 
-Built from what a batch already wrote (OUT/<student>/results.json, one at a time, so memory stays
-flat): OUT/summary.json (plain data), OUT/report.html (one self-contained page, plots inline) and a
+Built from the records a batch already wrote (OUT/<student>/results.json, read one at a time by
+the caller, so memory stays flat): OUT/summary.json (plain data), OUT/report.html (one self-contained page, plots inline) and a
 short text for the terminal. Nothing here runs student code or reads the reference.
 """
 import base64
@@ -12,7 +12,7 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from grader.reports import atomic_write, read_student
+from grader.reports import atomic_write
 
 SUMMARY = "summary.json"
 REPORT = "report.html"
@@ -20,14 +20,12 @@ TIMED_OUT = re.compile(r"timed out after")
 MAX_NAMED = 20  # students named per mistake or problem in the report; the counts are complete
 
 
-def class_summary(out_dir, students):
-    """Plain data for summary.json from the stored records of `students` (names of OUT/<student>/)."""
+def class_summary(records):
+    """Plain data for summary.json from the students' records (an iterable, in name order)."""
     scores, functions, checks = [], {}, {}
     mistakes, problems, timeouts = defaultdict(list), [], defaultdict(list)
-    for student in sorted(students):
-        record = read_student(out_dir, student)
-        if record is None:
-            continue
+    for record in records:
+        student = record["student"]
         scores.append({"student": student, "score": record["score"], "max_score": record["max_score"],
                        "seconds": record.get("execution_time", 0.0)})
         for name, message in sorted((record.get("problems") or {}).items()):
@@ -234,9 +232,9 @@ def _rates_png(summary):
     return _png(fig)
 
 
-def write_class_report(out_dir, students):
-    """Write OUT/summary.json and OUT/report.html; returns the summary."""
-    summary = class_summary(out_dir, students)
+def write_class_report(out_dir, records):
+    """Write OUT/summary.json and OUT/report.html from the students' records; returns the summary."""
+    summary = class_summary(records)
     summary["histogram"] = score_histogram(summary)
     atomic_write(Path(out_dir) / SUMMARY, json.dumps(summary, indent=1, sort_keys=True) + "\n")
     atomic_write(Path(out_dir) / REPORT, report_html(summary))

@@ -137,15 +137,13 @@ def grade_row(record):
             "failed": "(grader)" in (record.get("problems") or {}), "fingerprint": record.get("fingerprint")}
 
 
-def graded_rows(out_dir):
-    """A gradebook row for every student graded into out_dir (each OUT/<student>/results.json),
-    whichever run graded them."""
-    rows = []
+def graded_records(out_dir):
+    """The record of every student graded into out_dir (each OUT/<student>/results.json), whichever
+    run graded them, one at a time (memory stays flat), in name order."""
     for folder in sorted(Path(out_dir).iterdir()):
-        row = grade_row(read_student(out_dir, folder.name)) if folder.is_dir() else None
-        if row is not None and row["student"] == folder.name:
-            rows.append(row)
-    return rows
+        record = read_student(out_dir, folder.name) if folder.is_dir() else None
+        if record is not None and record.get("student") == folder.name:
+            yield record
 
 
 def grades_csv(rows, functions):
