@@ -4,7 +4,6 @@ One lane = one thread of this (trusted) process driving one warm runner process.
 context (inputs and reference outputs) is computed once and shared by the lanes.
 """
 import contextlib
-import difflib
 import gc
 import hashlib
 import os
@@ -18,7 +17,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
-from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, load_rubric
+from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
 from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -59,8 +58,10 @@ def select_students(students, names):
     by_name = {entry.name: entry for entry in students}
     unknown = [name for name in names if name not in by_name]
     if unknown:
-        hints = [f"{name!r}" + "".join(f" (did you mean {m!r}?)" for m in difflib.get_close_matches(name, by_name, n=1))
-                 for name in unknown]
+        hints = []
+        for name in unknown:
+            close = closest_name(name, by_name)
+            hints.append(f"{name!r}" + (f" (did you mean {close!r}?)" if close else ""))
         raise BatchError(f"no student folder named {', '.join(hints)} in the submissions")
     return [entry for entry in students if entry.name in set(names)]
 

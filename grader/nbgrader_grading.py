@@ -6,7 +6,6 @@ solution cells are taken from each notebook, rebuilt into exNN_*.py modules (giv
 the released notebook, as nbgrader restores them), graded like any submission, and the scores are
 written into nbgrader's gradebook, so `nbgrader export`, formgrader and generate_feedback show them.
 """
-import difflib
 import os
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from grader.release.nbgrader_submissions import (
 from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.feedback import check_text
 from grader.reports import read_student
-from grader.rubric import RubricError
+from grader.rubric import RubricError, closest_name
 
 
 def _failing_module(message):
@@ -136,8 +135,8 @@ def check_course(course_dir, assignment):
     known = sorted({p.name for folder in ("source", "release") if (course / folder).is_dir()
                     for p in (course / folder).iterdir() if p.is_dir() and not p.name.startswith(".")})
     if assignment not in known:
-        close = difflib.get_close_matches(assignment, known, n=1)
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        close = closest_name(assignment, known)
+        hint = f"; did you mean {close!r}?" if close else ""
         raise BatchError(f"{course}: no assignment {assignment!r} in source/ or release/{hint} "
                          f"(assignments: {', '.join(known) or 'none'})")
     if not (course / "gradebook.db").is_file():

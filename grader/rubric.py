@@ -131,5 +131,11 @@ def check_names(rubric, available):
 
 
 def _suggest(name, choices):
-    close = difflib.get_close_matches(name, choices, n=1)
-    return (f"; did you mean {close[0]!r}?" if close else "") + f" (valid: {', '.join(choices)})"
+    close = closest_name(name, choices)
+    return (f"; did you mean {close!r}?" if close else "") + f" (valid: {', '.join(choices)})"
+
+
+def closest_name(name, choices):
+    """The one of `choices` a misspelled name most likely meant, or None (for "did you mean")."""
+    close = difflib.get_close_matches(name, list(choices), n=1)
+    return close[0] if close else None
