@@ -57,18 +57,18 @@ def summary_markdown(result):
         out += ["## Problems with the submitted files", "", *[f"- {message}" for _, message in problems], ""]
         blocked = [f for f in result["functions"] if _is_blocked(f, {m for _, m in problems})]
         if blocked:
-            out += [f"**Not graded** because of these problems ({_num(sum(f['max_score'] for f in blocked))} points): "
+            out += [f"**Not graded** because of these problems ({points_text(sum(f['max_score'] for f in blocked))} points): "
                     + ", ".join(f"`{_short(f)}`" for f in blocked), ""]
     stubs = [f for f in result["functions"] if _is_stub(f)]
     if stubs:
         points = sum(f["max_score"] for f in stubs)
-        out += [f"**Not answered yet** ({_num(points)} points): " + ", ".join(f"`{_short(f)}`" for f in stubs), ""]
+        out += [f"**Not answered yet** ({points_text(points)} points): " + ", ".join(f"`{_short(f)}`" for f in stubs), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
 def _score_line(result):
     full = sum(f["score"] >= f["max_score"] for f in result["functions"])
-    return (f"**Score: {_num(result['score'])} / {_num(result['max_score'])}** "
+    return (f"**Score: {points_text(result['score'])} / {points_text(result['max_score'])}** "
             f"({full} of {len(result['functions'])} functions with full points)")
 
 
@@ -80,14 +80,14 @@ def _function_table(functions):
     for module, members in modules.items():
         score, top = sum(f["score"] for f in members), sum(f["max_score"] for f in members)
         marks = " · ".join(_mark(f) for f in members)
-        rows.append(f"| {module} | {_num(score)} / {_num(top)} | {marks} |")
+        rows.append(f"| {module} | {points_text(score)} / {points_text(top)} | {marks} |")
     return rows
 
 
 def _mark(function):
     if function["score"] >= function["max_score"]:
         return f"✅ {_short(function)}"
-    return f"❌ {_short(function)} {_num(function['score'])}/{_num(function['max_score'])}"
+    return f"❌ {_short(function)} {points_text(function['score'])}/{points_text(function['max_score'])}"
 
 
 def _short(function):
@@ -111,7 +111,7 @@ def _is_blocked(function, problems):
 
 def _function_failures(function):
     out = [f"### ❌ `{_short(function)}` ({function['function'].split('.')[0]}): "
-           f"{_num(function['score'])} / {_num(function['max_score'])}", ""]
+           f"{points_text(function['score'])} / {points_text(function['max_score'])}", ""]
     if function.get("note"):
         out += [f"> {function['note']}", ""]
     for check in function["checks"]:
@@ -122,7 +122,7 @@ def _function_failures(function):
 
 def failed_check_markdown(name, check):
     """One failed check: what was checked, the problem, the smallest failing input, expected vs got, the hint."""
-    out = [f"**{check['check']}** (0 / {_num(check['max_score'])}): {check_words(check['check'])}.",
+    out = [f"**{check['check']}** (0 / {points_text(check['max_score'])}): {check_words(check['check'])}.",
            f"- problem: {check.get('message') or 'failed'}"]
     if "input" in check:
         out.append(f"- smallest failing input: `{check['input']}`")
@@ -156,5 +156,6 @@ def _expected_and_got(check):
     return lines + [f"got:      {got}"]
 
 
-def _num(value):
+def points_text(value):
+    """A score or a number of points as people write it: 83, 81.5, 0."""
     return f"{value:g}"

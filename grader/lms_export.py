@@ -10,6 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.feedback import points_text
 from grader.reports import GRADES, atomic_write
 from grader.spreadsheet import FORMULA_STARTS, as_text
 
@@ -78,12 +79,12 @@ def canvas_csv(grades, roster, assignment):
     column = f"{assignment}"
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column]
     top = max((g.max_score for g in grades.values()), default=0.0)
-    rows = [["Points Possible", "", "", "", "", _num(top)]]
+    rows = [["Points Possible", "", "", "", "", points_text(top)]]
     for student in sorted(roster):
         ids = roster[student]
         grade = grades.get(student)
         rows.append([ids["name"] or student, ids["id"], ids["sis_user_id"], ids["sis_login_id"], ids["section"],
-                     _num(grade.score) if grade else ""])
+                     points_text(grade.score) if grade else ""])
     return _csv(header, rows)
 
 
@@ -93,7 +94,7 @@ def moodle_csv(grades, roster, assignment):
     if not keys:
         raise ExportError("the roster has neither an email nor an idnumber column with values: Moodle matches students by one of them")
     header = [{"email": "Email address", "idnumber": "ID number"}[k] for k in keys] + [assignment]
-    rows = [[roster[s][k] for k in keys] + [_num(grades[s].score) if s in grades else ""] for s in sorted(roster)]
+    rows = [[roster[s][k] for k in keys] + [points_text(grades[s].score) if s in grades else ""] for s in sorted(roster)]
     return _csv(header, rows)
 
 
@@ -103,10 +104,6 @@ def _csv(header, rows):
     writer.writerow(header)
     writer.writerows([[as_text(cell) for cell in row] for row in rows])
     return buffer.getvalue()
-
-
-def _num(value):
-    return f"{value:g}"
 
 
 FORMATS = {"canvas": canvas_csv, "moodle": moodle_csv}

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from grader.feedback import failed_check_markdown, feedback_markdown, summary_markdown
+from grader.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.spreadsheet import as_text
 
@@ -70,10 +70,6 @@ def gradescope_results(result):
         "tests": tests,
         "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated")},
     }
-
-
-def _num(value):
-    return f"{value:g}"
 
 
 def results_json(result):
@@ -154,8 +150,8 @@ def grades_csv(rows, functions):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(["student", "score", "max_score", *map(as_text, functions)])
     for row in sorted(rows, key=lambda r: r["student"]):
-        writer.writerow([as_text(row["student"]), _num(row["score"]), _num(row["max_score"]),
-                         *(_num(row["points"].get(f, 0.0)) for f in functions)])
+        writer.writerow([as_text(row["student"]), points_text(row["score"]), points_text(row["max_score"]),
+                         *(points_text(row["points"].get(f, 0.0)) for f in functions)])
     return buffer.getvalue()
 
 
