@@ -23,7 +23,7 @@ MAX_NAMED = 20  # students named per mistake or problem in the report; the count
 def class_summary(records):
     """Plain data for summary.json from the students' records (an iterable, in name order)."""
     scores, functions, checks = [], {}, {}
-    mistakes, problems, timeouts = defaultdict(list), [], defaultdict(list)
+    mistakes, problems, timeouts, seconds = defaultdict(list), [], defaultdict(list), defaultdict(list)
     for record in records:
         student = record["student"]
         scores.append({"student": student, "score": record["score"], "max_score": record["max_score"],
@@ -32,6 +32,8 @@ def class_summary(records):
             problems.append({"student": student, "module": name, "message": message})
         for function in record["functions"]:
             _count(functions, function["function"], function["score"] >= function["max_score"], function["max_score"])
+            if function.get("seconds"):
+                seconds[function["function"]].append(function["seconds"])
             for check in function["checks"]:
                 _count(checks, f"{function['function']}:{check['check']}", check["passed"], check["max_score"])
                 if check["passed"]:
@@ -51,6 +53,7 @@ def class_summary(records):
         "timeouts": [{"function": f, "count": len(set(s)), "students": sorted(set(s))} for f, s in
                      sorted(timeouts.items(), key=lambda kv: (-len(set(kv[1])), kv[0]))],
         "slowest": sorted(scores, key=lambda s: (-s["seconds"], s["student"]))[:10],
+        "slowest_functions": _slowest_functions(seconds),
     }
 
 
@@ -65,6 +68,12 @@ def _rates(table):
     rows = [{"name": name, "passed": e["passed"], "total": e["total"], "points": e["points"],
              "rate": round(e["passed"] / e["total"], 4) if e["total"] else 0.0} for name, e in table.items()]
     return sorted(rows, key=lambda r: (r["rate"], r["name"]))
+
+
+def _slowest_functions(seconds):
+    """The functions whose runs took longest, by their mean over the class (the time limits' guide)."""
+    rows = [{"function": f, "mean_s": round(sum(s) / len(s), 3), "max_s": max(s), "runs": len(s)} for f, s in seconds.items()]
+    return sorted(rows, key=lambda r: (-r["mean_s"], r["function"]))[:10]
 
 
 def _mistakes(found):
@@ -126,6 +135,7 @@ def report_html(summary):
              "<h2>Most frequent mistakes</h2>", _mistakes_table(summary["mistakes"]),
              "<h2>Problems with submitted files</h2>", _problems_table(summary["problems"]),
              "<h2>Timeouts</h2>", _timeouts_table(summary["timeouts"]),
+             "<h2>Slowest functions</h2>", _slow_functions_table(summary["slowest_functions"]),
              "<h2>Slowest submissions</h2>", _slowest_table(summary["slowest"]),
              "<h2>Scores</h2>", _scores_table(summary["scores"])]
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>nngrade class report</title>"
@@ -184,6 +194,12 @@ def _timeouts_table(rows):
 
 def _slowest_table(rows):
     return _table(["student", "seconds"], [[_td(s["student"]), _td(f"{s['seconds']:.2f}", True)] for s in rows])
+
+
+def _slow_functions_table(rows):
+    return _table(["function", "mean s", "max s", "runs"],
+                  [[_td(r["function"]), _td(f"{r['mean_s']:.2f}", True), _td(f"{r['max_s']:.2f}", True), _td(r["runs"], True)]
+                   for r in rows])
 
 
 def _scores_table(rows):

@@ -54,6 +54,7 @@ class SubmissionGrader:
         self.extra_calls = []
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self.searched = {}  # {check id: [(case, verdict)]}: the failing cases a search saw (for the hint)
+        self.seconds = {}  # {function: wall seconds its run took} for the class report (never in feedback)
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         settle(verdicts)
@@ -144,8 +145,13 @@ class SubmissionGrader:
             specs = []
             known = lambda index, digest: self.ctx.judged.known(runnable[index].function, digest)  # noqa: E731
             replies = self.client.run_functions(request, known, self._limits()) if runnable else ()
+            mark = time.monotonic()
             for index, reply in enumerate(replies):
                 spec = runnable[index]
+                # One frame per function, in order: the time since the previous one is this function's
+                # run (give or take the judge's few ms on the previous frame, which overlap the run).
+                now = time.monotonic()
+                self.seconds[spec.function], mark = round(now - mark, 3), now
                 if reply.get("status") == "done":
                     self.data.spend(reply["bytes"])
                     verdicts[spec.function] = self._judge_function(spec, reply)
@@ -312,6 +318,7 @@ class SubmissionGrader:
                     record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
+                "seconds": self.seconds.get(spec.function, 0.0),
                 "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
 

@@ -186,6 +186,10 @@ def test_class_report_summarises_the_class(graded):
         hinted = {(name, f"mistake_{mistake.name}") for name, f in _points(root / "out", f"mistake_{mistake.name}")[0].items()
                   if any(c.get("hint") for c in f["checks"] if not c["passed"])}
         assert hinted <= made, mistake.name
+    slow = report["slowest_functions"]
+    assert slow and {r["function"] for r in slow} <= {f["name"] for f in report["functions"]}
+    assert [r["mean_s"] for r in slow] == sorted((r["mean_s"] for r in slow), reverse=True)
+    assert all(0 < r["mean_s"] <= r["max_s"] and r["runs"] <= len(students) for r in slow)
     problems = {(p["student"], p["module"]) for p in report["problems"]}
     for student in students:
         for module in (read_student(root / "out", student).get("problems") or {}):
