@@ -32,8 +32,8 @@ def class_summary(records):
             problems.append({"student": student, "module": name, "message": message})
         for function in record["functions"]:
             _count(functions, function["function"], function["score"] >= function["max_score"], function["max_score"])
-            if function.get("seconds"):
-                seconds[function["function"]].append(function["seconds"])
+            if (record.get("function_seconds") or {}).get(function["function"]):
+                seconds[function["function"]].append(record["function_seconds"][function["function"]])
             for check in function["checks"]:
                 _count(checks, f"{function['function']}:{check['check']}", check["passed"], check["max_score"])
                 if check["passed"]:

@@ -77,6 +77,7 @@ class SubmissionGrader:
             "notices": self.notices,
             "fingerprint": self.ctx.fingerprint,
             "execution_time": round(time.monotonic() - started, 3),
+            "function_seconds": self.seconds,  # like execution_time, the machine's: never in feedback
         }
 
     # -- the child ------------------------------------------------------------------------------
@@ -318,7 +319,6 @@ class SubmissionGrader:
                     record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
-                "seconds": self.seconds.get(spec.function, 0.0),
                 "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
 

@@ -68,7 +68,7 @@ def gradescope_results(result):
         "output": summary_markdown(result),
         "output_format": "md",
         "tests": tests,
-        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated")},
+        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated", "function_seconds")},
     }
 
 
