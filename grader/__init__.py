@@ -5,3 +5,14 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS_DIR = PROJECT_ROOT / "solutions"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 RELEASE_DIR = PROJECT_ROOT / "release"
+
+
+def exercise_files(folder, suffix=".py"):
+    """The exercise files of a folder (exNN_name.py, or with another suffix: notebooks), in exercise order."""
+    return sorted(Path(folder).glob(f"ex[0-9][0-9]_*{suffix}"))
+
+
+def exercise_modules(solutions_dir=SOLUTIONS_DIR):
+    """The exercise modules: one per reference file solutions/exNN_name.py. The one module list;
+    everything else (specs, probes, mistakes, the notebooks) follows it."""
+    return tuple(p.stem for p in exercise_files(solutions_dir))

@@ -6,6 +6,8 @@ import re
 import sys
 from pathlib import Path
 
+from grader import exercise_files
+
 MODULE_NAME = re.compile(r"^ex\d\d_\w+$")
 
 
@@ -51,7 +53,7 @@ class Impl:
 
 def read_sources(folder):
     """{module name: text} for the exNN_*.py files of a trusted folder (the reference)."""
-    return {p.stem: p.read_text() for p in sorted(Path(folder).glob("ex[0-9][0-9]_*.py"))}
+    return {p.stem: p.read_text() for p in exercise_files(folder)}
 
 
 def import_sources(sources, label, on_module=None, keep_in_sys_modules=False):

@@ -96,10 +96,25 @@ def test_the_runner_process_holds_no_reference_and_no_judge_module():
     assert not [m for m in modules if m.startswith("grader") and not _child_side(m)]
 
 
-def test_every_check_has_a_probe_and_every_probe_a_check():
-    from grader.probes import probe_table
+def test_every_probe_has_a_check_and_the_others_use_the_default_probe():
+    from grader.probes import probe_for, probe_table
 
     checks, probes = all_checks(), probe_table()
-    assert set(checks) == set(probes)
+    assert set(probes) <= set(checks), "a probe without a check: " + ", ".join(sorted(set(probes) - set(checks)))
     for check_id, check in checks.items():
-        assert check.fail_on_warnings == probes[check_id].watch_warnings, check_id
+        assert check.fail_on_warnings == probe_for(check_id, probes).watch_warnings, check_id
+
+
+def test_the_default_probe_calls_the_function_with_the_case_as_keywords():
+    import types
+
+    from grader.probes import default_probe, probe_for
+
+    impl = types.SimpleNamespace(ex08_softmax=types.SimpleNamespace(softmax=lambda z, axis=-1: ("softmax", z, axis)))
+    probe = default_probe("ex08_softmax.softmax:matches_reference")
+    assert probe.pieces is None and not probe.watch_warnings
+    assert probe.call(impl, {"z": 3, "axis": 0}) == ("softmax", 3, 0)
+    assert probe_for("ex08_softmax.softmax:sums_to_one", {}).call(impl, {"z": 1}) == ("softmax", 1, -1)
+    for bad in ("softmax", "ex08_softmax.softmax", "ex08_softmax.softmax:x; import os", "os.system:x"):
+        with pytest.raises(ValueError, match="not a check id"):
+            default_probe(bad)

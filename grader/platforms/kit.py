@@ -4,7 +4,7 @@ class context cache. The same files for Gradescope and PrairieLearn; each adds i
 from importlib import metadata, resources
 from pathlib import Path
 
-from grader import PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR
+from grader import PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 
 # Libraries the judge and the sandbox import, pinned to this machine's versions so the platform
@@ -37,9 +37,9 @@ def kit_files(rubric_path=None):
     for path in sorted((PROJECT_ROOT / "grader").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".toml", ".sh", ".html", ".json", ".txt", ""):
             files[path.relative_to(PROJECT_ROOT).as_posix()] = path.read_bytes()
-    for path in sorted(SOLUTIONS_DIR.glob("ex[0-9][0-9]_*.py")):
+    for path in exercise_files(SOLUTIONS_DIR):
         files[f"solutions/{path.name}"] = path.read_bytes()
-    for path in sorted((RELEASE_DIR / "nn_basics").glob("ex[0-9][0-9]_*.ipynb")):
+    for path in exercise_files(RELEASE_DIR / "nn_basics", ".ipynb"):
         files[f"{NOTEBOOKS}/{path.name}"] = path.read_bytes()
     files["pyproject.toml"] = (PROJECT_ROOT / "pyproject.toml").read_bytes()
     files[RUBRIC] = rubric_path.read_bytes()

@@ -16,6 +16,9 @@ A Probe has two parts (and whether to record the warnings its call emits):
     train_mlp returned, by the student's own mlp_backward).
 The same probes run on the reference in the judge, so the reference's piece outputs (the true
 values on the same inputs) are known there too.
+
+A check no probe module names gets the default probe, `module.function(**case)`: its cases' keys
+are the function's parameter names, so a new exercise needs no probe file (see default_probe).
 """
 import importlib
 import pkgutil
@@ -25,8 +28,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-# One probe module per exercise, named like it (grader/probes/exNN_name.py): the list is the folder.
+# The probe modules present, named like their exercise (grader/probes/exNN_name.py). Optional: the
+# exercise modules are grader.exercise_modules(); checks no probe module names use default_probe.
 PROBE_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"ex\d\d_\w+", m.name)))
+CHECK_ID = re.compile(r"(ex\d\d_\w+)\.(\w+):\w+")
 
 
 class ContractError(Exception):
@@ -61,11 +66,27 @@ class Probe:
 
 
 def probe_table():
-    """{check id: Probe} of every check, read from the probe modules."""
+    """{check id: Probe} of the checks the probe modules name (the others use default_probe)."""
     table = {}
     for name in PROBE_MODULES:
         table.update(importlib.import_module(f"grader.probes.{name}").PROBES)
     return table
+
+
+def default_probe(check_id):
+    """The probe of a check that no probe module names: `module.function(**case)`, derived from the
+    check id alone ("ex08_softmax.softmax:matches_reference"); ValueError for an id of another form."""
+    match = CHECK_ID.fullmatch(str(check_id))
+    if match is None:
+        raise ValueError(f"not a check id (module.function:check): {check_id!r}")
+    module, function = match.groups()
+    return Probe(lambda impl, case: getattr(module_of(impl, module), function)(**case))
+
+
+def probe_for(check_id, table):
+    """The probe of a check: its entry in `table` (probe_table()), else the default probe."""
+    probe = table.get(check_id)
+    return probe if probe is not None else default_probe(check_id)
 
 
 def run_probe(probe, impl, case):

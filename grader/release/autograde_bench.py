@@ -8,6 +8,7 @@ import shutil
 import time
 from pathlib import Path
 
+from grader import exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.course import ASSIGNMENT, run_nbgrader, write_course
 from grader.release.nbimport import SOLUTION_PREFIX
@@ -16,7 +17,7 @@ from grader.release.nbimport import SOLUTION_PREFIX
 def _definitions(student_dir):
     """{name: source} of every top-level function or class in the student's modules."""
     found = {}
-    for path in sorted(Path(student_dir).glob("ex[0-9][0-9]_*.py")):
+    for path in exercise_files(student_dir):
         found.update({block.name: block.source for block in parse_module(path).blocks})
     return found
 

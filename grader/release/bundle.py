@@ -7,7 +7,7 @@ stubs, what the stubs already show.
 """
 from pathlib import Path
 
-from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.stubs import expected_stubs
 from grader.rubric import load_rubric
@@ -77,7 +77,7 @@ def _exercise_section(path, rubric):
 
 def readme(solutions_dir=SOLUTIONS_DIR, rubric=None):
     rubric = rubric or load_rubric()
-    paths = sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))
+    paths = exercise_files(solutions_dir)
     sections = [_exercise_section(p, rubric) for p in paths]
     total = f"\nIn all: {rubric.max_score:g} points.\n"
     return README_HEAD + "\n" + "\n".join(sections) + total
@@ -87,7 +87,7 @@ def bundle_files(exercises_dir=EXERCISES_DIR, solutions_dir=SOLUTIONS_DIR, rubri
     """{path inside release/: text} of the student bundle."""
     _check_stubs_fresh(exercises_dir, solutions_dir)
     exercises_dir = Path(exercises_dir)
-    sources = sorted(exercises_dir.glob("ex[0-9][0-9]_*.py"))
+    sources = exercise_files(exercises_dir)
     for pattern in TEST_GLOBS:
         sources += sorted(exercises_dir.glob(pattern))
     files = {f"{BUNDLE}/{p.name}": p.read_text() for p in sources}

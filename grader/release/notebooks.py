@@ -12,11 +12,10 @@ One notebook per reference module:
 The output is deterministic (fixed cell ids derived from the content's role,
 no timestamps), so rebuilding gives byte-identical notebooks.
 """
-from pathlib import Path
 
 import nbformat
 
-from grader import SOLUTIONS_DIR
+from grader import SOLUTIONS_DIR, exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.hidden_tests import hidden_test_source
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, LOADER_SOURCE, SOLUTION_PREFIX
@@ -125,7 +124,7 @@ def build_source_notebooks(solutions_dir=SOLUTIONS_DIR, rubric=None):
     """{"exNN_name.ipynb": notebook} for every reference module."""
     rubric = rubric or load_rubric()
     reference = load_reference(solutions_dir)
-    paths = sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))
+    paths = exercise_files(solutions_dir)
     return {p.stem + ".ipynb": build_notebook(p, rubric, reference) for p in paths}
 
 

@@ -10,13 +10,13 @@ import importlib
 import sys
 from pathlib import Path
 
-from grader import SOLUTIONS_DIR
+from grader import SOLUTIONS_DIR, exercise_modules
 
 
 def load_reference(solutions_dir=SOLUTIONS_DIR):
     """{module name: module} for every solutions/exNN_*.py."""
     solutions_dir = Path(solutions_dir).resolve()
-    names = sorted(p.stem for p in solutions_dir.glob("ex[0-9][0-9]_*.py"))
+    names = exercise_modules(solutions_dir)
     saved = {name: sys.modules.pop(name) for name in names if name in sys.modules}
     sys.path.insert(0, str(solutions_dir))
     try:

@@ -1,7 +1,7 @@
 """Generate the student stubs in exercises/ from the reference modules in solutions/."""
 from pathlib import Path
 
-from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.regions import find_regions
 
 STUB_HINT = "not implemented yet - replace this line with your code (see the docstring)"
@@ -21,7 +21,7 @@ def stub_source(source, filename="<source>"):
 
 def reference_modules(solutions_dir=SOLUTIONS_DIR):
     """The reference module files, in exercise order."""
-    return sorted(Path(solutions_dir).glob("ex[0-9][0-9]_*.py"))
+    return exercise_files(solutions_dir)
 
 
 def expected_stubs(solutions_dir=SOLUTIONS_DIR):

@@ -14,7 +14,7 @@ from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
-from grader.probes import ContractError, probe_table, run_pieces
+from grader.probes import ContractError, default_probe, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
 
 LABEL = "submission"
@@ -36,7 +36,9 @@ def child_main(sock_fd, sources, config, class_cases):
             return  # Security: no student code without the allow-list and the network ban (see client.open)
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
-        probes = {cid: (probe.call, probe.pieces, probe.watch_warnings) for cid, probe in probe_table().items()}
+        # A check no probe module names gets the default probe, made from its id alone (no judge data).
+        probes = {cid: _parts(probe) for cid, probe in probe_table().items()}
+        default = default_probe
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)
         channel.send({"event": "ready", "modules": status})
@@ -46,7 +48,7 @@ def child_main(sock_fd, sources, config, class_cases):
                 break
             caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
-                results = [_run_job(probes[job["check"]], impl,
+                results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"])), impl,
                                     decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
                            for job in function["jobs"]]
                 frame = _results_frame(results, *caps)
@@ -54,6 +56,10 @@ def child_main(sock_fd, sources, config, class_cases):
                 channel.send_raw(frame)
     finally:
         os._exit(0)
+
+
+def _parts(probe):
+    return probe.call, probe.pieces, probe.watch_warnings
 
 
 def _results_frame(results, function_cap, student_left):

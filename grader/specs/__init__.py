@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from grader.probes import PROBE_MODULES, ContractError, probe_table  # noqa: F401 - ContractError re-exported for judges
-
-SPEC_MODULES = PROBE_MODULES  # one module per exercise on each side: grader.specs.exNN judges what grader.probes.exNN calls
+from grader import exercise_modules
+from grader.probes import ContractError, probe_for, probe_table  # noqa: F401 - ContractError re-exported for judges
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ class Check:
 
     @property
     def probe(self):
-        return _probes()[self.id]
+        return probe_for(self.id, _probes())
 
     @property
     def module(self):
@@ -58,10 +57,18 @@ class FunctionSpec:
 
 
 def all_functions():
-    """Every FunctionSpec, in exercise order."""
+    """Every FunctionSpec, in exercise order: grader/specs/exNN_name.py's FUNCTIONS for every
+    exercise module (a module without a spec file is an error naming the file to write)."""
     specs = []
-    for name in SPEC_MODULES:
-        specs.extend(importlib.import_module(f"grader.specs.{name}").FUNCTIONS)
+    for name in exercise_modules():
+        try:
+            module = importlib.import_module(f"grader.specs.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"grader.specs.{name}":
+                raise
+            raise ModuleNotFoundError(f"solutions/{name}.py has no checks: write grader/specs/{name}.py "
+                                      "(see docs/authoring.md)", name=exc.name) from None
+        specs.extend(module.FUNCTIONS)
     return specs
 
 
