@@ -6,7 +6,7 @@
 Every module named like ``ex04_mlp_forward`` is loaded from that folder, also
 when one exercise imports another (``from ex04_mlp_forward import ...`` inside
 ex05), so a folder is always tested as a whole and never mixed with this one.
-Tests get the modules from the fixtures ``ex01`` ... ``ex07`` and assertion
+Tests get the modules from the fixtures ``ex01``, ``ex02``, ... (one per module) and assertion
 helpers from the fixture ``check``.
 
 Self-contained on purpose (it ships to students with the exercises): it imports
@@ -25,16 +25,9 @@ import pytest
 from hypothesis import HealthCheck, Phase, settings
 
 HERE = Path(__file__).resolve().parent
-MODULES = (
-    "ex01_perceptron",
-    "ex02_gradient_descent",
-    "ex03_activations",
-    "ex04_mlp_forward",
-    "ex05_backprop",
-    "ex06_sgd",
-    "ex07_torch",
-)
 EXERCISE_NAME = re.compile(r"ex\d\d_\w+")
+# The exercises are the exNN_*.py files next to this conftest (the stubs it ships with).
+MODULES = tuple(sorted(p.stem for p in HERE.glob("ex[0-9][0-9]_*.py") if EXERCISE_NAME.fullmatch(p.stem)))
 
 # Same examples on every run (no flaky results), no example database written
 # into the students' folders, no per-example deadline (a loop-based solution
@@ -144,39 +137,13 @@ def _module(name):
     return importlib.import_module(name)
 
 
-@pytest.fixture(scope="session")
-def ex01():
-    return _module("ex01_perceptron")
+def _module_fixture(name):
+    return pytest.fixture(scope="session", name=name[:4])(lambda: _module(name))
 
 
-@pytest.fixture(scope="session")
-def ex02():
-    return _module("ex02_gradient_descent")
-
-
-@pytest.fixture(scope="session")
-def ex03():
-    return _module("ex03_activations")
-
-
-@pytest.fixture(scope="session")
-def ex04():
-    return _module("ex04_mlp_forward")
-
-
-@pytest.fixture(scope="session")
-def ex05():
-    return _module("ex05_backprop")
-
-
-@pytest.fixture(scope="session")
-def ex06():
-    return _module("ex06_sgd")
-
-
-@pytest.fixture(scope="session")
-def ex07():
-    return _module("ex07_torch")
+# One fixture per exercise, named by its number: ex01 is ex01_perceptron, ex08 would be ex08_...
+for _name in MODULES:
+    globals()[_name[:4]] = _module_fixture(_name)
 
 
 # --------------------------------------------------------------------------
