@@ -2,7 +2,6 @@
 typical mistakes, broken submissions; reproducibility of grades and feedback."""
 import dataclasses
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -14,8 +13,8 @@ from grader.mistakes import MISTAKES
 from grader.reports import FEEDBACK, GRADES, read_student
 from grader.search_memo import SearchMemo
 
-ALT_IMPLS = Path(__file__).parent / "alt_impls"
-STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else []
+from alt_styles import STYLES, completed
+
 
 BROKEN = {
     # module, old, new: one function made to misbehave in a way the contract forbids
@@ -64,7 +63,7 @@ def graded(graded_ctx, tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     write_demo_class(root / "subs")
     for style in STYLES:
-        shutil.copytree(ALT_IMPLS / style, root / "subs" / f"style_{style}", ignore=shutil.ignore_patterns("__pycache__"))
+        completed(style, root / "subs" / f"style_{style}")
     _write_broken(root / "subs")
     summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
     return root, summary

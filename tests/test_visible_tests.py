@@ -9,6 +9,7 @@ start together on two workers; the many small runs share one process each
 import ast
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -23,9 +24,9 @@ from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from grader.mistakes import MISTAKES, write_mutant
 from grader.release.regions import find_regions
 
-ALT_IMPLS = Path(__file__).parent / "alt_impls"
+from alt_styles import STYLES, completed
+
 READABLE_MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")  # a value test catches it
-STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
 BATCH = Path(__file__).with_name("run_visible_batch.py")
 VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]
 TIMEOUT = 900  # seconds for one subprocess; the whole module takes well under a minute
@@ -59,7 +60,7 @@ def mutant_spec(folder, mistake):
 def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("visible")
     specs = [mutant_spec(write_mutant(m, root / m.name), m) for m in MISTAKES]
-    styles = [str(ALT_IMPLS / s) for s in STYLES]
+    styles = [str(completed(s, root / "styles" / s)) for s in STYLES]
     with ThreadPoolExecutor(max_workers=2) as pool:  # longest jobs first, so the two workers finish together
         jobs = {
             "styles_a": pool.submit(batch, root / "styles_a.json", styles[::2]),
@@ -68,7 +69,8 @@ def runs(tmp_path_factory):
             "reference": pool.submit(run_pytest, "exercises", "--impl", "solutions"),
             "mutants_a": pool.submit(batch, root / "mutants_a.json", specs[::2], True),
             "mutants_b": pool.submit(batch, root / "mutants_b.json", specs[1::2], True),
-            "relative": pool.submit(run_pytest, "../exercises/test_ex01_perceptron.py", "--impl", "alt_impls/loops",
+            "relative": pool.submit(run_pytest, "../exercises/test_ex01_perceptron.py", "--impl",
+                                    os.path.relpath(root / "styles" / "loops", PROJECT_ROOT / "tests"),
                                     cwd=PROJECT_ROOT / "tests"),
             "missing": pool.submit(run_pytest, "exercises", "--impl", "no/such/folder"),
             "lacking": pool.submit(run_pytest, "exercises", "--impl", "grader"),
@@ -152,7 +154,7 @@ def test_a_failing_test_shows_its_message_not_the_helpers_source(runs):
 @pytest.mark.parametrize("style", STYLES)
 def test_correct_alternative_passes_every_visible_test(runs, style):
     root, jobs = runs
-    result = {**jobs["styles_a"].result(), **jobs["styles_b"].result()}[str(ALT_IMPLS / style)]
+    result = {**jobs["styles_a"].result(), **jobs["styles_b"].result()}[str(root / "styles" / style)]
     assert result["exit"] == 0 and not result["failed"] and not result["errors"], result
     assert len(result["passed"]) == len(_stub_cases(root)[1]), "every visible test must have run and passed"
 
