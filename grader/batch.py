@@ -195,20 +195,9 @@ class Progress:
             self.bar.close()
 
 
-# `nngrade bench` sets this to learn which extra calls (the shrinking search) each student cost,
-# so that its in-process floor can make the same calls.
-BENCH_CALLS_DIR = os.environ.get("NNGRADE_BENCH_CALLS")
-
-
-def _save_extra_calls(student, grader):
-    if BENCH_CALLS_DIR:
-        from grader.protocol import encode, pack
-
-        Path(BENCH_CALLS_DIR, f"{student}.bin").write_bytes(pack(*encode(getattr(grader, "last_extra_calls", []))))
-
-
-def _lane(client, ctx, work, out_dir, progress):
+def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
     client.cases = ctx.cases
+    client = wrap_client(client) if wrap_client else client
     while True:
         try:
             folder = work.get_nowait()
@@ -218,9 +207,7 @@ def _lane(client, ctx, work, out_dir, progress):
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
-                grader = SubmissionGrader(ctx, client, record_calls=bool(BENCH_CALLS_DIR))
-                record = grader.grade(submission)
-                _save_extra_calls(submission.student, grader)
+                record = SubmissionGrader(ctx, client).grade(submission)
                 break
             except RunnerDied as exc:
                 client.stop()
@@ -238,11 +225,12 @@ def _lane(client, ctx, work, out_dir, progress):
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=(), only=(), insecure=False):
+                 extra_hide=(), only=(), insecure=False, wrap_client=None):
     """Grade every student folder not already graded (resume), or only the students named in
     `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
     every student graded into out_dir. Refuses (BatchError) where the sandbox lacks its required
-    layers, unless insecure."""
+    layers, unless insecure. wrap_client(client) -> client stands between each lane and its
+    sandbox client (nngrade bench records the calls grading makes through it)."""
     students, skipped = list_students(submissions_dir)
     if only:
         students, skipped = select_students(students, only), []
@@ -285,7 +273,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
             bar.start()
-            _run_lanes(clients, ctx, work, out_dir, bar)
+            _run_lanes(clients, ctx, work, out_dir, bar, wrap_client)
         finally:
             gc.unfreeze()
             for client in clients:
@@ -310,8 +298,9 @@ def _start_quietly(client, siblings):
             lane.stop()  # each lane starts a runner of its own on its first request
 
 
-def _run_lanes(clients, ctx, work, out_dir, bar):
-    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar), daemon=True) for client in clients]
+def _run_lanes(clients, ctx, work, out_dir, bar, wrap_client=None):
+    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, wrap_client), daemon=True)
+               for client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -320,10 +309,7 @@ def _run_lanes(clients, ctx, work, out_dir, bar):
 
 
 def grade_command(args):
-    if args.nbgrader:
-        from grader.nbgrader_grading import grade_nbgrader_command
-
-        return grade_nbgrader_command(args)
+    """`nngrade grade SUBMISSIONS` (a folder of student folders; --nbgrader is nbgrader_grading's)."""
     mistake = _not_a_class(args)
     if mistake:
         print(f"error: {mistake}", file=sys.stderr)

@@ -45,8 +45,8 @@ def write_synthetic_class(folder, n, solutions_dir=SOLUTIONS_DIR):
     return folder
 
 
-def _python(code, *args, timeout=3600, env=None):
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1", **(env or {})}
+def _python(code, *args, timeout=3600):
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), "OMP_NUM_THREADS": "1"}
     out = subprocess.run([sys.executable, "-c", code, *map(str, args)], capture_output=True, text=True, env=env, timeout=timeout)
     if out.returncode != 0:
         raise RuntimeError(f"bench step failed: {out.stderr[-2000:]}")
@@ -56,8 +56,10 @@ def _python(code, *args, timeout=3600, env=None):
 GRADE = """
 import json, resource, sys, time
 from grader.batch import grade_folder
+from grader.bench import CallRecorder
 t = time.perf_counter()
-summary = grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False)
+summary = grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False,
+                       wrap_client=lambda client: CallRecorder(client, sys.argv[4]))
 wall = time.perf_counter() - t
 own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -70,6 +72,48 @@ t0 = time.perf_counter()
 from grader.bench import floor_worker
 print(json.dumps(floor_worker(sys.argv[1], sys.argv[3:], t0, sys.argv[2])))
 """
+
+
+class CallRecorder:
+    """A lane's sandbox client, recording the calls grading makes beyond the class's cases (the
+    searches for a smallest failing input) into calls_dir/<sources key>.bin, one file per
+    submission, so that the floor makes the same calls. Everything else is the client's own."""
+
+    def __init__(self, client, calls_dir):
+        self._client, self._calls_dir = client, Path(calls_dir)
+        self._key, self._calls = None, []
+
+    def __getattr__(self, name):
+        return getattr(self._client, name)
+
+    def warm(self):  # grading a submission starts here
+        self._key, self._calls = None, []
+        return self._client.warm()
+
+    def open(self, sources, *args, **kwargs):
+        self._key = self._key or sources_key(sources)  # the first open of a submission has all its modules
+        return self._client.open(sources, *args, **kwargs)
+
+    def run(self, jobs, *args, **kwargs):
+        self._calls.extend([check_id, case] for check_id, cases in jobs for case in cases)
+        return self._client.run(jobs, *args, **kwargs)
+
+    def close(self):
+        self._client.close()
+        if self._key is not None:
+            from grader.protocol import encode, pack
+
+            (self._calls_dir / f"{self._key}.bin").write_bytes(pack(*encode(self._calls)))
+
+
+def sources_key(sources):
+    """A file name for a submission's {module: source text}: students with the same files make the same calls."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(sources):
+        digest.update(f"{name}\0{sources[name]}\0".encode())
+    return digest.hexdigest()[:24]
 
 
 def floor_worker(cases_file, folders, started, calls_dir=None):
@@ -93,9 +137,10 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     per_student = {}
     for folder in folders:
         t = time.perf_counter()
-        impl, _ = import_sources(read_sources(folder), "floor")
+        sources = read_sources(folder)
+        impl, _ = import_sources(sources, "floor")
         calls = [(cid, case) for cid, check_cases in cases.items() for case in check_cases]
-        extra = Path(calls_dir or "", f"{Path(folder).name}.bin")
+        extra = Path(calls_dir or "", f"{sources_key(sources)}.bin")
         if calls_dir and extra.is_file():
             message, buffers = unpack_bytes(extra.read_bytes())
             calls += [tuple(call) for call in decode(message, buffers)]
@@ -146,7 +191,7 @@ def run_bench(n, jobs, with_nbgrader=True):
         class_dir = write_synthetic_class(Path(tmp) / "class", n)
         calls_dir = Path(tmp) / "calls"
         calls_dir.mkdir()
-        graded = _python(GRADE, class_dir, Path(tmp) / "out", jobs, env={"NNGRADE_BENCH_CALLS": str(calls_dir)})
+        graded = _python(GRADE, class_dir, Path(tmp) / "out", jobs, calls_dir)
         # The floor's best: more workers than cores only slow plain processes down (and would flatter the ratio).
         floor_s, floor_per = measure_floor(class_dir, max(1, min(jobs, os.cpu_count() or 1)), class_cases(all_checks().values()),
                                            calls_dir)

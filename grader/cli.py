@@ -14,6 +14,10 @@ def _cmd_stubs(args):
 
 
 def _cmd_grade(args):
+    if args.nbgrader:
+        from grader.nbgrader_grading import grade_nbgrader_command
+
+        return grade_nbgrader_command(args)
     from grader.batch import grade_command
 
     return grade_command(args)

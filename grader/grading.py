@@ -37,9 +37,8 @@ def evaluate(check, outcome, expected, case):
 class SubmissionGrader:
     """Grades one submission through one sandbox client."""
 
-    def __init__(self, ctx, client, record_calls=False):
+    def __init__(self, ctx, client):
         self.ctx, self.client = ctx, client
-        self.record_calls = record_calls  # keep the search's extra calls (the benchmark replays them)
 
     def grade(self, submission):
         self.client.warm()  # starting a runner is the grader's cost, not the student's
@@ -51,7 +50,6 @@ class SubmissionGrader:
         self.sources = dict(submission.sources)
         self.isolation, self.notices = [], []
         self.shrink_budget = SHRINK_BUDGET
-        self.extra_calls = []
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self.searched = {}  # {check id: [(case, verdict)]}: the failing cases a search saw (for the hint)
         self.seconds = {}  # {function: wall seconds its run took} for the class report (never in feedback)
@@ -65,8 +63,6 @@ class SubmissionGrader:
         if self.out_of_time:
             self.failed_modules["(time budget)"] = f"{self.budget.message}: what was not graded by then scores 0"
         score = round(sum(f["score"] for f in functions), 4)
-        if self.record_calls:
-            self.last_extra_calls = self.extra_calls
         return {
             "student": submission.student,
             "score": score,
@@ -144,7 +140,7 @@ class SubmissionGrader:
                     runnable.append(spec)
             request = [([(c.id, None) for c in self._checks(spec)], self.ctx.rubric.timeout(spec.function)) for spec in runnable]
             specs = []
-            known = lambda index, digest: self.ctx.judged.known(runnable[index].function, digest)  # noqa: E731
+            known = self.ctx.judged.known_among([spec.function for spec in runnable])
             replies = self.client.run_functions(request, known, self._limits()) if runnable else ()
             mark = time.monotonic()
             for index, reply in enumerate(replies):
@@ -193,14 +189,10 @@ class SubmissionGrader:
         return f"the process running your code ended during {function} ({reply.get('detail', 'no detail')})"
 
     def _judge_function(self, spec, reply):
-        """[(check, verdict, failing cases)] for one function's results frame: judged once per
-        class for each distinct frame (see grader.judged_frames)."""
-        digest = reply.get("digest")
-        judged = None if reply["results"] is not None else self.ctx.judged.get(spec.function, digest)
-        if judged is None:
-            judged = [self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), reply["results"])]
-            if digest is not None:
-                self.ctx.judged.put(spec.function, digest, judged)
+        """[(check, verdict, failing cases)] for one function's results frame (judged once per class
+        for each distinct frame, see grader.judged_frames)."""
+        judged = self.ctx.judged.once(spec.function, reply, lambda results: [
+            self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), results)])
         for check, _, _, replayed in judged:
             if replayed is not None:
                 self.replayed[check.id] = dict(replayed)  # the search adds to its copy
@@ -293,8 +285,6 @@ class SubmissionGrader:
         if self.shrink_budget <= 0 or not self.live or self._time_spent():
             return None
         self.shrink_budget -= 1
-        if self.record_calls:
-            self.extra_calls.append([check.id, case])
         reply = self.client.run([(check.id, [case])], timeout, self._limits())
         status = reply.get("status")
         if status == "done":

@@ -28,6 +28,22 @@ class JudgedFrames:
     def known(self, function, digest):
         return (function, digest) in self.frames
 
+    def known_among(self, functions):
+        """known(index, digest) for a request running `functions` in order (the sandbox client asks
+        it before decoding a frame: a known frame is not decoded again)."""
+        return lambda index, digest: self.known(functions[index], digest)
+
+    def once(self, function, reply, judge):
+        """The verdicts of a done reply's frame: judge(results) the first time its bytes are seen
+        in the class, the remembered verdicts after that (the client then did not decode them)."""
+        digest = reply.get("digest")
+        judged = self.get(function, digest) if reply["results"] is None else None
+        if judged is None:
+            judged = judge(reply["results"])
+            if digest is not None:
+                self.put(function, digest, judged)
+        return judged
+
     def get(self, function, digest):
         """[(check, verdict, failures, replayed or None), ...] judged before for this frame."""
         with self.lock:

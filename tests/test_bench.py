@@ -45,3 +45,36 @@ def test_bench_table_prints_each_figure(tiny, monkeypatch, capsys):
     for label in ("submissions per second", "p50 s per submission", "p95 s per submission",
                   "peak RSS (MB): grader / largest runner", "floor: same calls in-process (s)"):
         assert label in table, label
+
+
+def test_the_recorder_keeps_each_submissions_search_calls_for_the_floor(tmp_path):
+    """The bench learns the calls grading made beyond the class's cases by wrapping the lane's
+    client (nothing in grading knows about it); one file per submission, keyed by its sources."""
+    import numpy as np
+
+    from grader.protocol import decode, unpack_bytes
+
+    class Client:
+        def __init__(self):
+            self.calls = []
+
+        def __getattr__(self, name):
+            return lambda *args, **kwargs: self.calls.append(name) or name
+
+    client, sources = Client(), {"ex01_perceptron": "def add_bias(X): ..."}
+    recorder = bench.CallRecorder(client, tmp_path)
+    case = {"X": np.ones((1, 2))}
+    assert recorder.warm() == "warm" and recorder.open(sources, timeout=1) == "open"
+    assert recorder.run_functions([], None, {}) == "run_functions"  # the class's cases: not recorded
+    assert recorder.run([("ex01_perceptron.add_bias:matches_reference", [case])], 5, {}) == "run"
+    recorder.open({}, timeout=1)  # a restart with fewer modules is still the same submission
+    recorder.close()
+    assert client.calls == ["warm", "open", "run_functions", "run", "open", "close"]
+    [written] = tmp_path.iterdir()
+    assert written.name == f"{bench.sources_key(sources)}.bin"
+    [[check_id, recorded]] = decode(*unpack_bytes(written.read_bytes()))
+    assert check_id == "ex01_perceptron.add_bias:matches_reference" and np.array_equal(recorded["X"], case["X"])
+    recorder.warm()  # the next submission starts empty
+    recorder.open({"ex01_perceptron": "other"})
+    recorder.close()
+    assert decode(*unpack_bytes((tmp_path / f"{bench.sources_key({'ex01_perceptron': 'other'})}.bin").read_bytes())) == []
