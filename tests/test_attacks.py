@@ -30,7 +30,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
 from grader.reference import build_context
 from grader.reports import read_student
@@ -52,7 +52,7 @@ needs_root = pytest.mark.skipif(not IS_ROOT_LINUX, reason="needs root on Linux (
 # ---- building submissions ----------------------------------------------------------------------
 
 def read_modules(folder):
-    return {p.stem: p.read_text() for p in sorted(Path(folder).glob("ex[0-9][0-9]_*.py"))}
+    return {p.stem: p.read_text() for p in exercise_files(folder)}
 
 
 REFERENCE = read_modules(SOLUTIONS_DIR)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import PROJECT_ROOT
+from grader import PROJECT_ROOT, exercise_files
 
 EXAMPLE = Path(__file__).parent / "authoring_example"
 MODULE = "ex08_softmax"
@@ -73,7 +73,7 @@ def _class(kit, root):
     """Two students: the reference, and the reference with softmax_backward's sum left out."""
     for student in ("reference", "wrong_gradient"):
         (root / student).mkdir(parents=True)
-        for path in sorted((kit / "solutions").glob("ex[0-9][0-9]_*.py")):
+        for path in exercise_files(kit / "solutions"):
             shutil.copy(path, root / student / path.name)
     wrong = root / "wrong_gradient" / f"{MODULE}.py"
     assert wrong.read_text().count(WRONG_GRADIENT[0]) == 1

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR
+from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, prairielearn
 from grader.platforms.context_cache import cache_key, read_cache
@@ -164,7 +164,7 @@ def test_a_tests_folder_nngrade_did_not_write_is_left_alone(tmp_path, capsys):
 
 def _copy_modules(src, dest):
     dest.mkdir(parents=True, exist_ok=True)
-    for path in Path(src).glob("ex[0-9][0-9]_*.py"):
+    for path in exercise_files(src):
         shutil.copy(path, dest / path.name)
     return dest
 
@@ -366,7 +366,7 @@ if _stolen:
 def _attack(dest, kit_root):
     """The blank stubs, each stealing the reference from the kit at import time."""
     roots = [str(kit_root), "/autograder/source", "/grade/tests"]
-    for path in sorted(EXERCISES_DIR.glob("ex[0-9][0-9]_*.py")):
+    for path in exercise_files(EXERCISES_DIR):
         (dest / path.name).write_text(path.read_text() + ATTACK.format(roots=roots))
     # Not a vacuous attack: where the kit is readable, it does get the reference's answers.
     namespace = {"__name__": "ex03_activations"}

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
 
-from grader import RELEASE_DIR, SOLUTIONS_DIR
+from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.build import build_release, differences, write_release
 from grader.release.course import ASSIGNMENT
 from grader.release.hidden_tests import PRELUDE
@@ -20,7 +20,7 @@ from grader.release.regions import BEGIN, END, find_regions, solution_lines
 from grader.release.stubs import expected_stubs
 from grader.rubric import load_rubric
 
-REFERENCE_MODULES = sorted(SOLUTIONS_DIR.glob("ex[0-9][0-9]_*.py"))
+REFERENCE_MODULES = exercise_files(SOLUTIONS_DIR)
 HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
 
@@ -329,7 +329,7 @@ def test_correct_answers_in_other_styles_pass_every_hidden_test(style, monkeypat
     reference, rubric = load_reference(), load_rubric()
     monkeypatch.syspath_prepend(str(ALT_IMPLS / style))
     failed = []
-    for path in sorted((ALT_IMPLS / style).glob("ex[0-9][0-9]_*.py")):
+    for path in exercise_files(ALT_IMPLS / style):
         namespace = {"__name__": path.stem}
         exec(compile(path.read_text(), str(path), "exec"), namespace)
         for function in (f for f in rubric.functions if f.startswith(path.stem + ".")):

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.regions import find_regions, solution_lines
 from grader.release.stubs import STUB_HINT, expected_stubs, reference_modules, stub_source, write_stubs
 
@@ -23,7 +23,7 @@ def _trivial(line):
 
 
 def test_committed_stubs_equal_the_generated_ones():
-    committed = {p.name for p in EXERCISES_DIR.glob("ex[0-9][0-9]_*.py")}
+    committed = {p.name for p in exercise_files(EXERCISES_DIR)}
     assert committed == set(STUBS), f"exercises/ holds {sorted(committed)}, solutions/ gives {sorted(STUBS)}: run `nngrade stubs`"
     stale = [name for name, text in STUBS.items() if (EXERCISES_DIR / name).read_text() != text]
     assert not stale, f"exercises/{', exercises/'.join(stale)} out of sync with solutions/: run `nngrade stubs`"
