@@ -1,10 +1,32 @@
 """Shared fixtures for the kit's own tests."""
+import dataclasses
+
 import pytest
 
+from class_submissions import write_class
+from grader.batch import grade_folder
+from grader.judged_frames import JudgedFrames
 from grader.reference import build_context
+from grader.search_memo import SearchMemo
 
 
 @pytest.fixture(scope="session")
 def ctx():
     """The class context (inputs and reference outputs), built once per test session."""
     return build_context()
+
+
+@pytest.fixture(scope="session")
+def graded_ctx(ctx):
+    """The session's class context with searches and judged frames remembered from graded_class only."""
+    return dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
+
+
+@pytest.fixture(scope="session")
+def graded_class(graded_ctx, tmp_path_factory):
+    """The class of tests/class_submissions.py graded once through the sandbox: (root, summary);
+    root / "subs" holds the submissions, root / "out" the results (grader.reports.read_student)."""
+    root = tmp_path_factory.mktemp("class")
+    write_class(root / "subs")
+    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
+    return root, summary

@@ -1,31 +1,12 @@
 """Grading a class end to end: the reference, the blank stubs, correct answers in other styles,
 typical mistakes, broken submissions; reproducibility of grades and feedback."""
-import dataclasses
-import shutil
-
 import pytest
 
-from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from class_submissions import BROKEN, STYLES
 from grader.batch import grade_folder
-from grader.demo import write_demo_class
-from grader.judged_frames import JudgedFrames
 from grader.mistakes import MISTAKES
 from grader.reports import FEEDBACK, GRADES, read_student
-from grader.search_memo import SearchMemo
 
-from alt_styles import STYLES, completed
-
-
-BROKEN = {
-    # module, old, new: one function made to misbehave in a way the contract forbids
-    "raises": ("ex03_activations", "    e = np.exp(-np.abs(z))  # never overflows\n", "    raise ValueError('boom')\n"),
-    "wrong_shape": ("ex04_mlp_forward", "    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)\n",
-                    "    return (np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)).ravel()\n"),
-    "returns_nan": ("ex02_gradient_descent", "    return np.asarray(X, dtype=float) @ np.asarray(w, dtype=float)\n",
-                    "    return np.full(len(X), np.nan)\n"),
-    "returns_tensor": ("ex03_activations", "    return np.tanh(np.asarray(z, dtype=float))\n",
-                       "    import torch\n    return torch.tanh(torch.as_tensor(np.asarray(z, dtype=float)))\n"),
-}
 BROKEN_FUNCTION = {"raises": "ex03_activations.sigmoid", "wrong_shape": "ex04_mlp_forward.dense_forward",
                    "returns_nan": "ex02_gradient_descent.linear_predict", "returns_tensor": "ex03_activations.tanh"}
 BROKEN_MESSAGE = {"raises": "raised ValueError: boom", "wrong_shape": "has shape", "returns_nan": "nan",
@@ -42,31 +23,10 @@ def _dependents(functions, name):
     return found
 
 
-def _write_broken(root):
-    for name, (module, old, new) in BROKEN.items():
-        folder = root / f"broken_{name}"
-        shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        path = folder / f"{module}.py"
-        text = path.read_text()
-        assert text.count(old) == 1, f"{name}: snippet not found in the reference {module}"
-        path.write_text(text.replace(old, new))
-
-
 @pytest.fixture(scope="module")
-def graded_ctx(ctx):
-    """The session's class context with searches and judged frames remembered from this module's class only."""
-    return dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
-
-
-@pytest.fixture(scope="module")
-def graded(graded_ctx, tmp_path_factory):
-    root = tmp_path_factory.mktemp("class")
-    write_demo_class(root / "subs")
-    for style in STYLES:
-        completed(style, root / "subs" / f"style_{style}")
-    _write_broken(root / "subs")
-    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
-    return root, summary
+def graded(graded_class):
+    """The class graded once per session (tests/conftest.py): (root, summary)."""
+    return graded_class
 
 
 def _points(out, student):

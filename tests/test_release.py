@@ -14,7 +14,6 @@ from nbgrader.nbgraderformat import MetadataValidator
 from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.build import build_release, differences, write_release
 from grader.release.course import ASSIGNMENT
-from grader.release.hidden_tests import PRELUDE
 from grader.release.notebooks import build_source_notebooks, notebook_text
 from grader.release.regions import BEGIN, END, find_regions, solution_lines
 from grader.release.stubs import expected_stubs
@@ -104,10 +103,7 @@ def test_no_hidden_test_in_release(source_notebooks):
             hidden.update(line.strip() for region in regions for line in region.splitlines() if line.strip())
             visible.update(line.strip() for line in HIDDEN.sub("", cell.source).splitlines() if line.strip())
     assert hidden
-    # The helpers every hidden cell starts with are generic code, not tests;
-    # `import numpy as np` is in visible cells too.
-    prelude = {line.strip() for line in PRELUDE.splitlines()}
-    secret = {line for line in hidden - visible - prelude if _substantive(line, 20)}
+    secret = {line for line in hidden - visible if _substantive(line, 20)}
     leaks = {f"{p.relative_to(RELEASE_DIR)}: {line}" for p in released_files() for line in stripped_lines(p) & secret}
     assert not leaks, "hidden test lines in release/:\n" + "\n".join(sorted(leaks))
 
@@ -322,20 +318,39 @@ ALT_IMPLS = Path(__file__).parent / "alt_impls"  # correct answers in other styl
 
 
 @pytest.mark.parametrize("style", sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else [])
-def test_correct_answers_in_other_styles_pass_every_hidden_test(style, monkeypatch, clean_imports):
-    from grader.release.hidden_tests import hidden_test_source
-    from grader.release.reference import load_reference
-
-    reference, rubric = load_reference(), load_rubric()
+def test_correct_answers_in_other_styles_pass_every_hidden_test(style, source_notebooks, monkeypatch, clean_imports):
+    # The grade cells run on each module of the style (its cross-imports resolve in the style's folder).
     monkeypatch.syspath_prepend(str(ALT_IMPLS / style))
     failed = []
     for path in exercise_files(ALT_IMPLS / style):
         namespace = {"__name__": path.stem}
         exec(compile(path.read_text(), str(path), "exec"), namespace)
-        for function in (f for f in rubric.functions if f.startswith(path.stem + ".")):
-            for check in rubric.points[function]:
+        for cell in source_notebooks[path.stem + ".ipynb"].cells:
+            if cell.metadata.get("nbgrader", {}).get("grade"):
                 try:
-                    exec(hidden_test_source(function, check, reference), dict(namespace))
+                    exec(cell.source, namespace)
                 except Exception as exc:  # noqa: BLE001 - collected and reported together
-                    failed.append(f"{function} {check}: {type(exc).__name__}: {exc}")
+                    failed.append(f"{path.stem} {cell.metadata['nbgrader']['grade_id']}: {type(exc).__name__}: {exc}")
     assert not failed, "\n".join(failed)
+
+
+GENERATED_CELL = re.compile(r"from grader\.in_kernel import grade_cell  # [^\n]*\n\n"
+                            r"grade_cell\(globals\(\), '(\w+\.\w+)', '(\w+)', '[A-Za-z0-9+/=]+'\)\n")
+
+
+def test_hidden_tests_are_generated_calls_of_the_shared_checks(source_notebooks):
+    """Every hidden test is the one generated call (data, no code of its own) for its cell's check."""
+    rubric = load_rubric()
+    seen = set()
+    for name, nb in source_notebooks.items():
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if meta.get("grade"):
+                regions = HIDDEN.findall(cell.source)
+                assert len(regions) == 1, f"{name}: {meta['grade_id']}"
+                match = GENERATED_CELL.fullmatch(regions[0])
+                assert match, f"{name}: {meta['grade_id']} holds more than the generated call"
+                function, check = match.groups()
+                assert meta["grade_id"] == f"grade_{function.split('.', 1)[1]}_{check}"
+                seen.add((function, check))
+    assert seen == {(f, c) for f in rubric.functions for c in rubric.points[f]}

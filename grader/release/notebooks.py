@@ -17,9 +17,8 @@ import nbformat
 
 from grader import SOLUTIONS_DIR, exercise_files
 from grader.release.anatomy import parse_module
-from grader.release.hidden_tests import hidden_test_source
+from grader.release.hidden_cells import hidden_cells
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, LOADER_SOURCE, SOLUTION_PREFIX
-from grader.release.reference import load_reference
 from grader.release.teaching import HOW_TO, HOW_TO_IMPORTS, SLIDES, title_and_body
 from grader.release.visible_tests import VISIBLE
 from grader.rubric import load_rubric
@@ -72,7 +71,7 @@ def _given_cells(block):
     ]
 
 
-def _exercise_cells(number, anatomy, block, rubric, reference):
+def _exercise_cells(number, anatomy, block, rubric, hidden_tests):
     qualified = f"{anatomy.name}.{block.name}"
     if qualified not in rubric.points:
         raise ValueError(f"{qualified} has a solution region but no entry in the rubric {rubric.source}")
@@ -90,7 +89,7 @@ def _exercise_cells(number, anatomy, block, rubric, reference):
     for check, points in rubric.points[qualified].items():
         header = (f"# Autograded: {block.name} / {check} ({_points(points)} point{'s' if points != 1 else ''}).\n"
                   "# Its tests are hidden and run when your notebook is graded.\n")
-        hidden = hidden_test_source(qualified, check, reference)
+        hidden = hidden_tests(qualified, check)
         source = f"{header}### BEGIN HIDDEN TESTS\n{hidden}### END HIDDEN TESTS"
         cells.append(_code(f"grade_{block.name}_{check}", source, grade=True, locked=True, points=_points(points)))
     return cells
@@ -103,8 +102,9 @@ def _check_rubric_covers(anatomy, rubric):
         raise ValueError(f"the rubric grades {sorted(graded - exercises)}, which {anatomy.name} has no solution for")
 
 
-def build_notebook(path, rubric, reference):
-    """The source notebook of one reference module."""
+def build_notebook(path, rubric, hidden_tests):
+    """The source notebook of one reference module; hidden_tests(function, check) -> a grade cell's
+    hidden code (grader.release.hidden_cells)."""
     anatomy = parse_module(path)
     _check_rubric_covers(anatomy, rubric)
     cells = _intro_cells(anatomy)
@@ -112,7 +112,7 @@ def build_notebook(path, rubric, reference):
     for block in anatomy.blocks:
         if block.is_exercise:
             number += 1
-            cells.extend(_exercise_cells(number, anatomy, block, rubric, reference))
+            cells.extend(_exercise_cells(number, anatomy, block, rubric, hidden_tests))
         else:
             cells.extend(_given_cells(block))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})
@@ -123,9 +123,9 @@ def build_notebook(path, rubric, reference):
 def build_source_notebooks(solutions_dir=SOLUTIONS_DIR, rubric=None):
     """{"exNN_name.ipynb": notebook} for every reference module."""
     rubric = rubric or load_rubric()
-    reference = load_reference(solutions_dir)
+    hidden_tests = hidden_cells(rubric, solutions_dir)
     paths = exercise_files(solutions_dir)
-    return {p.stem + ".ipynb": build_notebook(p, rubric, reference) for p in paths}
+    return {p.stem + ".ipynb": build_notebook(p, rubric, hidden_tests) for p in paths}
 
 
 def notebook_text(nb):
