@@ -1,7 +1,8 @@
 """What is checked: for every graded function, its checks (inputs, how to judge). Judge only.
 
 A Check pairs
-  - a probe (grader.probes, found by the check's id): how to call the implementation on one case.
+  - a probe (grader.probes, found by the check's id; without one, the default probe calls
+    function(**case)): how to call the implementation on one case.
     The same probe runs on the student's code in the sandboxed child and on the reference here,
     so the two outputs are directly comparable. With piece calls (Probe.pieces), both outputs are
     {"value": ..., "pieces": [...]};
