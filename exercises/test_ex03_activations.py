@@ -141,9 +141,11 @@ def test_derivative_matches_finite_differences(name, kwargs, z, ex03, check):
     numeric = (np.asarray(f(z + H, **kwargs), dtype=float) - np.asarray(f(z - H, **kwargs), dtype=float)) / (2 * H)
     valid = _away_from_kink(name, z)
     got = check.shape(got, np.shape(z), what)
-    check.close(np.where(valid, got, numeric), numeric,
-                f"{what} vs central finite differences of your {DERIVATIVES[name][0]} (step {H}) with z = {check.fmt(z)}",
-                rtol=2e-3, atol=1e-3)
+    # right for the true activation but not for yours: your activation's own tests report it
+    true = torch_derivative(DERIVATIVES[name][0], z, **kwargs)
+    check.close_either(np.where(valid, got, numeric), numeric, lambda: np.where(valid, true, numeric),
+                       f"{what} vs central finite differences of your {DERIVATIVES[name][0]} (step {H}) with z = {check.fmt(z)}",
+                       rtol=2e-3, atol=1e-3)
 
 
 @pytest.mark.parametrize("name, kwargs", kwargs_cases(DERIVATIVES))
