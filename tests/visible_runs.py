@@ -2,8 +2,9 @@
 
 All runs start together on two workers; the many small runs share one process each
 (tests/run_visible_batch.py) so the start-up is paid once. The mistakes' runs report
-every test's verdict (no shrinking, one-line tracebacks): tests/test_visible_tests.py
-asks whether the mistake is caught, tests/test_contract_agreement.py which functions fail.
+every test's verdict (no shrinking, one-line tracebacks), as do the contract's hard cases
+(tests/contract_variants.py): tests/test_visible_tests.py asks whether a mistake is caught,
+tests/test_contract_agreement.py which functions fail.
 """
 import json
 import subprocess

@@ -65,7 +65,8 @@ def _intro_cells(anatomy, quick):
     if _needs_importer(anatomy):
         cells.append(_code(LOADER_GRADE_ID, LOADER_SOURCE, locked=True))
     cells.append(_code(f"{GIVEN_PREFIX}imports", anatomy.header, locked=True))
-    cells.append(_code(f"{GIVEN_PREFIX}quick_checks", quick.helpers, locked=True))
+    # not a given_ cell: those make up the module rebuilt from a notebook (nbgrader_submissions)
+    cells.append(_code("quick_checks", quick.helpers, locked=True))
     return cells
 
 
@@ -106,7 +107,7 @@ def _check_rubric_covers(anatomy, rubric):
 
 def _quick_checks(path, anatomy):
     """The notebook's quick-check cells, from the visible tests of its module."""
-    modules = {p.stem[:4]: p.stem for p in path.parent.glob("ex[0-9][0-9]_*.py")}
+    modules = {p.stem[:4]: p.stem for p in sorted(path.parent.glob("ex[0-9][0-9]_*.py"))}
     return visible_cells(anatomy.name, [b.name for b in anatomy.exercises], {b.name for b in anatomy.blocks},
                          modules=modules)
 

@@ -26,7 +26,7 @@ def _case_id(names, values, explicit):
     return "-".join(str(v) if isinstance(v, plain) else f"{n}{i}" for i, (n, v) in enumerate(zip(names, values)))
 
 
-def test_cases(test):
+def parametrized_cases(test):
     """[(id, {argument: value})] of a test function's pytest.mark.parametrize marks ([("", {})] without)."""
     cases = [("", {})]
     for mark in getattr(test, "pytestmark", []):
@@ -50,7 +50,7 @@ def test_cases(test):
 
 def cases_about(function, test, functions):
     """The cases of `test` that are about `function`."""
-    return [(case_id, params) for case_id, params in test_cases(test)
+    return [(case_id, params) for case_id, params in parametrized_cases(test)
             if function_of(f"{test.__name__}[{case_id}]" if case_id else test.__name__, functions) == function]
 
 

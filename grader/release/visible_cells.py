@@ -162,5 +162,5 @@ def _call(function, tests):
 
 def _fixtures(test):
     """The arguments of a test that neither hypothesis (@given) nor a parametrize mark supplies."""
-    parametrized = set().union(*(params.keys() for _, params in quick_checks.test_cases(test)))
+    parametrized = set().union(*(params.keys() for _, params in quick_checks.parametrized_cases(test)))
     return set(inspect.signature(test).parameters) - parametrized
