@@ -14,9 +14,12 @@ Conventions: every function takes an array-like of any shape (a scalar too) and
 returns a float numpy array of the same shape; never modify the input.
 
 Watch for:
-- Finite and warning-free for every finite input: sigmoid(-1000) must be 0.0,
-  not nan, and must not print an overflow warning (e^1000 overflows; rewrite the
-  formula for negative z as e^z / (1 + e^z)).
+- Finite for every finite input, however large: sigmoid(-1000) must be 0.0, not
+  nan, and every derivative must stay finite at z = +-1000 too (graded).
+- sigmoid must also be warning-free there: no overflow warning (e^1000 overflows;
+  rewrite the formula for negative z as e^z / (1 + e^z)). For the other
+  functions a numpy warning alone is not an error: np.where(z >= 0, z,
+  alpha * (np.exp(z) - 1)) warns for large z but returns the right values.
 - sigmoid'(z) is f(z) * (1 - f(z)) with f = sigmoid, *not* z * (1 - z).
 - At a kink (z == 0 exactly) any value between the one-sided derivatives is
   accepted, e.g. relu'(0) may be 0, 1 or 0.5.

@@ -16,8 +16,7 @@ the mutant.
 minus the callers the grader deliberately does not penalise twice: a composite
 that is right given the student's own (wrong) pieces keeps its points (e.g.
 delta_rule_step built on a wrong squared_error_gradient; the one rule for all of
-them is grader/specs/own_pieces.py), and a check the mistake does not touch
-(sigmoid_derivative is not graded on warnings). GRADED_LOSSES below records
+them is grader/specs/own_pieces.py). GRADED_LOSSES below records
 the outcome of that rule per mistake, as expectations; tests/test_grading.py
 checks them by grading the mutant.
 """
@@ -52,7 +51,6 @@ GRADED_LOSSES = {
     "gradient_sign_flipped": ("ex02_gradient_descent.squared_error_gradient",),
     "gradient_factor_two": ("ex02_gradient_descent.squared_error_gradient",),
     "delta_rule_slide_sign": ("ex02_gradient_descent.delta_rule_step",),
-    "sigmoid_naive_overflow": ("ex03_activations.sigmoid",),
     "mlp_forward_no_output_sigmoid": ("ex04_mlp_forward.mlp_forward", "ex05_backprop.mlp_backward"),
 }
 
@@ -161,7 +159,6 @@ MISTAKES = (
         "return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))",
         "sigmoid computes 1 / (1 + exp(-z)) directly, which overflows (with a warning) for very negative z.",
         f"{EX3}.sigmoid",
-        f"{EX3}.sigmoid_derivative",
     ),
     _m(
         "sigmoid_derivative_from_z",

@@ -3,6 +3,7 @@ import dataclasses
 
 import pytest
 
+import visible_runs
 from class_submissions import write_class
 from grader.batch import grade_folder
 from grader.judged_frames import JudgedFrames
@@ -30,3 +31,12 @@ def graded_class(graded_ctx, tmp_path_factory):
     write_class(root / "subs")
     summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
     return root, summary
+
+
+@pytest.fixture(scope="session")
+def runs(tmp_path_factory):
+    """(root, {job: future}): the visible tests on the reference, the stubs, the styles and every
+    mistake (tests/visible_runs.py), started once for every module that reads them."""
+    root = tmp_path_factory.mktemp("visible")
+    with visible_runs.pool() as pool:
+        yield root, visible_runs.start_runs(pool, root)

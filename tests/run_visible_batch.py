@@ -1,6 +1,6 @@
 """Run the visible exercise tests against many implementation folders in ONE Python process.
 
-    python tests/run_visible_batch.py OUT.json [--first-failure] FOLDER[::TEST_PATH[,TEST_PATH...]] ...
+    python tests/run_visible_batch.py OUT.json [--verdicts-only] FOLDER[::TEST_PATH[,TEST_PATH...]] ...
 
 For each FOLDER this calls pytest.main(TEST_PATHS (default: exercises) --impl FOLDER)
 and writes {spec: {"exit": code, "passed": [...], "failed": [...], "errors": [...]}}
@@ -31,8 +31,8 @@ class Outcomes:
             self.errors.append(report.nodeid or "<collection>")
 
 
-class FirstFailureOnly:
-    """With --first-failure only the verdict matters, not a report for a human: Hypothesis
+class VerdictsOnly:
+    """With --verdicts-only every test's verdict matters, not a report for a human: Hypothesis
     need not shrink the failing example (the examples tried, hence the verdict, stay the
     same), and tracebacks are cut to one line."""
 
@@ -41,15 +41,15 @@ class FirstFailureOnly:
         from hypothesis import Phase, settings
 
         # settings.default is the profile exercises/conftest.py loaded when pytest imported it.
-        settings.register_profile("kit-first-failure", parent=settings.default,
+        settings.register_profile("kit-verdicts-only", parent=settings.default,
                                   phases=[Phase.explicit, Phase.reuse, Phase.generate])
-        settings.load_profile("kit-first-failure")
+        settings.load_profile("kit-verdicts-only")
 
 
 def main(argv):
     out, *specs = argv
-    first_failure = "--first-failure" in specs
-    specs = [s for s in specs if s != "--first-failure"]
+    verdicts_only = "--verdicts-only" in specs
+    specs = [s for s in specs if s != "--verdicts-only"]
     results = {}
     for spec in specs:
         folder, _, paths = spec.partition("::")
@@ -58,9 +58,9 @@ def main(argv):
                 # its clean-up runs gc.collect() five times per session, ~1 s with torch loaded;
                 # unraisable exceptions only ever give warnings, never a verdict
                 "-p", "no:unraisableexception"]
-        if first_failure:
-            args += ["-x", "--tb=line", "-p", "no:hypothesispytest"]
-        code = pytest.main(args, plugins=[outcomes] + ([FirstFailureOnly()] if first_failure else []))
+        if verdicts_only:
+            args += ["--tb=line", "-p", "no:hypothesispytest"]
+        code = pytest.main(args, plugins=[outcomes] + ([VerdictsOnly()] if verdicts_only else []))
         results[spec] = {"exit": int(code), **vars(outcomes)}
     with open(out, "w") as handle:
         json.dump(results, handle, indent=1)

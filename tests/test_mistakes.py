@@ -170,8 +170,9 @@ def _calls(name):
 
 
 def _quiet(function, *args, **kwargs):
+    """function(*args, **kwargs), where a warning is wrong only for sigmoid (the contract's one warning-free demand)."""
     with warnings.catch_warnings():
-        warnings.simplefilter("error")
+        warnings.simplefilter("error" if function.__name__ == "sigmoid" else "ignore")
         return function(*args, **kwargs)
 
 
@@ -279,9 +280,9 @@ def probe_XorNet(mods, ref):
     for hidden in (4, 3):
         torch.manual_seed(hidden)
         model = mods["ex07_torch"].XorNet(hidden_units=hidden)
-        if sum(p.numel() for p in model.parameters()) != 4 * hidden + 1:
-            return "wrong number of parameters"
         out = model(torch.tensor(INPUTS["bool_x"], dtype=torch.float32)).detach().double().numpy()
+        if sum(p.numel() for p in model.parameters()) != 4 * hidden + 1:  # after a forward pass: lazy layers
+            return "wrong number of parameters"
         if out.shape != (4, 1) or np.any((out <= 0) | (out >= 1)):
             return f"output {out}"
         logit = np.log(out[:, 0]) - np.log1p(-out[:, 0])

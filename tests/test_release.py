@@ -71,8 +71,9 @@ def _public_text():
     return "\n".join(expected_stubs().values())
 
 
-# Solution lines that the exercises' visible tests (copied into the bundle)
-# contain on purpose, each with the reason it is no leak. Keep this short.
+# Solution lines that the exercises' visible tests (copied into the bundle and
+# the notebooks' quick checks) contain on purpose, each with the reason it is no
+# leak. Keep this short.
 VISIBLE_TEST_ORACLES = {
     "X = np.asarray(X, dtype=float)": "a generic conversion in a test helper",
     "y_hat = 1.0 if w @ x >= 0 else -1.0": "the test's oracle restates the docstring's rule (+1 if w . x >= 0)",
@@ -84,7 +85,7 @@ def test_no_solution_line_in_release():
     secret = {line for p in REFERENCE_MODULES for line in solution_lines(p.read_text())
               if _substantive(line, 12) and line not in public}
     leaks = {f"{p.relative_to(RELEASE_DIR)}: {line}" for p in released_files() for line in stripped_lines(p) & secret
-             if not (p.parent.name == "student" and line in VISIBLE_TEST_ORACLES)}
+             if line not in VISIBLE_TEST_ORACLES}
     assert not leaks, "solution lines in release/:\n" + "\n".join(sorted(leaks))
 
 
@@ -201,9 +202,11 @@ def test_release_check_fails_when_out_of_date(rebuilt, tmp_path, capsys, monkeyp
 
 # ---- the notebooks' cells, run in this process the way a kernel runs them ----
 
-def _run_cells(folder, name, monkeypatch):
-    """Run notebook `name` in `folder` cell by cell; {grade_id: error or None} of its grade cells."""
+def _run_cells(folder, name, monkeypatch, quick_checks=False):
+    """Run notebook `name` in `folder` cell by cell; {grade_id: error or None} of its grade cells
+    (and of its quick-check cells with quick_checks, else they skip as under nbgrader's autograde)."""
     monkeypatch.chdir(folder)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate" if quick_checks else "autograde")
     namespace = {"__name__": "__main__"}
     results = {}
     nb = nbformat.read(folder / name, as_version=4)
@@ -216,7 +219,7 @@ def _run_cells(folder, name, monkeypatch):
             error = None
         except Exception as exc:  # noqa: BLE001 - a failing cell is a result here
             error = f"{type(exc).__name__}: {exc}"
-        if meta.get("grade"):
+        if meta.get("grade") or (quick_checks and meta.get("grade_id", "").startswith("check_")):
             results[meta["grade_id"]] = error
         elif meta.get("grade_id", "").startswith(("given_", "notebook_import")):
             assert error is None, f"{name}: given cell {meta['grade_id']} failed: {error}"
@@ -247,8 +250,10 @@ def _write(notebooks, folder, replace=None):
 def test_reference_passes_every_hidden_test(source_notebooks, tmp_path, monkeypatch, clean_imports):
     _write(source_notebooks, tmp_path)
     for name in source_notebooks:
-        failed = {k: v for k, v in _run_cells(tmp_path, name, monkeypatch).items() if v}
+        results = _run_cells(tmp_path, name, monkeypatch, quick_checks=True)
+        failed = {k: v for k, v in results.items() if v}
         assert not failed, f"{name}: the reference fails {failed}"
+        assert any(k.startswith("check_") for k in results), f"{name}: no quick-check cell ran"
 
 
 def test_blank_release_fails_every_hidden_test(source_notebooks, tmp_path, monkeypatch, clean_imports):

@@ -2,82 +2,25 @@
 
 They pass on the reference and on every correct alternative in tests/alt_impls,
 fail on the untouched stubs - every test, with the NotImplementedError of the
-function it is about - and catch every mistake of grader/mistakes.py. All runs
-start together on two workers; the many small runs share one process each
-(tests/run_visible_batch.py) so the start-up is paid once.
+function it is about - and catch every mistake of grader/mistakes.py. The runs
+are the session fixture `runs` (tests/conftest.py, tests/visible_runs.py).
 """
 import ast
 import io
-import json
-import os
 import re
-import subprocess
 import sys
 import tokenize
 import xml.etree.ElementTree as ET
-from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
 from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
-from grader.mistakes import MISTAKES, write_mutant
+from grader.mistakes import MISTAKES
+from grader.release.quick_checks import function_of
 from grader.release.regions import find_regions
+from visible_runs import STYLES, mutant_result, style_result
 
-from alt_styles import STYLES, completed
-
-READABLE_MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")  # a value test catches it
-BATCH = Path(__file__).with_name("run_visible_batch.py")
 VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]
-TIMEOUT = 900  # seconds for one subprocess; the whole module takes well under a minute
-
-
-def run_pytest(*args, cwd=PROJECT_ROOT):
-    """`python -m pytest ARGS -p no:cacheprovider -q` as students and CI run it."""
-    command = [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", "-q"]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=TIMEOUT)
-
-
-def run_pytest_as_students_do(*args):
-    """`pytest exercises` with pytest's default output (no -q), as a student reads it."""
-    command = [sys.executable, "-m", "pytest", "exercises", *args, "-p", "no:cacheprovider"]
-    return subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
-
-
-def batch(out, specs, first_failure=False):
-    command = [sys.executable, str(BATCH), str(out), *(["--first-failure"] if first_failure else []), *specs]
-    proc = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
-    assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
-    return json.loads(Path(out).read_text())
-
-
-def mutant_spec(folder, mistake):
-    # Only the mistaken exercise's own test file, stopping at its first failure.
-    return f"{folder}::exercises/test_{mistake.module}.py"
-
-
-@pytest.fixture(scope="module")
-def runs(tmp_path_factory):
-    root = tmp_path_factory.mktemp("visible")
-    specs = [mutant_spec(write_mutant(m, root / m.name), m) for m in MISTAKES]
-    styles = [str(completed(s, root / "styles" / s)) for s in STYLES]
-    with ThreadPoolExecutor(max_workers=2) as pool:  # longest jobs first, so the two workers finish together
-        jobs = {
-            "styles_a": pool.submit(batch, root / "styles_a.json", styles[::2]),
-            "stubs": pool.submit(run_pytest, "exercises", f"--junitxml={root / 'stubs.xml'}"),
-            "styles_b": pool.submit(batch, root / "styles_b.json", styles[1::2]),
-            "reference": pool.submit(run_pytest, "exercises", "--impl", "solutions"),
-            "mutants_a": pool.submit(batch, root / "mutants_a.json", specs[::2], True),
-            "mutants_b": pool.submit(batch, root / "mutants_b.json", specs[1::2], True),
-            "relative": pool.submit(run_pytest, "../exercises/test_ex01_perceptron.py", "--impl",
-                                    os.path.relpath(root / "styles" / "loops", PROJECT_ROOT / "tests"),
-                                    cwd=PROJECT_ROOT / "tests"),
-            "missing": pool.submit(run_pytest, "exercises", "--impl", "no/such/folder"),
-            "lacking": pool.submit(run_pytest, "exercises", "--impl", "grader"),
-            "stubs_plain": pool.submit(run_pytest_as_students_do),
-            "one_mistake": pool.submit(run_pytest_as_students_do, "--impl", str(write_mutant(READABLE_MISTAKE, root / "readable"))),
-        }
-        yield root, jobs
 
 
 def _summary(proc):
@@ -101,12 +44,6 @@ def test_reference_passes_every_visible_test(runs):
     assert _count(proc, "passed") > 0 and _count(proc, "failed") == 0 and _count(proc, "error") == 0, _summary(proc)
 
 
-def _function_of(test_name, functions):
-    """The exercise function a test is about: the leftmost function name in the test's name (longest first)."""
-    hits = [(test_name.find(f), -len(f), f) for f in functions if f in test_name]
-    return min(hits)[2] if hits else None
-
-
 def test_stubs_fail_every_visible_test_with_its_not_implemented_error(runs):
     root, jobs = runs
     proc = jobs["stubs"].result()
@@ -122,7 +59,7 @@ def test_stubs_fail_every_visible_test_with_its_not_implemented_error(runs):
         named = re.search(r"NotImplementedError: ([\w.]+): not implemented yet", message)
         if case.find("error") is not None or not named:
             problems.append(f"{name}: expected a failure with a NotImplementedError, got {message[:200]!r}")
-        elif named.group(1).split(".")[0] != _function_of(name, owners):
+        elif named.group(1).split(".")[0] != function_of(name, owners):
             problems.append(f"{name}: fails on {named.group(1)}'s stub instead of its own function's "
                             "(call the function under test before anything else)")
     assert not problems, "\n".join(problems)
@@ -154,7 +91,7 @@ def test_a_failing_test_shows_its_message_not_the_helpers_source(runs):
 @pytest.mark.parametrize("style", STYLES)
 def test_correct_alternative_passes_every_visible_test(runs, style):
     root, jobs = runs
-    result = {**jobs["styles_a"].result(), **jobs["styles_b"].result()}[str(root / "styles" / style)]
+    result = style_result(jobs, style)
     assert result["exit"] == 0 and not result["failed"] and not result["errors"], result
     assert len(result["passed"]) == len(_stub_cases(root)[1]), "every visible test must have run and passed"
 
@@ -162,8 +99,7 @@ def test_correct_alternative_passes_every_visible_test(runs, style):
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
 def test_visible_tests_catch_the_mistake(runs, mistake):
     root, jobs = runs
-    results = {**jobs["mutants_a"].result(), **jobs["mutants_b"].result()}
-    result = results[mutant_spec(root / mistake.name, mistake)]
+    result = mutant_result(root, jobs, mistake)
     assert result["exit"] == 1 and result["failed"] and not result["errors"], (
         f"{mistake.name} ({mistake.description}) passes the visible tests of {mistake.module}: {result}"
     )

@@ -49,8 +49,9 @@ def _xornet_probe(impl, c):
     nets = {h: _module(_m(impl).XorNet(hidden_units=h), f"XorNet(hidden_units={h})") for h in (3, 4)}
     torch.manual_seed(0)
     x = torch.rand(5, 2)
-    with torch.no_grad():
+    with torch.no_grad():  # a forward pass first: lazy layers (nn.LazyLinear) get their parameters in it
         out = nets[3](x)
+        nets[4](x)
     return {"numel": {str(h): sum(p.numel() for p in n.parameters()) for h, n in nets.items()},
             "params": _parameters(nets[3]), "x": x.numpy(), "out": out.detach().cpu().numpy()}
 

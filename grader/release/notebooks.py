@@ -4,14 +4,17 @@ One notebook per reference module:
   - markdown: the module docstring, the slides' formulas, how the notebook works;
   - given code cells (locked): the notebook importer where the module imports an
     earlier exercise, the module's import lines, given functions;
+  - a locked helper cell for the quick checks (grader.release.visible_cells);
   - per exercise (function or class): a heading, the solution cell (the
     reference definition with its ### BEGIN/END SOLUTION markers), a locked
-    visible test cell, and one autograded cell per rubric check, worth that
-    check's points, whose tests sit in a ### BEGIN/END HIDDEN TESTS region.
+    quick-check cell (its visible tests from exercises/test_*.py), and one
+    autograded cell per rubric check, worth that check's points, whose tests
+    sit in a ### BEGIN/END HIDDEN TESTS region.
 
 The output is deterministic (fixed cell ids derived from the content's role,
 no timestamps), so rebuilding gives byte-identical notebooks.
 """
+from pathlib import Path
 
 import nbformat
 
@@ -20,7 +23,7 @@ from grader.release.anatomy import parse_module
 from grader.release.hidden_cells import hidden_cells
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, LOADER_SOURCE, SOLUTION_PREFIX
 from grader.release.teaching import HOW_TO, HOW_TO_IMPORTS, SLIDES, title_and_body
-from grader.release.visible_tests import VISIBLE
+from grader.release.visible_cells import visible_cells
 from grader.rubric import load_rubric
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -52,7 +55,7 @@ def _needs_importer(anatomy):
     return any(line.startswith("from ex") for line in anatomy.header.splitlines())
 
 
-def _intro_cells(anatomy):
+def _intro_cells(anatomy, quick):
     title, body = title_and_body(anatomy.docstring)
     text = f"{title}\n\n{body}\n\n{SLIDES.get(anatomy.name, '').strip()}\n\n{HOW_TO}"
     if _needs_importer(anatomy):
@@ -61,6 +64,8 @@ def _intro_cells(anatomy):
     if _needs_importer(anatomy):
         cells.append(_code(LOADER_GRADE_ID, LOADER_SOURCE, locked=True))
     cells.append(_code(f"{GIVEN_PREFIX}imports", anatomy.header, locked=True))
+    # not a given_ cell: those make up the module rebuilt from a notebook (nbgrader_submissions)
+    cells.append(_code("quick_checks", quick.helpers, locked=True))
     return cells
 
 
@@ -71,20 +76,17 @@ def _given_cells(block):
     ]
 
 
-def _exercise_cells(number, anatomy, block, rubric, hidden_tests):
+def _exercise_cells(number, anatomy, block, rubric, hidden_tests, quick):
     qualified = f"{anatomy.name}.{block.name}"
     if qualified not in rubric.points:
         raise ValueError(f"{qualified} has a solution region but no entry in the rubric {rubric.source}")
-    if block.name not in VISIBLE:
-        raise ValueError(f"no visible test for {qualified}: add one to grader/release/visible_tests.py")
     total = _points(rubric.function_points(qualified))
     kind = "class" if block.is_class else "function"
     cells = [
         _markdown(f"{block.name}-md", f"## {number}. The {kind} `{block.name}` ({total} points)\n\n"
                   "Complete it in the next cell, then run the check below it."),
         _code(f"{SOLUTION_PREFIX}{block.name}", block.source, solution=True),
-        _code(f"check_{block.name}", "# Quick checks (not graded): run them after your answer.\n" + VISIBLE[block.name],
-              locked=True),
+        _code(f"check_{block.name}", quick.cells[block.name], locked=True),
     ]
     for check, points in rubric.points[qualified].items():
         header = (f"# Autograded: {block.name} / {check} ({_points(points)} point{'s' if points != 1 else ''}).\n"
@@ -102,17 +104,25 @@ def _check_rubric_covers(anatomy, rubric):
         raise ValueError(f"the rubric grades {sorted(graded - exercises)}, which {anatomy.name} has no solution for")
 
 
+def _quick_checks(path, anatomy):
+    """The notebook's quick-check cells, from the visible tests of its module."""
+    modules = {p.stem[:4]: p.stem for p in exercise_files(path.parent)}
+    return visible_cells(anatomy.name, [b.name for b in anatomy.exercises], {b.name for b in anatomy.blocks},
+                         modules=modules)
+
+
 def build_notebook(path, rubric, hidden_tests):
     """The source notebook of one reference module; hidden_tests(function, check) -> a grade cell's
     hidden code (grader.release.hidden_cells)."""
     anatomy = parse_module(path)
     _check_rubric_covers(anatomy, rubric)
-    cells = _intro_cells(anatomy)
+    quick = _quick_checks(Path(path), anatomy)
+    cells = _intro_cells(anatomy, quick)
     number = 0
     for block in anatomy.blocks:
         if block.is_exercise:
             number += 1
-            cells.extend(_exercise_cells(number, anatomy, block, rubric, hidden_tests))
+            cells.extend(_exercise_cells(number, anatomy, block, rubric, hidden_tests, quick))
         else:
             cells.extend(_given_cells(block))
     nb = nbformat.v4.new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO})

@@ -58,7 +58,8 @@ class XorNet(nn.Module):
     """A 2 -> hidden_units -> 1 network with sigmoid activations.
 
     forward(x): x is a float tensor of shape (m, 2); returns probabilities of
-    shape (m, 1), sigmoid(layer2(sigmoid(layer1(x)))).
+    shape (m, 1), sigmoid(layer2(sigmoid(layer1(x)))). Parameters are counted
+    after a first forward pass, so lazy layers (nn.LazyLinear) are fine.
     """
 
     def __init__(self, hidden_units=4):

@@ -3,6 +3,8 @@
 Each activation is compared with torch's version, each derivative with
 finite differences of *your* activation and with torch autograd. At a kink
 (z == 0 exactly) any value between the one-sided derivatives is accepted.
+Every function must stay finite for huge inputs; only sigmoid must also stay
+warning-free there (a numpy warning alone fails no other function).
 """
 import numpy as np
 import pytest
@@ -45,10 +47,10 @@ def torch_derivative(name, z, **kwargs):
 
 
 def call(check, name, function, z, **kwargs):
-    """(description, function(z, **kwargs) as a float array); a warning fails the test."""
+    """(description, function(z, **kwargs) as a float array)."""
     args = ", ".join([f"z={z!r}" if np.ndim(z) == 0 else "z"] + [f"{k}={v}" for k, v in kwargs.items()])
     what = f"{name}({args})"
-    return what, check.array(check.quietly(what, function, z, **kwargs), what)
+    return what, check.array(function(z, **kwargs), what)
 
 
 def kwargs_cases(table):
@@ -74,9 +76,10 @@ def test_activation_matches_torch(name, kwargs, z, ex03, check):
 
 
 @pytest.mark.parametrize("name, kwargs", kwargs_cases(ACTIVATIONS) + kwargs_cases(DERIVATIVES))
-def test_activation_is_finite_and_quiet_for_extreme_inputs(name, kwargs, ex03, check):
+def test_activation_is_finite_for_extreme_inputs(name, kwargs, ex03, check):
     function = getattr(ex03, name)
-    got = check.quietly(f"{name}(z) with z = {check.fmt(EXTREMES)}", function, EXTREMES.copy(), **kwargs)
+    with np.errstate(over="ignore", invalid="ignore"):  # the values count here, not numpy's warnings
+        got = function(EXTREMES.copy(), **kwargs)
     got = check.shape(got, EXTREMES.shape, f"{name}(z) with z = {check.fmt(EXTREMES)}")
     if not np.all(np.isfinite(got)):
         raise AssertionError(f"{name}(z) must be finite for every finite z\n  z   = {check.fmt(EXTREMES)}\n  got {check.fmt(got)}")
@@ -98,6 +101,10 @@ def test_activation_keeps_the_shape_and_the_input(name, ex03, check):
 
 
 # --- sigmoid specifics --------------------------------------------------------------
+
+
+def test_sigmoid_is_quiet_for_extreme_inputs(ex03, check):
+    check.quietly(f"sigmoid(z) with z = {check.fmt(EXTREMES)}", ex03.sigmoid, EXTREMES.copy())
 
 
 @given(z=z_arrays)
@@ -134,9 +141,11 @@ def test_derivative_matches_finite_differences(name, kwargs, z, ex03, check):
     numeric = (np.asarray(f(z + H, **kwargs), dtype=float) - np.asarray(f(z - H, **kwargs), dtype=float)) / (2 * H)
     valid = _away_from_kink(name, z)
     got = check.shape(got, np.shape(z), what)
-    check.close(np.where(valid, got, numeric), numeric,
-                f"{what} vs central finite differences of your {DERIVATIVES[name][0]} (step {H}) with z = {check.fmt(z)}",
-                rtol=2e-3, atol=1e-3)
+    # right for the true activation but not for yours: your activation's own tests report it
+    true = torch_derivative(DERIVATIVES[name][0], z, **kwargs)
+    check.close_either(np.where(valid, got, numeric), numeric, lambda: np.where(valid, true, numeric),
+                       f"{what} vs central finite differences of your {DERIVATIVES[name][0]} (step {H}) with z = {check.fmt(z)}",
+                       rtol=2e-3, atol=1e-3)
 
 
 @pytest.mark.parametrize("name, kwargs", kwargs_cases(DERIVATIVES))

@@ -74,9 +74,12 @@ def test_LinearModel_forward_is_x_times_w(x, ex07, check):
     if len(parameters) != 1 or parameters[0].numel() != 1:
         raise AssertionError(f"LinearModel must hold exactly one learnable number w, got {len(parameters)} parameters")
     w = parameters[0]
-    if not isinstance(out, torch.Tensor) or out.shape != x.shape:
+    # a one-element w of shape (1,) (as "PyTorch: Zero to All" writes it) broadcasts a 0-d x to shape (1,)
+    shapes = {tuple(x.shape), tuple(torch.broadcast_shapes(x.shape, w.shape))}
+    if not isinstance(out, torch.Tensor) or tuple(out.shape) not in shapes:
         raise AssertionError(f"{what} must be a tensor of x's shape {tuple(x.shape)}, got {out!r}")
-    check.close(out.detach().double().numpy(), x.double().numpy() * w.item(), f"{what} = x * w with w = {w.item():g}")
+    check.close(out.detach().double().numpy(), np.broadcast_to(x.double().numpy() * w.item(), tuple(out.shape)),
+                f"{what} = x * w with w = {w.item():g}")
     out.sum().backward()
     if w.grad is None:
         raise AssertionError(f"{what}: no gradient reached w (build the output from the nn.Parameter w, do not detach it)")
@@ -108,6 +111,7 @@ def test_XorNet_shape_and_size(hidden_units, ex07, check):
     what = f"XorNet({'' if hidden_units == 4 else f'hidden_units={hidden_units}'})"
     if not isinstance(model, nn.Module):
         raise AssertionError(f"{what} must be a torch.nn.Module, got {type(model).__name__}")
+    outputs(model, torch.rand(1, 2), f"{what}(x)")  # parameters are counted after a forward pass (lazy layers)
     count = sum(p.numel() for p in model.parameters())
     if count != 4 * hidden_units + 1:
         raise AssertionError(f"{what}: a 2 -> {hidden_units} -> 1 network with biases has 2*{hidden_units} + {hidden_units} "
