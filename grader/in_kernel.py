@@ -150,18 +150,17 @@ def grade_cell(namespace, function, check, text):
 
 
 def _graded(namespace, function, text):
-    """The grading record of one cell's data. The cells of one function carry the same data: the
+    """The grading record of one cell's data. The cells of one function carry the same data: its
     record is kept in the kernel and reused while the notebook's definitions are the same objects."""
-    module = function.split(".")[0]
     memo = namespace.setdefault(_RESULTS, {})
+    kept = memo.get(text)
+    if kept is not None and all(namespace.get(name) is value for name, value in kept[0]):
+        return kept[1]
     data = unpack_data(text)
-    defined = tuple(namespace.get(f.split(".", 1)[1]) for f in data["points"] if f.startswith(module + "."))
-    key = zlib.crc32(text.encode("ascii"))
-    if key in memo and memo[key][0] == text and all(a is b for a, b in zip(memo[key][1], defined)):
-        return memo[key][2]
+    module = function.split(".")[0]
     ctx = context(data)
-    sources = {f.split(".")[0]: "" for f in data["points"]}
-    grader = SubmissionGrader(ctx, KernelClient(ctx, namespace, module))
-    record = grader.grade(Submission(module, None, sources=sources))
-    memo[key] = (text, defined, record)
+    record = SubmissionGrader(ctx, KernelClient(ctx, namespace, module)).grade(
+        Submission(module, None, sources={f.split(".")[0]: "" for f in data["points"]}))
+    own = [f.split(".", 1)[1] for f in data["points"] if f.startswith(module + ".")]
+    memo[text] = ([(name, namespace.get(name)) for name in own], record)
     return record

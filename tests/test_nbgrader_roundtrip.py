@@ -123,16 +123,12 @@ def test_reference_notebooks_run_without_errors(run):
 def test_nbgrader_autograde_is_beaten_by_the_attacks(run):
     """Recorded: what nbgrader's own autograde gives each attack (run, observed, asserted)."""
     maximum = load_rubric().max_score
-    # allclose_patch: 50 of 83 without a line of solution. The hidden tests compare with
-    # _close (shape, then np.allclose) and plain asserts, all in the student's kernel: the
-    # stand-in passes every check of ex01-ex04 (arrays in, arrays out) and the LinearModel
-    # checks of ex07. It fails where a test unpacks or inspects a tuple, dict or list result
-    # (ex05's backward functions, ex06, the rest of ex07): patching comparisons needs
-    # results of the right structure, which a more patient attacker would fake as well.
-    assert run.own["allclose_patch"]["total"] == (50, maximum)
-    assert {nb: score for nb, score in run.own["allclose_patch"].items() if nb.startswith("ex")} == {
-        "ex01_perceptron": 11, "ex02_gradient_descent": 11, "ex03_activations": 21, "ex04_mlp_forward": 6,  # all
-        "ex05_backprop": 0, "ex06_sgd": 0, "ex07_torch": 1}
+    # allclose_patch: 0. The hidden tests run the sandboxed grader's checks (grader.in_kernel):
+    # what the student's functions return goes through the plain-data protocol before the specs'
+    # judges see it, so the stand-in arrives as the name of its type and fails every check; the
+    # patched numpy functions are not what the judges compare with. The kernel is still no
+    # boundary: an attack that patches grader.compare itself in the kernel would pass.
+    assert run.own["allclose_patch"]["total"] == (0, maximum)
     # input_transformer: full marks. nbgrader restores the hidden test cells' source, but the
     # kernel transforms every cell after the attack's into `pass`: no cell raises, and a grade
     # cell without an error gets its points.
@@ -152,8 +148,9 @@ def test_gradebook_edit_reaches_the_gradebook_from_nbgraders_kernel(run):
     assert marks and all(m.startswith(f"{TAMPER_MARK} from ") and m.endswith(f"gradebook_edit/{ASSIGNMENT}") for m in marks)
     # the attack reports in the first answer cell's function (the stub still raises)
     errors = _errors(run.course, "gradebook_edit", "ex01_perceptron")
-    assert errors["grade_add_bias_matches_reference"] == (
-        f"NotImplementedError: gradebook_edit: tampered with {run.course / 'gradebook.db'}")
+    assert errors["grade_add_bias_matches_reference"].startswith(
+        f"AssertionError: add_bias / matches_reference: raised NotImplementedError: gradebook_edit: tampered with "
+        f"{run.course / 'gradebook.db'}")
 
 
 # ---- nngrade grade --nbgrader ---------------------------------------------------

@@ -162,3 +162,19 @@ def test_a_mistake_gets_the_same_points_on_both_tracks(mistake, source_notebooks
     run = {f"{m}.ipynb" for m in IMPORTERS[mistake.module]}
     points = {**reference_in_kernel, **in_kernel_points(notebooks, run, tmp_path)}
     _assert_same(points, _sandboxed(graded_class, f"mistake_{mistake.name}"))
+
+
+def test_a_grade_cell_fails_with_the_feedback_text_and_follows_a_redefinition(source_notebooks):
+    """A grade cell asserts its check with the sandboxed feedback's text; a function redefined in a
+    later cell is graded again, not answered from the kernel's memo of the earlier grading."""
+    cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source
+             for c in nbformat.reads(source_notebooks["ex03_activations.ipynb"], as_version=4).cells}
+    namespace = {"__name__": "__main__"}
+    for grade_id in ("given_imports", "solution_tanh", "grade_tanh_matches_reference"):
+        exec(cells[grade_id], namespace)  # the reference passes
+    exec("def tanh(z):\n    return np.asarray(z, dtype=float) * 0.5\n", namespace)
+    with pytest.raises(AssertionError) as failed:
+        exec(cells["grade_tanh_matches_reference"], namespace)
+    text = str(failed.value)
+    assert text.startswith("tanh / matches_reference: ") and "smallest failing input: z = " in text
+    assert "expected: " in text and "got: " in text
