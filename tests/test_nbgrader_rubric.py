@@ -137,8 +137,8 @@ def test_a_failing_cell_costs_only_its_functions_and_their_callers(graded):
 
 
 @pytest.mark.parametrize("student, cell, error", [
-    ("leftover_print", "ex03_activations.ipynb cell 14, solution_tanh", "NameError: name 'undefined' is not defined"),
-    ("missing_package", "ex03_activations.ipynb cell 4, solution_sigmoid",
+    ("leftover_print", "ex03_activations.ipynb cell 15, solution_tanh", "NameError: name 'undefined' is not defined"),
+    ("missing_package", "ex03_activations.ipynb cell 5, solution_sigmoid",
      "ModuleNotFoundError: No module named 'matplotlib_not_installed'"),
 ])
 def test_the_feedback_names_the_cell_and_the_error(graded, student, cell, error):
@@ -150,8 +150,8 @@ def test_the_feedback_names_the_cell_and_the_error(graded, student, cell, error)
 def test_a_caller_of_the_failed_cell_is_located_at_its_call(graded):
     feedback = (graded.out / "missing_package" / "feedback.md").read_text()
     derivative = feedback[feedback.index("`sigmoid_derivative`"):]
-    assert "raised RuntimeError: sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 4" in derivative
-    assert "(ex03_activations.ipynb cell 9, line " in derivative.split("###")[0]
+    assert "raised RuntimeError: sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 5" in derivative
+    assert "(ex03_activations.ipynb cell 10, line " in derivative.split("###")[0]
 
 
 def test_release_takes_the_rubric(graded):

@@ -130,7 +130,7 @@ def test_a_failing_answer_cell_costs_only_what_it_defines(sources, tmp_path, mod
     module = modules({"ex03_activations": text})["ex03_activations"]
     with pytest.raises(RuntimeError) as failure:
         module.sigmoid(0.0)
-    assert str(failure.value) == ("sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 4, "
+    assert str(failure.value) == ("sigmoid is not defined: its notebook cell (ex03_activations.ipynb cell 5, "
                                   f"solution_sigmoid) failed when run at its line 1: {error}")
     with pytest.raises(RuntimeError, match="sigmoid is not defined"):  # it calls sigmoid: fails through that call
         module.sigmoid_derivative(0.0)
@@ -153,7 +153,7 @@ def test_a_cell_error_points_at_the_cell_not_the_rebuilt_module(sources, tmp_pat
     from grader.loader import describe_exception
     with pytest.raises(NameError) as failure:
         module.tanh(0.0)
-    assert describe_exception(failure.value, str(tmp_path)).endswith("(ex03_activations.ipynb cell 14, line 3)")
+    assert describe_exception(failure.value, str(tmp_path)).endswith("(ex03_activations.ipynb cell 15, line 3)")
 
 
 def test_student_cells_without_metadata_are_left_out(sources, tmp_path):

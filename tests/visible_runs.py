@@ -52,7 +52,7 @@ def start_runs(pool, root):
     """{job name: future} of every run, longest first so the two workers finish together."""
     specs = [mutant_spec(write_mutant(m, root / m.name), m) for m in MISTAKES]
     styles = [str(completed(s, root / "styles" / s)) for s in STYLES]  # a style may leave a module out
-    contract = [str(contract_variants.write_folder(f, root / f)) for f in contract_variants.FOLDERS]
+    contract = [contract_spec(contract_variants.write_folder(f, root / f), f) for f in contract_variants.FOLDERS]
     return {
         "contract": pool.submit(batch, root / "contract.json", contract, True),
         "styles_a": pool.submit(batch, root / "styles_a.json", styles[::2]),
@@ -81,9 +81,15 @@ def style_result(jobs, style):
     return next(result for folder, result in results.items() if Path(folder).name == style)
 
 
+def contract_spec(path, folder):
+    # The test files of the modules its variants change: the others are the reference's.
+    modules = sorted({variant.module for variant in contract_variants.FOLDERS[folder]})
+    return f"{path}::" + ",".join(f"exercises/test_{m}.py" for m in modules)
+
+
 def contract_result(root, jobs, folder):
-    """The visible run (every test file) of a folder of tests/contract_variants.py."""
-    return jobs["contract"].result()[str(root / folder)]
+    """The visible run of a folder of tests/contract_variants.py."""
+    return jobs["contract"].result()[contract_spec(root / folder, folder)]
 
 
 def pool():

@@ -97,8 +97,8 @@ def _test_helpers(path):
 
 
 def _runner_source(module, functions, fixtures, modules):
-    runner = ast.parse(Path(quick_checks.__file__).read_text())
-    code = "\n\n\n".join(ast.get_source_segment(Path(quick_checks.__file__).read_text(), n) for n in runner.body
+    source = Path(quick_checks.__file__).read_text()
+    code = "\n\n\n".join(_lines(source, n) for n in ast.parse(source).body
                          if not (isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant)))
     fixture_values = ", ".join(f"{name!r}: {value}" for name, value in sorted(fixtures.items()))
     return f'''{code}
