@@ -1,7 +1,7 @@
 """Probes for exercise 7, PyTorch."""
 import numpy as np
 
-from grader.probes import ContractError, Probe, module_of
+from grader.probes import ContractError, Probe, attempt, module_of
 
 M = "ex07_torch"
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -77,3 +77,18 @@ PROBES = {
     f"{M}.XorNet:network_shape": Probe(_xornet_probe),
     f"{M}.train_xor:classifies_xor": Probe(_xor_probe),
 }
+
+
+# Plot: the output surface of the student's trained XorNet on [0, 1]^2.
+PLOT_SIDE = 41
+PLOT_GRID = np.stack(np.meshgrid(np.linspace(0, 1, PLOT_SIDE), np.linspace(0, 1, PLOT_SIDE)), axis=-1).reshape(-1, 2)
+
+
+def _surface(impl):
+    torch = _torch()
+    model = _module(_m(impl).train_xor(seed=0), "train_xor()")
+    with torch.no_grad():
+        return model(torch.tensor(PLOT_GRID, dtype=torch.float32)).detach().cpu().numpy()
+
+
+PLOTS = {f"{M}:plot": Probe(lambda impl, c: {"surface": attempt(lambda: _surface(impl))})}

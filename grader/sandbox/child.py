@@ -14,7 +14,7 @@ from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
-from grader.probes import ContractError, probe_table, run_pieces
+from grader.probes import ContractError, plot_table, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
 
 LABEL = "submission"
@@ -36,7 +36,7 @@ def child_main(sock_fd, sources, config, class_cases):
             return  # Security: no student code without the allow-list and the network ban (see client.open)
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
-        probes = {cid: (probe.call, probe.pieces, probe.watch_warnings) for cid, probe in probe_table().items()}
+        probes = {cid: (probe.call, probe.pieces, probe.watch_warnings) for cid, probe in {**probe_table(), **plot_table()}.items()}
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)
         channel.send({"event": "ready", "modules": status})
