@@ -53,6 +53,62 @@ def _write_broken(root):
         path.write_text(text.replace(old, new))
 
 
+# Right on every graded input (arrays of at most 64 entries, a few rows), hostile on the plots' grids
+# (201 values of z, 1681 points of [0, 1]^2): the plots must go, the points must stay.
+HOSTILE_PLOTS = {
+    "ex03_activations": """
+_graded = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu}
+
+
+def _on_plot_grid(z):
+    return np.size(z) > 150
+
+
+def sigmoid(z):
+    return np.full(np.shape(z), np.nan) if _on_plot_grid(z) else _graded["sigmoid"](z)
+
+
+def tanh(z):
+    if _on_plot_grid(z):
+        raise RuntimeError("not on large arrays")
+    return _graded["tanh"](z)
+
+
+def relu(z):
+    return np.zeros(200_000) if _on_plot_grid(z) else _graded["relu"](z)
+
+
+def leaky_relu(z, alpha=0.1):
+    return np.full(np.shape(z), np.inf) if _on_plot_grid(z) else _graded["leaky_relu"](z, alpha)
+""",
+    "ex04_mlp_forward": """
+_graded_forward = mlp_forward
+
+
+def mlp_forward(X, params):
+    out, cache = _graded_forward(X, params)
+    return (np.zeros((len(X), 3)), cache) if len(X) > 1000 else (out, cache)
+""",
+}
+HOSTILE_UNPLOTTED = {"ex03_activations.sigmoid": "returned nan or inf", "ex03_activations.tanh": "raised RuntimeError",
+                     "ex03_activations.relu": "more than a plot takes", "ex03_activations.leaky_relu": "returned nan or inf",
+                     "ex04_mlp_forward.xor_params": "returned shape (1681, 3)"}
+
+
+def _write_hostile_plots(root):
+    folder = root / "hostile_plots"
+    shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for module, code in HOSTILE_PLOTS.items():
+        path = folder / f"{module}.py"
+        path.write_text(path.read_text() + code)
+
+
+def _write_partial(root):
+    """Exercise 1 answered, every other module still its stub: plots for exercise 1 only."""
+    shutil.copytree(EXERCISES_DIR, root / "partial_ex01", ignore=shutil.ignore_patterns("__pycache__", "test_*", "conftest.py"))
+    shutil.copy(SOLUTIONS_DIR / "ex01_perceptron.py", root / "partial_ex01" / "ex01_perceptron.py")
+
+
 @pytest.fixture(scope="module")
 def graded_ctx(ctx):
     """The session's class context with searches and judged frames remembered from this module's class only."""
@@ -66,6 +122,8 @@ def graded(graded_ctx, tmp_path_factory):
     for style in STYLES:
         shutil.copytree(ALT_IMPLS / style, root / "subs" / f"style_{style}", ignore=shutil.ignore_patterns("__pycache__"))
     _write_broken(root / "subs")
+    _write_hostile_plots(root / "subs")
+    _write_partial(root / "subs")
     summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)
     return root, summary
 
@@ -246,3 +304,44 @@ def test_results_json_is_markdown_with_the_rubrics_visibility(graded):
     assert {t["visibility"] for t in results["tests"]} == {"visible"}  # the bundled rubric's default
     failed = [t for t in results["tests"] if t["status"] == "failed"]
     assert failed and all("- problem: " in t["output"] for t in failed)
+
+
+def _plotted(page):
+    """{plot name} of the inline PNG plots on a feedback page."""
+    import re
+
+    return set(re.findall(r'<figure data-plot="([\w.]+)"><img alt="[^"]+" src="data:image/png;base64,[A-Za-z0-9+/=]+">', page))
+
+
+def test_feedback_page_shows_plots_of_the_modules_touched_in_a_browser(graded, tmp_path):
+    from browser import is_blank, needs_chromium, screenshot
+
+    from grader.probes import PROBE_MODULES
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    root, _ = graded
+    expected = {"reference": set(PROBE_MODULES), "mistake_sigmoid_derivative_from_z": set(PROBE_MODULES),
+                "partial_ex01": {"ex01_perceptron"}, "blank_stubs": set()}
+    for student, modules in expected.items():
+        path = root / "out" / student / "feedback.html"
+        page = path.read_text()
+        assert {name.split(".")[0] for name in _plotted(page)} == modules, student
+        assert "<script" not in page and 'src="http' not in page  # self-contained, no JavaScript
+        assert (root / "out" / student / FEEDBACK).read_text().splitlines()[2] in page.replace("<strong>", "**").replace("</strong>", "**")
+    png = screenshot(root / "out" / "mistake_sigmoid_derivative_from_z" / "feedback.html", tmp_path / "page.png", width=1000, height=1400)
+    assert not is_blank(png)
+    assert len(_plotted((root / "out" / "reference" / "feedback.html").read_text())) == 12
+
+
+def test_hostile_plot_outputs_drop_their_plots_and_keep_the_points(graded):
+    root, _ = graded
+    functions, record = _points(root / "out", "hostile_plots")
+    reference, _ = _points(root / "out", "reference")
+    assert {f: v["score"] for f, v in functions.items()} == {f: v["score"] for f, v in reference.items()}
+    page = (root / "out" / "hostile_plots" / "feedback.html").read_text()
+    drawn = _plotted(page)
+    assert not drawn & set(HOSTILE_UNPLOTTED), drawn
+    assert {"ex03_activations.elu", "ex01_perceptron.train_perceptron", "ex07_torch.train_xor"} <= drawn
+    for reason in HOSTILE_UNPLOTTED.values():
+        assert reason in page, reason
