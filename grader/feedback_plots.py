@@ -96,14 +96,14 @@ def _activation_plots(value, failing):
         def draw(fig, z, yf, yd, mf, md, forward=forward, derivative=derivative):
             for i, (name, y, marks) in enumerate(((forward, yf, mf), (derivative, yd, md))):
                 ax = fig.add_subplot(1, 2, i + 1)
-                ax.plot(z, SLIDE_CURVES[name](z), color=SLIDES, lw=3, alpha=0.6, label="slides")
-                ax.plot(z, y, color=YOURS, lw=1.5, label="yours")
+                ax.plot(z, SLIDE_CURVES[name](z), color=SLIDES, lw=4, alpha=0.6)
+                ax.plot(z, y, color=YOURS, lw=1.5)
                 for x in marks:
-                    ax.axvline(x, color=MARK, ls=":", lw=1.2, label="failing input" if x == marks[0] else None)
+                    ax.axvline(x, color=MARK, ls=":", lw=1.5)
                 ax.set_title(f"{name}(z)", fontsize=10)
-                ax.set_xlabel("z")
-                ax.legend(fontsize=7, loc="best")
-        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} against the slides' curves", data, draw)
+            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12)
+        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
+                   "red dotted: your failing input, if any", data, draw)
 
 
 def _marks(failing, function, key, grid):
@@ -137,14 +137,12 @@ def _perceptron_plots(value, failing):
             y = P.PLOT_Y[name]
             for label, marker in ((1.0, "o"), (-1.0, "x")):
                 rows = y == label
-                ax.scatter(P.PLOT_X[rows, 0], P.PLOT_X[rows, 1], marker=marker, s=60, color="black",
-                           label=f"y = {label:+g}")
+                ax.scatter(P.PLOT_X[rows, 0], P.PLOT_X[rows, 1], marker=marker, s=60, color="black")
             ax.set_title(f"{name}: w = {np.array2string(w, precision=2)}", fontsize=9)
             ax.set_xlabel("x1")
             ax.set_ylabel("x2")
-            ax.legend(fontsize=7, loc="upper left")
     yield Plot(f"{P.M}.train_perceptron", "the decision line of your trained perceptron on AND and OR "
-               "(blue: predicted +1)", data, draw)
+               "(blue: predicted +1; dots: y = +1, crosses: y = -1)", data, draw)
 
 
 # ---- exercises 2 and 6: loss curves --------------------------------------------------------------
@@ -154,11 +152,11 @@ def _loss_axes(fig, histories, labels, xlabel, title):
     for history, label in zip(histories, labels):
         ax.plot(np.arange(len(history)), history, lw=1.5, label=label)
     if all((h > 0).all() for h in histories):
-        ax.set_yscale("log")
+        figures.plain_log_scale(ax.yaxis)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8)
+    ax.legend(fontsize=8, loc="upper right")
 
 
 def _descent_plots(value, failing):
@@ -270,14 +268,14 @@ def _backprop_plots(value, failing):
         shown = np.where(bad, 1e3, np.maximum(errors, ERROR_FLOOR))
         colors = [MARK if not e <= tol else YOURS for e in errors]
         ax.bar(names, shown, color=colors)
-        ax.set_yscale("log")
+        figures.plain_log_scale(ax.yaxis)
         ax.set_ylim(ERROR_FLOOR / 10, 1e4)
         ax.axhline(float(tol), color="black", ls="--", lw=1, label=f"allowed: {float(tol):g}")
         for i in np.flatnonzero(bad):
             ax.annotate("wrong shape\nor nan", (i, 1e3), ha="center", va="top", fontsize=7, color="white")
         ax.set_ylabel("relative error")
         ax.set_title(f"{function}: your gradient vs central differences of your forward", fontsize=9)
-        ax.legend(fontsize=8)
+        ax.legend(fontsize=8, loc="upper left")
 
     dense_names = ("X", "W", "b")
     yield Plot(f"{P.M}.dense_backward", "dense_backward: per tensor, how far your gradient is from the numerical one",
@@ -306,6 +304,7 @@ PLOTTERS = {
     "ex07_torch": _torch_plots,
 }
 SIZES = {"ex03_activations": (7.0, 2.4), "ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3
+MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.88, "wspace": 0.3}  # a draw may set its own
 _CACHE, _CACHE_LOCK = {}, threading.Lock()
 
 
@@ -333,15 +332,15 @@ def _drawn(module, plot):
         data = plot.data()
     except Unplottable as exc:
         return {**entry, "note": f"not plotted: {exc}"}
-    key = hashlib.blake2b(pack(*encode([plot.name, [np.asarray(d) if isinstance(d, np.ndarray) else d for d in data]])),
-                          digest_size=16).digest()
+    key = hashlib.blake2b(pack(*encode([plot.name, list(data)])), digest_size=16).digest()
     with _CACHE_LOCK:
         url = _CACHE.get(key)
     if url is None:
         try:
             fig = figures.new_figure(*SIZES.get(module, (5.0, 3.0)))
+            fig.subplots_adjust(**MARGINS)  # fixed margins: a tight bounding box would lay the figure out twice
             plot.draw(fig, *data)
-            url = figures.data_url(figures.png(fig))
+            url = figures.data_url(figures.png(fig, tight=False))
         except ImportError as exc:
             return {**entry, "note": f"not plotted: {exc}"}
         except Exception as exc:  # noqa: BLE001 - a plot that matplotlib refuses must not cost the page

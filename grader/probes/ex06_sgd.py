@@ -62,7 +62,7 @@ PROBES = {
 # Plot: the student's own loss histories on XOR, full batch (GD) against one sample per step (SGD).
 PLOT_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 PLOT_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
-PLOT_EPOCHS = 300
+PLOT_EPOCHS = 150
 PLOT_BATCHES = {"GD": 4, "SGD": 1}
 
 

@@ -4,6 +4,9 @@ import numpy as np
 from grader.probes import ContractError, Probe, attempt, module_of
 
 M = "ex07_torch"
+# The models train_xor returned to the graded probe in this child: the plot draws the very network
+# that was graded instead of training it again (only the plot reads this; a child serves one student).
+GRADED_MODELS = {}
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
@@ -66,6 +69,7 @@ def _xor_probe(impl, c):
         with torch.no_grad():
             out = model(torch.tensor(XOR_X, dtype=torch.float32)).detach().cpu().numpy()
         runs.append({"params": _parameters(model), "out": out})
+        GRADED_MODELS[seed] = model
     return runs
 
 
@@ -86,7 +90,9 @@ PLOT_GRID = np.stack(np.meshgrid(np.linspace(0, 1, PLOT_SIDE), np.linspace(0, 1,
 
 def _surface(impl):
     torch = _torch()
-    model = _module(_m(impl).train_xor(seed=0), "train_xor()")
+    model = GRADED_MODELS.get(0)
+    if model is None:  # the child that graded train_xor was restarted since
+        model = _module(_m(impl).train_xor(seed=0), "train_xor()")
     with torch.no_grad():
         return model(torch.tensor(PLOT_GRID, dtype=torch.float32)).detach().cpu().numpy()
 
