@@ -46,9 +46,10 @@ def evaluate(check, outcome, expected, case):
 class SubmissionGrader:
     """Grades one submission through one sandbox client."""
 
-    def __init__(self, ctx, client, record_calls=False):
+    def __init__(self, ctx, client, record_calls=False, plots=True):
         self.ctx, self.client = ctx, client
         self.record_calls = record_calls  # keep the search's extra calls (the benchmark replays them)
+        self.plots = plots  # run the plot probes and draw feedback.html's plots (Gradescope shows none)
 
     def grade(self, submission):
         self.client.warm()  # starting a runner is the grader's cost, not the student's
@@ -69,7 +70,7 @@ class SubmissionGrader:
         settle(verdicts)
         self._shrink_failures(verdicts)
         functions = [self._function_record(spec, verdicts[spec.function]) for spec in self.ctx.functions.values()]
-        plotted = self._run_plots(touched_modules(functions))
+        plotted = self._run_plots(touched_modules(functions)) if self.plots else {}
         self.client.close()
         _note_dependencies(functions)
         if self.out_of_time:
@@ -88,7 +89,7 @@ class SubmissionGrader:
             "fingerprint": self.ctx.fingerprint,
             "execution_time": round(time.monotonic() - started, 3),
             "function_seconds": self.seconds,  # like execution_time, the machine's: never in feedback
-            "plots": draw_plots(plotted, failing_cases(verdicts)),  # feedback.html's images (not in results.json)
+            "plots": draw_plots(plotted, failing_cases(verdicts)) if self.plots else [],  # feedback.html's (not in results.json)
         }
 
     # -- the child ------------------------------------------------------------------------------
