@@ -7,19 +7,14 @@ from grader.diagnosis import diagnosed
 from grader.feedback import _is_stub as is_stub
 from grader.feedback_plots import draw_plots
 from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
-from grader.probes import plot_table
+from grader.probes import plot_id, plot_table
 from grader.protocol import encode, pack
 
 IMPORT_TIMEOUT = 10.0
-PLOT_IDS = frozenset(plot_table())
-
-
-def plot_id(module):
-    return f"{module}:plot"
-
 SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
 SHRINK_BUDGET = 60  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
+PLOT_IDS = frozenset(plot_table())
 
 
 def evaluate(check, outcome, expected, case):

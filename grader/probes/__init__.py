@@ -68,8 +68,12 @@ def probe_table():
     return table
 
 
+def plot_id(module):
+    return f"{module}:plot"
+
+
 def plot_table():
-    """{plot id: Probe} of every exercise's plot probe (PLOTS in its probe module, ids "exNN_name:plot"):
+    """{plot id: Probe} of every exercise's plot probe (PLOTS in its probe module, keyed plot_id(M)):
     the student's functions on fixed public inputs, returning plain arrays for the feedback page's
     plots (grader.feedback_plots draws them). Never graded."""
     table = {}

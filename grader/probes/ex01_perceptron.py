@@ -1,7 +1,7 @@
 """Probes for exercise 1, the perceptron."""
 import numpy as np
 
-from grader.probes import Probe, attempt, module_of
+from grader.probes import Probe, attempt, module_of, plot_id
 
 M = "ex01_perceptron"
 
@@ -40,4 +40,4 @@ def _plot(impl, c):
     return {name: attempt(lambda y=y: _m(impl).train_perceptron(X.copy(), y.copy())) for name, y in PLOT_Y.items()}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

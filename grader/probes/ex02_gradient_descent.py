@@ -1,7 +1,7 @@
 """Probes for exercise 2, squared loss and the delta rule."""
 import numpy as np
 
-from grader.probes import Call, ContractError, Output, Probe, attempt, module_of, perturbed
+from grader.probes import Call, ContractError, Output, Probe, attempt, module_of, plot_id, perturbed
 
 M = "ex02_gradient_descent"
 
@@ -68,4 +68,4 @@ def _plot(impl, c):
     return {str(lr): attempt(lambda lr=lr: history(lr)) for lr in PLOT_RATES}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

@@ -1,7 +1,7 @@
 """Probes for exercise 3, activation functions and their derivatives."""
 import numpy as np
 
-from grader.probes import FD_STEP, Call, Probe, attempt, module_of
+from grader.probes import FD_STEP, Call, Probe, attempt, module_of, plot_id
 
 M = "ex03_activations"
 FORWARDS = {"sigmoid_derivative": "sigmoid", "tanh_derivative": "tanh", "relu_derivative": "relu",
@@ -43,4 +43,4 @@ def _plot(impl, c):
             for pair in FORWARDS.items() for name in pair[::-1]}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

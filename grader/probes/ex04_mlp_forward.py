@@ -1,7 +1,7 @@
 """Probes for exercise 4, forward propagation."""
 import numpy as np
 
-from grader.probes import ContractError, Probe, attempt, module_of
+from grader.probes import ContractError, Probe, attempt, module_of, plot_id
 
 M = "ex04_mlp_forward"
 
@@ -30,4 +30,4 @@ def _plot(impl, c):
     return {"surface": attempt(lambda: first_of_pair(m.mlp_forward(PLOT_GRID.copy(), m.xor_params()), "mlp_forward"))}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

@@ -1,7 +1,7 @@
 """Probes for exercise 5, backpropagation."""
 import numpy as np
 
-from grader.probes import FD_STEP, Call, ContractError, Probe, attempt, module_of, perturbed, run_pieces
+from grader.probes import FD_STEP, Call, ContractError, Probe, attempt, module_of, plot_id, perturbed, run_pieces
 
 M = "ex05_backprop"
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -114,4 +114,4 @@ def _plot(impl, c):
     return {"dense_backward": attempt(dense), "mlp_backward": attempt(mlp)}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

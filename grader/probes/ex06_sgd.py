@@ -1,7 +1,7 @@
 """Probes for exercise 6, GD versus SGD."""
 import numpy as np
 
-from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of
+from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of, plot_id
 
 M = "ex06_sgd"
 
@@ -72,4 +72,4 @@ def _plot(impl, c):
     return {name: attempt(lambda b=b: history(b)) for name, b in PLOT_BATCHES.items()}
 
 
-PLOTS = {f"{M}:plot": Probe(_plot)}
+PLOTS = {plot_id(M): Probe(_plot)}

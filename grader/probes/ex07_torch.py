@@ -1,7 +1,7 @@
 """Probes for exercise 7, PyTorch."""
 import numpy as np
 
-from grader.probes import ContractError, Probe, attempt, module_of
+from grader.probes import ContractError, Probe, attempt, module_of, plot_id
 
 M = "ex07_torch"
 # The models train_xor returned to the graded probe in this child: the plot draws the very network
@@ -97,4 +97,4 @@ def _surface(impl):
         return model(torch.tensor(PLOT_GRID, dtype=torch.float32)).detach().cpu().numpy()
 
 
-PLOTS = {f"{M}:plot": Probe(lambda impl, c: {"surface": attempt(lambda: _surface(impl))})}
+PLOTS = {plot_id(M): Probe(lambda impl, c: {"surface": attempt(lambda: _surface(impl))})}
