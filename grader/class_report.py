@@ -4,14 +4,13 @@ Built from the records a batch already wrote (OUT/<student>/results.json, read o
 the caller, so memory stays flat): OUT/summary.json (plain data), OUT/report.html (one self-contained page, plots inline) and a
 short text for the terminal. Nothing here runs student code or reads the reference.
 """
-import base64
 import html
-import io
 import json
 import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
+from grader import figures
 from grader.reports import atomic_write
 
 SUMMARY = "summary.json"
@@ -152,8 +151,7 @@ def _figure(draw, summary, alt):
         png = draw(summary)
     except ImportError as exc:
         return f'<p class="muted">({_e(alt)}: no plot, {_e(exc)})</p>'
-    data = base64.b64encode(png).decode("ascii")
-    return f'<figure><img alt="{_e(alt)}" src="data:image/png;base64,{data}"></figure>'
+    return figures.img_tag(figures.data_url(png), alt)
 
 
 def _table(header, rows):
@@ -207,45 +205,29 @@ def _scores_table(rows):
                                               for s in rows])
 
 
-def _pyplot():
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display: the grader draws into memory
-    from matplotlib import pyplot
-
-    return pyplot
-
-
-def _png(fig):
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=90, bbox_inches="tight", metadata={"Software": None})
-    _pyplot().close(fig)
-    return buffer.getvalue()
-
-
 def _histogram_png(summary):
-    plt = _pyplot()
     bins = score_histogram(summary)
-    fig, ax = plt.subplots(figsize=(7, 2.8))
+    fig = figures.new_figure(7, 2.8)
+    ax = fig.add_subplot()
     ax.bar([b["from"] for b in bins], [b["count"] for b in bins], width=(summary["max_score"] or 1.0) / 10,
            align="edge", color="#4a7fc1", edgecolor="white")
     ax.set_xlabel("score")
     ax.set_ylabel("students")
     ax.set_xlim(0, summary["max_score"] or 1.0)
-    return _png(fig)
+    return figures.png(fig, dpi=90)
 
 
 def _rates_png(summary):
-    plt = _pyplot()
     rows = summary["functions"]
-    fig, ax = plt.subplots(figsize=(7, 0.25 * len(rows) + 0.8))
+    fig = figures.new_figure(7, 0.25 * len(rows) + 0.8)
+    ax = fig.add_subplot()
     ax.barh([r["name"] for r in rows], [100 * r["rate"] for r in rows],
             color=["#c14a4a" if r["rate"] < 0.5 else "#4a7fc1" for r in rows])
     ax.invert_yaxis()  # worst at the top, as in the table
     ax.set_xlim(0, 100)
     ax.set_xlabel("% of students with full points")
     ax.tick_params(axis="y", labelsize=7)
-    return _png(fig)
+    return figures.png(fig, dpi=90)
 
 
 def write_class_report(out_dir, records):

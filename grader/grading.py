@@ -4,13 +4,17 @@ import time
 from grader.cases import SearchStopped
 from grader.compare import Verdict, fmt
 from grader.diagnosis import diagnosed
-from grader.limits import DataBudget, TimeBudget, too_much_data
+from grader.feedback import _is_stub as is_stub
+from grader.feedback_plots import draw_plots
+from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
+from grader.probes import plot_id, plot_table
 from grader.protocol import encode, pack
 
 IMPORT_TIMEOUT = 10.0
 SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
 SHRINK_BUDGET = 60  # probe calls all shrinks of one submission may make together
 SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
+PLOT_IDS = frozenset(plot_table())
 
 
 def evaluate(check, outcome, expected, case):
@@ -37,8 +41,9 @@ def evaluate(check, outcome, expected, case):
 class SubmissionGrader:
     """Grades one submission through one sandbox client."""
 
-    def __init__(self, ctx, client):
+    def __init__(self, ctx, client, plots=True):
         self.ctx, self.client = ctx, client
+        self.plots = plots  # run the plot probes and draw feedback.html's plots (Gradescope shows none)
 
     def grade(self, submission):
         self.client.warm()  # starting a runner is the grader's cost, not the student's
@@ -58,6 +63,7 @@ class SubmissionGrader:
         settle(verdicts)
         self._shrink_failures(verdicts)
         functions = [self._function_record(spec, verdicts[spec.function]) for spec in self.ctx.functions.values()]
+        plotted = self._run_plots(touched_modules(functions)) if self.plots else {}
         self.client.close()
         _note_dependencies(functions)
         if self.out_of_time:
@@ -74,6 +80,7 @@ class SubmissionGrader:
             "fingerprint": self.ctx.fingerprint,
             "execution_time": round(time.monotonic() - started, 3),
             "function_seconds": self.seconds,  # like execution_time, the machine's: never in feedback
+            "plots": draw_plots(plotted, failing_cases(verdicts)) if self.plots else [],  # feedback.html's (not in results.json)
         }
 
     # -- the child ------------------------------------------------------------------------------
@@ -119,6 +126,21 @@ class SubmissionGrader:
     def _limits(self):
         """The caps a run request carries: bytes per function and left for the student, time left."""
         return {**self.data.request(), "budget": self.budget.left()}
+
+    def _run_plots(self, modules):
+        """{module: the child's outcome of its plot probe} for the modules the student worked on: one
+        request after the grading, so nothing here can change a grade; if it does not finish within
+        PLOT_SECONDS, the page has no plots."""
+        jobs = [(plot_id(m), [{}]) for m in sorted(modules) if plot_id(m) in PLOT_IDS and m in self.sources
+                and m not in self.failed_modules]
+        if not jobs or not self.live or self._time_spent():
+            return {}
+        reply = self.client.run(jobs, self.budget.clip(PLOT_SECONDS), self._limits())
+        if reply.get("status") != "done":
+            why = "your code took too long on the plots' inputs" if reply.get("status") == "timeout" else "the plots could not be made"
+            return {cid.split(":")[0]: {"error": why} for cid, _ in jobs}
+        self.data.spend(reply["bytes"])
+        return {cid.split(":")[0]: outcomes[0] for (cid, _), outcomes in zip(jobs, reply["results"])}
 
     # -- running and judging ---------------------------------------------------------------------
     def _checks(self, spec):
@@ -346,6 +368,17 @@ def settle(verdicts):
             if verdict.ok and missing:
                 entries[i] = (check, Verdict(False, f"this behaviour earns its points only together with {', '.join(missing)}, "
                                                     "which must pass first"), [])
+
+
+def touched_modules(functions):
+    """The modules the student worked on: some function in them is more than its untouched stub."""
+    return {f["function"].split(".")[0] for f in functions if not is_stub(f)}
+
+
+def failing_cases(verdicts):
+    """{function: the input of its first failed check} (the input the feedback shows), for the plots."""
+    return {function: next(case for _, verdict, case in entries if not verdict.ok and case is not None)
+            for function, entries in verdicts.items() if any(not v.ok and c is not None for _, v, c in entries)}
 
 
 def case_key(case):

@@ -15,6 +15,9 @@ OUTPUT_BYTES = 256 * 2**10  # feedback.md and results.json, each
 SHOWN_CHARS = 2000  # the text of one value in feedback (expected, got, an input)
 MESSAGE_CHARS = 1000  # a verdict's message or hint (it may quote the child's error text)
 KEPT_ITEMS = 200  # a failing verdict keeps a value itself up to this many numbers, else only its text
+PLOT_ITEMS = 10_000  # numbers in one plotted series of the feedback page (the probes' grids have < 2,000)
+PLOT_MAX_ABS = 1e12  # larger values are not plotted (matplotlib's axes break down long before 1e308)
+PLOT_SECONDS = 10.0  # wall-clock for all plot probes of one student (honest: < 0.5 s); over it, no plots
 
 
 def size_text(n):

@@ -1,4 +1,4 @@
-"""Writers: per-student results.json (Gradescope's schema) and feedback.md, the class grades.csv.
+"""Writers: per-student results.json (Gradescope's schema), feedback.md and feedback.html, the class grades.csv.
 
 Every file is written atomically (temporary file + rename), so a grader killed at any moment
 leaves either the old file or the new one, never half of one. A student's feedback.md and
@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
+from grader.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.spreadsheet import as_text
 
@@ -79,7 +80,9 @@ def results_json(result):
 
 def write_student(out_dir, result):
     folder = Path(out_dir) / result["student"]
-    atomic_write(folder / FEEDBACK, capped(feedback_markdown, result))
+    markdown = capped(feedback_markdown, result)
+    atomic_write(folder / FEEDBACK, markdown)
+    atomic_write(folder / FEEDBACK_HTML, feedback_html(result, markdown))
     atomic_write(folder / RESULTS, capped(results_json, result))
 
 

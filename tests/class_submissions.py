@@ -4,7 +4,7 @@ styles (tests/alt_impls) and a few broken submissions."""
 import shutil
 
 from alt_styles import STYLES, completed
-from grader import SOLUTIONS_DIR
+from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.demo import write_demo_class
 
 BROKEN = {
@@ -29,9 +29,67 @@ def write_broken(root):
         path.write_text(text.replace(old, new))
 
 
+# Right on every graded input (arrays of at most 64 entries, a few rows), hostile on the plots' grids
+# (201 values of z, 1681 points of [0, 1]^2): the plots must go, the points must stay.
+HOSTILE_PLOTS = {
+    "ex03_activations": """
+_graded = {"sigmoid": sigmoid, "tanh": tanh, "relu": relu, "leaky_relu": leaky_relu}
+
+
+def _on_plot_grid(z):
+    return np.size(z) > 150
+
+
+def sigmoid(z):
+    return np.full(np.shape(z), np.nan) if _on_plot_grid(z) else _graded["sigmoid"](z)
+
+
+def tanh(z):
+    if _on_plot_grid(z):
+        raise RuntimeError("not on large arrays")
+    return _graded["tanh"](z)
+
+
+def relu(z):
+    return np.zeros(200_000) if _on_plot_grid(z) else _graded["relu"](z)
+
+
+def leaky_relu(z, alpha=0.1):
+    return np.full(np.shape(z), np.inf) if _on_plot_grid(z) else _graded["leaky_relu"](z, alpha)
+""",
+    "ex04_mlp_forward": """
+_graded_forward = mlp_forward
+
+
+def mlp_forward(X, params):
+    out, cache = _graded_forward(X, params)
+    return (np.zeros((len(X), 3)), cache) if len(X) > 1000 else (out, cache)
+""",
+}
+HOSTILE_UNPLOTTED = {"ex03_activations.sigmoid": "returned nan or inf", "ex03_activations.tanh": "raised RuntimeError",
+                     "ex03_activations.relu": "more than a plot takes", "ex03_activations.leaky_relu": "returned nan or inf",
+                     "ex04_mlp_forward.xor_params": "returned shape (1681, 3)"}
+
+
+def write_hostile_plots(root):
+    folder = root / "hostile_plots"
+    shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for module, code in HOSTILE_PLOTS.items():
+        path = folder / f"{module}.py"
+        path.write_text(path.read_text() + code)
+
+
+def write_partial(root):
+    """Exercise 1 answered, every other module still its stub: plots for exercise 1 only."""
+    shutil.copytree(EXERCISES_DIR, root / "partial_ex01", ignore=shutil.ignore_patterns("__pycache__", "test_*", "conftest.py"))
+    shutil.copy(SOLUTIONS_DIR / "ex01_perceptron.py", root / "partial_ex01" / "ex01_perceptron.py")
+
+
 def write_class(folder):
     """Every submission of the class into folder/<student>/."""
     write_demo_class(folder)
     for style in STYLES:
         completed(style, folder / f"style_{style}")
     write_broken(folder)
+    write_hostile_plots(folder)
+    write_partial(folder)

@@ -2,7 +2,7 @@
 typical mistakes, broken submissions; reproducibility of grades and feedback."""
 import pytest
 
-from class_submissions import BROKEN, STYLES
+from class_submissions import BROKEN, HOSTILE_UNPLOTTED, STYLES
 from grader.batch import grade_folder
 from grader.mistakes import MISTAKES
 from grader.reports import FEEDBACK, GRADES, read_student
@@ -205,3 +205,44 @@ def test_results_json_is_markdown_with_the_rubrics_visibility(graded):
     assert {t["visibility"] for t in results["tests"]} == {"visible"}  # the bundled rubric's default
     failed = [t for t in results["tests"] if t["status"] == "failed"]
     assert failed and all("- problem: " in t["output"] for t in failed)
+
+
+def _plotted(page):
+    """{plot name} of the inline PNG plots on a feedback page."""
+    import re
+
+    return set(re.findall(r'<figure data-plot="([\w.]+)"><img alt="[^"]+" src="data:image/png;base64,[A-Za-z0-9+/=]+">', page))
+
+
+def test_feedback_page_shows_plots_of_the_modules_touched_in_a_browser(graded, tmp_path):
+    from browser import is_blank, needs_chromium, screenshot
+
+    from grader.probes import PROBE_MODULES
+
+    if needs_chromium.args[0]:
+        pytest.skip(needs_chromium.kwargs["reason"])
+    root, _ = graded
+    expected = {"reference": set(PROBE_MODULES), "mistake_sigmoid_derivative_from_z": set(PROBE_MODULES),
+                "partial_ex01": {"ex01_perceptron"}, "blank_stubs": set()}
+    for student, modules in expected.items():
+        path = root / "out" / student / "feedback.html"
+        page = path.read_text()
+        assert {name.split(".")[0] for name in _plotted(page)} == modules, student
+        assert "<script" not in page and 'src="http' not in page  # self-contained, no JavaScript
+        assert (root / "out" / student / FEEDBACK).read_text().splitlines()[2] in page.replace("<strong>", "**").replace("</strong>", "**")
+    png = screenshot(root / "out" / "mistake_sigmoid_derivative_from_z" / "feedback.html", tmp_path / "page.png", width=1000, height=1400)
+    assert not is_blank(png)
+    assert len(_plotted((root / "out" / "reference" / "feedback.html").read_text())) == 12
+
+
+def test_hostile_plot_outputs_drop_their_plots_and_keep_the_points(graded):
+    root, _ = graded
+    functions, record = _points(root / "out", "hostile_plots")
+    reference, _ = _points(root / "out", "reference")
+    assert {f: v["score"] for f, v in functions.items()} == {f: v["score"] for f, v in reference.items()}
+    page = (root / "out" / "hostile_plots" / "feedback.html").read_text()
+    drawn = _plotted(page)
+    assert not drawn & set(HOSTILE_UNPLOTTED), drawn
+    assert {"ex03_activations.elu", "ex01_perceptron.train_perceptron", "ex07_torch.train_xor"} <= drawn
+    for reason in HOSTILE_UNPLOTTED.values():
+        assert reason in page, reason

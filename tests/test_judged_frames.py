@@ -68,11 +68,11 @@ def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(cli
         return message, buffers
 
     monkeypatch.setattr(client_module, "unpack_bytes", recording_unpack)
-    second = SubmissionGrader(fresh, client).grade(submission)
+    second = SubmissionGrader(fresh, client, plots=False).grade(submission)  # the plot probes' frame is always read
     assert fresh.judged.judged == judged and fresh.judged.reused == len(ctx.functions)
     assert "done" not in parsed and "ready" in parsed  # the runner's own replies are still parsed
-    strip = lambda record: {**record, "execution_time": None, "function_seconds": None}  # noqa: E731 (the machine's timings)
-    assert strip(first) == strip(second)
+    strip = lambda record: {**record, "execution_time": None, "function_seconds": None, "plots": None}  # noqa: E731 (the machine's timings)
+    assert strip(first) == strip(second) and first["plots"]
     assert first["score"] < first["max_score"]  # the mistake's verdicts, with its feedback, were reused
 
 

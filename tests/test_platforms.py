@@ -430,7 +430,10 @@ def test_prairielearn_grader_grades_what_students_upload(prairielearn_root):
         for path in SOLUTIONS_DIR.glob("ex0*.py"):
             zf.write(path, path.name)
     results, log = _pl(root)
-    assert results["gradable"] and results["score"] == 1.0 and results["images"] == []
+    assert results["gradable"] and results["score"] == 1.0
+    labels = [image["label"] for image in results["images"]]  # the plots of feedback.html, one per image
+    assert len(labels) == 12 and any("decision line" in label for label in labels), labels
+    assert all(image["url"].startswith("data:image/png;base64,") for image in results["images"])
     assert "class context: cached" in log
 
     upload = _upload(student)

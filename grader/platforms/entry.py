@@ -34,8 +34,9 @@ def process_started():
         return time.time()
 
 
-def grade_upload(upload_dir, kit_root, hide, student="submission"):
-    """Outcome for the upload in `upload_dir`, graded with the kit in `kit_root`."""
+def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True):
+    """Outcome for the upload in `upload_dir`, graded with the kit in `kit_root` (plots: draw the
+    feedback's plots, which PrairieLearn shows and Gradescope does not)."""
     started = process_started()
     kit_root = Path(kit_root)
     rubric = kit_root / kit.RUBRIC
@@ -52,7 +53,7 @@ def grade_upload(upload_dir, kit_root, hide, student="submission"):
                 record = not_graded_record(rubric, student, upload.problem, kit_root / "solutions")
                 return Outcome(record, "not-gradable", upload.problem, upload.problem)
             graded = grade_one(upload.folder, student=student, rubric_path=rubric, cache_path=kit_root / kit.CACHE,
-                               hide=[*hide, work], solutions_dir=kit_root / "solutions", started=started)
+                               hide=[*hide, work], solutions_dir=kit_root / "solutions", started=started, plots=plots)
         details = f"class context: {graded.context}; timings: {graded.timings}"
         if upload.notebooks:
             details += f"; rebuilt from notebooks: {', '.join(upload.notebooks)}"

@@ -10,7 +10,7 @@ from grader.rubric import DEFAULT_RUBRIC, load_rubric
 # Libraries the judge and the sandbox import, pinned to this machine's versions so the platform
 # makes the same cases (hypothesis) and the same reference outputs. torch is installed on its own
 # line from the CPU-only index (no CUDA libraries).
-PINNED = ("numpy", "hypothesis", "nbformat")
+PINNED = ("numpy", "hypothesis", "nbformat", "matplotlib")  # matplotlib: the plots PrairieLearn shows
 TORCH_VERSION = "2.13.0"
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 RUBRIC = "rubric.toml"  # the rubric the bundle grades with, at the kit's root

@@ -111,7 +111,7 @@ def results_json(outcome):
         "message": f"{record['score']:g} / {record['max_score']:g} points",
         "output": feedback_markdown(record),
         "tests": tests,
-        "images": [],  # the feedback has no plots yet
+        "images": [{"label": p["title"], "url": p["url"]} for p in record.get("plots") or [] if "url" in p],
     }
 
 

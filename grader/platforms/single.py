@@ -24,10 +24,12 @@ class Graded:
     error: str = None  # details of a grader failure (for the staff), None when grading worked
 
 
-def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None):
+def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None,
+              plots=True):
     """Grade the exNN_*.py files in `folder`. A grader failure gives an all-zero record and
     `error`; it never raises for anything the submission contains. started: time.time() when the
-    process began (the start-up then includes the interpreter's own start and imports)."""
+    process began (the start-up then includes the interpreter's own start and imports). plots:
+    draw the feedback page's plots (record["plots"])."""
     timings, started = {}, started or time.time()
     # NNGRADE_INSECURE=1 (set by the staff in run_autograder) grades where the platform's kernel
     # lacks Landlock or seccomp; the root-only kit and the child's own uid still hide the reference.
@@ -41,7 +43,7 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
         submission.student = student
         record = None
         if error is None:
-            record, error = _grade(ctx, client, submission)
+            record, error = _grade(ctx, client, submission, plots)
         if record is None:
             record = failed_record(ctx, submission, "the grader failed; please contact the course staff")
         record["submission_digest"] = submission_digest(submission)
@@ -63,13 +65,13 @@ def _start(client):
         return f"{exc} (set NNGRADE_INSECURE=1 in run_autograder to grade with the layers this platform has)"
 
 
-def _grade(ctx, client, submission):
+def _grade(ctx, client, submission, plots=True):
     """(record, None) or (None, details); a runner that dies is replaced once, as in a batch."""
     client.cases = ctx.cases
     error = None
     for _ in range(2):
         try:
-            return SubmissionGrader(ctx, client).grade(submission), None
+            return SubmissionGrader(ctx, client, plots=plots).grade(submission), None
         except RunnerDied as exc:
             client.stop()
             error = f"the sandbox runner failed twice: {exc}"

@@ -89,6 +89,28 @@ def probe_for(check_id, table):
     return probe if probe is not None else default_probe(check_id)
 
 
+def plot_id(module):
+    return f"{module}:plot"
+
+
+def plot_table():
+    """{plot id: Probe} of every exercise's plot probe (PLOTS in its probe module, keyed plot_id(M)):
+    the student's functions on fixed public inputs, returning plain arrays for the feedback page's
+    plots (grader.feedback_plots draws them). Never graded."""
+    table = {}
+    for name in PROBE_MODULES:
+        table.update(getattr(importlib.import_module(f"grader.probes.{name}"), "PLOTS", {}))
+    return table
+
+
+def attempt(call):
+    """{"ok": call()} or {"error": type name}: one series of a plot, so a failing call spoils only itself."""
+    try:
+        return {"ok": call()}
+    except Exception as exc:  # noqa: BLE001 - the feedback says which series could not be drawn
+        return {"error": type(exc).__name__}
+
+
 def run_probe(probe, impl, case):
     """What a child reports for one case, computed in-process (the reference in the judge, the
     benchmark's floor): the value, or {"value": ..., "pieces": [...]} for a probe with piece calls."""

@@ -1,7 +1,7 @@
 """Probes for exercise 2, squared loss and the delta rule."""
 import numpy as np
 
-from grader.probes import Call, ContractError, Output, Probe, module_of, perturbed
+from grader.probes import Call, ContractError, Output, Probe, attempt, module_of, plot_id, perturbed
 
 M = "ex02_gradient_descent"
 
@@ -53,3 +53,19 @@ PROBES = {
     f"{M}.gradient_descent:final_weights": Probe(_descent, descent_pieces),
     f"{M}.gradient_descent:loss_history": Probe(_descent, descent_pieces),
 }
+
+
+# Plot: the student's loss history of gradient descent on one line fit, for a few learning rates.
+PLOT_X = np.stack([np.ones(8), np.linspace(0.0, 1.0, 8)], axis=1)
+PLOT_Y = 1.0 + 2.0 * PLOT_X[:, 1]
+PLOT_STEPS = 40
+PLOT_RATES = (0.01, 0.05, 0.15)
+
+
+def _plot(impl, c):
+    def history(lr):
+        return _m(impl).gradient_descent(np.zeros(2), PLOT_X.copy(), PLOT_Y.copy(), lr, PLOT_STEPS)[1]
+    return {str(lr): attempt(lambda lr=lr: history(lr)) for lr in PLOT_RATES}
+
+
+PLOTS = {plot_id(M): Probe(_plot)}

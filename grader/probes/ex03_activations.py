@@ -1,7 +1,7 @@
 """Probes for exercise 3, activation functions and their derivatives."""
 import numpy as np
 
-from grader.probes import FD_STEP, Call, Probe, module_of
+from grader.probes import FD_STEP, Call, Probe, attempt, module_of, plot_id
 
 M = "ex03_activations"
 FORWARDS = {"sigmoid_derivative": "sigmoid", "tanh_derivative": "tanh", "relu_derivative": "relu",
@@ -32,3 +32,15 @@ PROBES = {
     f"{M}.maxout:matches_reference":
         Probe(lambda impl, c: module_of(impl, M).maxout(c["X"], c["W1"], c["b1"], c["W2"], c["b2"])),
 }
+
+
+# Plot: each activation and its derivative on a grid (the judge draws the slides' curves beside them).
+PLOT_Z = np.linspace(-5.0, 5.0, 201)
+
+
+def _plot(impl, c):
+    return {name: attempt(lambda name=name: getattr(module_of(impl, M), name)(PLOT_Z.copy()))
+            for pair in FORWARDS.items() for name in pair[::-1]}
+
+
+PLOTS = {plot_id(M): Probe(_plot)}

@@ -1,5 +1,7 @@
 """Probes for exercise 5, backpropagation."""
-from grader.probes import FD_STEP, Call, ContractError, Probe, module_of, perturbed
+import numpy as np
+
+from grader.probes import FD_STEP, Call, ContractError, Probe, attempt, module_of, plot_id, perturbed, run_pieces
 
 M = "ex05_backprop"
 PARAMS = ("W1", "b1", "W2", "b2")
@@ -90,3 +92,26 @@ PROBES = {
     f"{M}.mlp_backward:matches_reference": Probe(_mlp, mlp_pieces),
     f"{M}.mlp_backward:finite_differences": Probe(_mlp, mlp_pieces),
 }
+
+
+# Plot: per tensor, the student's gradient against central differences of their own forward
+# (the judge computes the differences from these outputs), on fixed public inputs.
+PLOT_DENSE = {"G": np.array([[1.0, -2.0], [0.5, 1.5], [-1.0, 0.25]]), "X": np.array([[0.5, -1.0], [2.0, 0.0], [-0.5, 1.0]]),
+              "W": np.array([[1.0, -0.5], [0.25, 2.0]]), "b": np.array([0.1, -0.2])}
+PLOT_MLP = {"X": np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]]), "y": np.array([[0.0], [1.0], [1.0], [0.0]]),
+            "params": {"W1": np.array([[0.5, -1.0], [1.5, 0.5]]), "b1": np.array([0.1, -0.3]),
+                       "W2": np.array([[1.0], [-2.0]]), "b2": np.array([0.2])}}
+
+
+def _plot(impl, c):
+    def dense():
+        grads = _analytic(_dense, "dense_backward", ("X", "W", "b"))(impl, PLOT_DENSE)
+        return {"grads": grads, "pieces": run_pieces(impl, _own_dense_forward(PLOT_DENSE))}
+
+    def mlp():
+        grads = _mlp(impl, PLOT_MLP)["grads"]
+        return {"grads": grads, "pieces": run_pieces(impl, mlp_pieces(PLOT_MLP))}
+    return {"dense_backward": attempt(dense), "mlp_backward": attempt(mlp)}
+
+
+PLOTS = {plot_id(M): Probe(_plot)}

@@ -1,7 +1,7 @@
 """Probes for exercise 6, GD versus SGD."""
 import numpy as np
 
-from grader.probes import Call, ContractError, Probe, Returned, module_of
+from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of, plot_id
 
 M = "ex06_sgd"
 
@@ -57,3 +57,19 @@ PROBES = {
     f"{M}.train_mlp:learns_xor": Probe(_train, forward_pieces),
     f"{M}.train_mlp:loss_history": Probe(_train, loss_pieces),
 }
+
+
+# Plot: the student's own loss histories on XOR, full batch (GD) against one sample per step (SGD).
+PLOT_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+PLOT_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
+PLOT_EPOCHS = 150
+PLOT_BATCHES = {"GD": 4, "SGD": 1}
+
+
+def _plot(impl, c):
+    def history(batch_size):
+        return _m(impl).train_mlp(PLOT_X.copy(), PLOT_Y.copy(), epochs=PLOT_EPOCHS, batch_size=batch_size, seed=0)[1]
+    return {name: attempt(lambda b=b: history(b)) for name, b in PLOT_BATCHES.items()}
+
+
+PLOTS = {plot_id(M): Probe(_plot)}

@@ -1,9 +1,12 @@
 """Probes for exercise 7, PyTorch."""
 import numpy as np
 
-from grader.probes import ContractError, Probe, module_of
+from grader.probes import ContractError, Probe, attempt, module_of, plot_id
 
 M = "ex07_torch"
+# The models train_xor returned to the graded probe in this child: the plot draws the very network
+# that was graded instead of training it again (only the plot reads this; a child serves one student).
+GRADED_MODELS = {}
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 
 
@@ -67,6 +70,7 @@ def _xor_probe(impl, c):
         with torch.no_grad():
             out = model(torch.tensor(XOR_X, dtype=torch.float32)).detach().cpu().numpy()
         runs.append({"params": _parameters(model), "out": out})
+        GRADED_MODELS[seed] = model
     return runs
 
 
@@ -78,3 +82,20 @@ PROBES = {
     f"{M}.XorNet:network_shape": Probe(_xornet_probe),
     f"{M}.train_xor:classifies_xor": Probe(_xor_probe),
 }
+
+
+# Plot: the output surface of the student's trained XorNet on [0, 1]^2.
+PLOT_SIDE = 41
+PLOT_GRID = np.stack(np.meshgrid(np.linspace(0, 1, PLOT_SIDE), np.linspace(0, 1, PLOT_SIDE)), axis=-1).reshape(-1, 2)
+
+
+def _surface(impl):
+    torch = _torch()
+    model = GRADED_MODELS.get(0)
+    if model is None:  # the child that graded train_xor was restarted since
+        model = _module(_m(impl).train_xor(seed=0), "train_xor()")
+    with torch.no_grad():
+        return model(torch.tensor(PLOT_GRID, dtype=torch.float32)).detach().cpu().numpy()
+
+
+PLOTS = {plot_id(M): Probe(lambda impl, c: {"surface": attempt(lambda: _surface(impl))})}

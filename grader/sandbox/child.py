@@ -14,7 +14,7 @@ from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
 from grader.sandbox.channel import Channel
-from grader.probes import ContractError, default_probe, probe_table, run_pieces
+from grader.probes import ContractError, default_probe, plot_table, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
 
 LABEL = "submission"
@@ -37,7 +37,7 @@ def child_main(sock_fd, sources, config, class_cases):
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
         # A check no probe module names gets the default probe, made from its id alone (no judge data).
-        probes = {cid: _parts(probe) for cid, probe in probe_table().items()}
+        probes = {cid: _parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
         default = default_probe
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True)

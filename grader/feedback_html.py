@@ -1,0 +1,70 @@
+"""feedback.html: what feedback.md says, as one self-contained page, plus plots of the student's own code.
+
+The text is feedback.md itself rendered to HTML (one wording, in grader.feedback), with everything
+that came from the student's code escaped: no raw HTML, and links and images in the text are shown
+as plain text, so the page never fetches anything and needs no JavaScript. The plots are the
+record's "plots" (drawn by grader.feedback_plots), inline as data: PNGs.
+"""
+import html
+
+from grader.feedback import feedback_markdown
+
+FEEDBACK_HTML = "feedback.html"
+MODULE_TITLES = {
+    "ex01_perceptron": "Exercise 1: the perceptron",
+    "ex02_gradient_descent": "Exercise 2: gradient descent",
+    "ex03_activations": "Exercise 3: activation functions",
+    "ex04_mlp_forward": "Exercise 4: forward propagation",
+    "ex05_backprop": "Exercise 5: backpropagation",
+    "ex06_sgd": "Exercise 6: GD versus SGD",
+    "ex07_torch": "Exercise 7: PyTorch",
+}
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 1.5em auto; max-width: 960px; padding: 0 1em; color: #222; line-height: 1.45; }
+h1 { margin-bottom: 0.3em; } h2 { margin-top: 1.5em; border-bottom: 1px solid #ddd; } h3 { margin-top: 1.2em; }
+table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }
+th { background: #f4f4f4; } code { background: #f4f4f4; padding: 0 3px; border-radius: 3px; }
+pre { background: #f7f7f7; padding: 0.6em; overflow-x: auto; } pre code { background: none; }
+blockquote { margin: 0.5em 0; padding: 0.2em 1em; border-left: 4px solid #e0b040; background: #fdf8ea; }
+figure { margin: 0.4em 0 1em; } figcaption { color: #555; font-size: 0.9em; } img { max-width: 100%; }
+.note { color: #777; margin: 0.2em 0; }
+"""
+
+
+def _markdown_to_html(text):
+    import mistune
+
+    class Renderer(mistune.HTMLRenderer):
+        def link(self, text, url, title=None):  # a student's text could hold links: shown, never followed
+            return f"{text} ({html.escape(url)})"
+
+        def image(self, text, url, title=None):  # nor fetched
+            return html.escape(f"[image: {text}]")
+
+    return mistune.create_markdown(escape=True, renderer=Renderer(escape=True), plugins=["table"])(text)
+
+
+def feedback_html(result, markdown=None):
+    """The page; `markdown` is the record's feedback.md text if already rendered (and capped)."""
+    body = _markdown_to_html(markdown if markdown is not None else feedback_markdown(result))
+    student = html.escape(str(result["student"]))
+    return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Feedback for {student}</title>'
+            f"<style>{CSS}</style></head><body>{body}{plots_html(result.get('plots') or [])}</body></html>\n")
+
+
+def plots_html(plots):
+    """The plots section: per exercise, each image with its caption, or the one line saying why it is missing."""
+    if not plots:
+        return ""
+    parts, module = ["<h2>Plots of your code</h2>"], None
+    for plot in plots:
+        if plot["module"] != module:
+            module = plot["module"]
+            parts.append(f"<h3>{html.escape(MODULE_TITLES.get(module, module))}</h3>")
+        title = html.escape(plot["title"])
+        if "url" in plot and plot["url"].startswith("data:image/png;base64,"):
+            parts.append(f'<figure data-plot="{html.escape(plot["name"])}"><img alt="{title}" src="{plot["url"]}">'
+                         f"<figcaption>{title}</figcaption></figure>")
+        else:
+            parts.append(f'<p class="note">{title}: {html.escape(plot.get("note", "not plotted"))}</p>')
+    return "".join(parts)

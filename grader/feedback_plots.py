@@ -1,0 +1,352 @@
+"""The plots of a student's feedback page, drawn in the grader from the plain data the plot probes
+returned (PLOTS in grader/probes/exNN_*.py: the student's functions on fixed public inputs).
+
+Judge side: the slides' curves are drawn from their formulas here; nothing of the reference and no
+hidden case appears (the only case shown is the failing input the feedback already states). Each
+plot is one image; a series that is not plottable (an exception, nan or inf, a wrong shape, too
+many numbers or too large values) drops its image, and the page says why in one line.
+"""
+import hashlib
+import threading
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from grader import figures
+from grader.limits import PLOT_ITEMS, PLOT_MAX_ABS
+from grader.protocol import Opaque, Tensor, encode, pack
+
+YOURS, SLIDES, MARK = "#1f5fa8", "#999999", "#c0392b"
+CACHE_SIZE = 512  # drawn images remembered by their data: most students' plots repeat a classmate's
+
+
+class Unplottable(Exception):
+    """Why one plot cannot be drawn (shown to the student in one line)."""
+
+
+@dataclass(frozen=True)
+class Plot:
+    name: str  # unique on the page: "ex03_activations.sigmoid"
+    title: str  # the image's caption and alt text
+    data: Callable[[], tuple]  # -> the validated arrays the drawing needs (raises Unplottable)
+    draw: Callable[..., object]  # draw(fig, *data)
+
+
+def series(entry, what, size=None, allow_nan=False):
+    """A float array from one plot series ({"ok": value} or {"error": type name}); Unplottable if not plottable."""
+    if not isinstance(entry, dict) or not ("ok" in entry or "error" in entry):
+        raise Unplottable(f"{what}: nothing to plot")
+    if "error" in entry:
+        raise Unplottable(f"{what} raised {entry['error']}")
+    return as_numbers(entry["ok"], what, size, allow_nan)
+
+
+def as_numbers(value, what, size=None, allow_nan=False):
+    if isinstance(value, Tensor):
+        value = value.values
+    if isinstance(value, (Opaque, str, dict)) or value is None:
+        raise Unplottable(f"{what} did not return numbers")
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise Unplottable(f"{what} did not return an array of numbers") from None
+    if arr.size > PLOT_ITEMS:
+        raise Unplottable(f"{what} returned {arr.size} numbers, more than a plot takes ({PLOT_ITEMS})")
+    if size is not None and arr.size != size:
+        raise Unplottable(f"{what} returned shape {arr.shape}: {size} numbers expected")
+    finite = np.isfinite(arr)
+    if not allow_nan and not finite.all():
+        raise Unplottable(f"{what} returned nan or inf")
+    if finite.any() and np.abs(arr[finite]).max() > PLOT_MAX_ABS:
+        raise Unplottable(f"{what} returned values too large to plot (above {PLOT_MAX_ABS:g})")
+    return arr.reshape(-1) if size is not None else arr
+
+
+# ---- the slides' curves (exercise 3): public formulas, drawn beside the student's -----------------
+
+def _sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+SLIDE_CURVES = {
+    "sigmoid": _sigmoid,
+    "sigmoid_derivative": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
+    "tanh": np.tanh,
+    "tanh_derivative": lambda z: 1.0 - np.tanh(z) ** 2,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "relu_derivative": lambda z: (z > 0).astype(float),
+    "leaky_relu": lambda z: np.where(z > 0, z, 0.1 * z),
+    "leaky_relu_derivative": lambda z: np.where(z > 0, 1.0, 0.1),
+    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+    "elu_derivative": lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
+}
+
+
+def _activation_plots(value, failing):
+    from grader.probes import ex03_activations as P
+
+    z = P.PLOT_Z
+    for derivative, forward in P.FORWARDS.items():
+        def data(forward=forward, derivative=derivative):
+            curves = [series(value.get(n), f"{n}(z) on the grid z = -5 ... 5", z.size) for n in (forward, derivative)]
+            marks = [_marks(failing, f"{P.M}.{n}", "z", z) for n in (forward, derivative)]
+            return z, *curves, *marks
+
+        def draw(fig, z, yf, yd, mf, md, forward=forward, derivative=derivative):
+            for i, (name, y, marks) in enumerate(((forward, yf, mf), (derivative, yd, md))):
+                ax = fig.add_subplot(1, 2, i + 1)
+                ax.plot(z, SLIDE_CURVES[name](z), color=SLIDES, lw=4, alpha=0.6)
+                ax.plot(z, y, color=YOURS, lw=1.5)
+                for x in marks:
+                    ax.axvline(x, color=MARK, ls=":", lw=1.5)
+                ax.set_title(f"{name}(z)", fontsize=10)
+            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12)
+        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
+                   "red dotted: your failing input, if any", data, draw)
+
+
+def _marks(failing, function, key, grid):
+    """The failing input of `function` (its entries that fall on the plotted grid), at most five."""
+    case = failing.get(function) or {}
+    try:
+        values = np.asarray(case.get(key, []), dtype=float).reshape(-1)
+    except (TypeError, ValueError):
+        return np.zeros(0)
+    values = values[np.isfinite(values) & (values >= grid[0]) & (values <= grid[-1])]
+    return np.unique(values)[:5]
+
+
+# ---- exercise 1: decision lines ------------------------------------------------------------------
+
+def _perceptron_plots(value, failing):
+    from grader.probes import ex01_perceptron as P
+
+    def data():
+        return tuple(series(value.get(name), f"train_perceptron on {name}", 3) for name in P.PLOT_Y)
+
+    def draw(fig, *weights):
+        grid = np.linspace(-0.5, 1.5, 101)
+        g1, g2 = np.meshgrid(grid, grid)
+        for i, (name, w) in enumerate(zip(P.PLOT_Y, weights)):
+            ax = fig.add_subplot(1, 2, i + 1)
+            score = w[0] + w[1] * g1 + w[2] * g2
+            ax.contourf(g1, g2, score >= 0, levels=[-0.5, 0.5, 1.5], colors=["#f6dcdc", "#dce6f6"])
+            if np.ptp(score) > 0 and score.min() < 0 < score.max():
+                ax.contour(g1, g2, score, levels=[0.0], colors=[YOURS])
+            y = P.PLOT_Y[name]
+            for label, marker in ((1.0, "o"), (-1.0, "x")):
+                rows = y == label
+                ax.scatter(P.PLOT_X[rows, 0], P.PLOT_X[rows, 1], marker=marker, s=60, color="black")
+            ax.set_title(f"{name}: w = {np.array2string(w, precision=2)}", fontsize=9)
+            ax.set_xlabel("x1")
+            ax.set_ylabel("x2")
+    yield Plot(f"{P.M}.train_perceptron", "the decision line of your trained perceptron on AND and OR "
+               "(blue: predicted +1; dots: y = +1, crosses: y = -1)", data, draw)
+
+
+# ---- exercises 2 and 6: loss curves --------------------------------------------------------------
+
+def _loss_axes(fig, histories, labels, xlabel, title):
+    ax = fig.add_subplot()
+    for history, label in zip(histories, labels):
+        ax.plot(np.arange(len(history)), history, lw=1.5, label=label)
+    if all((h > 0).all() for h in histories):
+        figures.plain_log_scale(ax.yaxis)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel("loss")
+    ax.set_title(title, fontsize=10)
+    ax.legend(fontsize=8, loc="upper right")
+
+
+def _descent_plots(value, failing):
+    from grader.probes import ex02_gradient_descent as P
+
+    labels = [str(lr) for lr in P.PLOT_RATES]
+
+    def data():
+        return tuple(series(value.get(label), f"gradient_descent's losses with lr = {label}", P.PLOT_STEPS) for label in labels)
+
+    def draw(fig, *histories):
+        _loss_axes(fig, histories, [f"lr = {label}" for label in labels], "step",
+                   "your gradient_descent: the loss before each step")
+    yield Plot(f"{P.M}.gradient_descent", "your loss history of gradient descent, for three learning rates", data, draw)
+
+
+def _sgd_plots(value, failing):
+    from grader.probes import ex06_sgd as P
+
+    def data():
+        return tuple(series(value.get(name), f"train_mlp's losses ({name})", P.PLOT_EPOCHS) for name in P.PLOT_BATCHES)
+
+    def draw(fig, *histories):
+        _loss_axes(fig, histories, [f"{name} (batch size {b})" for name, b in P.PLOT_BATCHES.items()], "epoch",
+                   "your train_mlp on XOR: GD vs SGD")
+    yield Plot(f"{P.M}.train_mlp", "your train_mlp's loss per epoch on XOR, full batch (GD) against one sample per step (SGD)",
+               data, draw)
+
+
+# ---- exercises 4 and 7: XOR surfaces -------------------------------------------------------------
+
+XOR_POINTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = (0, 1, 1, 0)
+
+
+def _surface_plot(module, function, value, side, what):
+    def data():
+        return (series(value.get("surface"), what, side * side).reshape(side, side),)
+
+    def draw(fig, surface):
+        ax = fig.add_subplot()
+        inside = surface.min() >= 0 and surface.max() <= 1
+        image = ax.imshow(surface, origin="lower", extent=(0, 1, 0, 1), cmap="coolwarm",
+                          vmin=0 if inside else None, vmax=1 if inside else None)
+        fig.colorbar(image, ax=ax, shrink=0.8)
+        if surface.min() < 0.5 < surface.max():
+            grid = np.linspace(0, 1, side)
+            ax.contour(grid, grid, surface, levels=[0.5], colors=["black"], linewidths=1)
+        for (x1, x2), target in zip(XOR_POINTS, XOR_TARGETS):
+            ax.scatter([x1], [x2], s=90, marker="o" if target else "s", color="white", edgecolors="black", zorder=3)
+            ax.annotate(f"XOR = {target}", (x1, x2), textcoords="offset points", xytext=(0, 9), ha="center", fontsize=7)
+        ax.set_xlim(-0.12, 1.12)
+        ax.set_ylim(-0.12, 1.18)
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
+        ax.set_title(f"{what}\n(black line: output 0.5)", fontsize=9)
+    return Plot(f"{module}.{function}", f"the output of {what} on [0, 1]², the four XOR points marked", data, draw)
+
+
+def _mlp_forward_plots(value, failing):
+    from grader.probes import ex04_mlp_forward as P
+
+    yield _surface_plot(P.M, "xor_params", value, P.PLOT_SIDE, "mlp_forward(X, xor_params())")
+
+
+def _torch_plots(value, failing):
+    from grader.probes import ex07_torch as P
+
+    yield _surface_plot(P.M, "train_xor", value, P.PLOT_SIDE, "train_xor(seed=0)")
+
+
+# ---- exercise 5: gradient errors -----------------------------------------------------------------
+
+ERROR_FLOOR = 1e-16  # a zero error drawn at the bottom of the log scale
+
+
+def _backprop_plots(value, failing):
+    from grader.probes import ex05_backprop as P
+    from grader.specs.ex05_backprop import PARAMS, _dense_differences, _implied_by_forward
+    from grader.specs.judges import GRAD_TOL
+
+    def numeric(function, forward, entry, names, differences):
+        if not isinstance(entry, dict) or "error" in entry or not isinstance(entry.get("ok"), dict):
+            raise Unplottable(f"{function} raised {entry.get('error')}" if isinstance(entry, dict) and "error" in entry
+                              else f"{function}: nothing to plot")
+        got, pieces = entry["ok"].get("grads"), entry["ok"].get("pieces")
+        if not isinstance(got, dict) or not isinstance(pieces, list):
+            raise Unplottable(f"{function} did not return its gradients by name")
+        outputs = []
+        for piece in pieces:
+            if not (isinstance(piece, list) and len(piece) == 2 and piece[0] == "ok"):
+                raise Unplottable(f"the numerical gradient needs your {forward}, which failed on the plot's input")
+            outputs.append(as_numbers(piece[1], forward))
+        try:
+            fd = differences(outputs)
+        except (ValueError, TypeError) as exc:
+            raise Unplottable(f"the numerical gradient needs your {forward}: {exc}") from None
+        errors = []
+        for name in names:
+            try:
+                errors.append(_relative_error(as_numbers(got.get(name), f"grad {name}", allow_nan=True), fd[name]))
+            except Unplottable:
+                errors.append(np.inf)
+        return np.array(errors), np.array(GRAD_TOL)
+
+    def draw(fig, errors, tol, names, function):
+        ax = fig.add_subplot()
+        bad = ~np.isfinite(errors)
+        shown = np.where(bad, 1e3, np.maximum(errors, ERROR_FLOOR))
+        colors = [MARK if not e <= tol else YOURS for e in errors]
+        ax.bar(names, shown, color=colors)
+        figures.plain_log_scale(ax.yaxis)
+        ax.set_ylim(ERROR_FLOOR / 10, 1e4)
+        ax.axhline(float(tol), color="black", ls="--", lw=1, label=f"allowed: {float(tol):g}")
+        for i in np.flatnonzero(bad):
+            ax.annotate("wrong shape\nor nan", (i, 1e3), ha="center", va="top", fontsize=7, color="white")
+        ax.set_ylabel("relative error")
+        ax.set_title(f"{function}: your gradient vs central differences of your forward", fontsize=9)
+        ax.legend(fontsize=8, loc="upper left")
+
+    dense_names = ("X", "W", "b")
+    yield Plot(f"{P.M}.dense_backward", "dense_backward: per tensor, how far your gradient is from the numerical one",
+               lambda: (*numeric("dense_backward", "dense_forward (exercise 4)", value.get("dense_backward"), dense_names,
+                                 lambda out: _dense_differences(out, P.PLOT_DENSE)), dense_names, "dense_backward"),
+               draw)
+    yield Plot(f"{P.M}.mlp_backward", "mlp_backward: per tensor, how far your gradient is from the numerical one",
+               lambda: (*numeric("mlp_backward", "mlp_forward (exercise 4)", value.get("mlp_backward"), PARAMS,
+                                 lambda out: _implied_by_forward(out, P.PLOT_MLP)[1]), PARAMS, "mlp_backward"),
+               draw)
+
+
+def _relative_error(got, numeric):
+    from grader.specs.judges import normwise
+
+    return normwise(got, numeric)
+
+
+PLOTTERS = {
+    "ex01_perceptron": _perceptron_plots,
+    "ex02_gradient_descent": _descent_plots,
+    "ex03_activations": _activation_plots,
+    "ex04_mlp_forward": _mlp_forward_plots,
+    "ex05_backprop": _backprop_plots,
+    "ex06_sgd": _sgd_plots,
+    "ex07_torch": _torch_plots,
+}
+SIZES = {"ex03_activations": (7.0, 2.4), "ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3
+MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.88, "wspace": 0.3}  # a draw may set its own
+_CACHE, _CACHE_LOCK = {}, threading.Lock()
+
+
+def draw_plots(outcomes, failing=None):
+    """[{"module", "name", "title", "url"} or {"module", "name", "title", "note"}] from the plot probes'
+    outcomes ({module: the child's outcome of its plot probe}) and the failing cases of the graded
+    functions ({function: case}, marked on the plots)."""
+    failing = failing or {}
+    out = []
+    for module in sorted(outcomes):
+        outcome = outcomes[module]
+        if module not in PLOTTERS:
+            continue
+        if not isinstance(outcome, dict) or not isinstance(outcome.get("value"), dict):
+            why = outcome.get("error") or outcome.get("contract") if isinstance(outcome, dict) else None
+            out.append({"module": module, "name": module, "title": module, "note": f"no plots: {why or 'nothing to plot'}"})
+            continue
+        out += [_drawn(module, plot) for plot in PLOTTERS[module](outcome["value"], failing)]
+    return out
+
+
+def _drawn(module, plot):
+    entry = {"module": module, "name": plot.name, "title": plot.title}
+    try:
+        data = plot.data()
+    except Unplottable as exc:
+        return {**entry, "note": f"not plotted: {exc}"}
+    key = hashlib.blake2b(pack(*encode([plot.name, list(data)])), digest_size=16).digest()
+    with _CACHE_LOCK:
+        url = _CACHE.get(key)
+    if url is None:
+        try:
+            fig = figures.new_figure(*SIZES.get(module, (5.0, 3.0)))
+            fig.subplots_adjust(**MARGINS)  # fixed margins: a tight bounding box would lay the figure out twice
+            plot.draw(fig, *data)
+            url = figures.data_url(figures.png(fig, tight=False))
+        except ImportError as exc:
+            return {**entry, "note": f"not plotted: {exc}"}
+        except Exception as exc:  # noqa: BLE001 - a plot that matplotlib refuses must not cost the page
+            return {**entry, "note": f"not plotted: the values could not be drawn ({type(exc).__name__})"}
+        with _CACHE_LOCK:
+            if len(_CACHE) >= CACHE_SIZE:
+                _CACHE.pop(next(iter(_CACHE)))
+            _CACHE[key] = url
+    return {**entry, "url": url}

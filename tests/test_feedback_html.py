@@ -1,0 +1,64 @@
+"""feedback.html without a sandbox: the plots from plot-probe data (hostile data included) and the
+page's escaping of whatever the student's code put in the feedback's text."""
+import numpy as np
+import pytest
+
+from grader.feedback_html import feedback_html
+from grader.feedback_plots import SLIDE_CURVES, _marks, draw_plots
+from grader.probes import ex03_activations as P
+from grader.protocol import Opaque
+
+
+def _activations(**overrides):
+    """The ex03 plot probe's outcome for a student whose answers are the slides' curves, but for `overrides`."""
+    value = {name: {"ok": curve(P.PLOT_Z)} for name, curve in SLIDE_CURVES.items()}
+    return {"ex03_activations": {"value": {**value, **overrides}}}
+
+
+HOSTILE = {
+    "nan": ({"ok": np.full(P.PLOT_Z.size, np.nan)}, "returned nan or inf"),
+    "inf": ({"ok": np.where(P.PLOT_Z > 0, np.inf, 0.0)}, "returned nan or inf"),
+    "wrong shape": ({"ok": np.zeros((3, 4))}, "returned shape (3, 4)"),
+    "giant": ({"ok": np.zeros(10**6)}, "more than a plot takes"),
+    "exception": ({"error": "ZeroDivisionError"}, "raised ZeroDivisionError"),
+    "object": ({"ok": Opaque("generator")}, "did not return numbers"),
+    "huge values": ({"ok": np.full(P.PLOT_Z.size, 1e300)}, "too large to plot"),
+    "text": ({"ok": "0.5"}, "did not return numbers"),
+}
+
+
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_a_hostile_series_drops_its_plot_with_a_one_line_note(kind):
+    entry, reason = HOSTILE[kind]
+    plots = {p["name"]: p for p in draw_plots(_activations(tanh_derivative=entry))}
+    assert set(plots) == {f"ex03_activations.{f}" for f in ("sigmoid", "tanh", "relu", "leaky_relu", "elu")}
+    assert "url" not in plots["ex03_activations.tanh"] and reason in plots["ex03_activations.tanh"]["note"]
+    assert all(p["url"].startswith("data:image/png;base64,") for name, p in plots.items() if name != "ex03_activations.tanh")
+    page = feedback_html({"student": "s", "score": 0, "max_score": 1, "functions": [], "plots": list(plots.values())}, "# s\n")
+    assert page.count("<img ") == 4 and reason in page
+
+
+def test_a_failed_probe_or_unknown_module_gives_notes_not_plots():
+    plots = draw_plots({"ex03_activations": {"error": "the plots could not be made"}, "ex99_unknown": {"value": {}}})
+    assert plots == [{"module": "ex03_activations", "name": "ex03_activations", "title": "ex03_activations",
+                      "note": "no plots: the plots could not be made"}]
+
+
+def test_the_failing_input_is_marked_where_it_falls_on_the_grid():
+    failing = {"ex03_activations.sigmoid": {"z": np.array([[0.5, -7.0], [np.nan, 2.0]])}}
+    assert _marks(failing, "ex03_activations.sigmoid", "z", P.PLOT_Z).tolist() == [0.5, 2.0]
+    assert _marks({"ex03_activations.sigmoid": {"z": "junk"}}, "ex03_activations.sigmoid", "z", P.PLOT_Z).size == 0
+    marked, plain = draw_plots(_activations(), failing)[0], draw_plots(_activations())[0]
+    assert marked["url"] != plain["url"]
+
+
+def test_the_page_escapes_the_students_text_and_fetches_nothing():
+    hostile = "<script>alert(1)</script> ![x](http://tracker.example/p.png) [see](javascript:alert(1))"
+    record = {"student": "<b>s</b>", "score": 0.0, "max_score": 1.0, "problems": {}, "functions": [
+        {"function": "ex03_activations.sigmoid", "score": 0.0, "max_score": 1.0, "depends": [], "checks": [
+            {"check": "matches_reference", "passed": False, "score": 0.0, "max_score": 1.0, "message": f"raised {hostile}",
+             "hint": hostile}]}]}
+    page = feedback_html(record)
+    assert "<script" not in page and "<b>s</b>" not in page and "&lt;script&gt;" in page
+    assert 'src="http' not in page and "<img" not in page and 'href="' not in page
+    assert "raised" in page and "<table>" in page  # the markdown's structure, rendered
