@@ -12,11 +12,11 @@ import tempfile
 from pathlib import Path
 
 from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
-from grader.release.course_points import CoursePointsError, check_course_points
-from grader.release.gradebook import write_scores
-from grader.release.nbgrader_submissions import (
+from grader.nbgrader.course_points import CoursePointsError, check_course_points
+from grader.nbgrader.gradebook import write_scores
+from grader.nbgrader.nbgrader_submissions import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
-from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
+from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.feedback import check_text
 from grader.reports import read_student
 from grader.rubric import RubricError, closest_name

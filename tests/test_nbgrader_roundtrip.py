@@ -187,8 +187,8 @@ def test_gradebook_edit_cannot_reach_the_gradebook_from_the_sandbox(run):
 
 
 def test_write_scores_reaches_nbgrader_export(run):
-    """grader.release.gradebook: the sandboxed grader's scores, shown by nbgrader."""
-    from grader.release.gradebook import write_scores
+    """grader.nbgrader.gradebook: the sandboxed grader's scores, shown by nbgrader."""
+    from grader.nbgrader.gradebook import write_scores
 
     course = run.course
     rubric = load_rubric()
