@@ -5,6 +5,7 @@ import importlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -344,6 +345,25 @@ def test_malformed_notebooks_cost_their_student_only_what_could_not_be_read(grad
         assert message in feedback, case
         if case != "nul_byte":  # (an answer cell that is not Python is the function's own failure)
             assert f"note: submitted/{case}/{ASSIGNMENT}/{NOTEBOOK}: " in graded_class.log, case
+
+
+def test_the_autograded_notebooks_carry_the_failures_in_the_notebooks_terms(graded_class):
+    """What `nbgrader generate_feedback` renders (grader/nbgrader/autograded.py): each grade cell's
+    output is nngrade's verdict on its check; a notebook that could not be read says why in its
+    cells, naming the submitted notebook, never the exNN_*.py module it would have been rebuilt into."""
+    def outputs(student):
+        path = graded_class.course / "autograded" / student / ASSIGNMENT / NOTEBOOK
+        cells = json.loads(path.read_text())["cells"]
+        return {c["metadata"]["nbgrader"]["grade_id"]: c["outputs"] for c in cells
+                if c["metadata"].get("nbgrader", {}).get("grade") and c["cell_type"] == "code"}
+
+    assert all(out[0]["output_type"] == "stream" for out in outputs("honest").values())
+    for case, (_, message, _) in graded_class.cases.items():
+        errors = [o for out in outputs(case).values() for o in out if o["output_type"] == "error"]
+        assert errors, case
+        text = "\n".join(line for o in errors for line in o["traceback"])
+        assert message in text, case
+        assert not re.search(r"ex\d\d_\w+\.py\b", text), (case, text)
 
 
 def _points(rubric, item):
