@@ -114,6 +114,19 @@ def test_each_mistake_loses_points_exactly_where_it_breaks(graded, mistake):
         assert all(c.get("message") for c in failed)
 
 
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_each_mistake_gets_its_hint_on_its_own_function(graded, mistake):
+    """The catalogue's words for the mistake (grader/mistakes.py, `hint`) in the feedback.md section of
+    the function the mistake is in, shape mismatches included (a transposed or unsummed gradient)."""
+    root, _ = graded
+    own = mistake.breaks[0].split(".", 1)[1]
+    text = (root / "out" / f"mistake_{mistake.name}" / FEEDBACK).read_text()
+    sections = text.split("\n### ")
+    section = next((s for s in sections if s.startswith(f"❌ `{own}`")), None)
+    assert section is not None, f"no failure section for {own}:\n{text}"
+    assert mistake.hint in section, section
+
+
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx, name):
     root, _ = graded
