@@ -55,6 +55,7 @@ class SubmissionGrader:
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self.searched = {}  # {check id: [(case, verdict)]}: the failing cases a search saw (for the hint)
         self.seconds = {}  # {function: wall seconds its run took} for the class report (never in feedback)
+        self.called = {}  # {function: graded functions the child says it called}: only for "fix X first"
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         settle(verdicts)
@@ -199,8 +200,12 @@ class SubmissionGrader:
         judged = None if reply["results"] is not None else self.ctx.judged.get(spec.function, digest)
         if judged is None:
             judged = [self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), reply["results"])]
+            called = reply.get("called", [])
             if digest is not None:
-                self.ctx.judged.put(spec.function, digest, judged)
+                self.ctx.judged.put(spec.function, digest, judged, called)
+        else:
+            called = self.ctx.judged.called(spec.function, digest)
+        self.called[spec.function] = [f for f in called if f in self.ctx.functions]  # selects a hint, never points
         for check, _, _, replayed in judged:
             if replayed is not None:
                 self.replayed[check.id] = dict(replayed)  # the search adds to its copy
@@ -320,7 +325,8 @@ class SubmissionGrader:
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),
-                "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
+                "max_score": rubric.function_points(spec.function), "depends": list(spec.depends),
+                "called": self.called.get(spec.function, []), "checks": checks}
 
 
 def settle(verdicts):
@@ -364,9 +370,10 @@ def case_key(case):
 
 
 def _note_dependencies(functions):
+    """"Fix X first" only where the student's code called X (as its child reported) and X lost points."""
     failed = {f["function"] for f in functions if f["score"] < f["max_score"]}
     for f in functions:
-        broken = [d for d in f["depends"] if d in failed]
+        broken = [d for d in f.get("called", []) if d in failed]
         if f["function"] in failed and broken:
             f["note"] = f"this function calls {', '.join(broken)}, which also lost points: fix that first"
 

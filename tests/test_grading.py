@@ -32,6 +32,36 @@ BROKEN_FUNCTION = {"raises": "ex03_activations.sigmoid", "wrong_shape": "ex04_ml
 BROKEN_MESSAGE = {"raises": "raised ValueError: boom", "wrong_shape": "has shape", "returns_nan": "nan",
                   "returns_tensor": "torch tensor"}
 
+# "fix X first" only where the student's code calls X: two students with the same wrong helpers
+# (sigmoid, dense_backward), one whose sigmoid_derivative and mlp_backward (Nielsen-style, all inline)
+# call none of them, one calling them as the reference does. {student: [(module, old, new), ...]}
+WRONG_HELPERS = [
+    ("ex03_activations", "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n",
+     "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)) ** 2\n"),
+    ("ex05_backprop", "np.asarray(X, dtype=float).T @ G, G.sum(axis=0)", "np.asarray(X, dtype=float).T @ G, G"),
+]
+NIELSEN_MLP_BACKWARD = """\
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    activation, activations, zs = X, [X], []
+    for W, b in ((params["W1"], params["b1"]), (params["W2"], params["b2"])):
+        zs.append(activation @ W + b)
+        activation = 1.0 / (1.0 + np.exp(-zs[-1]))
+        activations.append(activation)
+    loss = 0.5 * float(np.sum((activation - y) ** 2))
+    delta = activation - y  # (the output layer's sigmoid' forgotten)
+    s1 = activations[1]
+    delta1 = (delta @ params["W2"].T) * s1 * (1.0 - s1)
+    return loss, {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": s1.T @ delta, "b2": delta.sum(axis=0)}
+"""
+HELPER_CALLS = {
+    "helpers_not_called": WRONG_HELPERS + [
+        ("ex03_activations", "    s = sigmoid(z)\n    return s * (1.0 - s)\n",
+         "    z = np.asarray(z, dtype=float)\n    return np.exp(-z) / (1.0 + np.exp(-z)) ** 1\n"),
+        ("ex05_backprop", "    out, cache = mlp_forward(X, params)\n", NIELSEN_MLP_BACKWARD + "    out, cache = mlp_forward(X, params)\n"),
+    ],
+    "helpers_called": WRONG_HELPERS,
+}
+
 
 def _dependents(functions, name):
     """name and every function that calls it, directly or through others."""
@@ -44,13 +74,15 @@ def _dependents(functions, name):
 
 
 def _write_broken(root):
-    for name, (module, old, new) in BROKEN.items():
-        folder = root / f"broken_{name}"
+    edits = {f"broken_{name}": [edit] for name, edit in BROKEN.items()}
+    for student, changes in {**edits, **HELPER_CALLS}.items():
+        folder = root / student
         shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        path = folder / f"{module}.py"
-        text = path.read_text()
-        assert text.count(old) == 1, f"{name}: snippet not found in the reference {module}"
-        path.write_text(text.replace(old, new))
+        for module, old, new in changes:
+            path = folder / f"{module}.py"
+            text = path.read_text()
+            assert text.count(old) == 1, f"{student}: snippet not found in the reference {module}"
+            path.write_text(text.replace(old, new))
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +169,28 @@ def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx
     assert BROKEN_MESSAGE[name] in messages
     others = {n: f for n, f in functions.items() if n not in _dependents(functions, broken)}
     assert all(f["score"] == f["max_score"] for f in others.values()), [n for n, f in others.items() if f["score"] < f["max_score"]]
+
+
+def test_fix_first_only_for_helpers_the_students_code_called(graded):
+    """The same wrong helpers: "fix X first" for the student whose code calls them, not for the one
+    whose sigmoid_derivative and mlp_backward do everything inline."""
+    root, _ = graded
+    inline, _ = _points(root / "out", "helpers_not_called")
+    calling, _ = _points(root / "out", "helpers_called")
+    derivative, backward = "ex03_activations.sigmoid_derivative", "ex05_backprop.mlp_backward"
+    for functions in (inline, calling):  # the helpers and the functions that may call them all lose points
+        assert all(functions[f]["score"] < functions[f]["max_score"] for f in
+                   ("ex03_activations.sigmoid", "ex05_backprop.dense_backward", derivative, backward))
+    assert inline[derivative]["called"] == [] and "note" not in inline[derivative]
+    # (mlp_backward's checks also call the student's mlp_forward themselves, as pieces: not the student's calls)
+    assert inline[backward]["called"] == [] and "note" not in inline[backward]
+    assert calling[derivative]["note"] == ("this function calls ex03_activations.sigmoid, which also lost points: "
+                                           "fix that first")
+    assert {"ex05_backprop.dense_backward", "ex05_backprop.sigmoid_backward", "ex04_mlp_forward.mlp_forward"} <= set(
+        calling[backward]["called"])
+    assert "ex05_backprop.dense_backward" in calling[backward]["note"]
+    feedback = (root / "out" / "helpers_called" / FEEDBACK).read_text()
+    assert feedback.count("fix that first") >= 2
 
 
 def test_failed_check_feedback_shows_input_expected_and_got(graded):
