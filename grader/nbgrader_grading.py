@@ -15,7 +15,7 @@ from pathlib import Path
 
 from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
 from grader.nbgrader.autograded import (
-    answer_status, autograded_notebook, function_comment, notebook_function, write_autograded)
+    answer_status, autograded_notebook, function_comment, notebook_function, write_autograded, write_submission_records)
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
 from grader.nbgrader.gradebook import write_scores
 from grader.nbgrader.nbgrader_submissions import (
@@ -23,6 +23,10 @@ from grader.nbgrader.nbgrader_submissions import (
 from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.reports import read_student
 from grader.rubric import RubricError, closest_name
+
+# What `nbgrader collect` writes next to the notebooks and release_feedback needs in feedback/
+SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")
+MAX_RECORD_BYTES = 4096
 
 
 def _failing_module(message):
@@ -184,6 +188,9 @@ def student_feedback(course_dir, assignment, student, record, released, answers)
     for module, functions in by_module.items():
         notebook = json.loads(released[module]) if released.get(module) else None
         status = answer_status(notebook, answers.get(module)) if notebook else {}
+        for function in functions:  # a function written in another cell than its own is answered
+            if any(c["passed"] for c in function["checks"]):
+                status[function["function"].split(".", 1)[1]] = True
         for function in functions:
             done = status.get(function["function"].split(".", 1)[1], True)
             scores[function["function"]] = {"checks": {c["check"]: c["score"] for c in function["checks"]},
@@ -191,7 +198,37 @@ def student_feedback(course_dir, assignment, student, record, released, answers)
         if notebook:
             write_autograded(course_dir, assignment, student, module,
                              autograded_notebook(notebook, answers.get(module), functions, status))
+    write_submission_records(course_dir, assignment, student, submission_records(course_dir, student, assignment))
     return scores
+
+
+def submission_records(course_dir, student, assignment):
+    """{name: bytes} of collect's small records in submitted/<student>/<assignment>/, read like the
+    notebooks (no links, no oversized files); what cannot be read is left out."""
+    records = {}
+    try:
+        submitted = os.open(Path(course_dir) / "submitted", os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    except OSError:
+        return records
+    try:
+        student_fd = open_folder(student, submitted)
+        try:
+            folder = open_folder(assignment, student_fd)
+        finally:
+            os.close(student_fd)
+        try:
+            for name in SUBMISSION_RECORDS:
+                try:
+                    records[name] = read_regular_file(name, folder, MAX_RECORD_BYTES)
+                except (OSError, RefusedFile):
+                    pass
+        finally:
+            os.close(folder)
+    except (OSError, RefusedFile):
+        pass
+    finally:
+        os.close(submitted)
+    return records
 
 
 def grade_nbgrader_command(args):

@@ -105,7 +105,10 @@ def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("nngrade")
     log = run_nngrade_nbgrader(course, out)
     run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", f"--notebook={FEEDBACK_NOTEBOOK}")
+    exchange = tmp_path_factory.mktemp("exchange")
+    run_nbgrader(course, "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}")
     return types.SimpleNamespace(
+        released_feedback=sorted(p.read_text(encoding="utf-8") for p in exchange.rglob("*.html")),
         feedback={student: _page_text(course / "feedback" / student / ASSIGNMENT / f"{FEEDBACK_NOTEBOOK}.html")
                   for student in students},
         course=course, out=out, log=log, own=own, own_mistake_cells=own_mistake_cells, own_errors=own_errors,
@@ -221,6 +224,9 @@ def test_generate_feedback_shows_nngrades_verdicts(run):
                      pages["gradebook_edit"])
     for student, page in pages.items():
         assert not re.search(r"ex\d\d_\w+\.py\b", page), student
+    # and `nbgrader release_feedback` hands them out (it needs collect's records, copied along)
+    assert len(run.released_feedback) == len(pages)
+    assert sum("sigmoid_derivative / matches_reference: failed" in page for page in run.released_feedback) == 1
 
 
 def test_write_scores_reaches_nbgrader_export(run):

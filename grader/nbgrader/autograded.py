@@ -115,17 +115,33 @@ def autograded_notebook(released, answers, functions, status):
 
 
 def write_autograded(course_dir, assignment, student, module, notebook):
-    """autograded/<student>/<assignment>/<module>.ipynb, replaced atomically (nbgrader's own autograde
-    leaves its notebooks read-only)."""
+    """autograded/<student>/<assignment>/<module>.ipynb (nbgrader's own autograde leaves its
+    notebooks read-only: replaced, not opened)."""
+    text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
+    _replace(_folder(course_dir, assignment, student) / f"{module}.ipynb", text.encode("utf-8"))
+
+
+def write_submission_records(course_dir, assignment, student, records):
+    """nbgrader collect's timestamp.txt and submission_secret.txt ({name: bytes}) next to the
+    autograded notebooks, as autograde copies them: generate_feedback carries them to feedback/,
+    where release_feedback needs them."""
+    for name, data in records.items():
+        _replace(_folder(course_dir, assignment, student) / name, data)
+
+
+def _folder(course_dir, assignment, student):
     folder = Path(course_dir) / "autograded" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{module}.", suffix=".tmp")
+    return folder
+
+
+def _replace(path, data):
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(notebook, handle, indent=1, ensure_ascii=False)
-            handle.write("\n")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.chmod(tmp, 0o644)
-        os.replace(tmp, folder / f"{module}.ipynb")
+        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
