@@ -226,7 +226,7 @@ def test_generate_feedback_shows_nngrades_verdicts(run):
         assert not re.search(r"ex\d\d_\w+\.py\b", page), student
     # and `nbgrader release_feedback` hands them out (it needs collect's records, copied along)
     assert len(run.released_feedback) == len(pages)
-    assert sum("sigmoid_derivative / matches_reference: failed" in page for page in run.released_feedback) == 1
+    assert sum("this computes z * (1 - z)" in page for page in run.released_feedback) == 1  # the mistake's page
 
 
 def test_write_scores_reaches_nbgrader_export(run):
