@@ -58,6 +58,7 @@ class SubmissionGrader:
         self.replayed = {}  # {check id: {case key: verdict}} for checks that failed
         self.searched = {}  # {check id: [(case, verdict)]}: the failing cases a search saw (for the hint)
         self.seconds = {}  # {function: wall seconds its run took} for the class report (never in feedback)
+        self.called = {}  # {function: graded functions the child says it called}: only for "fix X first"
         self._open(first=True)
         verdicts = self._run_all(list(self.ctx.functions.values()))
         settle(verdicts)
@@ -213,8 +214,9 @@ class SubmissionGrader:
     def _judge_function(self, spec, reply):
         """[(check, verdict, failing cases)] for one function's results frame (judged once per class
         for each distinct frame, see grader.judged_frames)."""
-        judged = self.ctx.judged.once(spec.function, reply, lambda results: [
+        judged, called = self.ctx.judged.once(spec.function, reply, lambda results: [
             self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), results)])
+        self.called[spec.function] = [f for f in called if f in self.ctx.functions]  # selects a hint, never points
         for check, _, _, replayed in judged:
             if replayed is not None:
                 self.replayed[check.id] = dict(replayed)  # the search adds to its copy
@@ -332,7 +334,8 @@ class SubmissionGrader:
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),
-                "max_score": rubric.function_points(spec.function), "depends": list(spec.depends), "checks": checks}
+                "max_score": rubric.function_points(spec.function), "depends": list(spec.depends),
+                "called": self.called.get(spec.function, []), "checks": checks}
 
 
 def settle(verdicts):
@@ -387,9 +390,10 @@ def case_key(case):
 
 
 def _note_dependencies(functions):
+    """"Fix X first" only where the student's code called X (as its child reported) and X lost points."""
     failed = {f["function"] for f in functions if f["score"] < f["max_score"]}
     for f in functions:
-        broken = [d for d in f["depends"] if d in failed]
+        broken = [d for d in f.get("called", []) if d in failed]
         if f["function"] in failed and broken:
             f["note"] = f"this function calls {', '.join(broken)}, which also lost points: fix that first"
 

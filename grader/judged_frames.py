@@ -21,6 +21,7 @@ MAX_BYTES = 64 * 2**20  # and so does its size (verdicts are small, see compare.
 class JudgedFrames:
     def __init__(self, max_frames=MAX_FRAMES, max_bytes=MAX_BYTES):
         self.frames, self.max_frames = {}, max_frames
+        self.calls = {}  # {(function, digest): the graded functions the frame says were called}
         self.size, self.max_bytes = 0, max_bytes
         self.lock = threading.Lock()
         self.judged = self.reused = 0  # frames decoded and judged / answered from memory
@@ -34,15 +35,18 @@ class JudgedFrames:
         return lambda index, digest: self.known(functions[index], digest)
 
     def once(self, function, reply, judge):
-        """The verdicts of a done reply's frame: judge(results) the first time its bytes are seen
-        in the class, the remembered verdicts after that (the client then did not decode them)."""
+        """(verdicts, called) of a done reply's frame: judge(results) the first time its bytes are
+        seen in the class, the remembered ones after that (the client then did not decode them).
+        called: the graded functions the frame says the student's code called (part of its bytes)."""
         digest = reply.get("digest")
-        judged = self.get(function, digest) if reply["results"] is None else None
-        if judged is None:
-            judged = judge(reply["results"])
-            if digest is not None:
-                self.put(function, digest, judged)
-        return judged
+        if reply["results"] is None:
+            judged = self.get(function, digest)
+            if judged is not None:
+                return judged, self.called(function, digest)
+        judged, called = judge(reply["results"]), reply.get("called", [])
+        if digest is not None:
+            self.put(function, digest, judged, called)
+        return judged, called
 
     def get(self, function, digest):
         """[(check, verdict, failures, replayed or None), ...] judged before for this frame."""
@@ -52,12 +56,18 @@ class JudgedFrames:
                 self.reused += 1
             return entry
 
-    def put(self, function, digest, judged):
+    def called(self, function, digest):
+        """The frame's "called" names (they are part of its bytes, so the same for the same frame)."""
+        with self.lock:
+            return self.calls.get((function, digest), [])
+
+    def put(self, function, digest, judged, called=()):
         with self.lock:
             self.judged += 1
-            size = judged_size(judged)
+            size = judged_size(judged) + sum(len(name) + 50 for name in called)
             if len(self.frames) < self.max_frames and self.size + size <= self.max_bytes:
                 self.frames[(function, digest)] = judged
+                self.calls[(function, digest)] = list(called)
                 self.size += size
 
 

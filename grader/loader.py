@@ -12,11 +12,14 @@ MODULE_NAME = re.compile(r"^ex\d\d_\w+$")
 
 
 class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
-    """Serves module names from a {name: source text} mapping; `label` prefixes their file names."""
+    """Serves module names from a {name: source text} mapping; `label` prefixes their file names.
+    after_exec(module), if given, runs once each module has executed, before any module importing
+    it goes on (the child wraps the graded functions there: grader/sandbox/calls.py)."""
 
-    def __init__(self, sources, label):
+    def __init__(self, sources, label, after_exec=None):
         self.sources = sources
         self.label = label
+        self.after_exec = after_exec
 
     def find_spec(self, fullname, path=None, target=None):
         if fullname in self.sources:
@@ -33,6 +36,8 @@ class SourceFinder(importlib.abc.MetaPathFinder, importlib.abc.Loader):
         module.__file__ = f"{self.label}/{name}.py"
         code = compile(self.sources[name], module.__file__, "exec", dont_inherit=True)
         exec(code, module.__dict__)
+        if self.after_exec is not None:
+            self.after_exec(module)
 
 
 class Impl:
@@ -56,13 +61,13 @@ def read_sources(folder):
     return {p.stem: p.read_text() for p in exercise_files(folder)}
 
 
-def import_sources(sources, label, on_module=None, keep_in_sys_modules=False):
+def import_sources(sources, label, on_module=None, keep_in_sys_modules=False, after_exec=None):
     """Import every module in `sources`; returns (Impl of the ones that imported, {name: error or None}).
 
     on_module(name) is called before each import (the sandbox reports progress with it, so a
-    module that hangs at import time can be named).
+    module that hangs at import time can be named); after_exec: see SourceFinder.
     """
-    finder = SourceFinder(sources, label)
+    finder = SourceFinder(sources, label, after_exec)
     for name in sources:
         sys.modules.pop(name, None)
     sys.meta_path.insert(0, finder)

@@ -19,6 +19,10 @@ delta_rule_step built on a wrong squared_error_gradient; the one rule for all of
 them is grader/specs/own_pieces.py). GRADED_LOSSES below records
 the outcome of that rule per mistake, as expectations; tests/test_grading.py
 checks them by grading the mutant.
+
+`hint` holds the words the feedback of the mistake's own function (the first of
+`breaks`) must say about it: the right hint, or the message of a behaviour check
+that names the cause; tests/test_grading.py checks them in each mutant's feedback.md.
 """
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,19 +39,21 @@ class Mistake:
     description: str  # one sentence a student would understand
     breaks: tuple  # every "module.function" that gives wrong results because of it
     graded_losses: tuple = None  # where the grader takes points, when that differs from breaks
+    hint: str = ""  # words the feedback of its own function (breaks[0]) says about it: the right hint
 
     @property
     def loses_points(self):
         return self.breaks if self.graded_losses is None else self.graded_losses
 
 
-def _m(name, module, old, new, description, *breaks):
-    return Mistake(name, module, old, new, description, tuple(breaks))
+def _m(name, module, old, new, description, *breaks, hint):
+    return Mistake(name, module, old, new, description, tuple(breaks), hint=hint)
 
 
 # Callers the grader does not penalise again (see loses_points), by mistake name.
 GRADED_LOSSES = {
     "squared_error_missing_half": ("ex02_gradient_descent.squared_error",),
+    "squared_error_mean_with_half": ("ex02_gradient_descent.squared_error",),
     "gradient_sign_flipped": ("ex02_gradient_descent.squared_error_gradient",),
     "gradient_factor_two": ("ex02_gradient_descent.squared_error_gradient",),
     "delta_rule_slide_sign": ("ex02_gradient_descent.delta_rule_step",),
@@ -68,6 +74,7 @@ MISTAKES = (
         "np.hstack([X, np.ones((X.shape[0], 1))])",
         "add_bias puts the column of ones last instead of first.",
         f"{EX1}.add_bias",
+        hint="the column of ones is appended at the end",
     ),
     _m(
         "predict_tie_goes_to_minus_one",
@@ -76,6 +83,7 @@ MISTAKES = (
         "np.where(scores > 0, 1.0, -1.0)",
         "perceptron_predict uses '> 0', so a tie w . x == 0 gives -1 instead of +1.",
         f"{EX1}.perceptron_predict",
+        hint="use >= 0, not > 0",
     ),
     _m(
         "update_tie_goes_to_minus_one",
@@ -85,6 +93,7 @@ MISTAKES = (
         "perceptron_update thresholds with '> 0', so a tie counts as -1 (and training from zeros goes wrong).",
         f"{EX1}.perceptron_update",
         f"{EX1}.train_perceptron",
+        hint="use >= 0, not > 0",
     ),
     _m(
         "update_with_raw_score",
@@ -94,6 +103,7 @@ MISTAKES = (
         "perceptron_update uses the raw score w . x instead of the thresholded prediction y_hat.",
         f"{EX1}.perceptron_update",
         f"{EX1}.train_perceptron",
+        hint="instead of the thresholded prediction",
     ),
     _m(
         "perceptron_starts_from_ones",
@@ -102,6 +112,7 @@ MISTAKES = (
         "w = np.ones(X.shape[1])",
         "train_perceptron starts from w = ones instead of zeros.",
         f"{EX1}.train_perceptron",
+        hint="start from w = zeros",
     ),
     # --- ex02: squared loss and the delta rule ---------------------------------------
     _m(
@@ -112,6 +123,17 @@ MISTAKES = (
         "squared_error forgets the 1/2 in front of the sum.",
         f"{EX2}.squared_error",
         f"{EX2}.gradient_descent",
+        hint="the 1/2 in front of the sum is missing",
+    ),
+    _m(
+        "squared_error_mean_with_half",
+        EX2,
+        "return float(0.5 * residual @ residual)",
+        "return float(residual @ residual / (2 * len(residual)))",
+        "squared_error divides by 2m (a mean with a half) instead of taking half the sum.",
+        f"{EX2}.squared_error",
+        f"{EX2}.gradient_descent",
+        hint="1/(2m)",
     ),
     _m(
         "gradient_sign_flipped",
@@ -122,6 +144,7 @@ MISTAKES = (
         f"{EX2}.squared_error_gradient",
         f"{EX2}.delta_rule_step",
         f"{EX2}.gradient_descent",
+        hint="the sign is flipped",
     ),
     _m(
         "gradient_factor_two",
@@ -132,6 +155,7 @@ MISTAKES = (
         f"{EX2}.squared_error_gradient",
         f"{EX2}.delta_rule_step",
         f"{EX2}.gradient_descent",
+        hint="a factor 2 too many",
     ),
     _m(
         "delta_rule_slide_sign",
@@ -141,6 +165,7 @@ MISTAKES = (
         "delta_rule_step follows the slide's misprinted sign and steps up the gradient.",
         f"{EX2}.delta_rule_step",
         f"{EX2}.gradient_descent",
+        hint="the step goes uphill",
     ),
     _m(
         "loss_recorded_after_step",
@@ -149,6 +174,7 @@ MISTAKES = (
         "w = delta_rule_step(w, X, y, lr)\n        losses.append(squared_error(w, X, y))",
         "gradient_descent records the loss after each step instead of before it.",
         f"{EX2}.gradient_descent",
+        hint="*before* step k",
     ),
     # --- ex03: activations ---------------------------------------------------------
     _m(
@@ -159,6 +185,7 @@ MISTAKES = (
         "return 1.0 / (1.0 + np.exp(-np.asarray(z, dtype=float)))",
         "sigmoid computes 1 / (1 + exp(-z)) directly, which overflows (with a warning) for very negative z.",
         f"{EX3}.sigmoid",
+        hint="exp(-z) overflows",
     ),
     _m(
         "sigmoid_derivative_from_z",
@@ -167,6 +194,7 @@ MISTAKES = (
         "z = np.asarray(z, dtype=float)\n    return z * (1.0 - z)",
         "sigmoid_derivative computes z (1 - z) instead of sigmoid(z) (1 - sigmoid(z)).",
         f"{EX3}.sigmoid_derivative",
+        hint="this computes z * (1 - z)",
     ),
     _m(
         "tanh_derivative_not_squared",
@@ -175,6 +203,7 @@ MISTAKES = (
         "return 1.0 - np.tanh(np.asarray(z, dtype=float))",
         "tanh_derivative forgets to square tanh(z).",
         f"{EX3}.tanh_derivative",
+        hint="the square is missing",
     ),
     _m(
         "relu_derivative_wrong_side",
@@ -183,6 +212,7 @@ MISTAKES = (
         "return (np.asarray(z, dtype=float) < 0).astype(float)",
         "relu_derivative is 1 for negative z instead of positive z.",
         f"{EX3}.relu_derivative",
+        hint="the two regions are swapped",
     ),
     _m(
         "leaky_relu_fixed_slope",
@@ -191,6 +221,7 @@ MISTAKES = (
         "return np.where(z >= 0, z, 0.01 * z)",
         "leaky_relu ignores alpha and uses a slope of 0.01 (the slide's default is 0.1).",
         f"{EX3}.leaky_relu",
+        hint="not a fixed 0.01",
     ),
     _m(
         "elu_missing_minus_one",
@@ -199,6 +230,7 @@ MISTAKES = (
         "alpha * np.exp(np.minimum(z, 0.0))",
         "elu computes alpha * e^z for negative z, forgetting the - 1.",
         f"{EX3}.elu",
+        hint="the -1 is missing",
     ),
     _m(
         "elu_derivative_missing_alpha",
@@ -207,6 +239,7 @@ MISTAKES = (
         "np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0)))",
         "elu_derivative forgets the factor alpha for negative z.",
         f"{EX3}.elu_derivative",
+        hint="the factor alpha is missing",
     ),
     _m(
         "maxout_uses_min",
@@ -215,6 +248,7 @@ MISTAKES = (
         "return np.minimum(X @",
         "maxout takes the minimum of the two pieces instead of the maximum.",
         f"{EX3}.maxout",
+        hint="the minimum of the two linear pieces",
     ),
     # --- ex04: forward propagation --------------------------------------------------
     _m(
@@ -227,6 +261,7 @@ MISTAKES = (
         f"{EX4}.mlp_forward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
+        hint="the bias b is not added",
     ),
     _m(
         "mlp_forward_no_output_sigmoid",
@@ -237,6 +272,7 @@ MISTAKES = (
         f"{EX4}.mlp_forward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
+        hint="the output layer's sigmoid is missing",
     ),
     _m(
         "xor_output_sign_flipped",
@@ -245,6 +281,7 @@ MISTAKES = (
         '"W2": np.array([[11.0], [11.0]]),\n        "b2": np.array([-6.0]),',
         "xor_params flips the sign of the output layer, so the network computes XNOR.",
         f"{EX4}.xor_params",
+        hint="> 0.5 exactly on (0, 1) and (1, 0)",
     ),
     # --- ex05: backpropagation -------------------------------------------------------
     _m(
@@ -255,6 +292,7 @@ MISTAKES = (
         "multiply_backward multiplies each input's gradient by the input itself instead of the other input.",
         f"{EX5}.multiply_backward",
         f"{EX5}.scalar_loss_and_gradient",
+        hint="with respect to x is y, not x",
     ),
     _m(
         "scalar_residual_reversed",
@@ -263,6 +301,7 @@ MISTAKES = (
         "s = y - x * w",
         "scalar_loss_and_gradient computes s = y - x w but chains it as if it were x w - y (sign of the gradient flips).",
         f"{EX5}.scalar_loss_and_gradient",
+        hint="the sign is flipped",
     ),
     # Shape-valid only when n_in == n_out, so graders see a wrong shape. (The shape-valid
     # "(G.T @ X).T" is no mistake at all: it equals X.T @ G.)
@@ -275,6 +314,7 @@ MISTAKES = (
         f"{EX5}.dense_backward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
+        hint="not its transpose",
     ),
     _m(
         "dense_backward_bias_mean",
@@ -284,6 +324,18 @@ MISTAKES = (
         "dense_backward averages the bias gradient over the batch instead of summing it.",
         f"{EX5}.dense_backward",
         f"{EX5}.mlp_backward",
+        hint="summed over the batch, not averaged",
+    ),
+    _m(
+        "dense_backward_bias_not_summed",
+        EX5,
+        "G.sum(axis=0)",
+        "G",
+        "dense_backward returns the bias gradient per sample, shape (m, n_out), instead of summing it to (n_out,).",
+        f"{EX5}.dense_backward",
+        f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",
+        hint="summed over the batch",
     ),
     _m(
         "sigmoid_backward_from_z",
@@ -294,6 +346,7 @@ MISTAKES = (
         f"{EX5}.sigmoid_backward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
+        hint="this uses z * (1 - z)",
     ),
     _m(
         "mlp_backward_factor_two",
@@ -302,6 +355,7 @@ MISTAKES = (
         'grad_z2 = sigmoid_backward(2 * diff, cache["z2"])',
         "mlp_backward differentiates (out - y)^2 as 2 (out - y) although the loss has a 1/2 in front.",
         f"{EX5}.mlp_backward",
+        hint="a factor 2 too many",
     ),
     # --- ex06: SGD -------------------------------------------------------------------
     _m(
@@ -312,6 +366,7 @@ MISTAKES = (
         "sgd_step adds lr * grads instead of subtracting it (gradient ascent).",
         f"{EX6}.sgd_step",
         f"{EX6}.train_mlp",
+        hint="the step goes uphill",
     ),
     _m(
         "minibatches_not_shuffled",
@@ -320,6 +375,7 @@ MISTAKES = (
         "order = np.arange(len(X))",
         "minibatches always yields the samples in their original order.",
         f"{EX6}.minibatches",
+        hint="shuffle with rng",
     ),
     _m(
         "minibatches_drop_last",
@@ -329,6 +385,7 @@ MISTAKES = (
         "minibatches drops the last, smaller mini-batch, so some samples are never used.",
         f"{EX6}.minibatches",
         f"{EX6}.train_mlp",  # its epochs skip samples: the loss history misses their losses
+        hint="every sample must appear exactly once",
     ),
     _m(
         "train_mlp_zero_init",
@@ -337,6 +394,7 @@ MISTAKES = (
         '"W1": np.zeros((X.shape[1], hidden_units)),',
         "train_mlp starts W1 at zeros, so all hidden units stay identical and XOR cannot be learnt.",
         f"{EX6}.train_mlp",
+        hint="hidden units stay identical",
     ),
     _m(
         "train_mlp_last_batch_loss",
@@ -345,6 +403,7 @@ MISTAKES = (
         "epoch_loss = loss",
         "train_mlp records only the last mini-batch's loss of each epoch instead of their sum.",
         f"{EX6}.train_mlp",
+        hint="the sum of its mini-batch losses",
     ),
     # --- ex07: PyTorch ------------------------------------------------------------------
     _m(
@@ -354,6 +413,7 @@ MISTAKES = (
         "return loss.item(), loss.item()",
         "autograd_gradient returns the loss where the gradient belongs.",
         f"{EX7}.autograd_gradient",
+        hint="not the loss again",
     ),
     _m(
         "linear_model_with_bias",
@@ -362,6 +422,7 @@ MISTAKES = (
         "self.w = nn.Parameter(torch.tensor(1.0))\n        self.b = nn.Parameter(torch.tensor(0.5))",
         "LinearModel gets an extra bias parameter although the model is y_hat = x * w.",
         f"{EX7}.LinearModel",
+        hint="exactly one learnable weight (no bias)",
     ),
     _m(
         "train_linear_no_zero_grad",
@@ -370,6 +431,7 @@ MISTAKES = (
         "            loss.backward()\n            optimizer.step()\n    return model",
         "train_linear never calls optimizer.zero_grad(), so the gradients pile up from step to step.",
         f"{EX7}.train_linear",
+        hint="optimizer.zero_grad()",
     ),
     _m(
         "train_linear_hardcoded_lr",
@@ -378,6 +440,7 @@ MISTAKES = (
         "torch.optim.SGD(model.parameters(), lr=1.0)",
         "train_linear ignores its lr argument and steps with lr = 1.0, so the weight blows up.",
         f"{EX7}.train_linear",
+        hint="use the lr argument",
     ),
     _m(
         "xornet_no_hidden_sigmoid",
@@ -387,11 +450,12 @@ MISTAKES = (
         "XorNet leaves out the hidden layer's sigmoid, so the network is linear and cannot learn XOR.",
         f"{EX7}.XorNet",
         f"{EX7}.train_xor",
+        hint="sigmoid(layer2(sigmoid(layer1(x))))",
     ),
 )
 
 
-MISTAKES = tuple(Mistake(m.name, m.module, m.old, m.new, m.description, m.breaks, GRADED_LOSSES.get(m.name))
+MISTAKES = tuple(Mistake(m.name, m.module, m.old, m.new, m.description, m.breaks, GRADED_LOSSES.get(m.name), m.hint)
                  for m in MISTAKES)
 
 

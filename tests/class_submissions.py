@@ -19,14 +19,47 @@ BROKEN = {
 }
 
 
+# "fix X first" only where the student's code calls X: two students with the same wrong helpers
+# (sigmoid, dense_backward), one whose sigmoid_derivative and mlp_backward (Nielsen-style, all inline)
+# call none of them, one calling them as the reference does. {student: [(module, old, new), ...]}
+WRONG_HELPERS = [
+    ("ex03_activations", "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))\n",
+     "    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)) ** 2\n"),
+    ("ex05_backprop", "np.asarray(X, dtype=float).T @ G, G.sum(axis=0)", "np.asarray(X, dtype=float).T @ G, G"),
+]
+NIELSEN_MLP_BACKWARD = """\
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    activation, activations, zs = X, [X], []
+    for W, b in ((params["W1"], params["b1"]), (params["W2"], params["b2"])):
+        zs.append(activation @ W + b)
+        activation = 1.0 / (1.0 + np.exp(-zs[-1]))
+        activations.append(activation)
+    loss = 0.5 * float(np.sum((activation - y) ** 2))
+    delta = activation - y  # (the output layer's sigmoid' forgotten)
+    s1 = activations[1]
+    delta1 = (delta @ params["W2"].T) * s1 * (1.0 - s1)
+    return loss, {"W1": X.T @ delta1, "b1": delta1.sum(axis=0), "W2": s1.T @ delta, "b2": delta.sum(axis=0)}
+"""
+HELPER_CALLS = {
+    "helpers_not_called": WRONG_HELPERS + [
+        ("ex03_activations", "    s = sigmoid(z)\n    return s * (1.0 - s)\n",
+         "    z = np.asarray(z, dtype=float)\n    return np.exp(-z) / (1.0 + np.exp(-z)) ** 1\n"),
+        ("ex05_backprop", "    out, cache = mlp_forward(X, params)\n", NIELSEN_MLP_BACKWARD + "    out, cache = mlp_forward(X, params)\n"),
+    ],
+    "helpers_called": WRONG_HELPERS,
+}
+
+
 def write_broken(root):
-    for name, (module, old, new) in BROKEN.items():
-        folder = root / f"broken_{name}"
+    edits = {f"broken_{name}": [edit] for name, edit in BROKEN.items()}
+    for student, changes in {**edits, **HELPER_CALLS}.items():
+        folder = root / student
         shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
-        path = folder / f"{module}.py"
-        text = path.read_text()
-        assert text.count(old) == 1, f"{name}: snippet not found in the reference {module}"
-        path.write_text(text.replace(old, new))
+        for module, old, new in changes:
+            path = folder / f"{module}.py"
+            text = path.read_text()
+            assert text.count(old) == 1, f"{student}: snippet not found in the reference {module}"
+            path.write_text(text.replace(old, new))
 
 
 # Right on every graded input (arrays of at most 64 entries, a few rows), hostile on the plots' grids

@@ -34,7 +34,8 @@ def _answers(notebook_path):
 
 
 def submit(course, student, edit=None):
-    """Copy the released notebooks to submitted/<student>/<assignment>/, answer cells edited."""
+    """Copy the released notebooks to submitted/<student>/<assignment>/, answer cells edited, with
+    collect's timestamp.txt and submission_secret.txt."""
     folder = Path(course) / "submitted" / student / ASSIGNMENT
     folder.mkdir(parents=True)
     for released in sorted((Path(course) / "release" / ASSIGNMENT).glob("*.ipynb")):
@@ -48,6 +49,9 @@ def submit(course, student, edit=None):
                 cell["source"] = edit(grade_id[len(SOLUTION_PREFIX):], stub, answers[grade_id], first)
                 first = False
         (folder / released.name).write_text(json.dumps(nb, indent=1))
+    # what `nbgrader collect` writes next to the notebooks (release_feedback needs them)
+    (folder / "timestamp.txt").write_text("2026-01-15 10:00:00.000000 UTC")
+    (folder / "submission_secret.txt").write_text(f"secret-of-{student}")
 
 
 # ---- honest students ------------------------------------------------------

@@ -73,6 +73,19 @@ def test_each_mistake_loses_points_exactly_where_it_breaks(graded, mistake):
         assert all(c.get("message") for c in failed)
 
 
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_each_mistake_gets_its_hint_on_its_own_function(graded, mistake):
+    """The catalogue's words for the mistake (grader/mistakes.py, `hint`) in the feedback.md section of
+    the function the mistake is in, shape mismatches included (a transposed or unsummed gradient)."""
+    root, _ = graded
+    own = mistake.breaks[0].split(".", 1)[1]
+    text = (root / "out" / f"mistake_{mistake.name}" / FEEDBACK).read_text()
+    sections = text.split("\n### ")
+    section = next((s for s in sections if s.startswith(f"❌ `{own}`")), None)
+    assert section is not None, f"no failure section for {own}:\n{text}"
+    assert mistake.hint in section, section
+
+
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx, name):
     root, _ = graded
@@ -83,6 +96,28 @@ def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx
     assert BROKEN_MESSAGE[name] in messages
     others = {n: f for n, f in functions.items() if n not in _dependents(functions, broken)}
     assert all(f["score"] == f["max_score"] for f in others.values()), [n for n, f in others.items() if f["score"] < f["max_score"]]
+
+
+def test_fix_first_only_for_helpers_the_students_code_called(graded):
+    """The same wrong helpers: "fix X first" for the student whose code calls them, not for the one
+    whose sigmoid_derivative and mlp_backward do everything inline."""
+    root, _ = graded
+    inline, _ = _points(root / "out", "helpers_not_called")
+    calling, _ = _points(root / "out", "helpers_called")
+    derivative, backward = "ex03_activations.sigmoid_derivative", "ex05_backprop.mlp_backward"
+    for functions in (inline, calling):  # the helpers and the functions that may call them all lose points
+        assert all(functions[f]["score"] < functions[f]["max_score"] for f in
+                   ("ex03_activations.sigmoid", "ex05_backprop.dense_backward", derivative, backward))
+    assert inline[derivative]["called"] == [] and "note" not in inline[derivative]
+    # (mlp_backward's checks also call the student's mlp_forward themselves, as pieces: not the student's calls)
+    assert inline[backward]["called"] == [] and "note" not in inline[backward]
+    assert calling[derivative]["note"] == ("this function calls ex03_activations.sigmoid, which also lost points: "
+                                           "fix that first")
+    assert {"ex05_backprop.dense_backward", "ex05_backprop.sigmoid_backward", "ex04_mlp_forward.mlp_forward"} <= set(
+        calling[backward]["called"])
+    assert "ex05_backprop.dense_backward" in calling[backward]["note"]
+    feedback = (root / "out" / "helpers_called" / FEEDBACK).read_text()
+    assert feedback.count("fix that first") >= 2
 
 
 def test_failed_check_feedback_shows_input_expected_and_got(graded):

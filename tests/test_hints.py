@@ -34,19 +34,29 @@ def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
 
-def test_a_precedence_bug_in_the_derivative_gets_no_hint_from_one_lucky_case(ctx):
-    """e^-z / (1 + e^-z) (the square lost): at z = 0 it equals sigma(z) and twice the truth, so the
-    minimal case alone names a mistake the student did not make; the informative failing cases
-    name nothing, so neither does the feedback."""
+# Operator-precedence bugs in sigma'(z) = e^-z / (1 + e^-z)^2: near z = 0 each happens to be a
+# simple multiple of the truth (sigma itself; twice the truth), which the minimal case alone would name.
+PRECEDENCE_BUGS = {
+    "the square lost": lambda z: np.exp(-z) / (1 + np.exp(-z)),
+    "the square on e^-z alone": lambda z: np.exp(-z) / (1 + np.exp(-z) ** 2),
+}
+
+
+@pytest.mark.parametrize("bug", sorted(PRECEDENCE_BUGS))
+@pytest.mark.parametrize("minimal_z", [-1e-5, -0.01])
+def test_a_precedence_bug_in_the_derivative_gets_no_hint_from_one_lucky_case(ctx, bug, minimal_z):
+    """The informative failing cases name nothing, so neither does the feedback, whatever the
+    minimal case alone would say (at z = -0.01 "the square on e^-z alone" is twice the truth)."""
     check_id = "ex03_activations.sigmoid_derivative:matches_reference"
     failures = []
-    for z in (-1e-5, 1.5, -2.0, 3.0):
+    for z in (minimal_z, 1.5, -2.0, 3.0):
         case = {"z": np.array(z)}
-        verdict = judged(ctx, check_id, case, np.exp(-z) / (1 + np.exp(-z)))
+        verdict = judged(ctx, check_id, case, PRECEDENCE_BUGS[bug](z))
         assert not verdict.ok
         failures.append((case, verdict))
     minimal = failures[0][1]
-    assert minimal.hint  # what the minimal case alone would say
+    if (bug, minimal_z) == ("the square on e^-z alone", -0.01):
+        assert "twice the expected value" in minimal.hint  # what the minimal case alone would say
     assert diagnosed(minimal, failures).hint == ""
 
 

@@ -17,12 +17,16 @@ notebook:
 
 The order matters: `nbgrader autograde`, then nbgrader's own scores and the
 gradebook are read, then `nngrade grade --nbgrader` writes the sandboxed
-scores into the gradebook, and `nbgrader export` shows those.
+scores into the gradebook and its own autograded notebooks, `nbgrader export`
+shows those scores and `nbgrader generate_feedback` renders nngrade's verdicts
+(for one notebook: the page of every student costs a few seconds).
 
 Slow: autograde starts a kernel per notebook (42 in all); about three minutes
 on the course machines.
 """
+import html
 import json
+import re
 import types
 import warnings
 
@@ -38,6 +42,7 @@ from nbgrader_course import (
 ATTACKS = ("allclose_patch", "input_transformer", "gradebook_edit")
 MISTAKE_FUNCTION = f"ex03_activations.{MISTAKE_CELL}"
 MISTAKE_CELLS = ["grade_sigmoid_derivative_finite_differences", "grade_sigmoid_derivative_matches_reference"]
+FEEDBACK_NOTEBOOK = "ex03_activations"
 
 
 def _gradebook(course):
@@ -58,6 +63,12 @@ def _own_scores(course, students):
                 scores[student]["total"] = (submission.score, submission.max_score)
                 scores[student]["grades"] = sum(len(nb.grades) for nb in submission.notebooks)
     return scores
+
+
+def _page_text(path):
+    """The text a student reads on a feedback page (tags, styles and scripts left out)."""
+    page = re.sub(r"<(style|script)\b.*?</\1>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", page)))
 
 
 def _errors(course, student, notebook):
@@ -85,13 +96,22 @@ def run(tmp_path_factory):
     # nbgrader's own results, before nngrade writes its scores into the same gradebook
     own = _own_scores(course, students)
     own_mistake_cells = zero_cells(course, "ex03_activations", "mistake")
+    own_errors = {student: {path.stem: _errors(course, student, path.stem)  # (nngrade then writes its own notebooks)
+                            for path in sorted((course / "autograded" / student / ASSIGNMENT).glob("*.ipynb"))}
+                  for student in students}
     tampered_in_nbgrader = tampering(course, "gradebook_edit")
     clear_marks(course)  # a mark found from now on was written from inside nngrade's sandbox
 
     out = tmp_path_factory.mktemp("nngrade")
     log = run_nngrade_nbgrader(course, out)
+    run_nbgrader(course, "generate_feedback", ASSIGNMENT, "--force", f"--notebook={FEEDBACK_NOTEBOOK}")
+    exchange = tmp_path_factory.mktemp("exchange")
+    run_nbgrader(course, "release_feedback", ASSIGNMENT, f"--Exchange.root={exchange}")
     return types.SimpleNamespace(
-        course=course, out=out, log=log, own=own, own_mistake_cells=own_mistake_cells,
+        released_feedback=sorted(p.read_text(encoding="utf-8") for p in exchange.rglob("*.html")),
+        feedback={student: _page_text(course / "feedback" / student / ASSIGNMENT / f"{FEEDBACK_NOTEBOOK}.html")
+                  for student in students},
+        course=course, out=out, log=log, own=own, own_mistake_cells=own_mistake_cells, own_errors=own_errors,
         tampered_in_nbgrader=tampered_in_nbgrader, tampered_after_nngrade=tampering(course, "gradebook_edit"),
         exported=export_scores(course, "grades.csv"), nngrade_csv=read_grades_csv(out),
         nngrade_mistake_cells=zero_cells(course, "ex03_activations", "mistake"))
@@ -115,9 +135,9 @@ def test_nbgrader_grades_the_honest_students(run):
 
 
 def test_reference_notebooks_run_without_errors(run):
-    for path in sorted((run.course / "autograded" / "reference" / ASSIGNMENT).glob("*.ipynb")):
-        errors = _errors(run.course, "reference", path.stem)
-        assert not errors, f"{path.name}: {errors}"
+    assert len(run.own_errors["reference"]) == len(load_rubric().modules)
+    for notebook, errors in run.own_errors["reference"].items():
+        assert not errors, f"{notebook}: {errors}"
 
 
 def test_nbgrader_autograde_is_beaten_by_the_attacks(run):
@@ -133,7 +153,7 @@ def test_nbgrader_autograde_is_beaten_by_the_attacks(run):
     # kernel transforms every cell after the attack's into `pass`: no cell raises, and a grade
     # cell without an error gets its points.
     assert run.own["input_transformer"]["total"] == (maximum, maximum)
-    assert _errors(run.course, "input_transformer", "ex03_activations") == {}
+    assert run.own_errors["input_transformer"]["ex03_activations"] == {}
     # gradebook_edit: full marks. The kernel runs in autograded/gradebook_edit/nn_basics/,
     # two folders below gradebook.db, with write access; nbgrader created this submission's
     # grade rows before executing, so the attack's UPDATE finds them, and nbgrader's
@@ -147,7 +167,7 @@ def test_gradebook_edit_reaches_the_gradebook_from_nbgraders_kernel(run):
     assert manual == run.own["gradebook_edit"]["grades"]  # every grade cell of the submission
     assert marks and all(m.startswith(f"{TAMPER_MARK} from ") and m.endswith(f"gradebook_edit/{ASSIGNMENT}") for m in marks)
     # the attack reports in the first answer cell's function (the stub still raises)
-    errors = _errors(run.course, "gradebook_edit", "ex01_perceptron")
+    errors = run.own_errors["gradebook_edit"]["ex01_perceptron"]
     assert errors["grade_add_bias_matches_reference"].startswith(
         f"AssertionError: add_bias / matches_reference: raised NotImplementedError: gradebook_edit: tampered with "
         f"{run.course / 'gradebook.db'}")
@@ -183,15 +203,39 @@ def test_gradebook_edit_cannot_reach_the_gradebook_from_the_sandbox(run):
     assert "gradebook_edit: no gradebook.db visible (searched upwards from " in feedback
 
 
+def test_generate_feedback_shows_nngrades_verdicts(run):
+    """`nbgrader generate_feedback` after `nngrade grade --nbgrader`: each student's page carries
+    nngrade's messages, naming the notebook's cells, never the modules they were rebuilt into."""
+    pages = run.feedback
+    assert set(pages) == {"reference", "blank", "mistake", *ATTACKS}
+    mistake_page = pages["mistake"]
+    assert f"{FEEDBACK_NOTEBOOK} (Score: 19.0 / 21.0)" in mistake_page  # the gradebook's points, per cell
+    assert "sigmoid_derivative / matches_reference: failed (0 / 1)" in mistake_page
+    assert "sigmoid_derivative(z) differs from the expected value" in mistake_page  # the check's message
+    assert "this computes z * (1 - z)" in mistake_page  # and its hint, in the cell and the comment
+    assert "passed: sigmoid / matches_reference" in mistake_page
+    assert "failed (" not in pages["reference"] and "(Score: 21.0 / 21.0)" in pages["reference"]
+    assert "sigmoid: not answered yet" in pages["blank"] and "(Score: 0.0 / 21.0)" in pages["blank"]
+    # the attack's answer cell raises: the error names the notebook's cell and its line
+    assert re.search(rf"gradebook_edit: no gradebook.db visible .*\({FEEDBACK_NOTEBOOK}\.ipynb cell \d+, line \d+\)",
+                     pages["gradebook_edit"])
+    for student, page in pages.items():
+        assert not re.search(r"ex\d\d_\w+\.py\b", page), student
+    # and `nbgrader release_feedback` hands them out (it needs collect's records, copied along)
+    assert len(run.released_feedback) == len(pages)
+    assert sum("this computes z * (1 - z)" in page for page in run.released_feedback) == 1  # the mistake's page
+
+
 def test_write_scores_reaches_nbgrader_export(run):
-    """grader.release.gradebook: the sandboxed grader's scores, shown by nbgrader."""
-    from grader.release.gradebook import write_scores
+    """grader.nbgrader.gradebook: the sandboxed grader's scores, shown by nbgrader."""
+    from grader.nbgrader.gradebook import write_scores
 
     course = run.course
     rubric = load_rubric()
-    scores = {f: (rubric.function_points(f), rubric.function_points(f), "ok") for f in rubric.functions}
-    scores["ex03_activations.sigmoid_derivative"] = (1.0, 2.0, "computes z * (1 - z)")
-    scores["ex03_activations.relu"] = (0.0, 1.0, "wrong sign")
+    scores = {f: {"checks": dict(rubric.points[f]), "comment": "ok"} for f in rubric.functions}
+    scores["ex03_activations.sigmoid_derivative"] = {"checks": {"matches_reference": 1.0, "finite_differences": 0.0},
+                                                     "comment": "computes z * (1 - z)"}
+    scores["ex03_activations.relu"] = {"checks": {"matches_reference": 0.0}, "comment": "wrong sign"}
     written = write_scores(course, ASSIGNMENT, {"sandboxed": scores})
     assert written == {"sandboxed": rubric.max_score - 2}
     rows = export_scores(course, "sandboxed.csv")
@@ -202,7 +246,8 @@ def test_write_scores_reaches_nbgrader_export(run):
         comment = gb.find_comment("solution_sigmoid_derivative", "ex03_activations", ASSIGNMENT, "sandboxed").comment
     assert grades["grade_relu_matches_reference"] == 0
     assert grades["grade_relu_derivative_value_at_kink"] == 1  # relu's score did not spill over
-    assert grades["grade_sigmoid_derivative_matches_reference"] + grades["grade_sigmoid_derivative_finite_differences"] == 1
+    assert grades["grade_sigmoid_derivative_matches_reference"] == 1  # each check's own points
+    assert grades["grade_sigmoid_derivative_finite_differences"] == 0
     assert comment == "computes z * (1 - z)"
 
 

@@ -5,6 +5,7 @@ import importlib
 import io
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -20,7 +21,7 @@ from grader import RELEASE_DIR
 from grader.cli import main as nngrade
 from grader.nbgrader_grading import grade_nbgrader
 from grader.release.course import ASSIGNMENT, run_nbgrader
-from grader.release.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source, strip_ipython
+from grader.nbgrader.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source, strip_ipython
 from grader.release.notebooks import build_source_notebooks, notebook_text
 from grader.release.reference import load_reference
 from grader.rubric import load_rubric
@@ -346,6 +347,25 @@ def test_malformed_notebooks_cost_their_student_only_what_could_not_be_read(grad
             assert f"note: submitted/{case}/{ASSIGNMENT}/{NOTEBOOK}: " in graded_class.log, case
 
 
+def test_the_autograded_notebooks_carry_the_failures_in_the_notebooks_terms(graded_class):
+    """What `nbgrader generate_feedback` renders (grader/nbgrader/autograded.py): each grade cell's
+    output is nngrade's verdict on its check; a notebook that could not be read says why in its
+    cells, naming the submitted notebook, never the exNN_*.py module it would have been rebuilt into."""
+    def outputs(student):
+        path = graded_class.course / "autograded" / student / ASSIGNMENT / NOTEBOOK
+        cells = json.loads(path.read_text())["cells"]
+        return {c["metadata"]["nbgrader"]["grade_id"]: c["outputs"] for c in cells
+                if c["metadata"].get("nbgrader", {}).get("grade") and c["cell_type"] == "code"}
+
+    assert all(out[0]["output_type"] == "stream" for out in outputs("honest").values())
+    for case, (_, message, _) in graded_class.cases.items():
+        errors = [o for out in outputs(case).values() for o in out if o["output_type"] == "error"]
+        assert errors, case
+        text = "\n".join(line for o in errors for line in o["traceback"])
+        assert message in text, case
+        assert not re.search(r"ex\d\d_\w+\.py\b", text), (case, text)
+
+
 def _points(rubric, item):
     function, _, check = item.partition(":")
     return rubric.check_points(function, check) if check else rubric.function_points(function)
@@ -391,3 +411,34 @@ def test_regrading_one_student_keeps_the_class(graded_class):
     with open(graded_class.out / "grades.csv", newline="") as f:
         after = {row["student"]: float(row["score"]) for row in csv.DictReader(f)}
     assert after == {**graded_class.csv, "nul_byte": load_rubric().max_score}
+
+
+def test_an_untouched_answer_cell_says_not_answered_yet():
+    """autograded.py on the released ex03 notebook: sigmoid's cell left as released is "not answered
+    yet"; relu's cell is untouched too, but relu is written in tanh's cell and passes: answered."""
+    from grader.nbgrader.autograded import answer_status, autograded_notebook, function_comment
+
+    released = json.loads((RELEASED / NOTEBOOK).read_text())
+    answers = {c["metadata"]["nbgrader"]["grade_id"]: "".join(c["source"]) for c in released["cells"]
+               if c["metadata"].get("nbgrader", {}).get("solution")}
+    answers["solution_tanh"] = "def tanh(z):\n    return np.tanh(z)\n\n\ndef relu(z):\n    return np.maximum(z, 0.0)\n"
+    failed = {"passed": False, "score": 0.0, "max_score": 1.0, "message": "raised NotImplementedError: sigmoid"}
+    functions = [
+        {"function": "ex03_activations.sigmoid", "score": 0.0, "max_score": 2.0,
+         "checks": [{"check": "matches_reference", **failed}, {"check": "extreme_inputs", **failed}]},
+        {"function": "ex03_activations.relu", "score": 1.0, "max_score": 1.0,
+         "checks": [{"check": "matches_reference", "passed": True, "score": 1.0, "max_score": 1.0}]},
+    ]
+    status = answer_status(released, answers)
+    assert status["sigmoid"] is False and status["tanh"] is True and status["relu"] is False
+    status["relu"] = True  # (what grade_nbgrader does for a function with a passing check)
+    notebook = autograded_notebook(released, answers, functions, status)
+    outputs = {c["metadata"]["nbgrader"]["grade_id"]: c["outputs"] for c in notebook["cells"]
+               if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("grade")}
+    sigmoid = outputs["grade_sigmoid_matches_reference"][0]
+    assert sigmoid["output_type"] == "error" and "sigmoid is not answered yet" in sigmoid["evalue"]
+    assert outputs["grade_relu_matches_reference"][0]["text"].startswith("passed: relu / matches_reference")
+    assert outputs["grade_tanh_matches_reference"] == []  # not graded here: no verdict, no output
+    assert "not answered yet" in function_comment(functions[0], status["sigmoid"])
+    tanh_cell = next(c for c in notebook["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "solution_tanh")
+    assert tanh_cell["source"] == answers["solution_tanh"]

@@ -13,6 +13,7 @@ import numpy as np
 from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
+from grader.sandbox.calls import CallRecorder
 from grader.sandbox.channel import Channel
 from grader.probes import ContractError, default_probe, plot_table, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
@@ -39,8 +40,9 @@ def child_main(sock_fd, sources, config, class_cases):
         # A check no probe module names gets the default probe, made from its id alone (no judge data).
         probes = {cid: _parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
         default = default_probe
+        recorder = CallRecorder(_graded_functions(probes, class_cases))
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
-                                      keep_in_sys_modules=True)
+                                      keep_in_sys_modules=True, after_exec=recorder.wrap_module)
         channel.send({"event": "ready", "modules": status})
         while True:
             message, buffers = channel.recv()
@@ -48,10 +50,11 @@ def child_main(sock_fd, sources, config, class_cases):
                 break
             caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
+                recorder.start(function["jobs"][0]["check"].split(":")[0] if function["jobs"] else None)
                 results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"])), impl,
                                     decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
                            for job in function["jobs"]]
-                frame = _results_frame(results, *caps)
+                frame = _results_frame(results, *caps, called=recorder.calls())
                 caps[1] -= len(frame) - FRAME_PREFIX_BYTES
                 channel.send_raw(frame)
     finally:
@@ -62,19 +65,25 @@ def _parts(probe):
     return probe.call, probe.pieces, probe.watch_warnings
 
 
-def _results_frame(results, function_cap, student_left):
+def _graded_functions(*tables):
+    """module.function of every check the child may run (explicit probes and the class's cases)."""
+    functions = {cid.split(":")[0] for table in tables for cid in table or {}}
+    return {name for name in functions if "." in name}
+
+
+def _results_frame(results, function_cap, student_left, called=()):
     """The results frame, within the judge's byte caps: over them, every case says so instead.
     (The runner enforces the caps whatever a child sends, by closing it: this spares an honest child
-    that returned too much a restart.)"""
-    frame = pack(*_encode_results(results))
+    that returned too much a restart.) called: the graded functions the function under test called."""
+    frame = pack(*_encode_results(results, called))
     over = over_caps(len(frame) - FRAME_PREFIX_BYTES, function_cap, student_left)
     if over is None:
         return frame
     message = too_much_data(len(frame) - FRAME_PREFIX_BYTES, *over)
-    return pack(*_encode_results([[{"contract": message} for _ in outcomes] for outcomes in results]))
+    return pack(*_encode_results([[{"contract": message} for _ in outcomes] for outcomes in results], called))
 
 
-def _encode_results(results):
+def _encode_results(results, called=()):
     """The results frame; a value that cannot be read becomes that case's error, not a crash."""
     try:
         tree, arrays = encode(results)
@@ -95,7 +104,7 @@ def _encode_results(results):
                     except BaseException:  # noqa: BLE001 - an unreadable piece earns no own-piece credit
                         piece[:] = ["error", "unreadable"]
         tree, arrays = encode(results)
-    return {"event": "done", "results": tree}, arrays
+    return {"event": "done", "results": tree, "called": list(called)}, arrays
 
 
 def _run_job(probe, impl, cases):

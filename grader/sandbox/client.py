@@ -22,6 +22,7 @@ UID_SLOTS = 64  # sandbox uids SANDBOX_UID_BASE .. + 63, shared by every grader 
 UID_LOCK_DIR = "/run/nngrade-sandbox-uids" if os.path.isdir("/run") else os.path.join(tempfile.gettempdir(), "nngrade-sandbox-uids")
 STARTUP_TIMEOUT = 180
 MARGIN = 30  # seconds the runner gets beyond the child's own limit before the judge gives up on it
+MAX_CALLED, MAX_CALLED_NAME = 64, 200  # a results frame's "called" names (grader/sandbox/calls.py)
 
 
 class RunnerDied(RuntimeError):
@@ -348,7 +349,8 @@ class SandboxClient:
                 self.stop()
                 yield {"status": "crashed", "detail": f"the child sent malformed results ({clean_text(str(exc), 200)})"}
                 return
-            yield {"status": "done", "digest": digest, "results": results, "bytes": len(raw) - FRAME_PREFIX_BYTES}
+            yield {"status": "done", "digest": digest, "results": results, "bytes": len(raw) - FRAME_PREFIX_BYTES,
+                   "called": _called(reply.get("called"))}
 
     def close(self):
         if self.proc is not None and self.proc.poll() is None:
@@ -378,6 +380,14 @@ class SandboxClient:
             if self._uid_lock is not None:
                 os.close(self._uid_lock)
             self._uid = self._uid_lock = None
+
+
+def _called(called):
+    """The graded functions the child says the function called (calls.py): names, at most a few
+    dozen; anything else is dropped. Only a hint is chosen with them, never a point."""
+    if type(called) is not list:
+        return []
+    return sorted({c for c in called if type(c) is str and len(c) <= MAX_CALLED_NAME})[:MAX_CALLED]
 
 
 def _validate(results, jobs, class_cases):

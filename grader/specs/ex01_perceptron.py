@@ -69,6 +69,23 @@ def _predict_mistakes(c):
     return {"where w . x == 0 exactly the prediction must be +1: use >= 0, not > 0": np.where(score > 0, 1.0, -1.0)}
 
 
+def _update_mistakes(c):
+    score = c["w"] @ c["x"]
+    return {"the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1":
+                c["w"] + c["lr"] * (c["y"] - score) * c["x"],
+            "where w . x == 0 exactly y_hat must be +1: use >= 0, not > 0":
+                c["w"] + c["lr"] * (c["y"] - (1.0 if score > 0 else -1.0)) * c["x"]}
+
+
+def _train_mistakes(c):
+    """The reference's training loop, from another start: the start is what differs."""
+    w = np.ones(c["X"].shape[1])
+    for _ in range(c["epochs"]):
+        for x, y in zip(c["X"], c["y"]):
+            w = w + c["lr"] * (y - (1.0 if w @ x >= 0 else -1.0)) * x
+    return {"training must start from w = zeros, not ones": w}
+
+
 def _all_plus_one(got, expected, case):
     try:
         arr = as_array(got, "perceptron_predict(w, X)")
@@ -123,16 +140,14 @@ FUNCTIONS = [
     spec(
         f"{M}.perceptron_update",
         Check(f"{M}.perceptron_update", "matches_reference",
-              same_array("perceptron_update(w, x, y, lr)", lambda c: {
-                  "the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1":
-                      c["w"] + c["lr"] * (c["y"] - c["w"] @ c["x"]) * c["x"]}),
+              same_array("perceptron_update(w, x, y, lr)", _update_mistakes),
               cases=_update_case(), max_examples=20),
         Check(f"{M}.perceptron_update", "no_change_when_correct", _unchanged, cases=_update_case().map(_correct_case),
               max_examples=10, uses_expected=False, needs=("matches_reference",)),
     ),
     spec(
         f"{M}.train_perceptron",
-        Check(f"{M}.train_perceptron", "matches_reference", same_array("train_perceptron(X, y, lr, epochs)"),
+        Check(f"{M}.train_perceptron", "matches_reference", same_array("train_perceptron(X, y, lr, epochs)", _train_mistakes),
               cases=_train_case(), max_examples=12),
         Check(f"{M}.train_perceptron", "separates_and_or", _separates, examples=AND_OR, max_examples=0,
               uses_expected=False, needs=("matches_reference",)),

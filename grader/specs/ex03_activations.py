@@ -121,17 +121,23 @@ FUNCTIONS = [
                fail_on_warnings=True)),
     _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes, depends=(f"{M}.sigmoid",)),
     spec(f"{M}.tanh", _reference_check("tanh", "tanh(z)")),
-    _derivative_spec("tanh", "tanh_derivative"),
+    _derivative_spec("tanh", "tanh_derivative",
+                     mistakes=lambda c: {"tanh'(z) is 1 - tanh(z)**2: the square is missing": 1.0 - np.tanh(c["z"])}),
     spec(f"{M}.relu", _reference_check("relu", "relu(z)")),
     _derivative_spec("relu", "relu_derivative", kink=(lambda a: 0.0, lambda a: 1.0),
                      mistakes=lambda c: {"the two regions are swapped: relu'(z) is 1 for z > 0 and 0 for z < 0":
                                          (np.asarray(c["z"]) < 0).astype(float)}),
-    spec(f"{M}.leaky_relu", _reference_check("leaky_relu", "leaky_relu(z)", alpha=True)),
+    spec(f"{M}.leaky_relu", _reference_check(
+        "leaky_relu", "leaky_relu(z)", alpha=True,
+        mistakes=lambda c: {"for z < 0 the slope is the argument alpha (default 0.1), not a fixed 0.01":
+                            np.where(np.asarray(c["z"]) >= 0, c["z"], 0.01 * np.asarray(c["z"]))})),
     _derivative_spec("leaky_relu", "leaky_relu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True),
     spec(f"{M}.elu", _reference_check("elu", "elu(z)", alpha=True,
                                       mistakes=lambda c: {"for z < 0, elu is alpha * (e^z - 1): the -1 is missing":
                                                           np.where(np.asarray(c["z"]) >= 0, c["z"], c.get("alpha", 1.0) * np.exp(np.minimum(c["z"], 0)))})),
-    _derivative_spec("elu", "elu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True),
+    _derivative_spec("elu", "elu_derivative", kink=(lambda a: a, lambda a: 1.0), alpha=True,
+                     mistakes=lambda c: {"for z < 0 the derivative is alpha * e^z: the factor alpha is missing":
+                                         np.where(np.asarray(c["z"]) > 0, 1.0, np.exp(np.minimum(c["z"], 0.0)))}),
     spec(f"{M}.maxout",
          Check(f"{M}.maxout", "matches_reference", same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
 ]

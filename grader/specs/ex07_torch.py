@@ -23,6 +23,11 @@ def _linear_judge(got, expected, c):
     return Verdict(False, f"with its weight set to {c['w']:g}, LinearModel should compute x * w", want, predictions)
 
 
+def _autograd_mistakes(c):
+    loss = (c["w"] * c["x"] - c["y"]) ** 2  # the loss the contract names, as the second value
+    return {"grad": {"the second value must be the gradient (w.grad after loss.backward()), not the loss again": loss}}
+
+
 def _train_linear_judge(got, expected, c):
     try:
         value = as_float(got, "the prediction")
@@ -31,7 +36,8 @@ def _train_linear_judge(got, expected, c):
     if abs(value - c["target"]) <= 0.1:
         return Verdict.passed()
     return Verdict(False, f"after train_linear(x={c['x']}, y={c['y']}) the model should predict about {c['target']:g} for x = 4",
-                   c["target"], value)
+                   c["target"], value, "each step must call optimizer.zero_grad() before loss.backward() (else the "
+                   "gradients add up), and the optimizer must use the lr argument")
 
 
 def _layers(params, h):
@@ -109,7 +115,7 @@ def _xor_judge(got, expected, c):
 
 FUNCTIONS = [
     spec(f"{M}.autograd_gradient",
-         Check(f"{M}.autograd_gradient", "matches_reference", same_parts("autograd_gradient(w, x, y)", ("loss", "grad")),
+         Check(f"{M}.autograd_gradient", "matches_reference", same_parts("autograd_gradient(w, x, y)", ("loss", "grad"), _autograd_mistakes),
                cases=st.fixed_dictionaries({"w": S.reals(4.0), "x": S.reals(4.0), "y": S.reals(4.0)}),
                examples=({"w": 1.0, "x": 1.0, "y": 2.0},), max_examples=10)),
     spec(f"{M}.LinearModel",

@@ -29,9 +29,9 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.release.cell_runner import RUNNER_SOURCE, run_cell_source
+from grader.nbgrader.cell_runner import RUNNER_SOURCE, run_cell_source
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
-from grader.release.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
+from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
 
 # Cell magics whose body is plain Python: keep the body, drop the magic line.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}

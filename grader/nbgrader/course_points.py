@@ -13,7 +13,7 @@ generate_assignment` copied from them).
 import json
 from pathlib import Path
 
-from grader.release.gradebook import GRADE_PREFIX, grade_cell_points
+from grader.nbgrader.gradebook import GRADE_PREFIX, grade_cell_points
 
 SHOWN_DIFFERENCES = 8
 

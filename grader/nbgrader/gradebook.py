@@ -1,9 +1,9 @@
 """Write the sandboxed grader's scores into an nbgrader course's gradebook.
 
 Each graded function owns one autograded cell per rubric check in its
-notebook (grade_id "grade_<function>_<check>", see notebooks.py). A function's
-score is spread over those cells in proportion to their points, so the cells
-add up to exactly the function's score whatever the rubric's split.
+notebook (grade_id "grade_<function>_<check>", see notebooks.py). Each cell gets
+the points its check earned, so the cells add up to the function's score and
+agree with the verdict the autograded notebook shows in that cell (autograded.py).
 
 Field: Grade.auto_score. It is the field `nbgrader autograde` itself writes for
 autograded cells, which is what these scores are (automatic, from the
@@ -28,18 +28,6 @@ from grader.release.nbimport import SOLUTION_PREFIX
 GRADE_PREFIX = "grade_"
 
 
-def _grade_cells(notebook, function):
-    """The function's autograded cells. Matching by the rubric-free prefix alone
-    would mix up relu and relu_derivative, so longer function names in the same
-    notebook claim their cells first."""
-    names = [cell.name for cell in notebook.grade_cells]
-    mine = [n for n in names if n.startswith(f"{GRADE_PREFIX}{function}_")]
-    others = {cell.name[len(SOLUTION_PREFIX):] for cell in notebook.solution_cells
-              if cell.name.startswith(SOLUTION_PREFIX) and cell.name[len(SOLUTION_PREFIX):] != function}
-    longer = [o for o in others if o.startswith(function + "_")]
-    return [n for n in mine if not any(n.startswith(f"{GRADE_PREFIX}{o}_") for o in longer)]
-
-
 def _submission(gb, assignment, student):
     from nbgrader.api import MissingEntry
 
@@ -50,26 +38,29 @@ def _submission(gb, assignment, student):
         return gb.add_submission(assignment, student)
 
 
-def _write_function(gb, assignment, student, qualified, points, max_points, feedback):
+def _write_function(gb, assignment, student, qualified, checks, comment):
+    from nbgrader.api import MissingEntry
+
     module, function = qualified.split(".", 1)
-    notebook = gb.find_notebook(module, assignment)
-    cells = _grade_cells(notebook, function)
-    if not cells:
-        raise KeyError(f"{assignment}/{module}.ipynb has no autograded cells for {function}")
-    cell_max = {name: gb.find_grade_cell(name, module, assignment).max_score for name in cells}
-    fraction = 0.0 if max_points <= 0 else min(max(points / max_points, 0.0), 1.0)
-    for name in cells:
+    total = 0.0
+    for check, points in checks.items():
+        name = f"{GRADE_PREFIX}{function}_{check}"
+        try:
+            cell_max = gb.find_grade_cell(name, module, assignment).max_score
+        except MissingEntry:
+            raise KeyError(f"{assignment}/{module}.ipynb has no autograded cell {name}") from None
         grade = gb.find_grade(name, module, assignment, student)
-        grade.auto_score = fraction * cell_max[name]
+        grade.auto_score = min(max(float(points), 0.0), float(cell_max))
         grade.manual_score = None  # may have been planted by the student's code (module docstring)
         grade.extra_credit = None
         grade.needs_manual_grade = False
-    if feedback is not None:
+        total += grade.auto_score
+    if comment is not None:
         try:
-            gb.find_comment(f"{SOLUTION_PREFIX}{function}", module, assignment, student).auto_comment = feedback
+            gb.find_comment(f"{SOLUTION_PREFIX}{function}", module, assignment, student).auto_comment = comment
         except Exception:  # noqa: BLE001 - a notebook without that answer cell just gets no comment
             pass
-    return fraction * sum(cell_max.values())
+    return total
 
 
 @contextlib.contextmanager
@@ -103,7 +94,7 @@ def grade_cell_points(course_dir, assignment):
 
 
 def write_scores(course_dir, assignment, scores):
-    """scores: {student: {"exNN_x.function": (points, max_points, feedback_text)}}.
+    """scores: {student: {"exNN_x.function": {"checks": {check: points}, "comment": text or None}}}.
 
     The course's gradebook must know the assignment (run `nbgrader
     generate_assignment` first); students and submissions are created as needed.
@@ -117,7 +108,8 @@ def write_scores(course_dir, assignment, scores):
         for student, functions in scores.items():
             _submission(gb, assignment, student)
             written[student] = 0.0
-            for qualified, (points, max_points, feedback) in functions.items():
-                written[student] += _write_function(gb, assignment, student, qualified, points, max_points, feedback)
+            for qualified, function in functions.items():
+                written[student] += _write_function(gb, assignment, student, qualified, function["checks"],
+                                                    function.get("comment"))
             gb.db.commit()
     return written
