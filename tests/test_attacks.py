@@ -8,6 +8,12 @@ batch (jobs=2) under a rubric with short time limits; two more batches cover wha
 in a known order (memory left behind by earlier students, a desynchronised relay, runners killed
 from outside) and a grader killed with SIGKILL and resumed from the command line.
 
+Each of these runs in the sandbox's three modes (tests/grader_modes.py): as root (in this
+process), and from the command line as root without CAP_SYS_ADMIN and as an ordinary user. In the
+last two the attacks are spliced into the blank stubs rather than the reference, so that the whole
+submission must score no more than the stubs and the batch costs seconds, not minutes (what an
+attack costs the functions it does not touch is the judge's business, checked once, as root).
+
 The strongest layers need root on Linux (namespaces, a per-lane uid); tests that depend on them
 are skipped only where those are genuinely unavailable.
 """
@@ -30,6 +36,7 @@ from pathlib import Path
 
 import pytest
 
+import grader_modes as modes
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.reference import build_context
@@ -39,10 +46,8 @@ from grader.spreadsheet import as_text
 
 ATTACKS_DIR = Path(__file__).with_name("attacks")
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
-LANE_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 64)
-IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
-ROOT_LAYERS = ["own-session", "network-namespace", "mount-namespace", "memory-cgroup", "rlimits", "unprivileged-uid",
-               "landlock-filesystem", "landlock-tcp", "landlock-scope", "seccomp"]
+LANE_UIDS = modes.LANE_UIDS
+IS_ROOT_LINUX = modes.IS_ROOT_LINUX
 SHORT = 3  # seconds: the time limit of every function but the training loops in the test rubric
 TRAINING = ("ex01_perceptron.train_perceptron", "ex06_sgd.train_mlp", "ex07_torch.train_linear", "ex07_torch.train_xor")
 MAIN_BATCH_BUDGET_S = 240  # generous: ~70 submissions, a dozen of them burn a full time limit or two
@@ -117,8 +122,8 @@ class Attack:
     report: bool = False  # the attack raises "ATTACK-REPORT [...]": the list must be empty
     root_only: bool = False  # meaningful only with the root layers (e.g. other uids' processes)
 
-    def sources(self, values):
-        modules = dict(REFERENCE)
+    def sources(self, values, base=REFERENCE):
+        modules = dict(base)
         code = attack_text(f"{self.file}.py", {**values, "STUDENT": self.name})
         if "." in self.target:
             module, function = self.target.split(".")
@@ -186,6 +191,7 @@ ATTACKS = [
     Attack("atk_flood_stdout", "flood_stdout", "ex01_perceptron.add_bias"),
     Attack("atk_segfault", "segfault", "ex01_perceptron.perceptron_predict", message="SIGSEGV"),
     Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True),
+    Attack("atk_keyring", "keyring", "ex01_perceptron.add_bias", report=True),
     Attack("atk_memfd_memory", "memfd_memory", "ex03_activations.elu",
            message=r"ATTACK-REPORT \[\]|killed by signal SIGKILL|ended during|^timed out after"),  # the cgroup's OOM kill
     # -- network
@@ -202,6 +208,7 @@ class Bad:
     exempt: tuple = ()
     message: str = None  # regex found in the zeroed checks' messages or in the problems
     full: bool = False  # the whole submission keeps full marks
+    every_mode: bool = False  # a matter of the sandbox (graded in every mode), not only of reading files
 
 
 def _modules_with(**changes):
@@ -264,7 +271,7 @@ BAD = [
         zero=("ex01_perceptron",), message=r"ex01_perceptron\.py is a symbolic link"),
     Bad("bad_symlink_folder", "symlink-folder", zero=("*",), message="symbolic link"),
     Bad("bad_hardlink", _modules_with(ex07_torch=lambda v, n, t: {n: ("hardlink", f"{v['PLANTED']}/{n}")}),
-        zero=("ex07_torch",), message=r"ex07_torch\.py is a hard link"),
+        zero=("ex07_torch",), message=r"ex07_torch\.py is a hard link", every_mode=True),
     Bad("bad_notebook", _modules_with(ex07_torch=_notebook), zero=("ex07_torch",),
         message=r"ex07_torch\.py is missing \(found ex07_torch\.ipynb"),
     Bad("bad_archive", _archive, zero=("*",), message=r"submission\.zip"),
@@ -329,18 +336,20 @@ def wait_until(predicate, timeout):
     return predicate()
 
 
-def files_of_lane_uids(*roots, since=0.0):
-    """Files and folders owned by a sandbox uid (changed after `since`) under these roots."""
+def files_of_lane_uids(*roots, since=0.0, uids=LANE_UIDS, skip=()):
+    """Files and folders owned by a sandbox uid (changed after `since`) under these roots, but for
+    those under `skip` (what the grader itself writes, in the mode where its uid is the children's)."""
     found = []
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: None):
             if dirpath.startswith("/proc"):
                 continue
+            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skip]
             for name in dirnames + filenames:
                 path = os.path.join(dirpath, name)
                 try:
                     info = os.lstat(path)
-                    if info.st_uid in LANE_UIDS and info.st_mtime >= since:
+                    if info.st_uid in uids and info.st_mtime >= since:
                         found.append(path)
                 except OSError:
                     pass
@@ -458,6 +467,7 @@ test_rubric_file.__test__ = False
 
 @dataclass
 class Graded:
+    mode: str
     out: Path
     subs: Path
     records: dict
@@ -466,12 +476,16 @@ class Graded:
     stderr: str
     values: dict
     listeners: object
-    lane_left: list
-    descendants_left: list
-    baseline_descendants: int
-    judge_rss_growth_mb: float
+    honest: list  # the students who must keep full marks
+    on_reference: bool  # the attacks replace a function of the reference (else of the blank stubs)
+    lane_left: list  # processes of the children's uids (or of the grader's tree) left after the batch
     free_disk_drop_mb: float
+    keys_gained: dict = field(default_factory=dict)  # uid -> kernel keys it owns now and did not before
     stray_files: list = field(default_factory=list)
+    scratch_left: list = field(default_factory=list)
+    descendants_left: list = field(default_factory=list)  # in this process only
+    baseline_descendants: int = 0
+    judge_rss_growth_mb: float = None  # in this process only
 
 
 def _maxrss_mb():
@@ -506,64 +520,122 @@ def attack_ctx(tmp_path_factory):
     return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
 
 
+STRAY_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash")
+SECRET_NAME = "NNGRADE_TEST_SECRET"
+
+
+def _write_class(subs, values, mode):
+    """The main class of a mode; returns the students who must keep full marks. As root (in this
+    process): honest students, the blank stubs, every attack on the reference, every bad submission.
+    In the other modes: the attacks on the blank stubs and the bad submissions that are a matter
+    of the sandbox."""
+    in_process = mode == modes.ROOT
+    honest = ["honest_reference", "honest_marked"]
+    write_folder(subs / "honest_reference", as_files(REFERENCE))
+    write_folder(subs / "honest_marked", {n: f"# {values['MARKER']}\n" + t for n, t in as_files(REFERENCE).items()})
+    write_folder(subs / "blank_stubs", as_files(STUBS))
+    for attack in ATTACKS:
+        if not (attack.root_only and mode == modes.USER_MODE):
+            write_folder(subs / attack.name, as_files(attack.sources(values, REFERENCE if in_process else STUBS)))
+    for bad in BAD:
+        if not (in_process or bad.every_mode):
+            continue
+        if bad.files == "symlink-folder":
+            (subs / bad.name).symlink_to(SOLUTIONS_DIR)
+        else:
+            write_folder(subs / bad.name, bad.files(values))
+        honest += [bad.name] if bad.full else []
+    if in_process:
+        for name in SKIPPED_NAMES:
+            write_folder(subs / name, as_files(REFERENCE))
+    return honest
+
+
+def _grade_in_process(graded, attack_ctx, uids):
+    """The class graded by grade_folder in this process (as whoever runs the tests)."""
+    baseline = len(descendants())
+    rss_before = _maxrss_mb()
+    os.environ[SECRET_NAME] = graded.values["SECRET"]
+    stderr = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            grade_folder(graded.subs, graded.out, jobs=2, progress=False, ctx=attack_ctx)
+    finally:
+        os.environ.pop(SECRET_NAME, None)
+    wait_until(lambda: not lane_processes(uids) and len(descendants()) <= baseline, 10)
+    graded.stderr, graded.lane_left = stderr.getvalue(), lane_processes(uids)
+    graded.descendants_left, graded.baseline_descendants = descendants(), baseline
+    graded.judge_rss_growth_mb = _maxrss_mb() - rss_before
+
+
+def _grade_from_command_line(graded, work):
+    """The class graded by `nngrade grade` in the mode, supervised for what outlives it."""
+    report, stdout, graded.stderr = modes.grade(graded.mode, work, graded.subs, graded.out, test_rubric_file(work),
+                                                env={SECRET_NAME: graded.values["SECRET"]})
+    assert report["returncode"] == 0, graded.stderr[-3000:]
+    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode)) if graded.mode == modes.USER_MODE else [])
+
+
 @pytest.fixture(scope="module")
-def graded(attack_ctx, sandbox_uids):
-    """The main class: honest, blank, every attack and every bad submission, in ONE batch."""
+def root_batch(attack_ctx, sandbox_uids):
+    """The main class graded as root, in this process (as whoever runs the tests, without root)."""
+    yield from _graded_class(modes.ROOT, attack_ctx, sandbox_uids)
+
+
+@pytest.fixture(scope="module", params=modes.mode_params(*modes.MODES))
+def graded(request, attack_ctx, sandbox_uids):
+    """The main class in ONE batch (jobs=2) per mode."""
+    if request.param == modes.ROOT:
+        yield request.getfixturevalue("root_batch")
+        return
+    modes.prefix(request.param)  # skips where the mode cannot be entered
+    yield from _graded_class(request.param, attack_ctx, modes.sandbox_uids(request.param))
+
+
+def _graded_class(mode, attack_ctx, uids):
+    in_process = mode == modes.ROOT
     work = workspace()
     subs, out = work / "submissions", work / "out"
     subs.mkdir()
+    kit = modes.kit_for(mode, work)
     listeners = Listeners(work)
     planted = planted_solutions()
-    secret_name, secret_value = "NNGRADE_TEST_SECRET", f"s3cret-{os.urandom(8).hex()}"
-    marker = f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}"
-    values = {"SOLUTIONS": str(SOLUTIONS_DIR), "PROJECT": str(PROJECT_ROOT), "SUBS": str(subs), "OUT": str(out),
-              "JUDGE_PID": os.getpid(), "SECRET_NAME": secret_name, "MARKER": marker, "TCP_PORT": listeners.tcp_port,
-              "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract, "UNIX_PATH": listeners.unix_path,
-              "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"), "SECRET": secret_value,
-              "PLANTED": str(planted.__enter__())}
+    values = {"SOLUTIONS": str(kit / "solutions"), "PROJECT": str(kit), "SUBS": str(subs), "OUT": str(out),
+              "JUDGE_PID": os.getpid(), "SECRET_NAME": SECRET_NAME, "MARKER": f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}",
+              "TCP_PORT": listeners.tcp_port, "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract,
+              "UNIX_PATH": listeners.unix_path, "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"),
+              "SECRET": f"s3cret-{os.urandom(8).hex()}", "PLANTED": str(planted.__enter__())}
     try:
-        write_folder(subs / "honest_reference", as_files(REFERENCE))
-        write_folder(subs / "honest_marked", {n: f"# {marker}\n" + t for n, t in as_files(REFERENCE).items()})
-        write_folder(subs / "blank_stubs", as_files(STUBS))
-        for attack in ATTACKS:
-            write_folder(subs / attack.name, as_files(attack.sources(values)))
-        for bad in BAD:
-            if bad.files == "symlink-folder":
-                (subs / bad.name).symlink_to(SOLUTIONS_DIR)
-            else:
-                write_folder(subs / bad.name, bad.files(values))
-        for name in SKIPPED_NAMES:
-            write_folder(subs / name, as_files(REFERENCE))
-        baseline = len(descendants())
-        free_before = shutil.disk_usage("/").free
-        rss_before = _maxrss_mb()
-        os.environ[secret_name] = secret_value
-        stderr = io.StringIO()
+        honest = _write_class(subs, values, mode)
+        modes.readable_by_all(work)
+        scratch_before = set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*"))
+        free_before, keys_before = shutil.disk_usage("/").free, modes.key_counts(uids)
         started, wall_started = time.monotonic(), time.time() - 1
-        try:
-            with contextlib.redirect_stderr(stderr):
-                summary = grade_folder(subs, out, jobs=2, progress=False, ctx=attack_ctx)
-        finally:
-            os.environ.pop(secret_name, None)
-        seconds = time.monotonic() - started
-        print(f"main attack batch: {summary['students']} students in {seconds:.1f} s")
-        wait_until(lambda: not lane_processes(sandbox_uids) and len(descendants()) <= baseline, 10)
-        records = {name: read_student(out, name) for name in os.listdir(out) if (out / name).is_dir()}
-        graded = Graded(out, subs, records, list(attack_ctx.functions), seconds, stderr.getvalue(), values, listeners,
-                        lane_processes(sandbox_uids), descendants(), baseline, _maxrss_mb() - rss_before,
-                        (free_before - shutil.disk_usage("/").free) / 2**20)
-        graded.stray_files = files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash",
-                                                str(PROJECT_ROOT), str(work), since=wall_started)
+        graded = Graded(mode, out, subs, {}, list(attack_ctx.functions), 0.0, "", values, listeners, honest, in_process, [], 0.0)
+        if in_process:
+            _grade_in_process(graded, attack_ctx, uids)
+        else:
+            _grade_from_command_line(graded, work)
+        graded.seconds = time.monotonic() - started
+        graded.records = {name: read_student(out, name) for name in os.listdir(out) if (out / name).is_dir()}
+        slowest = sorted((r["execution_time"], n) for n, r in graded.records.items())[-8:]
+        print(f"main attack batch ({mode}): {len(os.listdir(subs))} students in {graded.seconds:.1f} s; slowest {slowest}")
+        graded.free_disk_drop_mb = (free_before - shutil.disk_usage("/").free) / 2**20
+        graded.keys_gained = {u: n for u, n in modes.key_counts(uids).items() if n > keys_before.get(u, 0)}
+        graded.stray_files = files_of_lane_uids(*STRAY_ROOTS, str(PROJECT_ROOT), str(work), since=wall_started, uids=uids,
+                                                skip=(str(out), str(work / "home")))
+        graded.scratch_left = sorted(set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*")) - scratch_before)
         yield graded
     finally:
         listeners.close()
         planted.__exit__(None, None, None)
-        for pid, _ in lane_processes(sandbox_uids):  # never leave an attack running, whatever the outcome
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        for path in files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash", str(PROJECT_ROOT)):
-            with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
-                os.unlink(path)
+        if mode != modes.USER_MODE:  # never leave an attack running, whatever the outcome
+            for pid, _ in lane_processes(uids):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            for path in files_of_lane_uids(*STRAY_ROOTS, str(PROJECT_ROOT), uids=uids):
+                with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
+                    os.unlink(path)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -591,11 +663,10 @@ def matches(selector, function):
     return selector == "*" or function == selector or function.startswith(selector + ".")
 
 
-# ---- the main class: every attack ----------------------------------------------------------------
+# ---- the main class: every attack, in every mode ------------------------------------------------
 
 def test_honest_submissions_keep_full_marks(graded, attack_ctx):
-    honest = ["honest_reference", "honest_marked"] + [b.name for b in BAD if b.full]
-    for name in honest:
+    for name in graded.honest:
         record = graded.records.get(name)
         assert record is not None, f"{name} was not graded"
         lost = {f["function"]: messages(record, f["function"]) for f in record["functions"] if f["score"] < f["max_score"]}
@@ -608,7 +679,7 @@ def test_blank_stubs_score_nothing(graded):
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
 def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
-    if attack.root_only and not IS_ROOT_LINUX:
+    if attack.root_only and (not IS_ROOT_LINUX or graded.mode == modes.USER_MODE):
         pytest.skip("other uids' processes are only out of reach with the root layers")
     record = graded.records.get(attack.name)
     assert record is not None, f"{attack.name} was not graded"
@@ -624,6 +695,10 @@ def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
         if attack.report:
             report = report_of(record, function)
             assert report == [], f"{function}: the attack got through: {report} ({messages(record, function)[:1]})"
+    if not graded.on_reference:  # spliced into the stubs: nothing anywhere may score more than they do
+        gained = {f["function"]: f["score"] for f in record["functions"] if f["score"] > score(blank, f["function"])}
+        assert not gained, f"the attack scored: {gained}"
+        return
     kept = {f["function"]: (f["score"], f["max_score"], messages(record, f["function"])[:1])
             for f in record["functions"] if f["function"] not in zeroed
             and f["function"] not in (*attack.exempt, *FD_DEPENDENTS.get(attack.target, ()))}
@@ -631,15 +706,14 @@ def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
     assert not lost, f"functions the attack does not touch lost points: {lost}"
 
 
-@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
-def test_bad_submission_gets_a_clear_message_and_others_are_graded(graded, attack_ctx, bad):
-    record = graded.records.get(bad.name)
+def check_bad(batch, rubric, bad):
+    record = batch.records.get(bad.name)
     assert record is not None, f"{bad.name} was not graded"
     if bad.full:
-        assert record["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(record, f["function"])[:1]
-                                                                 for f in record["functions"] if f["score"] < f["max_score"]}
+        assert record["score"] == rubric.max_score, {f["function"]: messages(record, f["function"])[:1]
+                                                     for f in record["functions"] if f["score"] < f["max_score"]}
         return
-    zeroed = [f for f in graded.functions if any(matches(s, f) for s in bad.zero)]
+    zeroed = [f for f in batch.functions if any(matches(s, f) for s in bad.zero)]
     assert zeroed
     texts = [*record["problems"].values()]
     for function in zeroed:
@@ -652,14 +726,24 @@ def test_bad_submission_gets_a_clear_message_and_others_are_graded(graded, attac
     assert not lost, f"functions that are fine lost points: {lost}"
 
 
-def test_unwritable_student_names_are_skipped_with_a_note(graded):
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
+def test_bad_submission_gets_a_clear_message_and_others_are_graded(root_batch, attack_ctx, bad):
+    check_bad(root_batch, attack_ctx.rubric, bad)
+
+
+@pytest.mark.parametrize("bad", [b for b in BAD if b.every_mode], ids=lambda b: b.name)
+def test_bad_submission_of_the_sandbox_in_every_mode(graded, attack_ctx, bad):
+    check_bad(graded, attack_ctx.rubric, bad)
+
+
+def test_unwritable_student_names_are_skipped_with_a_note(root_batch):
     for name in SKIPPED_NAMES:
-        assert name not in graded.records
+        assert name not in root_batch.records
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
-        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", graded.stderr), graded.stderr[-2000:]
-    rows = (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()
+        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", root_batch.stderr), root_batch.stderr[-2000:]
+    rows = (root_batch.out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student,score,max_score")
-    assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in graded.records}
+    assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in root_batch.records}
 
 
 @needs_root
@@ -668,8 +752,8 @@ def test_no_process_of_any_attack_survives(graded):
     assert len(graded.descendants_left) <= graded.baseline_descendants, f"left behind: {graded.descendants_left}"
 
 
-def test_batch_finishes_within_its_budget(graded):
-    assert graded.seconds < MAIN_BATCH_BUDGET_S, f"{graded.seconds:.0f} s"
+def test_batch_finishes_within_its_budget(root_batch):
+    assert root_batch.seconds < MAIN_BATCH_BUDGET_S, f"{root_batch.seconds:.0f} s"
 
 
 @needs_root
@@ -689,14 +773,21 @@ def test_no_connection_left_the_sandbox(graded):
 @needs_root
 def test_files_outside_the_sandbox_are_untouched(graded):
     assert (graded.subs / "honest_reference" / "ex03_activations.py").read_text() == REFERENCE["ex03_activations"]
+    assert Path(graded.values["PLANTED"], "ex04_mlp_forward.py").read_text() == REFERENCE["ex04_mlp_forward"]
     assert graded.stray_files == [], f"files written by sandboxed code: {graded.stray_files[:10]}"
+    assert graded.scratch_left == [], f"private scratch folders outlived their runner: {graded.scratch_left}"
     assert graded.free_disk_drop_mb < 200, f"{graded.free_disk_drop_mb:.0f} MB of disk gone"
     csv_rows = {r.split(",")[0]: r for r in (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()}
     assert csv_rows["honest_reference"].split(",")[1] == f"{graded.records['honest_reference']['score']:g}"
 
 
-def test_grader_memory_stays_bounded(graded):
-    assert graded.judge_rss_growth_mb < 400, f"the grader's peak memory grew by {graded.judge_rss_growth_mb:.0f} MB"
+@needs_root
+def test_no_kernel_key_outlives_the_batch(graded):
+    assert graded.keys_gained == {}, f"uids that own more kernel keys than before: {graded.keys_gained}"
+
+
+def test_grader_memory_stays_bounded(root_batch):
+    assert root_batch.judge_rss_growth_mb < 400, f"the grader's peak memory grew by {root_batch.judge_rss_growth_mb:.0f} MB"
 
 
 @needs_root
@@ -704,7 +795,7 @@ def test_isolation_layers_are_recorded(graded):
     for name in ("honest_reference", "atk_forge_ready", "atk_patch_grader"):
         with open(graded.out / name / "results.json") as handle:
             extra = json.load(handle)["extra_data"]
-        assert extra["isolation"] == ROOT_LAYERS, (name, extra["isolation"], extra["notices"])
+        assert extra["isolation"] == modes.LAYERS[graded.mode], (name, extra["isolation"], extra["notices"])
 
 
 # ---- one lane, known order: what earlier students leave behind; runners killed from outside ----
