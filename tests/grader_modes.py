@@ -6,6 +6,7 @@ root's home (made by .ci/unprivileged-python). The last two need root to enter (
 import json
 import os
 import pwd
+import resource
 import shutil
 import subprocess
 import sys
@@ -44,10 +45,9 @@ def user():
 
 
 def prefix(mode):
-    """The command that runs a Python in this mode, or pytest.skip saying what is missing."""
+    """The command that runs a Python in this mode, or pytest.skip saying what is missing. ROOT is
+    this Python as the tests run it (root on Linux wherever the layers are checked)."""
     if mode == ROOT:
-        if not IS_ROOT_LINUX:
-            pytest.skip("needs root on Linux")
         return [sys.executable]
     if not IS_ROOT_LINUX or not shutil.which("setpriv"):
         pytest.skip("needs root and setpriv to enter this mode")
@@ -86,26 +86,36 @@ def open_to(mode, *folders):
             os.chown(folder, user().pw_uid, user().pw_gid)
 
 
-def grader_command(mode, work, *args, deny_landlock=False):
-    """(command, env) running `python -m grader.cli ARGS` in this mode under the supervisor, which
-    reports what outlived the grader (tests/supervise_grader.py)."""
+def cli(mode, work, *args):
+    """(command, env) running `python -m grader.cli ARGS` in this mode (the command's pid is the
+    grader's: setpriv executes it)."""
     home = work / "home"
     open_to(mode, home)
     env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(kit_for(mode, work)), "HOME": str(home),
            "LANG": "C.UTF-8"}
-    command = [sys.executable, str(SUPERVISOR), *(["--deny-landlock"] if deny_landlock else []), "--",
-               *prefix(mode), "-m", "grader.cli", *map(str, args)]
-    return command, env
+    return [*prefix(mode), "-m", "grader.cli", *map(str, args)], env
+
+
+def supervised(command, deny_landlock=False):
+    """The command under the supervisor, which reports what outlived it (tests/supervise_grader.py)."""
+    return [sys.executable, str(SUPERVISOR), *(["--deny-landlock"] if deny_landlock else []), "--", *command]
 
 
 def grade(mode, work, subs, out, rubric, *options, jobs=2, env=(), deny_landlock=False):
     """`nngrade grade` in this mode: (supervisor report {"returncode", "left"}, stdout, stderr)."""
     open_to(mode, out)
-    command, base_env = grader_command(mode, work, "grade", subs, "--out", out, "--jobs", jobs, "--rubric", rubric,
-                                       "--no-progress", *options, deny_landlock=deny_landlock)
-    done = subprocess.run(command, env={**base_env, **dict(env)}, capture_output=True, text=True, timeout=600, cwd="/")
+    command, base_env = cli(mode, work, "grade", subs, "--out", out, "--jobs", jobs, "--rubric", rubric, "--no-progress", *options)
+    cpu_before = _children_cpu_s()
+    done = subprocess.run(supervised(command, deny_landlock), env={**base_env, **dict(env)}, capture_output=True, text=True,
+                          timeout=600, cwd="/")
     report = json.loads(done.stdout.strip().splitlines()[-1])
+    report["cpu_s"] = _children_cpu_s() - cpu_before  # the whole grader's: what a batch costs on an idle machine
     return report, done.stdout, done.stderr
+
+
+def _children_cpu_s():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def readable_by_all(*roots):

@@ -185,6 +185,7 @@ ATTACKS = [
     Attack("atk_signal_handlers", "signal_handlers", "ex03_activations.tanh", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_alloc_huge", "alloc_huge", "ex03_activations.elu", message=rf"MemoryError|^timed out after {SHORT} s$"),
     Attack("atk_fork_bomb", "fork_bomb", "ex03_activations.maxout", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_fork_bomb_sessions", "fork_bomb_sessions", "ex01_perceptron.add_bias", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_daemon", "daemon", "ex03_activations.relu_derivative"),
     Attack("atk_threads", "threads", "ex03_activations.leaky_relu"),
     Attack("atk_fill_disk", "fill_disk", "ex03_activations.elu_derivative", report=False),
@@ -488,6 +489,13 @@ class Graded:
     judge_rss_growth_mb: float = None  # in this process only
 
 
+def _cpu_s():
+    """CPU seconds of this process and of its children that have ended (the runners)."""
+    import resource
+
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
+
+
 def _maxrss_mb():
     import resource
 
@@ -530,8 +538,10 @@ def _write_class(subs, values, mode):
     In the other modes: the attacks on the blank stubs and the bad submissions that are a matter
     of the sandbox."""
     in_process = mode == modes.ROOT
-    honest = ["honest_reference", "honest_marked"]
+    honest = ["honest_reference", "honest_marked", "atk_fork_bomb_sessions_neighbour"]
     write_folder(subs / "honest_reference", as_files(REFERENCE))
+    # Next in the queue after the fork bomb: most likely graded in the other lane while it runs.
+    write_folder(subs / "atk_fork_bomb_sessions_neighbour", as_files(REFERENCE))
     write_folder(subs / "honest_marked", {n: f"# {values['MARKER']}\n" + t for n, t in as_files(REFERENCE).items()})
     write_folder(subs / "blank_stubs", as_files(STUBS))
     for attack in ATTACKS:
@@ -554,7 +564,7 @@ def _write_class(subs, values, mode):
 def _grade_in_process(graded, attack_ctx, uids):
     """The class graded by grade_folder in this process (as whoever runs the tests)."""
     baseline = len(descendants())
-    rss_before = _maxrss_mb()
+    rss_before, cpu_before = _maxrss_mb(), _cpu_s()
     os.environ[SECRET_NAME] = graded.values["SECRET"]
     stderr = io.StringIO()
     try:
@@ -562,6 +572,7 @@ def _grade_in_process(graded, attack_ctx, uids):
             grade_folder(graded.subs, graded.out, jobs=2, progress=False, ctx=attack_ctx)
     finally:
         os.environ.pop(SECRET_NAME, None)
+    print(f"{graded.mode}: the grader's CPU {_cpu_s() - cpu_before:.1f} s")
     wait_until(lambda: not lane_processes(uids) and len(descendants()) <= baseline, 10)
     graded.stderr, graded.lane_left = stderr.getvalue(), lane_processes(uids)
     graded.descendants_left, graded.baseline_descendants = descendants(), baseline
@@ -573,6 +584,7 @@ def _grade_from_command_line(graded, work):
     report, stdout, graded.stderr = modes.grade(graded.mode, work, graded.subs, graded.out, test_rubric_file(work),
                                                 env={SECRET_NAME: graded.values["SECRET"]})
     assert report["returncode"] == 0, graded.stderr[-3000:]
+    print(f"{graded.mode}: the grader's CPU {report['cpu_s']:.1f} s")
     graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode)) if graded.mode == modes.USER_MODE else [])
 
 
@@ -804,8 +816,11 @@ class RunnerKiller:
     """Watches for sandboxed processes named by the killme attack and SIGKILLs their runner
     (found through the child's parent, checked by its command line), `times` times per name."""
 
+    OUTLIVES_AFTER_S = 3  # a daemon of a killed runner's child still running this long after: it outlived it
+
     def __init__(self, plan):
         self.plan, self.kills = dict(plan), {name: 0 for name in plan}
+        self.last_kill, self.outlived = None, set()  # daemons ("nnk-daemon") found long after a runner was killed
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -818,6 +833,8 @@ class RunnerKiller:
                 try:
                     with open(f"/proc/{entry}/comm") as handle:
                         name = handle.read().strip()
+                    if name == "nnk-daemon" and self.last_kill and time.monotonic() - self.last_kill > self.OUTLIVES_AFTER_S:
+                        self.outlived.add(int(entry))
                     if self.kills.get(name, 99) >= self.plan.get(name, 0):
                         continue
                     with open(f"/proc/{entry}/stat") as handle:
@@ -827,6 +844,7 @@ class RunnerKiller:
                             continue
                     os.kill(ppid, signal.SIGKILL)
                     self.kills[name] += 1
+                    self.last_kill = time.monotonic()
                 except (OSError, ValueError, IndexError):
                     continue
             time.sleep(0.02)
@@ -836,16 +854,8 @@ class RunnerKiller:
         self.thread.join()
 
 
-@pytest.fixture(scope="module")
-def one_lane(attack_ctx, sandbox_uids):
-    """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
-    child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
-    must not outlive it), an honest student; a student whose runner is killed once, one whose runner
-    is killed twice, an honest student; a student who leaves a key in its uid's kernel keyring, and
-    the next student of the lane, who looks for it."""
-    work = workspace()
-    subs, out = work / "submissions", work / "out"
-    subs.mkdir()
+def _one_lane_class():
+    """{student: modules} in the lane's order (see one_lane)."""
     victim = dict(REFERENCE)
     padding = "".join(f"# notes, line {i}: " + "-" * 60 + "\n" for i in range(400))  # a size no other module has
     victim["ex04_mlp_forward"] = "# VICTIM-EX04-BEGIN\n" + REFERENCE["ex04_mlp_forward"] + padding + "# VICTIM-EX04-END\n"
@@ -857,7 +867,7 @@ def one_lane(attack_ctx, sandbox_uids):
 
     saboteur = with_killme(REFERENCE, "nnk-sabo")
     saboteur["ex01_perceptron"] += "\n" + attack_text("saboteur.py", {})
-    students = {
+    return {
         "a1_victim": victim,
         "a2_thief": Attack("a2_thief", "steal_memory", "ex04_mlp_forward.xor_params").sources({}),
         "a3_bogus_frame": Attack("a3_bogus_frame", "forge_bogus_event", "ex03_activations.leaky_relu").sources({}),
@@ -870,22 +880,58 @@ def one_lane(attack_ctx, sandbox_uids):
         "d1_keyring_writer": Attack("d1_keyring_writer", "keyring", "ex01_perceptron.add_bias").sources({}),
         "d2_keyring_reader": Attack("d2_keyring_reader", "keyring", "ex01_perceptron.add_bias").sources({}),
     }
+
+
+# What the judge alone decides, the same in every mode: graded as root only (a submission whose
+# runner is killed twice fails, and the lane goes on).
+ONE_LANE_JUDGE_ONLY = ("c2_runner_killed_twice", "c3_honest")
+
+
+@pytest.fixture(scope="module", params=modes.mode_params(*modes.MODES))
+def one_lane(request, attack_ctx, sandbox_uids):
+    """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
+    child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
+    must not outlive it), an honest student; a student whose runner is killed once, one whose runner
+    is killed twice, an honest student; a student who leaves a key in its uid's kernel keyring, and
+    the next student of the lane, who looks for it. As root in this process; in the other modes
+    from the command line, without what the judge alone decides (ONE_LANE_JUDGE_ONLY)."""
+    mode = request.param
+    in_process = mode == modes.ROOT
+    uids = sandbox_uids if in_process else modes.sandbox_uids(mode)
+    if not in_process:
+        modes.prefix(mode)  # skips where the mode cannot be entered
+    work = workspace()
+    subs, out = work / "submissions", work / "out"
+    subs.mkdir()
+    students = {name: modules for name, modules in _one_lane_class().items() if in_process or name not in ONE_LANE_JUDGE_ONLY}
     for name, modules in students.items():
         write_folder(subs / name, as_files(modules))
-    killer = RunnerKiller({"nnk-sabo": 1, "nnk-once": 1, "nnk-twice": 2})
+    modes.readable_by_all(work)
+    plan = {"nnk-sabo": 1, "nnk-once": 1, "nnk-twice": 2 if in_process else 0}
+    killer = RunnerKiller(plan)
     started = time.monotonic()
     try:
-        grade_folder(subs, out, jobs=1, progress=False, ctx=attack_ctx)
+        if in_process:
+            cpu_before = _cpu_s()
+            grade_folder(subs, out, jobs=1, progress=False, ctx=attack_ctx)
+            left = []
+            print(f"{mode}: the grader's CPU {_cpu_s() - cpu_before:.1f} s")
+        else:
+            report, _, stderr = modes.grade(mode, work, subs, out, test_rubric_file(work), jobs=1)
+            assert report["returncode"] == 0, stderr[-3000:]
+            left = report["left"]
+            print(f"{mode}: the grader's CPU {report['cpu_s']:.1f} s")
         seconds = time.monotonic() - started
-        print(f"one-lane batch: {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
-        wait_until(lambda: not lane_processes(sandbox_uids), 10)
-        yield {"records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
-               "lane_left": lane_processes(sandbox_uids), "seconds": seconds}
+        print(f"one-lane batch ({mode}): {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
+        wait_until(lambda: not lane_processes(uids), 10)
+        yield {"mode": mode, "records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
+               "plan": plan, "lane_left": left + lane_processes(uids), "seconds": seconds, "outlived": sorted(killer.outlived)}
     finally:
         killer.close()
-        for pid, _ in lane_processes(sandbox_uids):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        if mode != modes.USER_MODE:
+            for pid, _ in lane_processes(uids):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -909,6 +955,7 @@ def test_a_bogus_frame_does_not_desynchronise_the_lane(one_lane, attack_ctx):
 @needs_root
 def test_a_daemon_does_not_outlive_its_dead_runner(one_lane, attack_ctx):
     assert one_lane["kills"]["nnk-sabo"] == 1
+    assert one_lane["outlived"] == [], "the saboteur's daemon was still running seconds after its runner died"
     honest = one_lane["records"]["b2_honest"]
     assert honest["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(honest, f["function"])[:1]
                                                               for f in honest["functions"] if f["score"] < f["max_score"]}
@@ -917,8 +964,10 @@ def test_a_daemon_does_not_outlive_its_dead_runner(one_lane, attack_ctx):
 
 def test_a_killed_runner_is_replaced_and_the_submission_retried_once(one_lane, attack_ctx):
     records = one_lane["records"]
-    assert one_lane["kills"]["nnk-once"] == 1 and one_lane["kills"]["nnk-twice"] == 2, one_lane["kills"]
+    assert one_lane["kills"] == one_lane["plan"]
     assert records["c1_runner_killed_once"]["score"] == attack_ctx.rubric.max_score
+    if "c2_runner_killed_twice" not in records:
+        return  # see ONE_LANE_JUDGE_ONLY
     twice = records["c2_runner_killed_twice"]
     assert twice["score"] == 0
     assert re.search(r"grading failed twice: the sandbox runner", twice["problems"].get("(grader)", "")), twice["problems"]
@@ -934,9 +983,14 @@ def test_no_kernel_keyring_carries_anything_to_the_next_student(one_lane):
 
 # ---- the grader killed mid-batch, then resumed from the command line ---------------------------
 
-def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
-    subs = tmp_path / "subs"
-    rubric = test_rubric_file(tmp_path)
+RESUME_MODES = (modes.ROOT, modes.USER_MODE)  # without CAP_SYS_ADMIN, a killed judge's runners clean up as root's do
+
+
+@pytest.fixture(scope="module")
+def resume_class():
+    """Six students and the grades.csv of their uninterrupted batch (graded once, as root)."""
+    work = workspace()
+    subs = work / "subs"
     for i in range(3):
         write_folder(subs / f"student_{i}_reference", as_files(REFERENCE))
     write_folder(subs / "student_3_blank", as_files(STUBS))
@@ -944,17 +998,32 @@ def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
     partial["ex03_activations"] = REFERENCE["ex03_activations"].replace("def relu(z):", "def relu(z)")
     write_folder(subs / "student_4_partial", as_files(partial))
     write_folder(subs / "student_5_stubs_and_ex01", {**as_files(STUBS), "ex01_perceptron.py": REFERENCE["ex01_perceptron"]})
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    rubric = test_rubric_file(work)
+    modes.readable_by_all(work)
+    try:
+        command, env = _grade_command(modes.ROOT, work, subs, work / "full", rubric)
+        full = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd="/")
+        assert full.returncode == 0, full.stderr[-3000:]
+        yield work, subs, rubric, (work / "full" / "grades.csv").read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
-    def command(out):
-        return [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
-                "--rubric", str(rubric), "--no-progress"]
 
-    full = subprocess.run(command(tmp_path / "full"), env=env, capture_output=True, text=True, timeout=300)
-    assert full.returncode == 0, full.stderr[-3000:]
+def _grade_command(mode, work, subs, out, rubric):
+    """(command, env) of `nngrade grade` in this mode, run directly (its pid is the judge's)."""
+    modes.open_to(mode, out)
+    return modes.cli(mode, work, "grade", subs, "--out", out, "--jobs", 2, "--rubric", rubric, "--no-progress")
 
-    interrupted = tmp_path / "interrupted"
-    proc = subprocess.Popen(command(interrupted), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+@pytest.mark.parametrize("mode", modes.mode_params(*RESUME_MODES))
+def test_sigkilled_grader_resumes_to_the_same_grades(resume_class, mode):
+    """The judge killed with SIGKILL mid-batch: its runners notice, clean up after themselves and
+    their children (as an ordinary user no uid sweep exists) and exit; the batch resumed from the
+    command line ends with the grades of an uninterrupted one."""
+    work, subs, rubric, full_grades = resume_class
+    interrupted = work / f"interrupted-{mode}"
+    command, env = _grade_command(mode, work, subs, interrupted, rubric)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
     try:
         assert wait_until(lambda: any(interrupted.glob("*/results.json")) or proc.poll() is not None, 120)
         assert proc.poll() is None, "the run finished before it could be interrupted"
@@ -968,14 +1037,15 @@ def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
     assert not (interrupted / "grades.csv").exists()
     done_before = len(list(interrupted.glob("*/results.json")))
     assert 1 <= done_before < 6
-    # The killed grader's runners notice that their judge is gone, clean up after themselves and exit.
     assert runners
     assert wait_until(lambda: not any(os.path.exists(f"/proc/{pid}") and _alive(pid) for pid in runners), 60), runners
+    if mode == modes.USER_MODE:  # nothing of the grader's uid is left: fork servers, children
+        assert wait_until(lambda: not lane_processes(modes.sandbox_uids(mode)), 10), lane_processes(modes.sandbox_uids(mode))
 
-    resumed = subprocess.run(command(interrupted), env=env, capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd="/")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert re.search(rf"resumed {done_before}\b", resumed.stdout), resumed.stdout
-    assert (interrupted / "grades.csv").read_bytes() == (tmp_path / "full" / "grades.csv").read_bytes()
+    assert (interrupted / "grades.csv").read_bytes() == full_grades
 
 
 def _runners_of(judge_pid):
