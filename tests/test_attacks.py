@@ -820,21 +820,25 @@ class RunnerKiller:
 
     def __init__(self, plan):
         self.plan, self.kills = dict(plan), {name: 0 for name in plan}
-        self.last_kill, self.outlived = None, set()  # daemons ("nnk-daemon") found long after a runner was killed
+        self.orphans, self.outlived = {}, set()  # daemons ("nnk-daemon") alive when a runner was killed: pid -> when
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self):
+        daemons = set()
         while not self.stop.is_set():
+            seen = set()
             for entry in os.listdir("/proc"):
                 if not entry.isdigit():
                     continue
                 try:
                     with open(f"/proc/{entry}/comm") as handle:
                         name = handle.read().strip()
-                    if name == "nnk-daemon" and self.last_kill and time.monotonic() - self.last_kill > self.OUTLIVES_AFTER_S:
-                        self.outlived.add(int(entry))
+                    if name == "nnk-daemon":
+                        seen.add(int(entry))
+                        if time.monotonic() - self.orphans.get(int(entry), time.monotonic()) > self.OUTLIVES_AFTER_S:
+                            self.outlived.add(int(entry))
                     if self.kills.get(name, 99) >= self.plan.get(name, 0):
                         continue
                     with open(f"/proc/{entry}/stat") as handle:
@@ -844,9 +848,10 @@ class RunnerKiller:
                             continue
                     os.kill(ppid, signal.SIGKILL)
                     self.kills[name] += 1
-                    self.last_kill = time.monotonic()
+                    self.orphans.update(dict.fromkeys(daemons | seen, time.monotonic()))
                 except (OSError, ValueError, IndexError):
                     continue
+            daemons = seen
             time.sleep(0.02)
 
     def close(self):
