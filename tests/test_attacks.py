@@ -585,7 +585,8 @@ def _grade_from_command_line(graded, work):
                                                 env={SECRET_NAME: graded.values["SECRET"]})
     assert report["returncode"] == 0, graded.stderr[-3000:]
     print(f"{graded.mode}: the grader's CPU {report['cpu_s']:.1f} s")
-    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode)) if graded.mode == modes.USER_MODE else [])
+    own_uid = graded.mode == modes.USER_MODE  # the children's uid is the grader's: nothing of it may be left
+    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode)) if own_uid else [])
 
 
 @pytest.fixture(scope="module")
@@ -752,7 +753,8 @@ def test_unwritable_student_names_are_skipped_with_a_note(root_batch):
     for name in SKIPPED_NAMES:
         assert name not in root_batch.records
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
-        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", root_batch.stderr), root_batch.stderr[-2000:]
+        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", root_batch.stderr), (
+            root_batch.stderr[-2000:])
     rows = (root_batch.out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student,score,max_score")
     assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in root_batch.records}

@@ -42,8 +42,9 @@ class ForkServer:
     it). It reaps only when the runner asks, so a child's pid stays the child's (a zombie at worst)
     for as long as the runner may signal it. When the runner dies (the judge killed it, or someone
     else did), the fork server kills what its children left and removes their folders before it
-    goes: as an ordinary user no uid sweep could find them. Speed: one fork per submission; a middle process that
-    handed each child to the runner cost a second fork and exit of the whole warm image (~8 ms)."""
+    goes: as an ordinary user no uid sweep could find them. Speed: one fork per submission; a
+    middle process that handed each child to the runner cost a second fork and exit of the whole
+    warm image (~8 ms)."""
 
     def __init__(self, pid, sock):
         self.pid, self.sock = pid, sock
