@@ -892,9 +892,13 @@ def _one_lane_class():
 # What the judge alone decides, the same in every mode: graded as root only (a submission whose
 # runner is killed twice fails, and the lane goes on).
 ONE_LANE_JUDGE_ONLY = ("c2_runner_killed_twice", "c3_honest")
+# Without CAP_SYS_ADMIN a lane holds these attacks as root's does: the same uid sweep after a dead
+# runner, the same fork server, memory cgroup and system-call filter; the namespaces it lacks play
+# no part in them. The ordinary user's lane has no uid sweep and shares the grader's uid.
+ONE_LANE_MODES = (modes.ROOT, modes.USER_MODE)
 
 
-@pytest.fixture(scope="module", params=modes.mode_params(*modes.MODES))
+@pytest.fixture(scope="module", params=modes.mode_params(*ONE_LANE_MODES))
 def one_lane(request, attack_ctx, sandbox_uids):
     """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
     child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
