@@ -372,10 +372,11 @@ class Listeners:
             self._bind(socket.AF_INET6, socket.SOCK_STREAM, ("::1", self.tcp_port))
         except OSError:
             pass
-        self.abstract = f"nngrade-attack-{os.getpid()}"
+        name = f"nngrade-attack-{os.getpid()}-{os.urandom(4).hex()}"  # one per batch: several may be listening
+        self.abstract = name
         self._bind(socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract)
         run = Path("/run") if os.access("/run", os.W_OK) else Path(workdir)
-        self.unix_path = str(run / f"nngrade-attack-{os.getpid()}.sock")
+        self.unix_path = str(run / f"{name}.sock")
         self._bind(socket.AF_UNIX, socket.SOCK_STREAM, self.unix_path)
         os.chmod(self.unix_path, 0o777)
         self.host_ip = self._host_ip()
