@@ -290,8 +290,10 @@ SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv"]  # cannot be writ
 
 # ---- observing processes, files, the network ---------------------------------------------------
 
-def lane_processes(uids=LANE_UIDS):
-    """(pid, comm) of every live process running as one of these sandbox uids."""
+def lane_processes(uids=LANE_UIDS, started_before=None):
+    """(pid, comm) of every live process running as one of these sandbox uids; with started_before
+    (seconds since boot, see uptime), only those started by then: a uid released at the end of a
+    batch may be claimed at once by another grader on the machine (another test session)."""
     found, wanted = [], set(uids) - {None}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -301,10 +303,22 @@ def lane_processes(uids=LANE_UIDS):
                 fields = dict(line.split(":", 1) for line in status if ":" in line)
             uids = {int(u) for u in fields["Uid"].split()}
             if uids & set(wanted) and not fields["State"].strip().startswith(("Z", "X")):
-                found.append((int(entry), fields["Name"].strip()))
-        except (OSError, KeyError, ValueError):
+                if started_before is None or _started_s(entry) <= started_before:
+                    found.append((int(entry), fields["Name"].strip()))
+        except (OSError, KeyError, ValueError, IndexError):
             continue
     return found
+
+
+def uptime():
+    with open("/proc/uptime") as handle:
+        return float(handle.read().split()[0])
+
+
+def _started_s(pid):
+    """When the process started, in seconds since boot."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(root=None):
@@ -574,8 +588,9 @@ def _grade_in_process(graded, attack_ctx, uids):
     finally:
         os.environ.pop(SECRET_NAME, None)
     print(f"{graded.mode}: the grader's CPU {_cpu_s() - cpu_before:.1f} s")
-    wait_until(lambda: not lane_processes(uids) and len(descendants()) <= baseline, 10)
-    graded.stderr, graded.lane_left = stderr.getvalue(), lane_processes(uids)
+    ended = uptime()
+    wait_until(lambda: not lane_processes(uids, ended) and len(descendants()) <= baseline, 10)
+    graded.stderr, graded.lane_left = stderr.getvalue(), lane_processes(uids, ended)
     graded.descendants_left, graded.baseline_descendants = descendants(), baseline
     graded.judge_rss_growth_mb = _maxrss_mb() - rss_before
 
@@ -587,7 +602,7 @@ def _grade_from_command_line(graded, work):
     assert report["returncode"] == 0, graded.stderr[-3000:]
     print(f"{graded.mode}: the grader's CPU {report['cpu_s']:.1f} s")
     own_uid = graded.mode == modes.USER_MODE  # the children's uid is the grader's: nothing of it may be left
-    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode)) if own_uid else [])
+    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode), uptime()) if own_uid else [])
 
 
 @pytest.fixture(scope="module")
@@ -935,9 +950,11 @@ def one_lane(request, attack_ctx, sandbox_uids):
             print(f"{mode}: the grader's CPU {report['cpu_s']:.1f} s")
         seconds = time.monotonic() - started
         print(f"one-lane batch ({mode}): {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
-        wait_until(lambda: not lane_processes(uids), 10)
+        ended = uptime()
+        wait_until(lambda: not lane_processes(uids, ended), 10)
         yield {"mode": mode, "records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
-               "plan": plan, "lane_left": left + lane_processes(uids), "seconds": seconds, "outlived": sorted(killer.outlived)}
+               "plan": plan, "lane_left": left + lane_processes(uids, ended), "seconds": seconds,
+               "outlived": sorted(killer.outlived)}
     finally:
         killer.close()
         if mode != modes.USER_MODE:
