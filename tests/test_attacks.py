@@ -832,7 +832,7 @@ def test_isolation_layers_are_recorded(graded):
 
 class RunnerKiller:
     """Watches for sandboxed processes named by the killme attack and SIGKILLs their runner
-    (found through the child's parent, checked by its command line), `times` times per name."""
+    (the parent of the child's fork server, checked by its name), `times` times per name."""
 
     OUTLIVES_AFTER_S = 3  # a daemon of a killed runner's child still running this long after: it outlived it
 
@@ -859,12 +859,11 @@ class RunnerKiller:
                             self.outlived.add(int(entry))
                     if self.kills.get(name, 99) >= self.plan.get(name, 0):
                         continue
-                    with open(f"/proc/{entry}/stat") as handle:
-                        ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-                    with open(f"/proc/{ppid}/cmdline", "rb") as handle:
-                        if b"grader.sandbox.runner" not in handle.read():
+                    runner = _parent(_parent(entry))  # the child's parent is the runner's fork server
+                    with open(f"/proc/{runner}/comm") as handle:
+                        if handle.read().strip() != "nng-runner":
                             continue
-                    os.kill(ppid, signal.SIGKILL)
+                    os.kill(runner, signal.SIGKILL)
                     self.kills[name] += 1
                     self.orphans.update(dict.fromkeys(daemons | seen, time.monotonic()))
                 except (OSError, ValueError, IndexError):
@@ -875,6 +874,11 @@ class RunnerKiller:
     def close(self):
         self.stop.set()
         self.thread.join()
+
+
+def _parent(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[1])
 
 
 def _one_lane_class():
