@@ -839,6 +839,7 @@ class RunnerKiller:
     def __init__(self, plan):
         self.plan, self.kills = dict(plan), {name: 0 for name in plan}
         self.orphans, self.outlived = {}, set()  # daemons ("nnk-daemon") alive when a runner was killed: pid -> when
+        self.killed = set()  # runner pids
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
@@ -861,9 +862,10 @@ class RunnerKiller:
                         continue
                     runner = _parent(_parent(entry))  # the child's parent is the runner's fork server
                     with open(f"/proc/{runner}/comm") as handle:
-                        if handle.read().strip() != "nng-runner":
-                            continue
+                        if handle.read().strip() != "nng-runner" or runner in self.killed:
+                            continue  # not a runner, or one killed already and still dying
                     os.kill(runner, signal.SIGKILL)
+                    self.killed.add(runner)
                     self.kills[name] += 1
                     self.orphans.update(dict.fromkeys(daemons | seen, time.monotonic()))
                 except (OSError, ValueError, IndexError):
