@@ -8,6 +8,12 @@ batch (jobs=2) under a rubric with short time limits; two more batches cover wha
 in a known order (memory left behind by earlier students, a desynchronised relay, runners killed
 from outside) and a grader killed with SIGKILL and resumed from the command line.
 
+Each of these runs in the sandbox's three modes (tests/grader_modes.py): as root (in this
+process), and from the command line as root without CAP_SYS_ADMIN and as an ordinary user. In the
+last two the attacks are spliced into the blank stubs rather than the reference, so that the whole
+submission must score no more than the stubs and the batch costs seconds, not minutes (what an
+attack costs the functions it does not touch is the judge's business, checked once, as root).
+
 The strongest layers need root on Linux (namespaces, a per-lane uid); tests that depend on them
 are skipped only where those are genuinely unavailable.
 """
@@ -20,7 +26,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -30,6 +35,7 @@ from pathlib import Path
 
 import pytest
 
+import grader_modes as modes
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
 from grader.reference import build_context
@@ -39,10 +45,8 @@ from grader.spreadsheet import as_text
 
 ATTACKS_DIR = Path(__file__).with_name("attacks")
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
-LANE_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + 64)
-IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
-ROOT_LAYERS = ["own-session", "network-namespace", "mount-namespace", "memory-cgroup", "rlimits", "unprivileged-uid",
-               "landlock-filesystem", "landlock-tcp", "landlock-scope", "seccomp"]
+LANE_UIDS = modes.LANE_UIDS
+IS_ROOT_LINUX = modes.IS_ROOT_LINUX
 SHORT = 3  # seconds: the time limit of every function but the training loops in the test rubric
 TRAINING = ("ex01_perceptron.train_perceptron", "ex06_sgd.train_mlp", "ex07_torch.train_linear", "ex07_torch.train_xor")
 MAIN_BATCH_BUDGET_S = 240  # generous: ~70 submissions, a dozen of them burn a full time limit or two
@@ -117,8 +121,8 @@ class Attack:
     report: bool = False  # the attack raises "ATTACK-REPORT [...]": the list must be empty
     root_only: bool = False  # meaningful only with the root layers (e.g. other uids' processes)
 
-    def sources(self, values):
-        modules = dict(REFERENCE)
+    def sources(self, values, base=REFERENCE):
+        modules = dict(base)
         code = attack_text(f"{self.file}.py", {**values, "STUDENT": self.name})
         if "." in self.target:
             module, function = self.target.split(".")
@@ -180,12 +184,14 @@ ATTACKS = [
     Attack("atk_signal_handlers", "signal_handlers", "ex03_activations.tanh", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_alloc_huge", "alloc_huge", "ex03_activations.elu", message=rf"MemoryError|^timed out after {SHORT} s$"),
     Attack("atk_fork_bomb", "fork_bomb", "ex03_activations.maxout", message=rf"^timed out after {SHORT} s$"),
+    Attack("atk_fork_bomb_sessions", "fork_bomb_sessions", "ex01_perceptron.add_bias", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_daemon", "daemon", "ex03_activations.relu_derivative"),
     Attack("atk_threads", "threads", "ex03_activations.leaky_relu"),
     Attack("atk_fill_disk", "fill_disk", "ex03_activations.elu_derivative", report=False),
     Attack("atk_flood_stdout", "flood_stdout", "ex01_perceptron.add_bias"),
     Attack("atk_segfault", "segfault", "ex01_perceptron.perceptron_predict", message="SIGSEGV"),
     Attack("atk_kill_grader", "kill_grader", "ex03_activations.tanh_derivative", report=True),
+    Attack("atk_keyring", "keyring", "ex01_perceptron.add_bias", report=True),
     Attack("atk_memfd_memory", "memfd_memory", "ex03_activations.elu",
            message=r"ATTACK-REPORT \[\]|killed by signal SIGKILL|ended during|^timed out after"),  # the cgroup's OOM kill
     # -- network
@@ -202,6 +208,7 @@ class Bad:
     exempt: tuple = ()
     message: str = None  # regex found in the zeroed checks' messages or in the problems
     full: bool = False  # the whole submission keeps full marks
+    every_mode: bool = False  # a matter of the sandbox (graded in every mode), not only of reading files
 
 
 def _modules_with(**changes):
@@ -264,7 +271,7 @@ BAD = [
         zero=("ex01_perceptron",), message=r"ex01_perceptron\.py is a symbolic link"),
     Bad("bad_symlink_folder", "symlink-folder", zero=("*",), message="symbolic link"),
     Bad("bad_hardlink", _modules_with(ex07_torch=lambda v, n, t: {n: ("hardlink", f"{v['PLANTED']}/{n}")}),
-        zero=("ex07_torch",), message=r"ex07_torch\.py is a hard link"),
+        zero=("ex07_torch",), message=r"ex07_torch\.py is a hard link", every_mode=True),
     Bad("bad_notebook", _modules_with(ex07_torch=_notebook), zero=("ex07_torch",),
         message=r"ex07_torch\.py is missing \(found ex07_torch\.ipynb"),
     Bad("bad_archive", _archive, zero=("*",), message=r"submission\.zip"),
@@ -282,8 +289,10 @@ SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv"]  # cannot be writ
 
 # ---- observing processes, files, the network ---------------------------------------------------
 
-def lane_processes(uids=LANE_UIDS):
-    """(pid, comm) of every live process running as one of these sandbox uids."""
+def lane_processes(uids=LANE_UIDS, started_before=None):
+    """(pid, comm) of every live process running as one of these sandbox uids; with started_before
+    (seconds since boot, see uptime), only those started by then: a uid released at the end of a
+    batch may be claimed at once by another grader on the machine (another test session)."""
     found, wanted = [], set(uids) - {None}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -293,10 +302,22 @@ def lane_processes(uids=LANE_UIDS):
                 fields = dict(line.split(":", 1) for line in status if ":" in line)
             uids = {int(u) for u in fields["Uid"].split()}
             if uids & set(wanted) and not fields["State"].strip().startswith(("Z", "X")):
-                found.append((int(entry), fields["Name"].strip()))
-        except (OSError, KeyError, ValueError):
+                if started_before is None or _started_s(entry) <= started_before:
+                    found.append((int(entry), fields["Name"].strip()))
+        except (OSError, KeyError, ValueError, IndexError):
             continue
     return found
+
+
+def uptime():
+    with open("/proc/uptime") as handle:
+        return float(handle.read().split()[0])
+
+
+def _started_s(pid):
+    """When the process started, in seconds since boot."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[19]) / os.sysconf("SC_CLK_TCK")
 
 
 def descendants(root=None):
@@ -329,18 +350,20 @@ def wait_until(predicate, timeout):
     return predicate()
 
 
-def files_of_lane_uids(*roots, since=0.0):
-    """Files and folders owned by a sandbox uid (changed after `since`) under these roots."""
+def files_of_lane_uids(*roots, since=0.0, uids=LANE_UIDS, skip=()):
+    """Files and folders owned by a sandbox uid (changed after `since`) under these roots, but for
+    those under `skip` (what the grader itself writes, in the mode where its uid is the children's)."""
     found = []
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: None):
             if dirpath.startswith("/proc"):
                 continue
+            dirnames[:] = [d for d in dirnames if os.path.join(dirpath, d) not in skip]
             for name in dirnames + filenames:
                 path = os.path.join(dirpath, name)
                 try:
                     info = os.lstat(path)
-                    if info.st_uid in LANE_UIDS and info.st_mtime >= since:
+                    if info.st_uid in uids and info.st_mtime >= since:
                         found.append(path)
                 except OSError:
                     pass
@@ -362,10 +385,11 @@ class Listeners:
             self._bind(socket.AF_INET6, socket.SOCK_STREAM, ("::1", self.tcp_port))
         except OSError:
             pass
-        self.abstract = f"nngrade-attack-{os.getpid()}"
+        name = f"nngrade-attack-{os.getpid()}-{os.urandom(4).hex()}"  # one per batch: several may be listening
+        self.abstract = name
         self._bind(socket.AF_UNIX, socket.SOCK_STREAM, "\0" + self.abstract)
         run = Path("/run") if os.access("/run", os.W_OK) else Path(workdir)
-        self.unix_path = str(run / f"nngrade-attack-{os.getpid()}.sock")
+        self.unix_path = str(run / f"{name}.sock")
         self._bind(socket.AF_UNIX, socket.SOCK_STREAM, self.unix_path)
         os.chmod(self.unix_path, 0o777)
         self.host_ip = self._host_ip()
@@ -458,6 +482,7 @@ test_rubric_file.__test__ = False
 
 @dataclass
 class Graded:
+    mode: str
     out: Path
     subs: Path
     records: dict
@@ -466,12 +491,23 @@ class Graded:
     stderr: str
     values: dict
     listeners: object
-    lane_left: list
-    descendants_left: list
-    baseline_descendants: int
-    judge_rss_growth_mb: float
+    honest: list  # the students who must keep full marks
+    on_reference: bool  # the attacks replace a function of the reference (else of the blank stubs)
+    lane_left: list  # processes of the children's uids (or of the grader's tree) left after the batch
     free_disk_drop_mb: float
+    keys_gained: dict = field(default_factory=dict)  # uid -> kernel keys it owns now and did not before
     stray_files: list = field(default_factory=list)
+    scratch_left: list = field(default_factory=list)
+    descendants_left: list = field(default_factory=list)  # in this process only
+    baseline_descendants: int = 0
+    judge_rss_growth_mb: float = None  # in this process only
+
+
+def _cpu_s():
+    """CPU seconds of this process and of its children that have ended (the runners)."""
+    import resource
+
+    return sum(u.ru_utime + u.ru_stime for u in map(resource.getrusage, (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)))
 
 
 def _maxrss_mb():
@@ -506,64 +542,128 @@ def attack_ctx(tmp_path_factory):
     return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
 
 
+STRAY_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash")
+SECRET_NAME = "NNGRADE_TEST_SECRET"
+
+
+def _write_class(subs, values, mode):
+    """The main class of a mode; returns the students who must keep full marks. As root (in this
+    process): honest students, the blank stubs, every attack on the reference, every bad submission.
+    In the other modes: the attacks on the blank stubs and the bad submissions that are a matter
+    of the sandbox."""
+    in_process = mode == modes.ROOT
+    honest = ["honest_reference", "honest_marked", "atk_fork_bomb_sessions_neighbour"]
+    write_folder(subs / "honest_reference", as_files(REFERENCE))
+    # Next in the queue after the fork bomb: most likely graded in the other lane while it runs.
+    write_folder(subs / "atk_fork_bomb_sessions_neighbour", as_files(REFERENCE))
+    write_folder(subs / "honest_marked", {n: f"# {values['MARKER']}\n" + t for n, t in as_files(REFERENCE).items()})
+    write_folder(subs / "blank_stubs", as_files(STUBS))
+    for attack in ATTACKS:
+        if not (attack.root_only and mode == modes.USER_MODE):
+            write_folder(subs / attack.name, as_files(attack.sources(values, REFERENCE if in_process else STUBS)))
+    for bad in BAD:
+        if not (in_process or bad.every_mode):
+            continue
+        if bad.files == "symlink-folder":
+            (subs / bad.name).symlink_to(SOLUTIONS_DIR)
+        else:
+            write_folder(subs / bad.name, bad.files(values))
+        honest += [bad.name] if bad.full else []
+    if in_process:
+        for name in SKIPPED_NAMES:
+            write_folder(subs / name, as_files(REFERENCE))
+    return honest
+
+
+def _grade_in_process(graded, attack_ctx, uids):
+    """The class graded by grade_folder in this process (as whoever runs the tests)."""
+    baseline = len(descendants())
+    rss_before, cpu_before = _maxrss_mb(), _cpu_s()
+    os.environ[SECRET_NAME] = graded.values["SECRET"]
+    stderr = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(stderr):
+            grade_folder(graded.subs, graded.out, jobs=2, progress=False, ctx=attack_ctx)
+    finally:
+        os.environ.pop(SECRET_NAME, None)
+    print(f"{graded.mode}: the grader's CPU {_cpu_s() - cpu_before:.1f} s")
+    ended = uptime()
+    wait_until(lambda: not lane_processes(uids, ended) and len(descendants()) <= baseline, 10)
+    graded.stderr, graded.lane_left = stderr.getvalue(), lane_processes(uids, ended)
+    graded.descendants_left, graded.baseline_descendants = descendants(), baseline
+    graded.judge_rss_growth_mb = _maxrss_mb() - rss_before
+
+
+def _grade_from_command_line(graded, work):
+    """The class graded by `nngrade grade` in the mode, supervised for what outlives it."""
+    report, stdout, graded.stderr = modes.grade(graded.mode, work, graded.subs, graded.out, test_rubric_file(work),
+                                                env={SECRET_NAME: graded.values["SECRET"]})
+    assert report["returncode"] == 0, graded.stderr[-3000:]
+    print(f"{graded.mode}: the grader's CPU {report['cpu_s']:.1f} s")
+    own_uid = graded.mode == modes.USER_MODE  # the children's uid is the grader's: nothing of it may be left
+    graded.lane_left = report["left"] + (lane_processes(modes.sandbox_uids(graded.mode), uptime()) if own_uid else [])
+
+
 @pytest.fixture(scope="module")
-def graded(attack_ctx, sandbox_uids):
-    """The main class: honest, blank, every attack and every bad submission, in ONE batch."""
+def root_batch(attack_ctx, sandbox_uids):
+    """The main class graded as root, in this process (as whoever runs the tests, without root)."""
+    yield from _graded_class(modes.ROOT, attack_ctx, sandbox_uids)
+
+
+@pytest.fixture(scope="module", params=modes.mode_params(*modes.MODES))
+def graded(request, attack_ctx, sandbox_uids):
+    """The main class in ONE batch (jobs=2) per mode."""
+    if request.param == modes.ROOT:
+        yield request.getfixturevalue("root_batch")
+        return
+    modes.prefix(request.param)  # skips where the mode cannot be entered
+    yield from _graded_class(request.param, attack_ctx, modes.sandbox_uids(request.param))
+
+
+def _graded_class(mode, attack_ctx, uids):
+    in_process = mode == modes.ROOT
     work = workspace()
     subs, out = work / "submissions", work / "out"
     subs.mkdir()
+    kit = modes.kit_for(mode, work)
     listeners = Listeners(work)
     planted = planted_solutions()
-    secret_name, secret_value = "NNGRADE_TEST_SECRET", f"s3cret-{os.urandom(8).hex()}"
-    marker = f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}"
-    values = {"SOLUTIONS": str(SOLUTIONS_DIR), "PROJECT": str(PROJECT_ROOT), "SUBS": str(subs), "OUT": str(out),
-              "JUDGE_PID": os.getpid(), "SECRET_NAME": secret_name, "MARKER": marker, "TCP_PORT": listeners.tcp_port,
-              "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract, "UNIX_PATH": listeners.unix_path,
-              "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"), "SECRET": secret_value,
-              "PLANTED": str(planted.__enter__())}
+    values = {"SOLUTIONS": str(kit / "solutions"), "PROJECT": str(kit), "SUBS": str(subs), "OUT": str(out),
+              "JUDGE_PID": os.getpid(), "SECRET_NAME": SECRET_NAME, "MARKER": f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}",
+              "TCP_PORT": listeners.tcp_port, "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract,
+              "UNIX_PATH": listeners.unix_path, "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"),
+              "SECRET": f"s3cret-{os.urandom(8).hex()}", "PLANTED": str(planted.__enter__())}
     try:
-        write_folder(subs / "honest_reference", as_files(REFERENCE))
-        write_folder(subs / "honest_marked", {n: f"# {marker}\n" + t for n, t in as_files(REFERENCE).items()})
-        write_folder(subs / "blank_stubs", as_files(STUBS))
-        for attack in ATTACKS:
-            write_folder(subs / attack.name, as_files(attack.sources(values)))
-        for bad in BAD:
-            if bad.files == "symlink-folder":
-                (subs / bad.name).symlink_to(SOLUTIONS_DIR)
-            else:
-                write_folder(subs / bad.name, bad.files(values))
-        for name in SKIPPED_NAMES:
-            write_folder(subs / name, as_files(REFERENCE))
-        baseline = len(descendants())
-        free_before = shutil.disk_usage("/").free
-        rss_before = _maxrss_mb()
-        os.environ[secret_name] = secret_value
-        stderr = io.StringIO()
+        honest = _write_class(subs, values, mode)
+        modes.readable_by_all(work)
+        scratch_before = set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*"))
+        free_before, keys_before = shutil.disk_usage("/").free, modes.key_counts(uids)
         started, wall_started = time.monotonic(), time.time() - 1
-        try:
-            with contextlib.redirect_stderr(stderr):
-                summary = grade_folder(subs, out, jobs=2, progress=False, ctx=attack_ctx)
-        finally:
-            os.environ.pop(secret_name, None)
-        seconds = time.monotonic() - started
-        print(f"main attack batch: {summary['students']} students in {seconds:.1f} s")
-        wait_until(lambda: not lane_processes(sandbox_uids) and len(descendants()) <= baseline, 10)
-        records = {name: read_student(out, name) for name in os.listdir(out) if (out / name).is_dir()}
-        graded = Graded(out, subs, records, list(attack_ctx.functions), seconds, stderr.getvalue(), values, listeners,
-                        lane_processes(sandbox_uids), descendants(), baseline, _maxrss_mb() - rss_before,
-                        (free_before - shutil.disk_usage("/").free) / 2**20)
-        graded.stray_files = files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash",
-                                                str(PROJECT_ROOT), str(work), since=wall_started)
+        graded = Graded(mode, out, subs, {}, list(attack_ctx.functions), 0.0, "", values, listeners, honest, in_process, [], 0.0)
+        if in_process:
+            _grade_in_process(graded, attack_ctx, uids)
+        else:
+            _grade_from_command_line(graded, work)
+        graded.seconds = time.monotonic() - started
+        graded.records = {name: read_student(out, name) for name in os.listdir(out) if (out / name).is_dir()}
+        slowest = sorted((r["execution_time"], n) for n, r in graded.records.items())[-8:]
+        print(f"main attack batch ({mode}): {len(os.listdir(subs))} students in {graded.seconds:.1f} s; slowest {slowest}")
+        graded.free_disk_drop_mb = (free_before - shutil.disk_usage("/").free) / 2**20
+        graded.keys_gained = {u: n for u, n in modes.key_counts(uids).items() if n > keys_before.get(u, 0)}
+        graded.stray_files = files_of_lane_uids(*STRAY_ROOTS, str(PROJECT_ROOT), str(work), since=wall_started, uids=uids,
+                                                skip=(str(out), str(work / "home")))
+        graded.scratch_left = sorted(set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*")) - scratch_before)
         yield graded
     finally:
         listeners.close()
         planted.__exit__(None, None, None)
-        for pid, _ in lane_processes(sandbox_uids):  # never leave an attack running, whatever the outcome
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-        for path in files_of_lane_uids("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash", str(PROJECT_ROOT)):
-            with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
-                os.unlink(path)
+        if mode != modes.USER_MODE:  # never leave an attack running, whatever the outcome
+            for pid, _ in lane_processes(uids):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
+            for path in files_of_lane_uids(*STRAY_ROOTS, str(PROJECT_ROOT), uids=uids):
+                with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
+                    os.unlink(path)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -591,11 +691,10 @@ def matches(selector, function):
     return selector == "*" or function == selector or function.startswith(selector + ".")
 
 
-# ---- the main class: every attack ----------------------------------------------------------------
+# ---- the main class: every attack, in every mode ------------------------------------------------
 
 def test_honest_submissions_keep_full_marks(graded, attack_ctx):
-    honest = ["honest_reference", "honest_marked"] + [b.name for b in BAD if b.full]
-    for name in honest:
+    for name in graded.honest:
         record = graded.records.get(name)
         assert record is not None, f"{name} was not graded"
         lost = {f["function"]: messages(record, f["function"]) for f in record["functions"] if f["score"] < f["max_score"]}
@@ -608,7 +707,7 @@ def test_blank_stubs_score_nothing(graded):
 
 @pytest.mark.parametrize("attack", ATTACKS, ids=lambda a: a.name)
 def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
-    if attack.root_only and not IS_ROOT_LINUX:
+    if attack.root_only and (not IS_ROOT_LINUX or graded.mode == modes.USER_MODE):
         pytest.skip("other uids' processes are only out of reach with the root layers")
     record = graded.records.get(attack.name)
     assert record is not None, f"{attack.name} was not graded"
@@ -624,6 +723,10 @@ def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
         if attack.report:
             report = report_of(record, function)
             assert report == [], f"{function}: the attack got through: {report} ({messages(record, function)[:1]})"
+    if not graded.on_reference:  # spliced into the stubs: nothing anywhere may score more than they do
+        gained = {f["function"]: f["score"] for f in record["functions"] if f["score"] > score(blank, f["function"])}
+        assert not gained, f"the attack scored: {gained}"
+        return
     kept = {f["function"]: (f["score"], f["max_score"], messages(record, f["function"])[:1])
             for f in record["functions"] if f["function"] not in zeroed
             and f["function"] not in (*attack.exempt, *FD_DEPENDENTS.get(attack.target, ()))}
@@ -631,15 +734,14 @@ def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
     assert not lost, f"functions the attack does not touch lost points: {lost}"
 
 
-@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
-def test_bad_submission_gets_a_clear_message_and_others_are_graded(graded, attack_ctx, bad):
-    record = graded.records.get(bad.name)
+def check_bad(batch, rubric, bad):
+    record = batch.records.get(bad.name)
     assert record is not None, f"{bad.name} was not graded"
     if bad.full:
-        assert record["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(record, f["function"])[:1]
-                                                                 for f in record["functions"] if f["score"] < f["max_score"]}
+        assert record["score"] == rubric.max_score, {f["function"]: messages(record, f["function"])[:1]
+                                                     for f in record["functions"] if f["score"] < f["max_score"]}
         return
-    zeroed = [f for f in graded.functions if any(matches(s, f) for s in bad.zero)]
+    zeroed = [f for f in batch.functions if any(matches(s, f) for s in bad.zero)]
     assert zeroed
     texts = [*record["problems"].values()]
     for function in zeroed:
@@ -652,14 +754,25 @@ def test_bad_submission_gets_a_clear_message_and_others_are_graded(graded, attac
     assert not lost, f"functions that are fine lost points: {lost}"
 
 
-def test_unwritable_student_names_are_skipped_with_a_note(graded):
+@pytest.mark.parametrize("bad", BAD, ids=lambda b: b.name)
+def test_bad_submission_gets_a_clear_message_and_others_are_graded(root_batch, attack_ctx, bad):
+    check_bad(root_batch, attack_ctx.rubric, bad)
+
+
+@pytest.mark.parametrize("bad", [b for b in BAD if b.every_mode], ids=lambda b: b.name)
+def test_bad_submission_of_the_sandbox_in_every_mode(graded, attack_ctx, bad):
+    check_bad(graded, attack_ctx.rubric, bad)
+
+
+def test_unwritable_student_names_are_skipped_with_a_note(root_batch):
     for name in SKIPPED_NAMES:
-        assert name not in graded.records
+        assert name not in root_batch.records
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
-        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", graded.stderr), graded.stderr[-2000:]
-    rows = (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()
+        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", root_batch.stderr), (
+            root_batch.stderr[-2000:])
+    rows = (root_batch.out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student,score,max_score")
-    assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in graded.records}
+    assert {r.split(",")[0].strip('"') for r in rows[1:]} == {as_text(name) for name in root_batch.records}
 
 
 @needs_root
@@ -668,8 +781,8 @@ def test_no_process_of_any_attack_survives(graded):
     assert len(graded.descendants_left) <= graded.baseline_descendants, f"left behind: {graded.descendants_left}"
 
 
-def test_batch_finishes_within_its_budget(graded):
-    assert graded.seconds < MAIN_BATCH_BUDGET_S, f"{graded.seconds:.0f} s"
+def test_batch_finishes_within_its_budget(root_batch):
+    assert root_batch.seconds < MAIN_BATCH_BUDGET_S, f"{root_batch.seconds:.0f} s"
 
 
 @needs_root
@@ -689,14 +802,21 @@ def test_no_connection_left_the_sandbox(graded):
 @needs_root
 def test_files_outside_the_sandbox_are_untouched(graded):
     assert (graded.subs / "honest_reference" / "ex03_activations.py").read_text() == REFERENCE["ex03_activations"]
+    assert Path(graded.values["PLANTED"], "ex04_mlp_forward.py").read_text() == REFERENCE["ex04_mlp_forward"]
     assert graded.stray_files == [], f"files written by sandboxed code: {graded.stray_files[:10]}"
+    assert graded.scratch_left == [], f"private scratch folders outlived their runner: {graded.scratch_left}"
     assert graded.free_disk_drop_mb < 200, f"{graded.free_disk_drop_mb:.0f} MB of disk gone"
     csv_rows = {r.split(",")[0]: r for r in (graded.out / "grades.csv").read_text(encoding="utf-8").splitlines()}
     assert csv_rows["honest_reference"].split(",")[1] == f"{graded.records['honest_reference']['score']:g}"
 
 
-def test_grader_memory_stays_bounded(graded):
-    assert graded.judge_rss_growth_mb < 400, f"the grader's peak memory grew by {graded.judge_rss_growth_mb:.0f} MB"
+@needs_root
+def test_no_kernel_key_outlives_the_batch(graded):
+    assert graded.keys_gained == {}, f"uids that own more kernel keys than before: {graded.keys_gained}"
+
+
+def test_grader_memory_stays_bounded(root_batch):
+    assert root_batch.judge_rss_growth_mb < 400, f"the grader's peak memory grew by {root_batch.judge_rss_growth_mb:.0f} MB"
 
 
 @needs_root
@@ -704,40 +824,52 @@ def test_isolation_layers_are_recorded(graded):
     for name in ("honest_reference", "atk_forge_ready", "atk_patch_grader"):
         with open(graded.out / name / "results.json") as handle:
             extra = json.load(handle)["extra_data"]
-        assert extra["isolation"] == ROOT_LAYERS, (name, extra["isolation"], extra["notices"])
+        assert extra["isolation"] == modes.LAYERS[graded.mode], (name, extra["isolation"], extra["notices"])
 
 
 # ---- one lane, known order: what earlier students leave behind; runners killed from outside ----
 
 class RunnerKiller:
     """Watches for sandboxed processes named by the killme attack and SIGKILLs their runner
-    (found through the child's parent, checked by its command line), `times` times per name."""
+    (the parent of the child's fork server, checked by its name), `times` times per name."""
+
+    OUTLIVES_AFTER_S = 3  # a daemon of a killed runner's child still running this long after: it outlived it
 
     def __init__(self, plan):
         self.plan, self.kills = dict(plan), {name: 0 for name in plan}
+        self.orphans, self.outlived = {}, set()  # daemons ("nnk-daemon") alive when a runner was killed: pid -> when
+        self.killed = set()  # runner pids
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
         self.thread.start()
 
     def _watch(self):
+        daemons = set()
         while not self.stop.is_set():
+            seen = set()
             for entry in os.listdir("/proc"):
                 if not entry.isdigit():
                     continue
                 try:
                     with open(f"/proc/{entry}/comm") as handle:
                         name = handle.read().strip()
+                    if name == "nnk-daemon":
+                        seen.add(int(entry))
+                        if time.monotonic() - self.orphans.get(int(entry), time.monotonic()) > self.OUTLIVES_AFTER_S:
+                            self.outlived.add(int(entry))
                     if self.kills.get(name, 99) >= self.plan.get(name, 0):
                         continue
-                    with open(f"/proc/{entry}/stat") as handle:
-                        ppid = int(handle.read().rsplit(")", 1)[1].split()[1])
-                    with open(f"/proc/{ppid}/cmdline", "rb") as handle:
-                        if b"grader.sandbox.runner" not in handle.read():
-                            continue
-                    os.kill(ppid, signal.SIGKILL)
+                    runner = _parent(_parent(entry))  # the child's parent is the runner's fork server
+                    with open(f"/proc/{runner}/comm") as handle:
+                        if handle.read().strip() != "nng-runner" or runner in self.killed:
+                            continue  # not a runner, or one killed already and still dying
+                    os.kill(runner, signal.SIGKILL)
+                    self.killed.add(runner)
                     self.kills[name] += 1
+                    self.orphans.update(dict.fromkeys(daemons | seen, time.monotonic()))
                 except (OSError, ValueError, IndexError):
                     continue
+            daemons = seen
             time.sleep(0.02)
 
     def close(self):
@@ -745,16 +877,13 @@ class RunnerKiller:
         self.thread.join()
 
 
-@pytest.fixture(scope="module")
-def one_lane(attack_ctx, sandbox_uids):
-    """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
-    child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
-    must not outlive it), an honest student; a student whose runner is killed once, one whose runner
-    is killed twice, an honest student; a student who leaves a key in its uid's kernel keyring, and
-    the next student of the lane, who looks for it."""
-    work = workspace()
-    subs, out = work / "submissions", work / "out"
-    subs.mkdir()
+def _parent(pid):
+    with open(f"/proc/{pid}/stat") as handle:
+        return int(handle.read().rsplit(")", 1)[1].split()[1])
+
+
+def _one_lane_class():
+    """{student: modules} in the lane's order (see one_lane)."""
     victim = dict(REFERENCE)
     padding = "".join(f"# notes, line {i}: " + "-" * 60 + "\n" for i in range(400))  # a size no other module has
     victim["ex04_mlp_forward"] = "# VICTIM-EX04-BEGIN\n" + REFERENCE["ex04_mlp_forward"] + padding + "# VICTIM-EX04-END\n"
@@ -766,7 +895,7 @@ def one_lane(attack_ctx, sandbox_uids):
 
     saboteur = with_killme(REFERENCE, "nnk-sabo")
     saboteur["ex01_perceptron"] += "\n" + attack_text("saboteur.py", {})
-    students = {
+    return {
         "a1_victim": victim,
         "a2_thief": Attack("a2_thief", "steal_memory", "ex04_mlp_forward.xor_params").sources({}),
         "a3_bogus_frame": Attack("a3_bogus_frame", "forge_bogus_event", "ex03_activations.leaky_relu").sources({}),
@@ -779,22 +908,64 @@ def one_lane(attack_ctx, sandbox_uids):
         "d1_keyring_writer": Attack("d1_keyring_writer", "keyring", "ex01_perceptron.add_bias").sources({}),
         "d2_keyring_reader": Attack("d2_keyring_reader", "keyring", "ex01_perceptron.add_bias").sources({}),
     }
+
+
+# What the judge alone decides, the same in every mode: graded as root only (a submission whose
+# runner is killed twice fails, and the lane goes on).
+ONE_LANE_JUDGE_ONLY = ("c2_runner_killed_twice", "c3_honest")
+# Without CAP_SYS_ADMIN a lane holds these attacks as root's does: the same uid sweep after a dead
+# runner, the same fork server, memory cgroup and system-call filter; the namespaces it lacks play
+# no part in them. The ordinary user's lane has no uid sweep and shares the grader's uid.
+ONE_LANE_MODES = (modes.ROOT, modes.USER_MODE)
+
+
+@pytest.fixture(scope="module", params=modes.mode_params(*ONE_LANE_MODES))
+def one_lane(request, attack_ctx, sandbox_uids):
+    """One lane, in this order: a victim, a thief scanning its memory for the victim's code, a
+    child that sends a bogus frame, an honest student; a saboteur whose runner is killed (its daemon
+    must not outlive it), an honest student; a student whose runner is killed once, one whose runner
+    is killed twice, an honest student; a student who leaves a key in its uid's kernel keyring, and
+    the next student of the lane, who looks for it. As root in this process; in the other modes
+    from the command line, without what the judge alone decides (ONE_LANE_JUDGE_ONLY)."""
+    mode = request.param
+    in_process = mode == modes.ROOT
+    uids = sandbox_uids if in_process else modes.sandbox_uids(mode)
+    if not in_process:
+        modes.prefix(mode)  # skips where the mode cannot be entered
+    work = workspace()
+    subs, out = work / "submissions", work / "out"
+    subs.mkdir()
+    students = {name: modules for name, modules in _one_lane_class().items() if in_process or name not in ONE_LANE_JUDGE_ONLY}
     for name, modules in students.items():
         write_folder(subs / name, as_files(modules))
-    killer = RunnerKiller({"nnk-sabo": 1, "nnk-once": 1, "nnk-twice": 2})
+    modes.readable_by_all(work)
+    plan = {"nnk-sabo": 1, "nnk-once": 1, "nnk-twice": 2 if in_process else 0}
+    killer = RunnerKiller(plan)
     started = time.monotonic()
     try:
-        grade_folder(subs, out, jobs=1, progress=False, ctx=attack_ctx)
+        if in_process:
+            cpu_before = _cpu_s()
+            grade_folder(subs, out, jobs=1, progress=False, ctx=attack_ctx)
+            left = []
+            print(f"{mode}: the grader's CPU {_cpu_s() - cpu_before:.1f} s")
+        else:
+            report, _, stderr = modes.grade(mode, work, subs, out, test_rubric_file(work), jobs=1)
+            assert report["returncode"] == 0, stderr[-3000:]
+            left = report["left"]
+            print(f"{mode}: the grader's CPU {report['cpu_s']:.1f} s")
         seconds = time.monotonic() - started
-        print(f"one-lane batch: {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
-        wait_until(lambda: not lane_processes(sandbox_uids), 10)
-        yield {"records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
-               "lane_left": lane_processes(sandbox_uids), "seconds": seconds}
+        print(f"one-lane batch ({mode}): {len(students)} students in {seconds:.1f} s, runner kills {killer.kills}")
+        ended = uptime()
+        wait_until(lambda: not lane_processes(uids, ended), 10)
+        yield {"mode": mode, "records": {name: read_student(out, name) for name in students}, "kills": dict(killer.kills),
+               "plan": plan, "lane_left": left + lane_processes(uids, ended), "seconds": seconds,
+               "outlived": sorted(killer.outlived)}
     finally:
         killer.close()
-        for pid, _ in lane_processes(sandbox_uids):
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+        if mode != modes.USER_MODE:
+            for pid, _ in lane_processes(uids):
+                with contextlib.suppress(OSError):
+                    os.kill(pid, signal.SIGKILL)
         shutil.rmtree(work, ignore_errors=True)
 
 
@@ -818,6 +989,7 @@ def test_a_bogus_frame_does_not_desynchronise_the_lane(one_lane, attack_ctx):
 @needs_root
 def test_a_daemon_does_not_outlive_its_dead_runner(one_lane, attack_ctx):
     assert one_lane["kills"]["nnk-sabo"] == 1
+    assert one_lane["outlived"] == [], "the saboteur's daemon was still running seconds after its runner died"
     honest = one_lane["records"]["b2_honest"]
     assert honest["score"] == attack_ctx.rubric.max_score, {f["function"]: messages(honest, f["function"])[:1]
                                                               for f in honest["functions"] if f["score"] < f["max_score"]}
@@ -826,8 +998,10 @@ def test_a_daemon_does_not_outlive_its_dead_runner(one_lane, attack_ctx):
 
 def test_a_killed_runner_is_replaced_and_the_submission_retried_once(one_lane, attack_ctx):
     records = one_lane["records"]
-    assert one_lane["kills"]["nnk-once"] == 1 and one_lane["kills"]["nnk-twice"] == 2, one_lane["kills"]
+    assert one_lane["kills"] == one_lane["plan"]
     assert records["c1_runner_killed_once"]["score"] == attack_ctx.rubric.max_score
+    if "c2_runner_killed_twice" not in records:
+        return  # see ONE_LANE_JUDGE_ONLY
     twice = records["c2_runner_killed_twice"]
     assert twice["score"] == 0
     assert re.search(r"grading failed twice: the sandbox runner", twice["problems"].get("(grader)", "")), twice["problems"]
@@ -843,9 +1017,14 @@ def test_no_kernel_keyring_carries_anything_to_the_next_student(one_lane):
 
 # ---- the grader killed mid-batch, then resumed from the command line ---------------------------
 
-def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
-    subs = tmp_path / "subs"
-    rubric = test_rubric_file(tmp_path)
+RESUME_MODES = (modes.ROOT, modes.USER_MODE)  # without CAP_SYS_ADMIN, a killed judge's runners clean up as root's do
+
+
+@pytest.fixture(scope="module")
+def resume_class():
+    """Six students and the grades.csv of their uninterrupted batch (graded once, as root)."""
+    work = workspace()
+    subs = work / "subs"
     for i in range(3):
         write_folder(subs / f"student_{i}_reference", as_files(REFERENCE))
     write_folder(subs / "student_3_blank", as_files(STUBS))
@@ -853,17 +1032,32 @@ def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
     partial["ex03_activations"] = REFERENCE["ex03_activations"].replace("def relu(z):", "def relu(z)")
     write_folder(subs / "student_4_partial", as_files(partial))
     write_folder(subs / "student_5_stubs_and_ex01", {**as_files(STUBS), "ex01_perceptron.py": REFERENCE["ex01_perceptron"]})
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    rubric = test_rubric_file(work)
+    modes.readable_by_all(work)
+    try:
+        command, env = _grade_command(modes.ROOT, work, subs, work / "full", rubric)
+        full = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd="/")
+        assert full.returncode == 0, full.stderr[-3000:]
+        yield work, subs, rubric, (work / "full" / "grades.csv").read_bytes()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
-    def command(out):
-        return [sys.executable, "-m", "grader.cli", "grade", str(subs), "--out", str(out), "--jobs", "2",
-                "--rubric", str(rubric), "--no-progress"]
 
-    full = subprocess.run(command(tmp_path / "full"), env=env, capture_output=True, text=True, timeout=300)
-    assert full.returncode == 0, full.stderr[-3000:]
+def _grade_command(mode, work, subs, out, rubric):
+    """(command, env) of `nngrade grade` in this mode, run directly (its pid is the judge's)."""
+    modes.open_to(mode, out)
+    return modes.cli(mode, work, "grade", subs, "--out", out, "--jobs", 2, "--rubric", rubric, "--no-progress")
 
-    interrupted = tmp_path / "interrupted"
-    proc = subprocess.Popen(command(interrupted), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+@pytest.mark.parametrize("mode", modes.mode_params(*RESUME_MODES))
+def test_sigkilled_grader_resumes_to_the_same_grades(resume_class, mode):
+    """The judge killed with SIGKILL mid-batch: its runners notice, clean up after themselves and
+    their children (as an ordinary user no uid sweep exists) and exit; the batch resumed from the
+    command line ends with the grades of an uninterrupted one."""
+    work, subs, rubric, full_grades = resume_class
+    interrupted = work / f"interrupted-{mode}"
+    command, env = _grade_command(mode, work, subs, interrupted, rubric)
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd="/")
     try:
         assert wait_until(lambda: any(interrupted.glob("*/results.json")) or proc.poll() is not None, 120)
         assert proc.poll() is None, "the run finished before it could be interrupted"
@@ -877,14 +1071,15 @@ def test_sigkilled_grader_resumes_to_the_same_grades(tmp_path):
     assert not (interrupted / "grades.csv").exists()
     done_before = len(list(interrupted.glob("*/results.json")))
     assert 1 <= done_before < 6
-    # The killed grader's runners notice that their judge is gone, clean up after themselves and exit.
     assert runners
     assert wait_until(lambda: not any(os.path.exists(f"/proc/{pid}") and _alive(pid) for pid in runners), 60), runners
+    if mode == modes.USER_MODE:  # nothing of the grader's uid is left: fork servers, children
+        assert wait_until(lambda: not lane_processes(modes.sandbox_uids(mode)), 10), lane_processes(modes.sandbox_uids(mode))
 
-    resumed = subprocess.run(command(interrupted), env=env, capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300, cwd="/")
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     assert re.search(rf"resumed {done_before}\b", resumed.stdout), resumed.stdout
-    assert (interrupted / "grades.csv").read_bytes() == (tmp_path / "full" / "grades.csv").read_bytes()
+    assert (interrupted / "grades.csv").read_bytes() == full_grades
 
 
 def _runners_of(judge_pid):

@@ -84,7 +84,7 @@ def test_landlock_allows_only_the_listed_paths(tmp_path):
 
 
 @needs_seccomp
-def test_seccomp_denies_sockets_keyrings_namespaces_and_memfd_but_not_the_open_channel():
+def test_seccomp_denies_sockets_keyrings_namespaces_sessions_and_memfd_but_not_the_open_channel():
     ours, theirs = socket.socketpair()
 
     def body():
@@ -113,6 +113,8 @@ def test_seccomp_denies_sockets_keyrings_namespaces_and_memfd_but_not_the_open_c
             "fork": attempt(fork_and_wait),
             "thread": attempt(lambda: __import__("threading").Thread(target=int).start()),
             "socketpair": attempt(socket.socketpair),
+            "setsid": attempt(os.setsid),
+            "setpgid": attempt(lambda: os.setpgid(0, 0)),
         }
         if os.uname().machine == "x86_64":
             seen["add_key"] = attempt(add_key)
@@ -121,7 +123,7 @@ def test_seccomp_denies_sockets_keyrings_namespaces_and_memfd_but_not_the_open_c
 
     seen = in_child(body)
     assert ours.recv(20) == b"still open"
-    for denied in ("socket inet", "socket unix", "memfd", "unshare", "add_key"):
+    for denied in ("socket inet", "socket unix", "memfd", "unshare", "add_key", "setsid", "setpgid"):
         assert seen.get(denied, "EPERM") == "EPERM", (denied, seen)
     assert seen["fork"] == "ok" and seen["thread"] == "ok" and seen["socketpair"] == "ok"
 

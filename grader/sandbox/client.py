@@ -15,7 +15,7 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.sandbox import cgroups
-from grader.sandbox.isolation import missing_layers, sweep_uid
+from grader.sandbox.isolation import clear_scratch, missing_layers, sweep_uid
 
 SANDBOX_UID_BASE = 64000  # one dedicated uid per lane, so a sweep by uid hits only that lane's processes
 UID_SLOTS = 64  # sandbox uids SANDBOX_UID_BASE .. + 63, shared by every grader running on the machine
@@ -137,7 +137,7 @@ class SandboxClient:
         self.hide = [str(p) for p in hide] + [p for p in kit_folders() if p not in map(str, hide)]
         self.proc = None
         self.channel = None
-        self._uid = self._uid_lock = self._cgroup = None
+        self._uid = self._uid_lock = self._cgroup = self._fork_server = None
 
     @property
     def uid(self):
@@ -200,12 +200,18 @@ class SandboxClient:
                 os.close(fd)
         self.channel = Channel(self.proc.stdout.fileno(), self.proc.stdin.fileno())
         self.cases_sent = False
-        self._expect(STARTUP_TIMEOUT)
+        self._warm(self._expect(STARTUP_TIMEOUT)[0])
         for sibling in siblings:
             try:
-                sibling.proc.watch(int(sibling._expect(STARTUP_TIMEOUT)[0]["pid"]))
+                sibling.proc.watch(int(sibling._warm(sibling._expect(STARTUP_TIMEOUT)[0])["pid"]))
             except (RunnerDied, KeyError, TypeError, ValueError):
                 sibling.stop()  # that lane starts a runner of its own on its first request
+
+    def _warm(self, reply):
+        """The runner's first message: its fork server's pid is kept for stop()."""
+        pid = reply.get("fork_server")
+        self._fork_server = pid if type(pid) is int and pid > 0 else None
+        return reply
 
     def _prepare(self, read_fd, write_fd):
         """The fds a sibling runner of this lane gets: its channel, its log and its uid claim."""
@@ -370,6 +376,13 @@ class SandboxClient:
             self.proc.wait()
             for stream in (self.proc.stdin, self.proc.stdout):
                 stream.close()
+        if self._fork_server is not None:
+            # Its runner is gone: the fork server sweeps its children and their folders, then goes.
+            # Wait for it (it may not be killed midway with the lane's cgroup), and remove the
+            # folders whatever happened to it.
+            _wait_gone(self._fork_server, 5)
+            clear_scratch(self._fork_server)
+            self._fork_server = None
         self.proc = self.channel = None
         if self._uid is not None:
             # Security: a killed or crashed runner could not sweep its lane; a daemon left behind
@@ -388,6 +401,18 @@ def _called(called):
     if type(called) is not list:
         return []
     return sorted({c for c in called if type(c) is str and len(c) <= MAX_CALLED_NAME})[:MAX_CALLED]
+
+
+def _wait_gone(pid, timeout):
+    """Wait up to timeout seconds for a process that is not our child to end."""
+    try:
+        pidfd = os.pidfd_open(pid)
+    except (OSError, AttributeError):
+        return  # already gone (or no pidfd: nothing to wait with)
+    try:
+        select.select([pidfd], [], [], timeout)
+    finally:
+        os.close(pidfd)
 
 
 def _validate(results, jobs, class_cases):

@@ -388,25 +388,45 @@ def sweep_uid(uid):
         time.sleep(0.005)
 
 
-def kill_descendants(root_pid, spare=()):
+def kill_descendants(root_pid, spare=(), passes=200):
     """SIGKILL every live descendant of root_pid (found through /proc) but the `spare` ones and
-    theirs, then reap what we can. Returns how many processes besides direct children were found
-    (grandchildren, daemons)."""
-    children_of = _listed_children if _CHILDREN_LISTED else _scan_children()
-    direct = [child for child in children_of(root_pid) if child not in spare]
-    stack, victims = list(direct), list(direct)
-    while stack:
-        for child in children_of(stack.pop()):
-            if child not in spare:
-                victims.append(child)
-                stack.append(child)
-    for pid in victims:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass
+    theirs, pass after pass until none is left (a fork bomb's newest children, born after a pass
+    listed their parent, re-parent to root_pid when it dies and are caught by the next pass; a
+    process with SIGKILL pending cannot fork), then reap what we can. Returns how many processes
+    besides direct children were found (grandchildren, daemons)."""
+    killed, first_direct = set(), None
+    for sweep in range(passes):
+        children_of = _listed_children if _CHILDREN_LISTED else _scan_children()
+        direct = [child for child in children_of(root_pid) if child not in spare and _alive(child)]
+        stack, victims = list(direct), list(direct)
+        while stack:
+            for child in children_of(stack.pop()):
+                if child not in spare and _alive(child):
+                    victims.append(child)
+                    stack.append(child)
+        if not victims:
+            break
+        for pid in victims:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+        killed.update(victims)
+        first_direct = set(direct) if first_direct is None else first_direct
+        if sweep:
+            time.sleep(0.002)  # the killed are still dying: let them go before the next look
+        reap()
     reap()
-    return len(victims) - len(direct)
+    return len(killed - (first_direct or set()))
+
+
+def _alive(pid):
+    """Not (yet) a zombie: a killed child stays listed until its parent reaps it."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] not in "ZX"
+    except (OSError, IndexError):
+        return False
 
 
 def _listed_children(pid):

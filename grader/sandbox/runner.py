@@ -40,8 +40,11 @@ class ForkServer:
 
     The fork server is its children's parent and their subreaper (orphans they leave come back to
     it). It reaps only when the runner asks, so a child's pid stays the child's (a zombie at worst)
-    for as long as the runner may signal it. Speed: one fork per submission; a middle process that
-    handed each child to the runner cost a second fork and exit of the whole warm image (~8 ms)."""
+    for as long as the runner may signal it. When the runner dies (the judge killed it, or someone
+    else did), the fork server kills what its children left and removes their folders before it
+    goes: as an ordinary user no uid sweep could find them. Speed: one fork per submission; a
+    middle process that handed each child to the runner cost a second fork and exit of the whole
+    warm image (~8 ms)."""
 
     def __init__(self, pid, sock):
         self.pid, self.sock = pid, sock
@@ -55,7 +58,10 @@ class ForkServer:
         if pid == 0:
             try:
                 ours.close()
-                prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # the runner dies -> the fork server dies
+                # The runner dies (killed by the judge or from outside) -> the fork server sweeps
+                # what its children left and goes: nothing else would where no uid sweep exists.
+                signal.signal(signal.SIGTERM, lambda *_: _sweep_and_exit(os.getpid()))
+                prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
                 set_process_name("nng-forkserver")
                 if os.getppid() == runner_pid and make_subreaper():
                     null = os.open(os.devnull, os.O_RDWR)  # the judge's pipes belong to the runner alone
@@ -102,7 +108,8 @@ def _serve_forks(sock):
     while True:
         try:
             message, buffers = channel.recv()
-        except ChannelClosed:
+        except ChannelClosed:  # the runner is gone
+            sweep_children(server_pid)
             return
         op = message.get("op")
         if op == "cases":
@@ -113,9 +120,12 @@ def _serve_forks(sock):
             # would otherwise walk (and so copy-on-write) the whole warm heap of numpy and torch.
             gc.freeze()
             parent_sock, child_sock = socket.socketpair()
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM})  # the sweep is the fork server's alone
             pid = os.fork()
             if pid == 0:  # the child
                 try:
+                    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
                     set_process_name("nng-child")
                     sock.close()
                     parent_sock.close()
@@ -126,6 +136,7 @@ def _serve_forks(sock):
                         child_main(child_sock.detach(), None, None, cases)
                 finally:
                     os._exit(0)
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
             child_sock.close()
             socket.send_fds(sock, [str(pid).encode()], [parent_sock.fileno()])
             parent_sock.close()
@@ -133,6 +144,14 @@ def _serve_forks(sock):
             channel.send({"status": _wait_status(int(message["pid"]), float(message["wait"]))})
         elif op == "sweep":
             channel.send({"others": sweep_children(server_pid)})
+
+
+def _sweep_and_exit(server_pid):
+    """The fork server's last act when its runner is gone."""
+    try:
+        sweep_children(server_pid)
+    finally:
+        os._exit(0)
 
 
 def _wait_status(pid, wait_s):
@@ -359,7 +378,7 @@ def main():
     judge = Channel(sys.stdin.fileno(), sys.stdout.fileno())
     sys.stdout = sys.stderr  # nothing else may write to the protocol stream
     runner = Runner(judge, fork_server, spare=siblings)
-    judge.send({"status": "warm", "pid": os.getpid()})
+    judge.send({"status": "warm", "pid": os.getpid(), "fork_server": fork_server.pid if fork_server else None})
     try:
         while True:
             try:

@@ -8,7 +8,11 @@ Denies, with EPERM so that the student reads an ordinary "Operation not permitte
 - namespaces and mounts (unshare, setns, clone with a namespace flag, every mount call), which could
   undo the mount hiding; kexec, modules, userfaultfd, io_uring (it runs system calls the filter
   never sees);
-- memfd_create unless the memory is bounded by a cgroup (memfd pages escape RLIMIT_AS).
+- memfd_create unless the memory is bounded by a cgroup (memfd pages escape RLIMIT_AS);
+- setsid and setpgid: whatever the child starts stays in its session and process group, so that
+  one kill of the group (fork-safe, where a walk of the process tree races a fork bomb) ends it
+  all, and the kernel's per-session CPU grouping (autogroup) gives a fork bomb one share, not one
+  per process.
 clone3 fails with ENOSYS (its flags cannot be inspected), so the C library falls back to clone.
 """
 import errno
@@ -26,7 +30,7 @@ DENIED = (
     "kexec_load", "kexec_file_load", "init_module", "finit_module", "delete_module", "reboot", "swapon", "swapoff",
     "syslog", "acct", "iopl", "ioperm", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex", "vhangup",
     "move_pages", "migrate_pages", "io_uring_setup", "io_uring_enter", "io_uring_register", "memfd_secret",
-    "uselib", "userfaultfd",
+    "uselib", "userfaultfd", "setsid", "setpgid",
 )
 UNBOUNDED_MEMORY = ("memfd_create",)  # denied unless a cgroup bounds the child's memory
 NAMESPACE_FLAGS = 0x00020000 | 0x04000000 | 0x08000000 | 0x10000000 | 0x20000000 | 0x40000000 | 0x02000000

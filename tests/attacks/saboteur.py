@@ -32,7 +32,10 @@ def _lane_processes():
 
 if not any(name == "nnk-daemon" for _, name in _lane_processes()):
     if _os.fork() == 0:
-        _os.setsid()
+        try:
+            _os.setsid()
+        except OSError:
+            pass  # denied: a daemon all the same
         if _os.fork() == 0:
             _libc.prctl(15, b"nnk-daemon", 0, 0, 0)
             _signal.signal(_signal.SIGTERM, _signal.SIG_IGN)
