@@ -108,7 +108,7 @@ EXERCISES = {tuple(functions)!r}
 
 
 def quick_checks(function, *tests):
-    """Run the visible tests of `function` (exercises/test_{module}.py) on this notebook's code."""
+    """Run the visible tests of `function` on this notebook's code."""
     run_quick_checks(function, tests, functions=EXERCISES, fixtures={{{fixture_values}}}, namespace=globals(),
                      modules={modules!r}, own_module={module!r})'''
 
@@ -140,7 +140,8 @@ def visible_cells(module, functions, reference_names=(), exercises_dir=EXERCISES
         if not about:
             raise ValueError(f"{path}: no visible test of {function}; name one after it (test_{function}_...)")
         fixtures |= set().union(*(_fixtures(tests[name]) for name in about))
-        header = (f"# Quick checks (not graded): the visible tests of `{function}` from exercises/test_{module}.py.\n"
+        # The notebook names no file the notebook student never sees (feedback pages show cells too).
+        header = (f"# Quick checks (not graded): the visible tests of `{function}`.\n"
                   "# Run this cell after your answer; it prints one line per check.\n")
         sources = "\n\n\n".join(_lines(text, nodes[name]) for name in about)
         cells[function] = f"{header}{sources}\n\n\n{_call(function, about)}\n"
@@ -148,8 +149,8 @@ def visible_cells(module, functions, reference_names=(), exercises_dir=EXERCISES
     conftest, values = _conftest_helpers(exercises_dir / CONFTEST, fixtures)
     own = "\n\n\n".join(_lines(text, n) for n in helper_nodes)
     modules = modules or {module[:4]: module}
-    helpers = ("# Helpers of the quick checks below (from exercises/conftest.py and exercises/test_"
-               f"{module}.py): run this cell once.\n{conftest}\n\n\n{own}\n\n\n{_runner_source(module, functions, values, modules)}\n")
+    helpers = ("# Helpers of the quick checks below: run this cell once.\n"
+               f"{conftest}\n\n\n{own}\n\n\n{_runner_source(module, functions, values, modules)}\n")
     return VisibleCells(helpers, cells)
 
 
