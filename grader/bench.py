@@ -128,12 +128,13 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     warnings.simplefilter("ignore")  # as in the sandbox, where only checks about warnings record them
     torch.set_num_threads(1)
     from grader.loader import import_sources
-    from grader.probes import probe_for, probe_table, run_probe
+    from grader.probes import plot_table, probe_for, probe_table, run_probe
     from grader.protocol import decode, unpack_bytes
 
     message, buffers = unpack_bytes(Path(cases_file).read_bytes())
     cases = decode(message, buffers)
-    probes = probe_table()  # what the child runs: the probes and their piece calls
+    # what the child runs: the probes with their piece calls, and the plot probes (the student's code too)
+    probes = {**probe_table(), **plot_table()}
     per_student = {}
     for folder in folders:
         t = time.perf_counter()
