@@ -44,6 +44,8 @@ MISTAKE_FUNCTION = f"ex03_activations.{MISTAKE_CELL}"
 MISTAKE_CELLS = ["grade_sigmoid_derivative_finite_differences", "grade_sigmoid_derivative_matches_reference"]
 FEEDBACK_NOTEBOOK = "ex03_activations"
 
+pytestmark = pytest.mark.slow  # ~2.5 minutes: 42 kernels, then nngrade and generate_feedback
+
 
 def _gradebook(course):
     from nbgrader.api import Gradebook
