@@ -26,6 +26,9 @@ class Verdict:
     # stands. Settled by grader.grading.settle once every function of the submission is judged.
     credit_if_failed: tuple = ()
     otherwise: object = None
+    # A failure on a case where own-piece credit cannot be decided (grader.specs.own_pieces): the
+    # check is judged on the other cases, and no search shrinks onto this one.
+    undecided: bool = False
 
     def __post_init__(self):
         # Memory: a failing verdict lives as long as the batch (judged frames, searches); it keeps a

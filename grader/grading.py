@@ -226,16 +226,19 @@ class SubmissionGrader:
         """(check, verdict, failing cases, {case key: verdict} or None) from replaying the class's
         cases; the verdicts of every case are kept only for a failing check (its search starts there).
         A check that passes some cases only conditionally (own-piece credit) passes on the condition
-        of them all, with the first such case as its failure should it not hold (see settle)."""
-        failures, replayed, conditional, pieces = [], {}, None, set()
+        of them all, with the first such case as its failure should it not hold (see settle).
+        A failure where that credit is undecided (Verdict.undecided) counts only if no case decided it."""
+        failures, undecided, replayed, conditional, pieces = [], [], {}, None, set()
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
-                failures.append((case, verdict))
+                (undecided if verdict.undecided else failures).append((case, verdict))
                 replayed[case_key(case)] = verdict
             elif verdict.credit_if_failed:
                 conditional = conditional or (case, verdict.otherwise)
                 pieces.update(verdict.credit_if_failed)
+        if not failures and conditional is None:  # nothing decided otherwise: the undecided failures stand
+            failures = undecided
         if not failures:
             if conditional is not None:
                 return check, Verdict.if_failed(sorted(pieces), conditional[1]), [conditional], None
@@ -270,7 +273,7 @@ class SubmissionGrader:
         if set(case) != set(self.ctx.cases[check.id][0]):
             return None
         verdict = self._run_case(check, case, timeout)
-        return None if verdict is None or verdict.ok else (case, verdict)
+        return (case, verdict) if verdict is not None and counts(verdict) else None
 
     def _shrink(self, check, timeout, replayed):
         """Hypothesis's search and shrinking against this submission: the minimal failing case.
@@ -285,10 +288,11 @@ class SubmissionGrader:
                 if verdict is None:
                     raise SearchStopped()
                 replayed[key] = verdict
-            if not verdict.ok:
-                last["failure"] = (case, verdict)
-                self.searched.setdefault(check.id, []).append((case, verdict))
-            return not verdict.ok
+            if not counts(verdict):
+                return False
+            last["failure"] = (case, verdict)
+            self.searched.setdefault(check.id, []).append((case, verdict))
+            return True
 
         minimal = self.ctx.searches.minimal(check, fails, case_key)
         if minimal is None or "failure" not in last:
@@ -371,6 +375,12 @@ def settle(verdicts):
             if verdict.ok and missing:
                 entries[i] = (check, Verdict(False, f"this behaviour earns its points only together with {', '.join(missing)}, "
                                                     "which must pass first"), [])
+
+
+def counts(verdict):
+    """A failure a search may stop at: a failing verdict on a case where it is decided (a failure
+    whose own-piece credit is undecided there is no counterexample to show)."""
+    return not verdict.ok and not verdict.undecided
 
 
 def touched_modules(functions):

@@ -97,6 +97,13 @@ def _exact_for(value, implied, c):
     return np.isclose(loss, own_loss, rtol=1e-4, atol=1e-6) and all(normwise(grads[k], own_grads[k]) <= GRAD_TOL for k in PARAMS)
 
 
+def _implied_differ(own, true, c):
+    """Two forwards imply different losses or gradients (beyond what the checks allow)."""
+    (own_loss, own_grads), (true_loss, true_grads) = own, true
+    return not np.isclose(own_loss, true_loss, rtol=1e-4, atol=1e-6) or any(
+        not normwise(own_grads[k], true_grads[k]) <= GRAD_TOL for k in PARAMS)
+
+
 def _mlp_verdict(compare):
     """Read the loss and grads, then compare; a backward exact for the student's own (wrong) forward
     keeps its points (grader.specs.own_pieces)."""
@@ -106,7 +113,7 @@ def _mlp_verdict(compare):
         except WrongType as exc:
             return Verdict(False, str(exc), expected["value"]["loss"], got["value"]["loss"])
         return compare(expected, c, loss, grads)
-    return own_piece_credit(judge, P.mlp_pieces, _implied_by_forward, _exact_for)
+    return own_piece_credit(judge, P.mlp_pieces, _implied_by_forward, _exact_for, differs=_implied_differ)
 
 
 @_mlp_verdict
