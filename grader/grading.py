@@ -250,11 +250,12 @@ class SubmissionGrader:
     def _shrink_failures(self, verdicts):
         """Replace each failure by the smallest failing input. Per function, hypothesis shrinks the first
         failing check (the checks of one function usually fail for one reason); its minimal case is
-        reused for the function's other failing checks when it fails them too, else the smallest
-        replayed failing case stands."""
+        reused for the function's other failing checks when it lies in their domain (Check.accepts)
+        and fails them too, else the smallest replayed failing case stands. Each check's verdict,
+        so its expected value, is its own on the case shown."""
         for function, entries in verdicts.items():
             timeout = self.ctx.rubric.timeout(function)
-            minimal = None
+            minimal, source = None, None
             for i, (check, verdict, failures) in enumerate(entries):
                 if not failures:
                     entries[i] = (check, verdict, None)
@@ -263,7 +264,8 @@ class SubmissionGrader:
                 if (minimal is None and check.id in self.replayed and check.cases is not None and self.live
                         and len(failures) < len(self.ctx.cases[check.id])):
                     found = minimal = self._shrink(check, timeout, self.replayed[check.id])  # inputs matter only where some cases pass
-                elif minimal is not None and self.live:
+                    source = check
+                elif minimal is not None and self.live and check.accepts(minimal[0], source):
                     found = self._try_case(check, minimal[0], timeout)
                 case, verdict = found or min(failures, key=lambda f: _size(f[0]))
                 entries[i] = (check, diagnosed(verdict, failures + self.searched.get(check.id, [])), case)
@@ -334,7 +336,7 @@ class SubmissionGrader:
             if not verdict.ok:
                 record.update(message=verdict.message, hint=verdict.hint)
                 if case is not None:
-                    record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
+                    record.update(input=_fmt_case(check.arguments(case)), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),

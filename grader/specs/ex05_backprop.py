@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 from grader import strategies as S
 from grader.finite_diff import central_differences, numeric_gradients
 from grader.probes import ex05_backprop as P
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import sigmoid
 from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
                                  same_array, same_parts)
@@ -134,24 +134,29 @@ def _mlp_fd_judge(expected, c, loss, grads):
     return fd_judge("mlp_backward", list(PARAMS))(grads, expected, c)
 
 
+_NODE_ARGS = args("x", "y", ("grad_out", "G"))
+_SQUARE_ARGS = args("s", ("grad_out", "G"))
+_DENSE_ARGS = args(("grad_out", "G"), "X", "W")
+_SIGMOID_ARGS = args(("grad_out", "G"), "z")
+
 FUNCTIONS = [
     spec(f"{M}.multiply_backward",
          Check(f"{M}.multiply_backward", "matches_reference",
                same_parts("multiply_backward(x, y, grad_out)", ("grad_x", "grad_y"), lambda c: {
                    "grad_x": {"the local gradient of x * y with respect to x is y, not x": c["G"] * c["x"]}}),
-               cases=_node_case()),
+               cases=_node_case(), shown=_NODE_ARGS),
          Check(f"{M}.multiply_backward", "finite_differences", fd_judge("multiply_backward", ["x", "y"]), cases=_node_case(),
-               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x * y))),
+               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x * y), shown=_NODE_ARGS)),
     spec(f"{M}.add_backward",
          Check(f"{M}.add_backward", "matches_reference", same_parts("add_backward(x, y, grad_out)", ("grad_x", "grad_y")),
-               cases=_node_case()),
+               cases=_node_case(), shown=_NODE_ARGS),
          Check(f"{M}.add_backward", "finite_differences", fd_judge("add_backward", ["x", "y"]), cases=_node_case(),
-               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x + y))),
+               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x + y), shown=_NODE_ARGS)),
     spec(f"{M}.square_backward",
          Check(f"{M}.square_backward", "matches_reference", same_array("square_backward(s, grad_out)"),
-               cases=_node_case(("s", "G"))),
+               cases=_node_case(("s", "G")), shown=_SQUARE_ARGS),
          Check(f"{M}.square_backward", "finite_differences", fd_judge("square_backward", ["s"]), cases=_node_case(("s", "G")),
-               max_examples=6, prepare=_node_expected(("s",), lambda s: s * s))),
+               max_examples=6, prepare=_node_expected(("s",), lambda s: s * s), shown=_SQUARE_ARGS)),
     spec(f"{M}.scalar_loss_and_gradient",
          Check(f"{M}.scalar_loss_and_gradient", "matches_reference",
                same_parts("scalar_loss_and_gradient(w, x, y)", ("loss", "dloss/dw")),
@@ -163,14 +168,14 @@ FUNCTIONS = [
          Check(f"{M}.dense_backward", "matches_reference",
                same_parts("dense_backward(grad_out, X, W)", ("grad_X", "grad_W", "grad_b"),
                           lambda c: {"grad_b": _dense_mistakes(c)["b"], "grad_W": _dense_mistakes(c)["W"]}),
-               cases=S.dense_case()),
+               cases=S.dense_case(), shown=_DENSE_ARGS),
          Check(f"{M}.dense_backward", "finite_differences", fd_judge("dense_backward", ["X", "W", "b"], own=_own_dense_fd),
-               cases=S.dense_case(), max_examples=6, prepare=_dense_fd_expected)),
+               cases=S.dense_case(), max_examples=6, prepare=_dense_fd_expected, shown=_DENSE_ARGS)),
     spec(f"{M}.sigmoid_backward",
          Check(f"{M}.sigmoid_backward", "matches_reference", same_array("sigmoid_backward(grad_out, z)", _sigmoid_backward_mistakes),
-               cases=_node_case(("G", "z"))),
+               cases=_node_case(("G", "z")), shown=_SIGMOID_ARGS),
          Check(f"{M}.sigmoid_backward", "finite_differences", fd_judge("sigmoid_backward", ["z"]), cases=_node_case(("G", "z")),
-               max_examples=6, prepare=_node_expected(("z",), sigmoid))),
+               max_examples=6, prepare=_node_expected(("z",), sigmoid), shown=_SIGMOID_ARGS)),
     spec(f"{M}.mlp_backward",
          Check(f"{M}.mlp_backward", "matches_reference", _mlp_judge, cases=S.mlp_case()),
          Check(f"{M}.mlp_backward", "finite_differences", _mlp_fd_judge, cases=S.mlp_case(), max_examples=6, prepare=_mlp_expected),

@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from grader import strategies as S
 from grader.probes import ex06_sgd as P
 from grader.specs import Check, spec
+from grader.compare import Shown
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
 from grader.specs.judges import Verdict, WrongType, as_array, as_dict, finite_array, same_dict
 from grader.specs.own_pieces import own_piece_credit
@@ -162,6 +163,17 @@ _loss_history = own_piece_credit(
     true_pieces=lambda own, got, c: [_full_loss(got["value"], c)])
 
 
+def _batches_args(c):
+    """minibatches' arguments as the probe makes them: m labelled rows, a seeded generator."""
+    shown = {"X": Shown(f"{c['m']} rows [[0.5, -0.5], [1.5, -1.5], ...]"), "y": Shown(f"{c['m']} rows [[0.], [10.], ...]"),
+             "batch_size": c["batch_size"]}
+    return {**shown, "rng": Shown(f"np.random.default_rng({c['seed']})" if "seed" in c else "generators of several seeds")}
+
+
+def _train_args(c):
+    return {"X": c["X"], "y": c["y"], **c.get("kwargs", {})}
+
+
 FUNCTIONS = [
     spec(f"{M}.sgd_step",
          Check(f"{M}.sgd_step", "matches_reference",
@@ -172,16 +184,16 @@ FUNCTIONS = [
     spec(f"{M}.minibatches",
          Check(f"{M}.minibatches", "covers_every_sample_once", _covers, cases=_batch_case(),
                examples=({"m": 5, "batch_size": 2, "seed": 0}, {"m": 1, "batch_size": 1, "seed": 0}),
-               max_examples=12, uses_expected=False),
+               max_examples=12, uses_expected=False, shown=_batches_args),
          Check(f"{M}.minibatches", "order_from_rng", _uses_rng,
                examples=({"m": 8, "batch_size": 3}, {"m": 6, "batch_size": 6}), max_examples=0, uses_expected=False,
-               needs=("covers_every_sample_once",))),
+               needs=("covers_every_sample_once",), shown=_batches_args)),
     spec(f"{M}.train_mlp",
          Check(f"{M}.train_mlp", "learns_xor", _learns_xor,
-               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0),
+               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0, shown=_train_args),
          Check(f"{M}.train_mlp", "loss_history", _loss_history,
                examples=({**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 3}},
                          {**XOR, "kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0,
-               needs=("learns_xor",)),
+               needs=("learns_xor",), shown=_train_args),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]

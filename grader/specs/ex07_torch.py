@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, sigmoid
 from grader.specs.judges import Verdict, WrongType, as_array, as_float, same_parts
 
@@ -124,11 +124,13 @@ FUNCTIONS = [
     spec(f"{M}.train_linear",
          Check(f"{M}.train_linear", "predicts_eight", _train_linear_judge,
                examples=({"x": [1.0, 2.0, 3.0], "y": [2.0, 4.0, 6.0], "target": 8.0},
-                         {"x": [1.0, 2.0, 3.0], "y": [-1.5, -3.0, -4.5], "target": -6.0}), max_examples=0, uses_expected=False),
+                         {"x": [1.0, 2.0, 3.0], "y": [-1.5, -3.0, -4.5], "target": -6.0}), max_examples=0, uses_expected=False,
+               shown=args("x", "y")),
          depends=(f"{M}.LinearModel",)),
     spec(f"{M}.XorNet",
          Check(f"{M}.XorNet", "network_shape", _xornet_judge, examples=({},), max_examples=0, uses_expected=False)),
     spec(f"{M}.train_xor",
-         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0]},), max_examples=0, uses_expected=False),
+         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0]},), max_examples=0, uses_expected=False,
+               shown=lambda c: {"seed": c["seeds"][0] if len(c["seeds"]) == 1 else c["seeds"]}),
          depends=(f"{M}.XorNet",)),
 ]
