@@ -7,6 +7,7 @@ from grader.finite_diff import central_differences, numeric_gradients
 from grader.probes import ex05_backprop as P
 from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import sigmoid
+from grader.compare import first_failure
 from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
                                  same_array, same_parts)
 from grader.specs.own_pieces import own_piece_credit, usable_pieces
@@ -118,15 +119,16 @@ def _mlp_verdict(compare):
 
 @_mlp_verdict
 def _mlp_judge(expected, c, loss, grads):
+    """Shape before value: a gradient of the wrong shape first, then the loss, then the gradients' values."""
     want = expected["value"]
+    parts = [(grads[k], want["grads"][k], f"grads[{k!r}]", None) for k in PARAMS]
+    shapes = first_failure([part for part in parts if np.shape(part[0]) != np.shape(part[1])])
+    if not shapes.ok:
+        return shapes
     if not np.isclose(loss, want["loss"], rtol=1e-4, atol=1e-6):
         hint = "the loss is 1/2 * sum((out - y)^2): the 1/2 is missing" if np.isclose(loss, 2 * want["loss"], rtol=1e-4) else ""
         return Verdict(False, "the loss differs from the expected value", want["loss"], loss, hint)
-    for key in PARAMS:
-        verdict = same_array(f"grads[{key!r}]")(grads[key], want["grads"][key], c)
-        if not verdict.ok:
-            return verdict
-    return Verdict.passed()
+    return first_failure(parts)
 
 
 @_mlp_verdict

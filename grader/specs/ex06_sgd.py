@@ -90,16 +90,43 @@ def _fits(params, c):
     return out
 
 
-def _classifies(out, c):
-    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1."""
+def _classifies(out, c, params=None):
+    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1; with the
+    trained params, a hint where they show why (_start_hint)."""
     out = np.asarray(out, dtype=float).ravel()
     want = np.ravel(c["y"]) > 0.5
     if np.array_equal(out > 0.5, want):
         return Verdict.passed()
     return Verdict(False, f"after training on X = {np.asarray(c['X']).tolist()} with {c.get('kwargs') or 'the defaults'} the "
-                          "network's output must be > 0.5 exactly where y is 1; outputs", want.astype(float), out,
-                   "all weights start equal (e.g. zeros): hidden units stay identical; initialise W1, W2 randomly"
-                   if np.allclose(out, out[0], atol=1e-3) else "")
+                          "network's outputs must be > 0.5 exactly where y is 1", want.astype(float), out,
+                   _start_hint(params) if params is not None else "")
+
+
+TINY = 0.05  # trained weights all below this in size never left their start: the outputs stay near 0.5
+
+
+def _start_hint(params):
+    """A hint only where the trained params show the cause (equal-looking failures have others:
+    gradient ascent saturates the outputs with large weights, and gets none):
+      - the hidden units are identical (W1's columns, b1's entries, W2's rows): they started equal;
+      - W1 stayed near zero while W2 did not: W1 started at zero (its units learn alike);
+      - every weight stayed tiny: the weights started too small to learn."""
+    W1, b1, W2 = params["W1"], params["b1"], params["W2"]
+    if W1.ndim != 2 or W2.ndim != 2 or W1.shape[1] < 2 or W1.shape[1] != W2.shape[0]:
+        return ""
+    same = (np.allclose(W1, W1[:, :1], rtol=1e-6, atol=1e-9) and np.allclose(b1, np.ravel(b1)[0], rtol=1e-6, atol=1e-9)
+            and np.allclose(W2, W2[:1], rtol=1e-6, atol=1e-9))
+    if same:
+        return ("all weights start equal (e.g. zeros): the hidden units stay identical, so the network learns one "
+                "feature; initialise W1 and W2 randomly, with rng.standard_normal")
+    top1, top2 = float(np.max(np.abs(W1))), float(np.max(np.abs(W2)))
+    if top1 < TINY <= top2:
+        return ("W1 stayed near zero: it starts at zeros (or equal), so its hidden units learn alike; initialise W1 randomly, "
+                "with rng.standard_normal")
+    if top1 < TINY and top2 < TINY:
+        return ("every weight stayed tiny and the outputs near 0.5: weights that start too small (e.g. 0.01 * "
+                "standard_normal) give vanishing gradients; draw W1 and W2 from rng.standard_normal, not scaled down")
+    return ""
 
 
 def _learns_judge(got, expected, c):
@@ -107,7 +134,7 @@ def _learns_judge(got, expected, c):
         out = _fits(_params(got["value"]), c)
     except (WrongType, ValueError) as exc:
         return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
-    return _classifies(out, c)
+    return _classifies(out, c, _params(got["value"]))
 
 
 # Judged with the true network; a network that classifies through the student's own mlp_forward
