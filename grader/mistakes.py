@@ -346,7 +346,7 @@ MISTAKES = (
         f"{EX5}.dense_backward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
-        hint="summed over the batch",
+        hint="giving shape (n_out,)",
     ),
     _m(
         "dense_backward_bias_keepdims",
