@@ -26,6 +26,9 @@ class Verdict:
     # stands. Settled by grader.grading.settle once every function of the submission is judged.
     credit_if_failed: tuple = ()
     otherwise: object = None
+    # A failure on a case where own-piece credit cannot be decided (grader.specs.own_pieces): the
+    # check is judged on the other cases, and no search shrinks onto this one.
+    undecided: bool = False
 
     def __post_init__(self):
         # Memory: a failing verdict lives as long as the batch (judged frames, searches); it keeps a
@@ -231,6 +234,10 @@ def _is_numeric_nest(value, most=1_000_000):
 def generic_hint(got, expected):
     """Name the mistake when `got` is a simple transform of `expected` (arrays)."""
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
+    if (got.shape != expected.shape and got.size == expected.size and got.squeeze().shape == expected.squeeze().shape
+            and close(got.reshape(expected.shape), expected)):
+        return (f"the values are right but the shape is {got.shape}, not {expected.shape}: drop the extra axis of size 1 "
+                "(keepdims=True, or reshape)")
     if not np.any(np.abs(expected) > 1e-6):
         return ""
     if close(got, -expected):
@@ -277,11 +284,29 @@ def compare_parts(got, expected, names, what="the result", mistakes=None):
         parts = as_sequence(got, len(names), what)
     except WrongType as exc:
         return Verdict(False, str(exc), expected, got)
-    for name, g, e in zip(names, parts, expected):
-        verdict = compare_arrays(g, e, name, (mistakes or {}).get(name))
+    return first_failure([(g, e, name, (mistakes or {}).get(name)) for name, g, e in zip(names, parts, expected)])
+
+
+def first_failure(parts):
+    """compare_arrays over parts [(got, expected, what, mistakes)]: the failure that names the first
+    cause, shape before value: an unreadable part, then a wrong shape, then nan/inf, then a wrong value
+    (in the parts' order within each kind)."""
+    failed = []
+    for index, (got, expected, what, mistakes) in enumerate(parts):
+        verdict = compare_arrays(got, expected, what, mistakes)
         if not verdict.ok:
-            return verdict
-    return Verdict.passed()
+            failed.append((_failure_rank(got, expected), index, verdict))
+    return min(failed, key=lambda f: f[:2])[2] if failed else Verdict.passed()
+
+
+def _failure_rank(got, expected):
+    try:
+        arr = as_array(got)
+    except WrongType:
+        return 0
+    if arr.shape != np.shape(expected):
+        return 1
+    return 2 if not np.all(np.isfinite(arr)) else 3
 
 
 def compare_dict(got, expected, what="the result", mistakes=None):
@@ -290,11 +315,7 @@ def compare_dict(got, expected, what="the result", mistakes=None):
         as_dict(got, expected.keys(), what)
     except WrongType as exc:
         return Verdict(False, str(exc), expected, got)
-    for key in expected:
-        verdict = compare_arrays(got[key], expected[key], f"{what}[{key!r}]", (mistakes or {}).get(key))
-        if not verdict.ok:
-            return verdict
-    return Verdict.passed()
+    return first_failure([(got[key], expected[key], f"{what}[{key!r}]", (mistakes or {}).get(key)) for key in expected])
 
 
 def compare_float(got, expected, what="the result", mistakes=None):

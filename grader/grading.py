@@ -226,16 +226,19 @@ class SubmissionGrader:
         """(check, verdict, failing cases, {case key: verdict} or None) from replaying the class's
         cases; the verdicts of every case are kept only for a failing check (its search starts there).
         A check that passes some cases only conditionally (own-piece credit) passes on the condition
-        of them all, with the first such case as its failure should it not hold (see settle)."""
-        failures, replayed, conditional, pieces = [], {}, None, set()
+        of them all, with the first such case as its failure should it not hold (see settle).
+        A failure where that credit is undecided (Verdict.undecided) counts only if no case decided it."""
+        failures, undecided, replayed, conditional, pieces = [], [], {}, None, set()
         for case, outcome, exp in zip(self.ctx.cases[check.id], outcomes, self.ctx.expected[check.id]):
             verdict = evaluate(check, outcome, exp, case)
             if not verdict.ok:
-                failures.append((case, verdict))
+                (undecided if verdict.undecided else failures).append((case, verdict))
                 replayed[case_key(case)] = verdict
             elif verdict.credit_if_failed:
                 conditional = conditional or (case, verdict.otherwise)
                 pieces.update(verdict.credit_if_failed)
+        if not failures and conditional is None:  # nothing decided otherwise: the undecided failures stand
+            failures = undecided
         if not failures:
             if conditional is not None:
                 return check, Verdict.if_failed(sorted(pieces), conditional[1]), [conditional], None
@@ -247,11 +250,12 @@ class SubmissionGrader:
     def _shrink_failures(self, verdicts):
         """Replace each failure by the smallest failing input. Per function, hypothesis shrinks the first
         failing check (the checks of one function usually fail for one reason); its minimal case is
-        reused for the function's other failing checks when it fails them too, else the smallest
-        replayed failing case stands."""
+        reused for the function's other failing checks when it lies in their domain (Check.accepts)
+        and fails them too, else the smallest replayed failing case stands. Each check's verdict,
+        so its expected value, is its own on the case shown."""
         for function, entries in verdicts.items():
             timeout = self.ctx.rubric.timeout(function)
-            minimal = None
+            minimal, source = None, None
             for i, (check, verdict, failures) in enumerate(entries):
                 if not failures:
                     entries[i] = (check, verdict, None)
@@ -260,7 +264,8 @@ class SubmissionGrader:
                 if (minimal is None and check.id in self.replayed and check.cases is not None and self.live
                         and len(failures) < len(self.ctx.cases[check.id])):
                     found = minimal = self._shrink(check, timeout, self.replayed[check.id])  # inputs matter only where some cases pass
-                elif minimal is not None and self.live:
+                    source = check
+                elif minimal is not None and self.live and check.accepts(minimal[0], source):
                     found = self._try_case(check, minimal[0], timeout)
                 case, verdict = found or min(failures, key=lambda f: _size(f[0]))
                 entries[i] = (check, diagnosed(verdict, failures + self.searched.get(check.id, [])), case)
@@ -270,7 +275,7 @@ class SubmissionGrader:
         if set(case) != set(self.ctx.cases[check.id][0]):
             return None
         verdict = self._run_case(check, case, timeout)
-        return None if verdict is None or verdict.ok else (case, verdict)
+        return (case, verdict) if verdict is not None and counts(verdict) else None
 
     def _shrink(self, check, timeout, replayed):
         """Hypothesis's search and shrinking against this submission: the minimal failing case.
@@ -285,10 +290,11 @@ class SubmissionGrader:
                 if verdict is None:
                     raise SearchStopped()
                 replayed[key] = verdict
-            if not verdict.ok:
-                last["failure"] = (case, verdict)
-                self.searched.setdefault(check.id, []).append((case, verdict))
-            return not verdict.ok
+            if not counts(verdict):
+                return False
+            last["failure"] = (case, verdict)
+            self.searched.setdefault(check.id, []).append((case, verdict))
+            return True
 
         minimal = self.ctx.searches.minimal(check, fails, case_key)
         if minimal is None or "failure" not in last:
@@ -330,7 +336,7 @@ class SubmissionGrader:
             if not verdict.ok:
                 record.update(message=verdict.message, hint=verdict.hint)
                 if case is not None:
-                    record.update(input=_fmt_case(case), expected=fmt(verdict.expected), got=fmt(verdict.got))
+                    record.update(input=_fmt_case(check.arguments(case)), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),
@@ -371,6 +377,12 @@ def settle(verdicts):
             if verdict.ok and missing:
                 entries[i] = (check, Verdict(False, f"this behaviour earns its points only together with {', '.join(missing)}, "
                                                     "which must pass first"), [])
+
+
+def counts(verdict):
+    """A failure a search may stop at: a failing verdict on a case where it is decided (a failure
+    whose own-piece credit is undecided there is no counterexample to show)."""
+    return not verdict.ok and not verdict.undecided
 
 
 def touched_modules(functions):

@@ -54,6 +54,7 @@ def _m(name, module, old, new, description, *breaks, hint):
 GRADED_LOSSES = {
     "squared_error_missing_half": ("ex02_gradient_descent.squared_error",),
     "squared_error_mean_with_half": ("ex02_gradient_descent.squared_error",),
+    "squared_error_mean": ("ex02_gradient_descent.squared_error",),
     "gradient_sign_flipped": ("ex02_gradient_descent.squared_error_gradient",),
     "gradient_factor_two": ("ex02_gradient_descent.squared_error_gradient",),
     "delta_rule_slide_sign": ("ex02_gradient_descent.delta_rule_step",),
@@ -134,6 +135,16 @@ MISTAKES = (
         f"{EX2}.squared_error",
         f"{EX2}.gradient_descent",
         hint="1/(2m)",
+    ),
+    _m(
+        "squared_error_mean",
+        EX2,
+        "return float(0.5 * residual @ residual)",
+        "return float(residual @ residual / len(residual))",
+        "squared_error takes the mean of the squared residuals instead of half their sum.",
+        f"{EX2}.squared_error",
+        f"{EX2}.gradient_descent",
+        hint="the mean is taken instead of 1/2 * sum",
     ),
     _m(
         "gradient_sign_flipped",
@@ -335,7 +346,17 @@ MISTAKES = (
         f"{EX5}.dense_backward",
         f"{EX5}.mlp_backward",
         f"{EX6}.train_mlp",
-        hint="summed over the batch",
+        hint="giving shape (n_out,)",
+    ),
+    _m(
+        "dense_backward_bias_keepdims",
+        EX5,
+        "G.sum(axis=0)",
+        "G.sum(axis=0, keepdims=True)",
+        "dense_backward sums the bias gradient with keepdims=True: the right values in shape (1, n_out) instead of (n_out,).",
+        f"{EX5}.dense_backward",
+        f"{EX5}.mlp_backward",
+        hint="drop the extra axis of size 1",
     ),
     _m(
         "sigmoid_backward_from_z",
@@ -392,9 +413,31 @@ MISTAKES = (
         EX6,
         '"W1": rng.standard_normal((X.shape[1], hidden_units)),',
         '"W1": np.zeros((X.shape[1], hidden_units)),',
-        "train_mlp starts W1 at zeros, so all hidden units stay identical and XOR cannot be learnt.",
+        "train_mlp starts W1 at zeros, so all hidden units learn alike and XOR cannot be learnt.",
+        f"{EX6}.train_mlp",
+        hint="W1 stayed near zero",
+    ),
+    _m(
+        "train_mlp_all_zero_init",
+        EX6,
+        '"W1": rng.standard_normal((X.shape[1], hidden_units)),\n        "b1": np.zeros(hidden_units),\n'
+        '        "W2": rng.standard_normal((hidden_units, y.shape[1])),',
+        '"W1": np.zeros((X.shape[1], hidden_units)),\n        "b1": np.zeros(hidden_units),\n'
+        '        "W2": np.zeros((hidden_units, y.shape[1])),',
+        "train_mlp starts every weight at zero, so the hidden units stay identical and XOR cannot be learnt.",
         f"{EX6}.train_mlp",
         hint="hidden units stay identical",
+    ),
+    _m(
+        "train_mlp_tiny_init",
+        EX6,
+        '"W1": rng.standard_normal((X.shape[1], hidden_units)),\n        "b1": np.zeros(hidden_units),\n'
+        '        "W2": rng.standard_normal((hidden_units, y.shape[1])),',
+        '"W1": 0.01 * rng.standard_normal((X.shape[1], hidden_units)),\n        "b1": np.zeros(hidden_units),\n'
+        '        "W2": 0.01 * rng.standard_normal((hidden_units, y.shape[1])),',
+        "train_mlp draws its initial weights 100 times too small (0.01 * standard normal): the outputs stay at 0.5.",
+        f"{EX6}.train_mlp",
+        hint="weights that start too small",
     ),
     _m(
         "train_mlp_last_batch_loss",

@@ -86,6 +86,17 @@ def test_each_mistake_gets_its_hint_on_its_own_function(graded, mistake):
     assert mistake.hint in section, section
 
 
+@pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
+def test_hints_do_not_name_a_look_alike_mistake(graded, mistake):
+    """Mistakes of the same function that look alike (mean vs sum, equal vs tiny starting weights, no
+    zero_grad vs a fixed lr): the feedback's hints never say the words of the other one."""
+    root, _ = graded
+    hints = " | ".join(line for line in (root / "out" / f"mistake_{mistake.name}" / FEEDBACK).read_text().splitlines()
+                       if line.startswith("- hint:"))
+    others = {m.hint for m in MISTAKES if m.breaks[0] == mistake.breaks[0] and m.hint not in mistake.hint}
+    assert not [words for words in others if words in hints], hints
+
+
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_function_gets_a_clear_message_and_keeps_other_points(graded, ctx, name):
     root, _ = graded

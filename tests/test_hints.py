@@ -106,3 +106,43 @@ def test_a_gradient_check_failure_reads_in_words(ctx):
     assert not verdict.ok
     assert "your gradient differs from the numerical gradient" in verdict.message
     assert "b by 50% of its size (allowed: 0.01%)" in verdict.message and "e-0" not in verdict.message
+
+
+# ---- train_mlp: failures that look alike (outputs stuck) get the hint their params show ----------------
+
+def _trained(ctx, edits):
+    """train_mlp's learns_xor verdicts for the reference with `edits` (old, new) in ex06."""
+    from grader import SOLUTIONS_DIR
+    from grader.loader import import_sources, read_sources
+    from grader.reference import plain
+    sources = read_sources(SOLUTIONS_DIR)
+    for old, new in edits:
+        assert sources["ex06_sgd"].count(old) == 1
+        sources["ex06_sgd"] = sources["ex06_sgd"].replace(old, new)
+    impl, _ = import_sources(sources, "student")
+    check = ctx.checks["ex06_sgd.train_mlp:learns_xor"]
+    return [evaluate(check, plain(run_probe(check.probe, impl, case)), exp, case)
+            for case, exp in zip(ctx.cases[check.id], ctx.expected[check.id])]
+
+
+W1 = '"W1": rng.standard_normal((X.shape[1], hidden_units)),'
+W2 = '"W2": rng.standard_normal((hidden_units, y.shape[1])),'
+STARTS = {
+    "zeros": ([(W1, '"W1": np.zeros((X.shape[1], hidden_units)),'), (W2, '"W2": np.zeros((hidden_units, y.shape[1])),')],
+              "hidden units stay identical"),
+    "W1 zeros": ([(W1, '"W1": np.zeros((X.shape[1], hidden_units)),')], "W1 stayed near zero"),
+    "too small": ([(W1, '"W1": 0.01 * rng.standard_normal((X.shape[1], hidden_units)),'),
+                   (W2, '"W2": 0.01 * rng.standard_normal((hidden_units, y.shape[1])),')], "start too small"),
+    "gradient ascent": ([("np.asarray(p, dtype=float) - lr *", "np.asarray(p, dtype=float) + lr *")], ""),
+}
+
+
+@pytest.mark.parametrize("start", sorted(STARTS))
+def test_train_mlp_hints_tell_equal_from_small_starts_and_say_nothing_of_ascent(ctx, start):
+    edits, words = STARTS[start]
+    verdicts = _trained(ctx, edits)
+    assert verdicts and all(not v.ok for v in verdicts)
+    for verdict in verdicts:
+        assert (words in verdict.hint) if words else verdict.hint == "", verdict.hint
+        others = [w for _, w in STARTS.values() if w and w != words]
+        assert not any(w in verdict.hint for w in others)

@@ -165,6 +165,10 @@ def test_usable_pieces_and_degenerate_are_strict():
     assert not degenerate([np.array([7.0, 7.0]), np.array([8.0, 7.0])], truth, ["f", "f"])
     assert degenerate([np.zeros(2), np.zeros(2)], truth, ["f", "f"])
     assert not degenerate([np.zeros(2), np.array([8.0, 7.0])], truth, ["f", "f"])  # zero at one input may be honest
+    # a forward that ignores one argument (no bias: the same output where only b moved) is no constant
+    three = truth + [np.array([5.0, 6.0])]
+    assert not degenerate([np.array([7.0, 7.0]), np.array([7.0, 7.0]), np.array([8.0, 9.0])], three, ["f", "f", "f"])
+    assert degenerate([np.array([7.0, 7.0])] * 3, three, ["f", "f", "f"])
 
 
 # ---- settling across functions ---------------------------------------------------------------------
@@ -228,3 +232,42 @@ def test_settle_does_not_touch_cached_entries():
     fresh = {"m.composite": [(c, v, f) for c, v, f, _ in cached], "m.piece": []}
     settle(fresh)
     assert cached[0][1] is conditional and not fresh["m.composite"][0][1].ok
+
+
+# ---- messages name the first cause: shape, then nan/inf, then the value ------------------------------
+
+def test_a_right_valued_gradient_of_the_wrong_shape_is_told_its_shape():
+    numeric = {"W": np.array([[1.0, 2.0]]), "b": np.array([0.5, -1.0])}
+    judge = fd_judge("dense_backward", ["W", "b"])
+    verdict = judge({"W": numeric["W"] * 3, "b": numeric["b"].reshape(1, 2)}, {"numeric": numeric}, {})
+    assert not verdict.ok and "shape (1, 2), expected (2,)" in verdict.message and "nan" not in verdict.message
+    assert "extra axis of size 1" in verdict.hint
+    verdict = judge({"W": numeric["W"], "b": np.array([np.nan, 1.0])}, {"numeric": numeric}, {})
+    assert "nan or inf" in verdict.message and "%" not in verdict.message
+    verdict = judge({"W": numeric["W"], "b": 2 * numeric["b"]}, {"numeric": numeric}, {})
+    assert "100%" in verdict.message and "nan" not in verdict.message
+
+
+def test_parts_report_a_wrong_shape_before_a_wrong_value():
+    expected = (np.array([1.0, 2.0]), np.array([3.0, 4.0]))
+    verdict = compare_parts((np.array([9.0, 9.0]), expected[1].reshape(2, 1)), expected, ("grad_W", "grad_b"))
+    assert "grad_b has shape (2, 1)" in verdict.message
+    verdict = compare_dict({"a": np.array([9.0, 9.0]), "b": np.array([np.inf, 4.0])}, {"a": expected[0], "b": expected[1]})
+    assert "['b'] contains nan or inf" in verdict.message
+
+
+def test_undecided_failures_count_only_where_no_case_decided():
+    """A failure marked undecided (own-piece credit cannot be decided on its case) gives way to a case
+    that decided the credit; alone, it stands."""
+    from types import SimpleNamespace
+
+    from grader.grading import SubmissionGrader, counts
+    check = Check("ex99_demo.f", "matches_reference", judge=lambda got, expected, case: got)
+    undecided = Verdict(False, "off", undecided=True)
+    credit = Verdict.if_failed(("ex99_demo.piece",), FAIL)
+    for outcomes, ok in (([undecided, credit], True), ([undecided, undecided], False), ([undecided, FAIL], False)):
+        cases = [{"i": i} for i in range(len(outcomes))]
+        grader = SimpleNamespace(ctx=SimpleNamespace(cases={check.id: cases}, expected={check.id: [None] * len(cases)}))
+        _, verdict, failures, _ = SubmissionGrader._judge_check(grader, check, [{"value": v} for v in outcomes])
+        assert verdict.ok is ok, outcomes
+    assert not counts(undecided) and counts(FAIL) and not counts(credit)

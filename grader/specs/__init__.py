@@ -36,6 +36,13 @@ class Check:
     prepare: Callable[[Any, dict], Any] = None
     # behaviour checks: names of this function's checks that must pass first (a constant cannot pass those)
     needs: tuple = ()
+    # the precondition of `cases` made checkable, case -> bool (e.g. the sample is correctly classified):
+    # the minimal failing case of another check is reused for this one only where it holds; None: only
+    # a case of the same strategy is reused (see accepts)
+    domain: Callable[[dict], bool] = None
+    # the case as the function's own arguments, by its parameter names, for feedback ({name: value});
+    # None: the case itself (the default probe calls function(**case))
+    shown: Callable[[dict], dict] = None
 
     @property
     def id(self):
@@ -48,6 +55,29 @@ class Check:
     @property
     def module(self):
         return self.function.split(".")[0]
+
+    def accepts(self, case, source):
+        """Whether `case`, a failing case of the check `source`, lies in this check's own domain (its
+        strategy's preconditions), so that what this check expects there is honest."""
+        if self.cases is None or source.function != self.function:
+            return False
+        if self.domain is not None:
+            try:
+                return bool(self.domain(case))
+            except Exception:  # noqa: BLE001 - a case the predicate cannot read is outside the domain
+                return False
+        return source.cases is self.cases or repr(source.cases) == repr(self.cases)
+
+    def arguments(self, case):
+        """The case as shown to the student: the function's own arguments."""
+        return self.shown(case) if self.shown is not None else case
+
+
+def args(*names):
+    """Check.shown for a probe whose case keys are not the function's parameters: each name is a
+    parameter taken from the case key of the same name, or a pair (parameter, case key)."""
+    pairs = [(n, n) if isinstance(n, str) else n for n in names]
+    return lambda case: {param: case[key] for param, key in pairs if key in case}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_array, finite_array, same_array
 
 M = "ex01_perceptron"
@@ -46,6 +46,16 @@ def _update_case(draw):
 def _correct_case(case):
     score = case["w"] @ case["x"]
     return {**case, "y": 1.0 if score >= 0 else -1.0}
+
+
+def _classified_correctly(case):
+    """no_change_when_correct's domain: y is what the perceptron predicts (a tie goes to +1)."""
+    return case["y"] == (1.0 if np.asarray(case["w"]) @ np.asarray(case["x"]) >= 0 else -1.0)
+
+
+def _all_ties(case):
+    """ties_go_to_plus_one's domain: w . x == 0 exactly for every row."""
+    return bool(np.all(np.asarray(case["X"], dtype=float) @ np.asarray(case["w"], dtype=float) == 0))
 
 
 _LABELS = st.sampled_from([-1.0, 1.0])
@@ -135,7 +145,7 @@ FUNCTIONS = [
               max_examples=20),
         Check(f"{M}.perceptron_predict", "ties_go_to_plus_one", _all_plus_one, cases=_tie_case(),
               examples=({"w": np.zeros(2), "X": np.array([[1.0, 2.0]])},), max_examples=8, uses_expected=False,
-              needs=("matches_reference",)),
+              needs=("matches_reference",), domain=_all_ties),
     ),
     spec(
         f"{M}.perceptron_update",
@@ -143,14 +153,14 @@ FUNCTIONS = [
               same_array("perceptron_update(w, x, y, lr)", _update_mistakes),
               cases=_update_case(), max_examples=20),
         Check(f"{M}.perceptron_update", "no_change_when_correct", _unchanged, cases=_update_case().map(_correct_case),
-              max_examples=10, uses_expected=False, needs=("matches_reference",)),
+              max_examples=10, uses_expected=False, needs=("matches_reference",), domain=_classified_correctly),
     ),
     spec(
         f"{M}.train_perceptron",
         Check(f"{M}.train_perceptron", "matches_reference", same_array("train_perceptron(X, y, lr, epochs)", _train_mistakes),
               cases=_train_case(), max_examples=12),
         Check(f"{M}.train_perceptron", "separates_and_or", _separates, examples=AND_OR, max_examples=0,
-              uses_expected=False, needs=("matches_reference",)),
+              uses_expected=False, needs=("matches_reference",), shown=args("X", "y")),
         depends=(f"{M}.perceptron_update",),
     ),
 ]

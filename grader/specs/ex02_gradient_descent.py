@@ -6,7 +6,7 @@ from grader import strategies as S
 from grader.compare import close
 from grader.finite_diff import central_differences
 from grader.probes import ex02_gradient_descent as P
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array, same_float
 from grader.specs.own_pieces import own_piece_credit, usable_pieces
 
@@ -111,10 +111,13 @@ def _trajectory(c):
 _DESCENT_CASES = st.tuples(S.linear_case(with_lr=True), st.integers(1, 5)).map(
     lambda p: {**p[0], "lr": p[0]["lr"] / 10, "steps": p[1]})
 
+_DESCENT_ARGS = args(("w0", "w"), "X", "y", "lr", "steps")
+
 FUNCTIONS = [
     spec(
         f"{M}.linear_predict",
-        Check(f"{M}.linear_predict", "matches_reference", same_array("linear_predict(w, X)"), cases=S.linear_case()),
+        Check(f"{M}.linear_predict", "matches_reference", same_array("linear_predict(w, X)"), cases=S.linear_case(),
+              shown=args("w", "X")),
     ),
     spec(
         f"{M}.squared_error",
@@ -137,8 +140,10 @@ FUNCTIONS = [
     ),
     spec(
         f"{M}.gradient_descent",
-        Check(f"{M}.gradient_descent", "final_weights", _own_descent_w, cases=_DESCENT_CASES, max_examples=10),
-        Check(f"{M}.gradient_descent", "loss_history", _own_descent_losses, cases=_DESCENT_CASES, max_examples=10),
+        Check(f"{M}.gradient_descent", "final_weights", _own_descent_w, cases=_DESCENT_CASES, max_examples=10,
+              shown=_DESCENT_ARGS),
+        Check(f"{M}.gradient_descent", "loss_history", _own_descent_losses, cases=_DESCENT_CASES, max_examples=10,
+              shown=_DESCENT_ARGS),
         depends=(f"{M}.squared_error", f"{M}.delta_rule_step"),
     ),
 ]

@@ -2,7 +2,7 @@
 import numpy as np
 
 from grader import strategies as S
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_dict, finite_array, same_array
 
 M = "ex04_mlp_forward"
@@ -47,9 +47,10 @@ def _computes_xor(got, expected, c):
 FUNCTIONS = [
     spec(f"{M}.dense_forward",
          Check(f"{M}.dense_forward", "matches_reference", same_array("dense_forward(X, W, b)", lambda c: {"the bias b is not added": c["X"] @ c["W"]}),
-               cases=S.dense_case())),
+               cases=S.dense_case(), shown=args("X", "W", "b"))),
     spec(f"{M}.mlp_forward",
-         Check(f"{M}.mlp_forward", "matches_reference", same_array("out of mlp_forward(X, params)", _mlp_mistakes), cases=S.mlp_case()),
+         Check(f"{M}.mlp_forward", "matches_reference", same_array("out of mlp_forward(X, params)", _mlp_mistakes), cases=S.mlp_case(),
+               shown=args("X", "params")),
          depends=(f"{M}.dense_forward",)),
     spec(f"{M}.xor_params",
          Check(f"{M}.xor_params", "computes_xor", _computes_xor,

@@ -5,8 +5,9 @@ from hypothesis import strategies as st
 from grader import strategies as S
 from grader.finite_diff import central_differences, numeric_gradients
 from grader.probes import ex05_backprop as P
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import sigmoid
+from grader.compare import first_failure
 from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
                                  same_array, same_parts)
 from grader.specs.own_pieces import own_piece_credit, usable_pieces
@@ -97,6 +98,13 @@ def _exact_for(value, implied, c):
     return np.isclose(loss, own_loss, rtol=1e-4, atol=1e-6) and all(normwise(grads[k], own_grads[k]) <= GRAD_TOL for k in PARAMS)
 
 
+def _implied_differ(own, true, c):
+    """Two forwards imply different losses or gradients (beyond what the checks allow)."""
+    (own_loss, own_grads), (true_loss, true_grads) = own, true
+    return not np.isclose(own_loss, true_loss, rtol=1e-4, atol=1e-6) or any(
+        not normwise(own_grads[k], true_grads[k]) <= GRAD_TOL for k in PARAMS)
+
+
 def _mlp_verdict(compare):
     """Read the loss and grads, then compare; a backward exact for the student's own (wrong) forward
     keeps its points (grader.specs.own_pieces)."""
@@ -106,20 +114,21 @@ def _mlp_verdict(compare):
         except WrongType as exc:
             return Verdict(False, str(exc), expected["value"]["loss"], got["value"]["loss"])
         return compare(expected, c, loss, grads)
-    return own_piece_credit(judge, P.mlp_pieces, _implied_by_forward, _exact_for)
+    return own_piece_credit(judge, P.mlp_pieces, _implied_by_forward, _exact_for, differs=_implied_differ)
 
 
 @_mlp_verdict
 def _mlp_judge(expected, c, loss, grads):
+    """Shape before value: a gradient of the wrong shape first, then the loss, then the gradients' values."""
     want = expected["value"]
+    parts = [(grads[k], want["grads"][k], f"grads[{k!r}]", None) for k in PARAMS]
+    shapes = first_failure([part for part in parts if np.shape(part[0]) != np.shape(part[1])])
+    if not shapes.ok:
+        return shapes
     if not np.isclose(loss, want["loss"], rtol=1e-4, atol=1e-6):
         hint = "the loss is 1/2 * sum((out - y)^2): the 1/2 is missing" if np.isclose(loss, 2 * want["loss"], rtol=1e-4) else ""
         return Verdict(False, "the loss differs from the expected value", want["loss"], loss, hint)
-    for key in PARAMS:
-        verdict = same_array(f"grads[{key!r}]")(grads[key], want["grads"][key], c)
-        if not verdict.ok:
-            return verdict
-    return Verdict.passed()
+    return first_failure(parts)
 
 
 @_mlp_verdict
@@ -127,24 +136,29 @@ def _mlp_fd_judge(expected, c, loss, grads):
     return fd_judge("mlp_backward", list(PARAMS))(grads, expected, c)
 
 
+_NODE_ARGS = args("x", "y", ("grad_out", "G"))
+_SQUARE_ARGS = args("s", ("grad_out", "G"))
+_DENSE_ARGS = args(("grad_out", "G"), "X", "W")
+_SIGMOID_ARGS = args(("grad_out", "G"), "z")
+
 FUNCTIONS = [
     spec(f"{M}.multiply_backward",
          Check(f"{M}.multiply_backward", "matches_reference",
                same_parts("multiply_backward(x, y, grad_out)", ("grad_x", "grad_y"), lambda c: {
                    "grad_x": {"the local gradient of x * y with respect to x is y, not x": c["G"] * c["x"]}}),
-               cases=_node_case()),
+               cases=_node_case(), shown=_NODE_ARGS),
          Check(f"{M}.multiply_backward", "finite_differences", fd_judge("multiply_backward", ["x", "y"]), cases=_node_case(),
-               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x * y))),
+               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x * y), shown=_NODE_ARGS)),
     spec(f"{M}.add_backward",
          Check(f"{M}.add_backward", "matches_reference", same_parts("add_backward(x, y, grad_out)", ("grad_x", "grad_y")),
-               cases=_node_case()),
+               cases=_node_case(), shown=_NODE_ARGS),
          Check(f"{M}.add_backward", "finite_differences", fd_judge("add_backward", ["x", "y"]), cases=_node_case(),
-               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x + y))),
+               max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x + y), shown=_NODE_ARGS)),
     spec(f"{M}.square_backward",
          Check(f"{M}.square_backward", "matches_reference", same_array("square_backward(s, grad_out)"),
-               cases=_node_case(("s", "G"))),
+               cases=_node_case(("s", "G")), shown=_SQUARE_ARGS),
          Check(f"{M}.square_backward", "finite_differences", fd_judge("square_backward", ["s"]), cases=_node_case(("s", "G")),
-               max_examples=6, prepare=_node_expected(("s",), lambda s: s * s))),
+               max_examples=6, prepare=_node_expected(("s",), lambda s: s * s), shown=_SQUARE_ARGS)),
     spec(f"{M}.scalar_loss_and_gradient",
          Check(f"{M}.scalar_loss_and_gradient", "matches_reference",
                same_parts("scalar_loss_and_gradient(w, x, y)", ("loss", "dloss/dw")),
@@ -156,14 +170,14 @@ FUNCTIONS = [
          Check(f"{M}.dense_backward", "matches_reference",
                same_parts("dense_backward(grad_out, X, W)", ("grad_X", "grad_W", "grad_b"),
                           lambda c: {"grad_b": _dense_mistakes(c)["b"], "grad_W": _dense_mistakes(c)["W"]}),
-               cases=S.dense_case()),
+               cases=S.dense_case(), shown=_DENSE_ARGS),
          Check(f"{M}.dense_backward", "finite_differences", fd_judge("dense_backward", ["X", "W", "b"], own=_own_dense_fd),
-               cases=S.dense_case(), max_examples=6, prepare=_dense_fd_expected)),
+               cases=S.dense_case(), max_examples=6, prepare=_dense_fd_expected, shown=_DENSE_ARGS)),
     spec(f"{M}.sigmoid_backward",
          Check(f"{M}.sigmoid_backward", "matches_reference", same_array("sigmoid_backward(grad_out, z)", _sigmoid_backward_mistakes),
-               cases=_node_case(("G", "z"))),
+               cases=_node_case(("G", "z")), shown=_SIGMOID_ARGS),
          Check(f"{M}.sigmoid_backward", "finite_differences", fd_judge("sigmoid_backward", ["z"]), cases=_node_case(("G", "z")),
-               max_examples=6, prepare=_node_expected(("z",), sigmoid))),
+               max_examples=6, prepare=_node_expected(("z",), sigmoid), shown=_SIGMOID_ARGS)),
     spec(f"{M}.mlp_backward",
          Check(f"{M}.mlp_backward", "matches_reference", _mlp_judge, cases=S.mlp_case()),
          Check(f"{M}.mlp_backward", "finite_differences", _mlp_fd_judge, cases=S.mlp_case(), max_examples=6, prepare=_mlp_expected),

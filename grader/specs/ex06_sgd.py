@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from grader import strategies as S
 from grader.probes import ex06_sgd as P
 from grader.specs import Check, spec
+from grader.compare import Shown
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
 from grader.specs.judges import Verdict, WrongType, as_array, as_dict, finite_array, same_dict
 from grader.specs.own_pieces import own_piece_credit
@@ -89,16 +90,43 @@ def _fits(params, c):
     return out
 
 
-def _classifies(out, c):
-    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1."""
+def _classifies(out, c, params=None):
+    """Verdict on the network's outputs on the training inputs: > 0.5 exactly where y is 1; with the
+    trained params, a hint where they show why (_start_hint)."""
     out = np.asarray(out, dtype=float).ravel()
     want = np.ravel(c["y"]) > 0.5
     if np.array_equal(out > 0.5, want):
         return Verdict.passed()
     return Verdict(False, f"after training on X = {np.asarray(c['X']).tolist()} with {c.get('kwargs') or 'the defaults'} the "
-                          "network's output must be > 0.5 exactly where y is 1; outputs", want.astype(float), out,
-                   "all weights start equal (e.g. zeros): hidden units stay identical; initialise W1, W2 randomly"
-                   if np.allclose(out, out[0], atol=1e-3) else "")
+                          "network's outputs must be > 0.5 exactly where y is 1", want.astype(float), out,
+                   _start_hint(params) if params is not None else "")
+
+
+TINY = 0.05  # trained weights all below this in size never left their start: the outputs stay near 0.5
+
+
+def _start_hint(params):
+    """A hint only where the trained params show the cause (equal-looking failures have others:
+    gradient ascent saturates the outputs with large weights, and gets none):
+      - the hidden units are identical (W1's columns, b1's entries, W2's rows): they started equal;
+      - W1 stayed near zero while W2 did not: W1 started at zero (its units learn alike);
+      - every weight stayed tiny: the weights started too small to learn."""
+    W1, b1, W2 = params["W1"], params["b1"], params["W2"]
+    if W1.ndim != 2 or W2.ndim != 2 or W1.shape[1] < 2 or W1.shape[1] != W2.shape[0]:
+        return ""
+    same = (np.allclose(W1, W1[:, :1], rtol=1e-6, atol=1e-9) and np.allclose(b1, np.ravel(b1)[0], rtol=1e-6, atol=1e-9)
+            and np.allclose(W2, W2[:1], rtol=1e-6, atol=1e-9))
+    if same:
+        return ("all weights start equal (e.g. zeros): the hidden units stay identical, so the network learns one "
+                "feature; initialise W1 and W2 randomly, with rng.standard_normal")
+    top1, top2 = float(np.max(np.abs(W1))), float(np.max(np.abs(W2)))
+    if top1 < TINY <= top2:
+        return ("W1 stayed near zero: it starts at zeros (or equal), so its hidden units learn alike; initialise W1 randomly, "
+                "with rng.standard_normal")
+    if top1 < TINY and top2 < TINY:
+        return ("every weight stayed tiny and the outputs near 0.5: weights that start too small (e.g. 0.01 * "
+                "standard_normal) give vanishing gradients; draw W1 and W2 from rng.standard_normal, not scaled down")
+    return ""
 
 
 def _learns_judge(got, expected, c):
@@ -106,7 +134,7 @@ def _learns_judge(got, expected, c):
         out = _fits(_params(got["value"]), c)
     except (WrongType, ValueError) as exc:
         return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
-    return _classifies(out, c)
+    return _classifies(out, c, _params(got["value"]))
 
 
 # Judged with the true network; a network that classifies through the student's own mlp_forward
@@ -162,6 +190,17 @@ _loss_history = own_piece_credit(
     true_pieces=lambda own, got, c: [_full_loss(got["value"], c)])
 
 
+def _batches_args(c):
+    """minibatches' arguments as the probe makes them: m labelled rows, a seeded generator."""
+    shown = {"X": Shown(f"{c['m']} rows [[0.5, -0.5], [1.5, -1.5], ...]"), "y": Shown(f"{c['m']} rows [[0.], [10.], ...]"),
+             "batch_size": c["batch_size"]}
+    return {**shown, "rng": Shown(f"np.random.default_rng({c['seed']})" if "seed" in c else "generators of several seeds")}
+
+
+def _train_args(c):
+    return {"X": c["X"], "y": c["y"], **c.get("kwargs", {})}
+
+
 FUNCTIONS = [
     spec(f"{M}.sgd_step",
          Check(f"{M}.sgd_step", "matches_reference",
@@ -172,16 +211,16 @@ FUNCTIONS = [
     spec(f"{M}.minibatches",
          Check(f"{M}.minibatches", "covers_every_sample_once", _covers, cases=_batch_case(),
                examples=({"m": 5, "batch_size": 2, "seed": 0}, {"m": 1, "batch_size": 1, "seed": 0}),
-               max_examples=12, uses_expected=False),
+               max_examples=12, uses_expected=False, shown=_batches_args),
          Check(f"{M}.minibatches", "order_from_rng", _uses_rng,
                examples=({"m": 8, "batch_size": 3}, {"m": 6, "batch_size": 6}), max_examples=0, uses_expected=False,
-               needs=("covers_every_sample_once",))),
+               needs=("covers_every_sample_once",), shown=_batches_args)),
     spec(f"{M}.train_mlp",
          Check(f"{M}.train_mlp", "learns_xor", _learns_xor,
-               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0),
+               examples=(XOR, {**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 1}}), max_examples=0, shown=_train_args),
          Check(f"{M}.train_mlp", "loss_history", _loss_history,
                examples=({**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 3}},
                          {**XOR, "kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0,
-               needs=("learns_xor",)),
+               needs=("learns_xor",), shown=_train_args),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]

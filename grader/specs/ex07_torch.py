@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader import strategies as S
-from grader.specs import Check, spec
+from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, sigmoid
 from grader.specs.judges import Verdict, WrongType, as_array, as_float, same_parts
 
@@ -36,8 +36,28 @@ def _train_linear_judge(got, expected, c):
     if abs(value - c["target"]) <= 0.1:
         return Verdict.passed()
     return Verdict(False, f"after train_linear(x={c['x']}, y={c['y']}) the model should predict about {c['target']:g} for x = 4",
-                   c["target"], value, "each step must call optimizer.zero_grad() before loss.backward() (else the "
-                   "gradients add up), and the optimizer must use the lr argument")
+                   c["target"], value, _train_linear_hint(value, c))
+
+
+def _without_zero_grad(c, lr=0.01, epochs=100):
+    """The prediction at x = 4 of the contract's training when the gradients add up from step to step."""
+    w, grad = 1.0, 0.0
+    for _ in range(epochs):
+        for x, y in zip(c["x"], c["y"]):
+            grad += 2 * (w * x - y) * x
+            w -= lr * grad
+    return 4 * w
+
+
+def _train_linear_hint(value, c):
+    """A hint only where the prediction shows the cause: the value gradients that pile up give, or a
+    weight that blew up (steps far too large: the lr argument not used)."""
+    if not np.isfinite(value) or abs(value) > 1e30:
+        return ("the weight blew up (the prediction is nan, inf or astronomically large): the steps are far too large; "
+                "use the lr argument, torch.optim.SGD(model.parameters(), lr=lr)")
+    if np.isclose(value, _without_zero_grad(c), rtol=1e-3):
+        return "each step must call optimizer.zero_grad() before loss.backward(): without it the gradients add up"
+    return ""
 
 
 def _layers(params, h):
@@ -124,11 +144,13 @@ FUNCTIONS = [
     spec(f"{M}.train_linear",
          Check(f"{M}.train_linear", "predicts_eight", _train_linear_judge,
                examples=({"x": [1.0, 2.0, 3.0], "y": [2.0, 4.0, 6.0], "target": 8.0},
-                         {"x": [1.0, 2.0, 3.0], "y": [-1.5, -3.0, -4.5], "target": -6.0}), max_examples=0, uses_expected=False),
+                         {"x": [1.0, 2.0, 3.0], "y": [-1.5, -3.0, -4.5], "target": -6.0}), max_examples=0, uses_expected=False,
+               shown=args("x", "y")),
          depends=(f"{M}.LinearModel",)),
     spec(f"{M}.XorNet",
          Check(f"{M}.XorNet", "network_shape", _xornet_judge, examples=({},), max_examples=0, uses_expected=False)),
     spec(f"{M}.train_xor",
-         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0]},), max_examples=0, uses_expected=False),
+         Check(f"{M}.train_xor", "classifies_xor", _xor_judge, examples=({"seeds": [0]},), max_examples=0, uses_expected=False,
+               shown=lambda c: {"seed": c["seeds"][0] if len(c["seeds"]) == 1 else c["seeds"]}),
          depends=(f"{M}.XorNet",)),
 ]

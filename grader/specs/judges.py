@@ -1,7 +1,8 @@
 """Judge builders shared by the spec modules. Every test is written so that nan fails it."""
 import numpy as np
 
-from grader.compare import Verdict, WrongType, as_array, as_dict, as_float, as_sequence, compare_arrays, compare_dict, compare_float, compare_parts, fmt, relative_error
+from grader.compare import (Verdict, WrongType, as_array, as_dict, as_float, as_sequence, compare_arrays, compare_dict, compare_float,
+                            compare_parts, fmt, generic_hint, relative_error)
 
 GRAD_TOL = 1e-4  # normwise relative error allowed between analytic and numeric gradients
 
@@ -40,15 +41,25 @@ def gradients_match_fd(what, names):
     """
     def judge(got, expected, case):
         analytic, own = got["analytic"], got.get("numeric") or {}
-        errors, own_errors = {}, {}
+        errors, own_errors, arrays = {}, {}, {}
         for name in names:
             try:
-                a = as_array(analytic[name], f"{what} {name}")
+                arrays[name] = as_array(analytic[name], f"{what} {name}")
             except WrongType as exc:
                 return Verdict(False, str(exc), expected["numeric"][name], analytic[name])
-            errors[name] = normwise(a, expected["numeric"][name])
+        # shape, then nan/inf, then the size of the error: the message names the first cause
+        for name in names:
+            numeric = np.asarray(expected["numeric"][name], dtype=float)
+            if arrays[name].shape != numeric.shape:
+                return Verdict(False, f"{what}: the gradient {name} has shape {arrays[name].shape}, expected {numeric.shape} "
+                                      f"(the shape of {name})", numeric, arrays[name], generic_hint(arrays[name], numeric))
+        for name in names:
+            if not np.all(np.isfinite(arrays[name])):
+                return Verdict(False, f"{what}: the gradient {name} contains nan or inf", expected["numeric"][name], arrays[name])
+        for name in names:
+            errors[name] = normwise(arrays[name], expected["numeric"][name])
             if name in own:
-                own_errors[name] = normwise(a, own[name])
+                own_errors[name] = normwise(arrays[name], own[name])
         bad = [n for n in names if not errors[n] <= GRAD_TOL]  # nan is never <= : it fails
         if not bad:
             return Verdict.passed()

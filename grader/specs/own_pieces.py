@@ -4,25 +4,42 @@ A composite (delta_rule_step on the student's gradient, gradient_descent on thei
 delta_rule_step, mlp_backward on their mlp_forward, train_mlp through their mlp_forward and
 mlp_backward) that fails against the reference keeps its points when it is exactly what the
 student's own pieces imply, so one wrong piece is not penalised twice. The child only reports plain
-outputs of direct calls of the pieces (Probe.pieces); all arithmetic happens here. No credit when:
+outputs of direct calls of the pieces (Probe.pieces); all arithmetic happens here.
+
+A piece is wrong on a case when it is distinguishable there from the true function: its outputs
+differ from the true ones (within the comparison's tolerance), or what they imply for the composite
+differs from what the true outputs imply (`differs`: finite differences divide by 2 * FD_STEP, so a
+forward wrong by a term that vanishes at the case, -b at b = 0, W scaled at W = 0, a missing bias,
+differs from the true one by ~1e-6 around it, inside the tolerance, while its gradient is off by
+100%). Then the functions whose outputs differ at all (beyond rounding) are the wrong pieces.
+
+No credit when:
   - what came back is not what was asked for (number of outputs, shapes: those of the reference's
     outputs on the same calls) or holds nan/inf;
-  - a piece is degenerate: zero on all its calls where the true values are not, or the same output
-    on calls where the true outputs differ (a constant cannot make a composite "consistent");
-  - no piece output differs from the true function's on the same inputs (the composite is then
-    simply wrong), or the true pieces give nan there;
+  - a piece is degenerate: zero on all its calls where the true values are not, or one and the same
+    output on all its calls where the true outputs differ (a constant cannot make a composite
+    "consistent"; a piece that ignores one argument, as a forward without its bias, is not constant);
+  - no piece is wrong on the case (the composite is then simply wrong), or the true pieces give nan;
   - a piece whose outputs differ did not lose points on its own checks (right in its own checks,
     wrong only as a piece): the credit is a conditional pass naming every differing piece
     (Verdict.if_failed), settled by grader.grading.settle once the whole submission is judged.
+
+Where the decision cannot be taken (no piece is distinguishable from the true one on the case, yet
+the composite both fails the reference and agrees with its own pieces: tolerances stacking up), the
+failure is marked undecided (Verdict.undecided): grader.grading judges the check on the cases where
+the decision stands and never shrinks a failure onto such a case.
 """
+import dataclasses
+
 import numpy as np
 
 from grader.compare import Verdict, WrongType, as_array, close
 
 SPREAD = 1e-6  # true outputs that differ by less (relative) may round to equal ones in float32
+ROUNDING = 1e-9  # outputs closer than this (relative) are the same number computed another way
 
 
-def own_piece_credit(judge, declared, implied, agree, true_pieces=None):
+def own_piece_credit(judge, declared, implied, agree, true_pieces=None, differs=None):
     """A judge: judge(got, expected, case) first; if it fails, a conditional pass when the value
     agrees with what the student's own pieces imply.
       declared(case) -> the Calls the probe made (grader.probes), to check what came back;
@@ -30,7 +47,9 @@ def own_piece_credit(judge, declared, implied, agree, true_pieces=None):
       agree(value, implied, case) -> bool: the value is what the pieces imply;
       true_pieces(piece arrays, got, case) -> the true outputs on the inputs of the student's calls,
         where those depend on the student's outputs (a chain of steps, the returned params);
-        by default the reference's outputs on the same calls."""
+        by default the reference's outputs on the same calls;
+      differs(implied by own, implied by true, case) -> bool: the two imply different composites
+        (for an implication that magnifies small differences, such as finite differences)."""
     def wrapped(got, expected, case):
         verdict = judge(got, expected, case)
         if verdict.ok:
@@ -44,13 +63,25 @@ def own_piece_credit(judge, declared, implied, agree, true_pieces=None):
             truth = [np.asarray(t, dtype=float) for t in true_pieces(own, got, case)] if true_pieces else reference
             if len(truth) != len(own) or not all(np.all(np.isfinite(t)) for t in truth):
                 return verdict
-            wrong = sorted({call.function for call, mine, true in zip(calls, own, truth) if not close(mine, true)})
-            if wrong and _agrees(agree, got["value"], implied(own, case), case):
-                return Verdict.if_failed(wrong, verdict)
+            mine = implied(own, case)
+            wrong = wrong_pieces(calls, own, truth, lambda: bool(differs(mine, implied(truth, case), case)) if differs else False)
+            if _agrees(agree, got["value"], mine, case):
+                return Verdict.if_failed(wrong, verdict) if wrong else dataclasses.replace(verdict, undecided=True)
         except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
             pass
         return verdict
+    wrapped.own_pieces = True  # marks the judges under this rule (the kit's tests cover each)
     return wrapped
+
+
+def wrong_pieces(calls, own, truth, implications_differ):
+    """The functions distinguishable from the true ones on this case (sorted): those with an output
+    outside the tolerance; failing that, when what the outputs imply differs, those with an output
+    that differs beyond rounding."""
+    wrong = {call.function for call, mine, true in zip(calls, own, truth) if not close(mine, true)}
+    if not wrong and implications_differ():
+        wrong = {call.function for call, mine, true in zip(calls, own, truth) if not close(mine, true, ROUNDING, ROUNDING)}
+    return sorted(wrong)
 
 
 def usable_pieces(pieces, count, reference):
@@ -74,20 +105,18 @@ def usable_pieces(pieces, count, reference):
 
 def degenerate(own, truth, functions):
     """A piece function whose outputs are all zero where the true ones are not (on every call: a
-    wrong forward may well be 0 at one input, e.g. z = 0 without its sigmoid), or one output for
-    calls whose true outputs differ."""
+    wrong forward may well be 0 at one input, e.g. z = 0 without its sigmoid), or one and the same
+    output on all its calls where the true outputs differ (a constant)."""
     for function in set(functions):
         calls = [i for i, f in enumerate(functions) if f == function]
         if not any(np.any(own[i]) for i in calls) and any(np.any(truth[i]) for i in calls):
             return True
-    same = {}
-    for index, (function, mine) in enumerate(zip(functions, own)):
-        same.setdefault((function, mine.shape, mine.tobytes()), []).append(index)
-    for group in same.values():
-        first = truth[group[0]]
-        scale = SPREAD * max(1.0, float(np.max(np.abs(first), initial=0.0)))
-        if any(float(np.max(np.abs(truth[i] - first), initial=0.0)) > scale for i in group[1:]):
-            return True
+        first = own[calls[0]]
+        if len(calls) > 1 and all(own[i].shape == first.shape and np.array_equal(own[i], first) for i in calls[1:]):
+            base = truth[calls[0]]
+            scale = SPREAD * max(1.0, float(np.max(np.abs(base), initial=0.0)))
+            if any(float(np.max(np.abs(truth[i] - base), initial=0.0)) > scale for i in calls[1:]):
+                return True
     return False
 
 
