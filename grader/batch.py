@@ -20,7 +20,7 @@ from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
 from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
-from grader.submission import read_submission
+from grader.intake import is_zip_entry, read_entry, student_name
 
 
 class BatchError(RuntimeError):
@@ -31,13 +31,24 @@ def list_students(submissions_dir):
     root = Path(submissions_dir)
     if not root.is_dir():
         raise BatchError(f"{root}: not a folder (expected one sub-folder per student)")
-    students, skipped = [], []
+    students, skipped, names = [], [], set()
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        usable = (entry.is_dir() or entry.is_symlink()) and not _unusable_name(entry.name)
+        usable = (entry.is_dir() or entry.is_symlink() or is_zip_entry(entry)) and not _unusable_name(student_name(entry))
+        usable = usable and student_name(entry) not in names  # alice/ and alice.zip: the folder is graded
         (students if usable else skipped).append(entry)
+        names.update([student_name(entry)] if usable else [])
+    if not students and not skipped:
+        raise BatchError(f"{root}: no student submissions in it (expected one sub-folder or .zip file per student)")
+    if not students:
+        raise BatchError(f"{root}: none of its entries is a student submission (expected one sub-folder or .zip file "
+                         f"per student; found {', '.join(_shown(e.name) for e in skipped[:5])})")
     return students, skipped
+
+
+def _shown(name):
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _unusable_name(name):
@@ -52,10 +63,17 @@ def _unusable_name(name):
     return None
 
 
+def _skip_reason(entry, students):
+    if any(student_name(other) == student_name(entry) for other in students):
+        return f"another submission of {_shown(student_name(entry))} is graded (a folder and a .zip of the same name)"
+    return (_unusable_name(student_name(entry))
+            or "not a student submission (each student needs a folder of .py files or notebooks, or one .zip of it)")
+
+
 def select_students(students, names):
     """The entries of `students` named in `names` (--student), in class order; BatchError naming
     each unknown name, with the closest student folder."""
-    by_name = {entry.name: entry for entry in students}
+    by_name = {student_name(entry): entry for entry in students}
     unknown = [name for name in names if name not in by_name]
     if unknown:
         hints = []
@@ -63,7 +81,7 @@ def select_students(students, names):
             close = closest_name(name, by_name)
             hints.append(f"{name!r}" + (f" (did you mean {close!r}?)" if close else ""))
         raise BatchError(f"no student folder named {', '.join(hints)} in the submissions")
-    return [entry for entry in students if entry.name in set(names)]
+    return [entry for entry in students if student_name(entry) in set(names)]
 
 
 def nbgrader_course_marks(folder):
@@ -203,7 +221,7 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
             folder = work.get_nowait()
         except queue.Empty:
             break
-        submission = read_submission(folder, ctx.rubric.modules)
+        submission = read_entry(folder, ctx.rubric.modules)
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
@@ -235,9 +253,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if only:
         students, skipped = select_students(students, only), []
     for entry in skipped:
-        why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
-        shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
-        print(f"note: {shown}: skipped, {why}", file=sys.stderr)
+        print(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}", file=sys.stderr)
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
@@ -248,7 +264,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar = Progress(len(students), progress)
     work = queue.Queue()
     for folder in students:
-        submission = read_submission(folder, modules)
+        submission = read_entry(folder, modules)
         previous = read_student(out_dir, submission.student)
         if not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
             bar.update(previous, resumed=True)
@@ -282,7 +298,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
     rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
-    names = {s.name for s in students}
+    names = {student_name(s) for s in students}
     return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
