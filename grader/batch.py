@@ -126,7 +126,7 @@ def _remove_empty(folder, top):
             return
 
 
-def write_gradebook(out_dir, functions, key):
+def write_gradebook(out_dir, functions):
     """grades.csv and the class report with every student graded into out_dir, by this run or an
     earlier one (a run that grades a subset never drops the others); returns (rows, report summary).
     One pass over the stored records serves both."""
@@ -138,11 +138,6 @@ def write_gradebook(out_dir, functions, key):
             yield record
 
     report = write_class_report(out_dir, records())
-    stale = [row["student"] for row in rows if row["fingerprint"] != key]
-    if stale:
-        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
-        print(f"note: {len(stale)} student(s) in {out_dir} were graded with another rubric or kit version and keep "
-              f"those grades: {shown} (grade the whole class again to update them)", file=sys.stderr)
     write_grades(out_dir, rows, functions)
     return rows, report
 
@@ -271,6 +266,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
         else:
             work.put(folder)  # read again by the lane: sources are not held for the whole class
     todo = work.qsize()
+    _refuse_mixed_rubrics(out_dir, key, {student_name(entry) for entry in students})
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
@@ -297,13 +293,26 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
-    rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
+    rows, report = write_gradebook(out_dir, rubric_obj.functions)
     names = {student_name(s) for s in students}
     return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
+
+
+def _refuse_mixed_rubrics(out_dir, key, graded_now):
+    """One rubric and kit per output folder: a run may not leave students graded with another
+    rubric or kit version beside the ones it grades (their maxima and points would mix)."""
+    if not out_dir.is_dir():
+        return
+    stale = [r["student"] for r in graded_records(out_dir) if r.get("fingerprint") != key and r["student"] not in graded_now]
+    if stale:
+        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        raise BatchError(f"{out_dir} holds {len(stale)} student(s) graded with another rubric or kit version that this "
+                         f"run would not grade again: {shown}. Grade the whole class into it again (every student "
+                         f"folder, without --student), or write to another --out")
 
 
 def _start_quietly(client, siblings):

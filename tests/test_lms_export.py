@@ -87,3 +87,27 @@ def test_moodle_needs_an_identifier(graded, capsys):
     roster = _roster(graded / "roster.csv", "student,id\nalice,1\nbob,2\n=1+2,3\n")
     assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv")]) == 2
     assert "neither an email nor an idnumber" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, words", [
+    ("student,email\nalice,a@x.org\nbob,b@x.org\n=1+2,e@x.org\n", "no id, sis_user_id or sis_login_id column"),
+    ("student,id,email\nalice,101,a@x.org\nbob,,b@x.org\n=1+2,103,e@x.org\n", "1 roster entr(y/ies) without an id"),
+], ids=["no-column", "one-entry"])
+def test_a_canvas_roster_needs_an_identifier_canvas_matches_on(graded, capsys, text, words):
+    out = graded / "canvas.csv"
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", _roster(graded / "roster.csv", text),
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and not out.exists()
+
+
+def test_a_gradebook_with_mixed_maxima_is_refused(tmp_path, capsys):
+    rows = [{"student": "alice", "score": 80.0, "max_score": 86.0, "points": {FUNCTIONS[0]: 2.0}},
+            {"student": "bob", "score": 83.0, "max_score": 83.0, "points": {FUNCTIONS[0]: 2.0}}]
+    write_grades(tmp_path / "out", rows, FUNCTIONS)
+    roster = _roster(tmp_path / "roster.csv", "student,id\nalice,1\nbob,2\n")
+    out = tmp_path / "canvas.csv"
+    assert main(["export", str(tmp_path / "out"), "--to", "canvas", "--roster", roster, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "mixes maximum scores" in err and "83 for 1 (bob)" in err and "86 for 1 (alice)" in err
+    assert not out.exists()
