@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
@@ -253,6 +253,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
+    corrections.load(out_dir)  # a malformed adjustments.toml stops the run before anything is graded
     out_dir.mkdir(parents=True, exist_ok=True)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
     modules = rubric_obj.modules
@@ -293,6 +294,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
+    for student in corrections.apply(out_dir):
+        print(f"note: {out_dir / corrections.FILE} adjusts {student!r}, who is not graded in {out_dir}", file=sys.stderr)
     rows, report = write_gradebook(out_dir, rubric_obj.functions)
     names = {student_name(s) for s in students}
     return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
@@ -344,7 +347,7 @@ def grade_command(args):
         with removed_if_left_empty(out):
             summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
                                    only=args.student or (), insecure=args.insecure)
-    except (BatchError, RubricError) as exc:
+    except (BatchError, RubricError, corrections.CorrectionsError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(terminal_text(summary["report"]))
@@ -364,3 +367,20 @@ def _not_a_class(args):
     if args.assignment:
         return f"ASSIGNMENT ({args.assignment}) is for --nbgrader only: `nngrade grade SUBMISSIONS [--out OUT]`"
     return None
+
+
+def adjust_command(args):
+    """`nngrade adjust OUT STUDENT --points N --reason TEXT`: one correction, applied at once."""
+    out = Path(args.graded)
+    try:
+        corrections.add(out, args.student, args.points, args.reason)
+        corrections.apply(out)
+        functions = next((r["functions"] for r in graded_records(out)), [])
+        write_gradebook(out, [f["function"] for f in functions])
+    except corrections.CorrectionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    record = read_student(out, args.student)
+    print(f"{args.student}: {record['graded_score']:g} graded, {record['score']:g} with {len(record['adjustments'])} "
+          f"correction(s); kept in {out / corrections.FILE} across regrades; {out / GRADES} updated")
+    return 0

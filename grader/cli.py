@@ -69,6 +69,12 @@ def kit_version():
         return "unknown (not installed)"
 
 
+def _cmd_adjust(args):
+    from grader.batch import adjust_command
+
+    return adjust_command(args)
+
+
 def _cmd_export(args):
     from grader.lms_export import export_command
 
@@ -165,6 +171,16 @@ def build_parser():
     export.add_argument("--allow-missing", action="store_true",
                         help="export even when students are missing from the roster or roster entries have no grade")
     export.set_defaults(run=_cmd_export)
+
+    adjust = sub.add_parser("adjust", help="add or take points from one graded student, with a reason",
+                            description="Record a correction (a regrade request, a partial-credit decision) in "
+                                        "OUT/adjustments.toml: kept across regrades, shown in the student's feedback, "
+                                        "in grades.csv's adjustment column and in the export.")
+    adjust.add_argument("graded", metavar="OUT", help="the output folder of nngrade grade")
+    adjust.add_argument("student", help="the graded student's name (their submission folder)")
+    adjust.add_argument("--points", type=float, required=True, help="points to add (negative to take away)")
+    adjust.add_argument("--reason", required=True, help="why: the student reads it in their feedback")
+    adjust.set_defaults(run=_cmd_adjust)
 
     gradescope = sub.add_parser("gradescope", help="write the autograder zip for Gradescope",
                                 description="Write the zip Gradescope's autograder upload takes: setup.sh, run_autograder "
