@@ -13,7 +13,7 @@ import threading
 import time
 from pathlib import Path
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections
+from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
@@ -213,7 +213,7 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
     client = wrap_client(client) if wrap_client else client
     while True:
         try:
-            folder = work.get_nowait()
+            folder, handed_in = work.get_nowait()
         except queue.Empty:
             break
         submission = read_entry(folder, ctx.rubric.modules)
@@ -232,13 +232,15 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
         if record is None:
             record = failed_record(ctx, submission, reason)
         record["submission_digest"] = submission_digest(submission)
+        record["submitted"] = handed_in
+        record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
         write_student(out_dir, record)
         progress.update(record)
     client.stop()
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=(), only=(), insecure=False, wrap_client=None):
+                 extra_hide=(), only=(), insecure=False, wrap_client=None, submitted_times=None):
     """Grade every student folder not already graded (resume), or only the students named in
     `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
     every student graded into out_dir. Refuses (BatchError) where the sandbox lacks its required
@@ -259,13 +261,16 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     modules = rubric_obj.modules
     bar = Progress(len(students), progress)
     work = queue.Queue()
+    times = late.read_times(submitted_times) if submitted_times else None
     for folder in students:
         submission = read_entry(folder, modules)
         previous = read_student(out_dir, submission.student)
-        if not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
+        handed_in = late.submitted(folder, submission.student, times)
+        if (not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission)
+                and (not rubric_obj.late or previous.get("submitted") == handed_in)):
             bar.update(previous, resumed=True)
         else:
-            work.put(folder)  # read again by the lane: sources are not held for the whole class
+            work.put((folder, handed_in))  # read again by the lane: sources are not held for the whole class
     todo = work.qsize()
     _refuse_mixed_rubrics(out_dir, key, {student_name(entry) for entry in students})
     if todo:
@@ -346,8 +351,8 @@ def grade_command(args):
     try:
         with removed_if_left_empty(out):
             summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
-                                   only=args.student or (), insecure=args.insecure)
-    except (BatchError, RubricError, corrections.CorrectionsError) as exc:
+                                   only=args.student or (), insecure=args.insecure, submitted_times=args.submitted_times)
+    except (BatchError, RubricError, corrections.CorrectionsError, late.LateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(terminal_text(summary["report"]))

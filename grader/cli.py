@@ -117,6 +117,9 @@ def build_parser():
     grade.add_argument("--nbgrader", action="store_true", help="SUBMISSIONS is an nbgrader course directory")
     grade.add_argument("--student", action="append", metavar="NAME",
                        help="grade only this student (again, even if unchanged) and merge into OUT/grades.csv; repeatable")
+    grade.add_argument("--submitted-times", metavar="TIMES.csv",
+                       help="when each student handed in, for the rubric's [late] policy: a CSV with columns student, "
+                            "submitted (ISO 8601 with a time zone); default: the newest modification time of their files")
     grade.add_argument("--no-progress", action="store_true", help="plain log lines instead of a progress bar")
     grade.add_argument("--insecure", action="store_true",
                        help="grade even where the sandbox lacks its file allow-list or network ban (trusted code only)")

@@ -77,13 +77,19 @@ def toml_text(corrections):
 
 
 def corrected(record, entries):
-    """The record with these adjustments applied (from its graded score, so applying twice is the same)."""
+    """The record with its late penalty (grader.late, set when graded) and these adjustments
+    applied, from its graded score: applying twice gives the same record."""
     graded = record.get("graded_score", record["score"])
     record = {**record, "graded_score": graded, "adjustments": list(entries)}
-    record["score"] = max(0.0, graded + sum(e["points"] for e in entries))
-    if not entries:
+    record["score"] = max(0.0, graded + sum(e["points"] for e in all_corrections(record)))
+    if not all_corrections(record):
         del record["adjustments"], record["graded_score"]
     return record
+
+
+def all_corrections(record):
+    """The late penalty, if any, then the instructor's adjustments."""
+    return ([record["late"]] if record.get("late") else []) + list(record.get("adjustments") or [])
 
 
 def apply(out_dir):
@@ -99,17 +105,18 @@ def apply(out_dir):
         if record is None:
             unknown.append(student)
             continue
-        entries = corrections.get(student, [])
-        if record.get("adjustments", []) != entries:
-            rewrite_student(out_dir, corrected(record, entries))
+        fixed = corrected(record, corrections.get(student, []))
+        if fixed != record:
+            rewrite_student(out_dir, fixed)
     return unknown
 
 
 def _adjusted_students(out_dir):
-    """Students whose stored record carries adjustments (one removed from the file is un-applied)."""
+    """Students whose stored record carries corrections or a late penalty not yet applied (one
+    removed from the file is undone)."""
     from grader.reports import graded_records
 
-    return {r["student"] for r in graded_records(out_dir) if r.get("adjustments")}
+    return {r["student"] for r in graded_records(out_dir) if r.get("adjustments") or r.get("late")}
 
 
 def rewrite_student(out_dir, record):

@@ -49,8 +49,8 @@ def feedback_markdown(result):
 
 def corrections_markdown(result):
     """The instructor's adjustments (grader.corrections), each with its reason, as lines."""
-    entries = result.get("adjustments") or []
-    if not entries:
+    entries = ([result["late"]] if result.get("late") else []) + list(result.get("adjustments") or [])
+    if not entries or "graded_score" not in result:
         return []
     out = ["## Corrections by your instructor", "",
            f"Graded score {points_text(result['graded_score'])}; with these corrections {points_text(result['score'])}.", ""]

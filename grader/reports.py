@@ -14,6 +14,7 @@ from pathlib import Path
 from grader.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
 from grader.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
+from grader.corrections import all_corrections
 from grader.spreadsheet import as_text
 
 RESULTS = "results.json"
@@ -70,7 +71,7 @@ def gradescope_results(result):
         "output_format": "md",
         "tests": tests,
         "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated", "function_seconds")}
-                      | {k: result[k] for k in ("graded_score", "adjustments") if k in result},  # grader.corrections
+                      | {k: result[k] for k in ("graded_score", "adjustments", "late", "submitted") if k in result},  # grader.corrections
     }
 
 
@@ -135,7 +136,7 @@ def grade_row(record):
     return {"student": record["student"], "score": record["score"], "max_score": record["max_score"],
             "points": {f["function"]: f["score"] for f in record["functions"]},
             "failed": "(grader)" in (record.get("problems") or {}), "fingerprint": record.get("fingerprint"),
-            "adjustment": sum(a["points"] for a in record.get("adjustments", []))}
+            "adjustment": sum(a["points"] for a in all_corrections(record)) if "graded_score" in record else 0.0}
 
 
 def graded_records(out_dir):

@@ -97,3 +97,89 @@ def test_a_malformed_adjustments_file_stops_the_run_naming_it(graded, capsys):
     assert nngrade(["grade", str(subs), "--out", str(out), "--no-progress"]) == 2
     err = capsys.readouterr().err
     assert FILE in err and "points must be a number" in err
+
+
+# ---- the rubric's late policy -------------------------------------------------------------------
+import datetime  # noqa: E402
+import os  # noqa: E402
+
+from grader.reference import build_context  # noqa: E402
+from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric  # noqa: E402
+
+DEADLINE = datetime.datetime(2026, 12, 1, 23, 59, tzinfo=datetime.timezone.utc)
+LATE = f"""
+[late]
+deadline = {DEADLINE.isoformat()}
+penalty_per_day = 0.1
+max_penalty = 0.5
+[late.extensions]
+dave = 3
+"""
+
+
+def _late_rubric(tmp_path, text=LATE):
+    rubric = tmp_path / "late_rubric.toml"
+    rubric.write_text(DEFAULT_RUBRIC.read_text() + text)
+    return rubric
+
+
+def _hand_in(folder, when):
+    stamp = when.timestamp()
+    for path in [*folder.rglob("*"), folder]:
+        os.utime(path, (stamp, stamp), follow_symlinks=False)
+
+
+@pytest.fixture(scope="module")
+def late_class(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("late")
+    rubric = _late_rubric(tmp)
+    subs, out = tmp / "subs", tmp / "out"
+    hours = {"alice": -1, "bob": 30, "carol": 24 * 10, "dave": 48, "erin": 30}
+    for student, late_by in hours.items():
+        _copy(SOLUTIONS_DIR, subs / student)
+        _hand_in(subs / student, DEADLINE + datetime.timedelta(hours=late_by))
+    times = tmp / "times.csv"
+    times.write_text(f"student,submitted\nerin,{(DEADLINE - datetime.timedelta(minutes=5)).isoformat()}\n")
+    assert nngrade(["grade", str(subs), "--out", str(out), "--rubric", str(rubric), "--jobs", "2", "--no-progress",
+                    "--submitted-times", str(times)]) == 0
+    return subs, out, load_rubric(rubric).max_score
+
+
+def test_late_penalties_follow_the_rubric(late_class):
+    _, out, top = late_class
+    book = _gradebook(out)
+    scores = {s: float(book[s]["score"]) for s in book}
+    assert scores["alice"] == top  # on time
+    assert scores["bob"] == pytest.approx(top - round(0.2 * top, 2))  # 30 hours: two days begun
+    assert scores["carol"] == pytest.approx(top - round(0.5 * top, 2))  # ten days: the cap
+    assert scores["dave"] == top  # two days late with a three-day extension
+    assert scores["erin"] == top  # the instructor's time says on time, whatever the files say
+    assert float(book["bob"]["adjustment"]) == pytest.approx(-round(0.2 * top, 2))
+
+
+def test_the_late_penalty_is_explained_in_the_feedback(late_class):
+    _, out, _ = late_class
+    feedback = (out / "bob" / "feedback.md").read_text()
+    assert "late: handed in 2026-12-03" in feedback and "2 day(s) after the deadline" in feedback
+    assert "modification time" in feedback
+    assert "Corrections" not in (out / "alice" / "feedback.md").read_text()
+
+
+def test_an_adjustment_adds_to_the_late_penalty(late_class, tmp_path):
+    _, out, top = late_class
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    assert nngrade(["adjust", str(copy), "bob", "--points", "10", "--reason", "illness, documented"]) == 0
+    assert float(_gradebook(copy)["bob"]["score"]) == pytest.approx(top - round(0.2 * top, 2) + 10)
+
+
+@pytest.mark.parametrize("text, words", [
+    ("\n[late]\ndeadline = 2026-12-01T23:59:00\npenalty_per_day = 0.1\n", "with a time zone"),
+    ("\n[late]\ndeadline = 2026-12-01T23:59:00Z\npenalty_per_day = 10\n", "between 0 and 1"),
+    ("\n[late]\ndeadline = 2026-12-01T23:59:00Z\npenalty_per_day = 0.1\ngrace = 5\n", "unknown keys ['grace']"),
+])
+def test_a_malformed_late_policy_is_a_rubric_error_naming_the_file(tmp_path, text, words):
+    rubric = _late_rubric(tmp_path, text)
+    with pytest.raises(RubricError) as error:
+        load_rubric(rubric)
+    assert str(rubric) in str(error.value) and words in str(error.value)
