@@ -168,9 +168,12 @@ def build_parser():
     export.add_argument("--to", required=True, choices=sorted(("canvas", "moodle")), help="the LMS's import format")
     export.add_argument("--roster", required=True, metavar="ROSTER.csv",
                         help="CSV with a header: a `student` column (submission folder or nbgrader id) and the LMS's "
-                             "identifiers among name, id, sis_user_id, sis_login_id, section, email, idnumber")
+                             "identifiers among name, id, sis_user_id, sis_login_id, section, email, idnumber, participant")
     export.add_argument("--out", required=True, metavar="FILE", help="the import file to write")
     export.add_argument("--assignment", default="nngrade", help="the assignment's column name in the LMS (default: nngrade)")
+    export.add_argument("--feedback-zip", metavar="ZIP",
+                        help="also write every student's feedback.html in the layout of the LMS's bulk feedback upload "
+                             "(Moodle: the roster needs a participant column; Canvas: its id column)")
     export.add_argument("--allow-missing", action="store_true",
                         help="export even when students are missing from the roster or roster entries have no grade")
     export.set_defaults(run=_cmd_export)

@@ -14,7 +14,7 @@ from grader.feedback import points_text
 from grader.reports import GRADES, atomic_write
 from grader.spreadsheet import FORMULA_STARTS, as_text
 
-ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber")
+ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "participant")
 
 
 class ExportError(RuntimeError):
@@ -154,8 +154,22 @@ def export_command(args):
                   "without a grade; fix the roster or pass --allow-missing", file=sys.stderr)
             return 1
         atomic_write(args.out, FORMATS[args.to](grades, roster, args.assignment))
+        if args.feedback_zip:
+            _feedback_zip(args, {s: ids for s, ids in roster.items() if s in grades})
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {args.out}: {len(roster) - len(ungraded)} grade(s) for {args.to}")
     return 0
+
+
+def _feedback_zip(args, roster):
+    from grader.lms_feedback import FeedbackZipError, write_feedback_zip
+
+    try:
+        written, missing = write_feedback_zip(args.graded, roster, args.to, args.feedback_zip)
+    except FeedbackZipError as exc:
+        raise ExportError(f"{args.roster}: {exc}") from None
+    for student in missing:
+        print(f"no feedback page for {student} (not in the zip)", file=sys.stderr)
+    print(f"wrote {args.feedback_zip}: {written} feedback page(s) for {args.to}'s bulk feedback upload")
