@@ -13,14 +13,14 @@ import threading
 import time
 from pathlib import Path
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
 from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
 from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
-from grader.submission import read_submission
+from grader.intake import is_zip_entry, read_entry, student_name
 
 
 class BatchError(RuntimeError):
@@ -31,13 +31,24 @@ def list_students(submissions_dir):
     root = Path(submissions_dir)
     if not root.is_dir():
         raise BatchError(f"{root}: not a folder (expected one sub-folder per student)")
-    students, skipped = [], []
+    students, skipped, names = [], [], set()
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        usable = (entry.is_dir() or entry.is_symlink()) and not _unusable_name(entry.name)
+        usable = (entry.is_dir() or entry.is_symlink() or is_zip_entry(entry)) and not _unusable_name(student_name(entry))
+        usable = usable and student_name(entry) not in names  # alice/ and alice.zip: the folder is graded
         (students if usable else skipped).append(entry)
+        names.update([student_name(entry)] if usable else [])
+    if not students and not skipped:
+        raise BatchError(f"{root}: no student submissions in it (expected one sub-folder or .zip file per student)")
+    if not students:
+        raise BatchError(f"{root}: none of its entries is a student submission (expected one sub-folder or .zip file "
+                         f"per student; found {', '.join(_shown(e.name) for e in skipped[:5])})")
     return students, skipped
+
+
+def _shown(name):
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _unusable_name(name):
@@ -52,10 +63,17 @@ def _unusable_name(name):
     return None
 
 
+def _skip_reason(entry, students):
+    if any(student_name(other) == student_name(entry) for other in students):
+        return f"another submission of {_shown(student_name(entry))} is graded (a folder and a .zip of the same name)"
+    return (_unusable_name(student_name(entry))
+            or "not a student submission (each student needs a folder of .py files or notebooks, or one .zip of it)")
+
+
 def select_students(students, names):
     """The entries of `students` named in `names` (--student), in class order; BatchError naming
     each unknown name, with the closest student folder."""
-    by_name = {entry.name: entry for entry in students}
+    by_name = {student_name(entry): entry for entry in students}
     unknown = [name for name in names if name not in by_name]
     if unknown:
         hints = []
@@ -63,7 +81,7 @@ def select_students(students, names):
             close = closest_name(name, by_name)
             hints.append(f"{name!r}" + (f" (did you mean {close!r}?)" if close else ""))
         raise BatchError(f"no student folder named {', '.join(hints)} in the submissions")
-    return [entry for entry in students if entry.name in set(names)]
+    return [entry for entry in students if student_name(entry) in set(names)]
 
 
 def nbgrader_course_marks(folder):
@@ -108,7 +126,7 @@ def _remove_empty(folder, top):
             return
 
 
-def write_gradebook(out_dir, functions, key):
+def write_gradebook(out_dir, functions):
     """grades.csv and the class report with every student graded into out_dir, by this run or an
     earlier one (a run that grades a subset never drops the others); returns (rows, report summary).
     One pass over the stored records serves both."""
@@ -120,11 +138,6 @@ def write_gradebook(out_dir, functions, key):
             yield record
 
     report = write_class_report(out_dir, records())
-    stale = [row["student"] for row in rows if row["fingerprint"] != key]
-    if stale:
-        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
-        print(f"note: {len(stale)} student(s) in {out_dir} were graded with another rubric or kit version and keep "
-              f"those grades: {shown} (grade the whole class again to update them)", file=sys.stderr)
     write_grades(out_dir, rows, functions)
     return rows, report
 
@@ -200,10 +213,10 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
     client = wrap_client(client) if wrap_client else client
     while True:
         try:
-            folder = work.get_nowait()
+            folder, handed_in = work.get_nowait()
         except queue.Empty:
             break
-        submission = read_submission(folder, ctx.rubric.modules)
+        submission = read_entry(folder, ctx.rubric.modules)
         record = None
         for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
             try:
@@ -219,13 +232,15 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
         if record is None:
             record = failed_record(ctx, submission, reason)
         record["submission_digest"] = submission_digest(submission)
+        record["submitted"] = handed_in
+        record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
         write_student(out_dir, record)
         progress.update(record)
     client.stop()
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
-                 extra_hide=(), only=(), insecure=False, wrap_client=None):
+                 extra_hide=(), only=(), insecure=False, wrap_client=None, submitted_times=None):
     """Grade every student folder not already graded (resume), or only the students named in
     `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
     every student graded into out_dir. Refuses (BatchError) where the sandbox lacks its required
@@ -235,26 +250,29 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if only:
         students, skipped = select_students(students, only), []
     for entry in skipped:
-        why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
-        shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
-        print(f"note: {shown}: skipped, {why}", file=sys.stderr)
+        print(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}", file=sys.stderr)
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
+    corrections.load(out_dir)  # a malformed adjustments.toml stops the run before anything is graded
     out_dir.mkdir(parents=True, exist_ok=True)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
     modules = rubric_obj.modules
     bar = Progress(len(students), progress)
     work = queue.Queue()
+    times = late.read_times(submitted_times) if submitted_times else None
     for folder in students:
-        submission = read_submission(folder, modules)
+        submission = read_entry(folder, modules)
         previous = read_student(out_dir, submission.student)
-        if not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
+        handed_in = late.submitted(folder, submission.student, times)
+        if (not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission)
+                and (not rubric_obj.late or previous.get("submitted") == handed_in)):
             bar.update(previous, resumed=True)
         else:
-            work.put(folder)  # read again by the lane: sources are not held for the whole class
+            work.put((folder, handed_in))  # read again by the lane: sources are not held for the whole class
     todo = work.qsize()
+    _refuse_mixed_rubrics(out_dir, key, {student_name(entry) for entry in students})
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
@@ -281,13 +299,28 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
-    rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
-    names = {s.name for s in students}
+    for student in corrections.apply(out_dir):
+        print(f"note: {out_dir / corrections.FILE} adjusts {student!r}, who is not graded in {out_dir}", file=sys.stderr)
+    rows, report = write_gradebook(out_dir, rubric_obj.functions)
+    names = {student_name(s) for s in students}
     return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
+
+
+def _refuse_mixed_rubrics(out_dir, key, graded_now):
+    """One rubric and kit per output folder: a run may not leave students graded with another
+    rubric or kit version beside the ones it grades (their maxima and points would mix)."""
+    if not out_dir.is_dir():
+        return
+    stale = [r["student"] for r in graded_records(out_dir) if r.get("fingerprint") != key and r["student"] not in graded_now]
+    if stale:
+        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        raise BatchError(f"{out_dir} holds {len(stale)} student(s) graded with another rubric or kit version that this "
+                         f"run would not grade again: {shown}. Grade the whole class into it again (every student "
+                         f"folder, without --student), or write to another --out")
 
 
 def _start_quietly(client, siblings):
@@ -318,8 +351,8 @@ def grade_command(args):
     try:
         with removed_if_left_empty(out):
             summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
-                                   only=args.student or (), insecure=args.insecure)
-    except (BatchError, RubricError) as exc:
+                                   only=args.student or (), insecure=args.insecure, submitted_times=args.submitted_times)
+    except (BatchError, RubricError, corrections.CorrectionsError, late.LateError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(terminal_text(summary["report"]))
@@ -339,3 +372,20 @@ def _not_a_class(args):
     if args.assignment:
         return f"ASSIGNMENT ({args.assignment}) is for --nbgrader only: `nngrade grade SUBMISSIONS [--out OUT]`"
     return None
+
+
+def adjust_command(args):
+    """`nngrade adjust OUT STUDENT --points N --reason TEXT`: one correction, applied at once."""
+    out = Path(args.graded)
+    try:
+        corrections.add(out, args.student, args.points, args.reason)
+        corrections.apply(out)
+        functions = next((r["functions"] for r in graded_records(out)), [])
+        write_gradebook(out, [f["function"] for f in functions])
+    except corrections.CorrectionsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    record = read_student(out, args.student)
+    print(f"{args.student}: {record['graded_score']:g} graded, {record['score']:g} with {len(record['adjustments'])} "
+          f"correction(s); kept in {out / corrections.FILE} across regrades; {out / GRADES} updated")
+    return 0

@@ -69,6 +69,12 @@ def kit_version():
         return "unknown (not installed)"
 
 
+def _cmd_adjust(args):
+    from grader.batch import adjust_command
+
+    return adjust_command(args)
+
+
 def _cmd_export(args):
     from grader.lms_export import export_command
 
@@ -111,6 +117,9 @@ def build_parser():
     grade.add_argument("--nbgrader", action="store_true", help="SUBMISSIONS is an nbgrader course directory")
     grade.add_argument("--student", action="append", metavar="NAME",
                        help="grade only this student (again, even if unchanged) and merge into OUT/grades.csv; repeatable")
+    grade.add_argument("--submitted-times", metavar="TIMES.csv",
+                       help="when each student handed in, for the rubric's [late] policy: a CSV with columns student, "
+                            "submitted (ISO 8601 with a time zone); default: the newest modification time of their files")
     grade.add_argument("--no-progress", action="store_true", help="plain log lines instead of a progress bar")
     grade.add_argument("--insecure", action="store_true",
                        help="grade even where the sandbox lacks its file allow-list or network ban (trusted code only)")
@@ -159,12 +168,25 @@ def build_parser():
     export.add_argument("--to", required=True, choices=sorted(("canvas", "moodle")), help="the LMS's import format")
     export.add_argument("--roster", required=True, metavar="ROSTER.csv",
                         help="CSV with a header: a `student` column (submission folder or nbgrader id) and the LMS's "
-                             "identifiers among name, id, sis_user_id, sis_login_id, section, email, idnumber")
+                             "identifiers among name, id, sis_user_id, sis_login_id, section, email, idnumber, participant")
     export.add_argument("--out", required=True, metavar="FILE", help="the import file to write")
     export.add_argument("--assignment", default="nngrade", help="the assignment's column name in the LMS (default: nngrade)")
+    export.add_argument("--feedback-zip", metavar="ZIP",
+                        help="also write every student's feedback.html in the layout of the LMS's bulk feedback upload "
+                             "(Moodle: the roster needs a participant column; Canvas: its id column)")
     export.add_argument("--allow-missing", action="store_true",
                         help="export even when students are missing from the roster or roster entries have no grade")
     export.set_defaults(run=_cmd_export)
+
+    adjust = sub.add_parser("adjust", help="add or take points from one graded student, with a reason",
+                            description="Record a correction (a regrade request, a partial-credit decision) in "
+                                        "OUT/adjustments.toml: kept across regrades, shown in the student's feedback, "
+                                        "in grades.csv's adjustment column and in the export.")
+    adjust.add_argument("graded", metavar="OUT", help="the output folder of nngrade grade")
+    adjust.add_argument("student", help="the graded student's name (their submission folder)")
+    adjust.add_argument("--points", type=float, required=True, help="points to add (negative to take away)")
+    adjust.add_argument("--reason", required=True, help="why: the student reads it in their feedback")
+    adjust.set_defaults(run=_cmd_adjust)
 
     gradescope = sub.add_parser("gradescope", help="write the autograder zip for Gradescope",
                                 description="Write the zip Gradescope's autograder upload takes: setup.sh, run_autograder "

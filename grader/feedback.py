@@ -36,6 +36,7 @@ def check_words(check):
 def feedback_markdown(result):
     """feedback.md: the summary, then what to fix."""
     out = [f"# Feedback for {result['student']}", "", summary_markdown(result).rstrip(), ""]
+    out += corrections_markdown(result)
     problems = set((result.get("problems") or {}).values())
     wrong = [f for f in result["functions"]
              if f["score"] < f["max_score"] and not _is_stub(f) and not _is_blocked(f, problems)]
@@ -44,6 +45,22 @@ def feedback_markdown(result):
         for function in wrong:
             out += _function_failures(function)
     return "\n".join(out).rstrip() + "\n"
+
+
+def corrections_markdown(result):
+    """The instructor's adjustments (grader.corrections), each with its reason, as lines."""
+    entries = ([result["late"]] if result.get("late") else []) + list(result.get("adjustments") or [])
+    if not entries or "graded_score" not in result:
+        return []
+    out = ["## Corrections by your instructor", "",
+           f"Graded score {points_text(result['graded_score'])}; with these corrections {points_text(result['score'])}.", ""]
+    out += [f"- {'+' if e['points'] >= 0 else '−'}{points_text(abs(e['points']))} points: `{_one_line(e['reason'])}`"
+            for e in entries]
+    return out + [""]
+
+
+def _one_line(text):
+    return " ".join(str(text).replace("`", "'").split())
 
 
 def summary_markdown(result):

@@ -14,7 +14,7 @@ from grader.feedback import points_text
 from grader.reports import GRADES, atomic_write
 from grader.spreadsheet import FORMULA_STARTS, as_text
 
-ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber")
+ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "participant")
 
 
 class ExportError(RuntimeError):
@@ -76,6 +76,7 @@ def _plain(name):
 
 def canvas_csv(grades, roster, assignment):
     """Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the assignment."""
+    _check_canvas_identifiers(roster)
     column = f"{assignment}"
     header = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column]
     top = max((g.max_score for g in grades.values()), default=0.0)
@@ -86,6 +87,31 @@ def canvas_csv(grades, roster, assignment):
         rows.append([ids["name"] or student, ids["id"], ids["sis_user_id"], ids["sis_login_id"], ids["section"],
                      points_text(grade.score) if grade else ""])
     return _csv(header, rows)
+
+
+CANVAS_MATCHES = ("id", "sis_user_id", "sis_login_id")  # Canvas finds a student by one of these, not by name
+
+
+def _check_canvas_identifiers(roster):
+    unmatched = sorted(s for s, ids in roster.items() if not any(ids[k] for k in CANVAS_MATCHES))
+    if len(unmatched) == len(roster) and roster:
+        raise ExportError("the roster has no id, sis_user_id or sis_login_id column with values: Canvas matches "
+                          "students by one of them (export the roster from Canvas's gradebook to get them)")
+    if unmatched:
+        shown = ", ".join(unmatched[:10]) + (f" and {len(unmatched) - 10} more" if len(unmatched) > 10 else "")
+        raise ExportError(f"{len(unmatched)} roster entr(y/ies) without an id, sis_user_id or sis_login_id, which "
+                          f"Canvas could not match: {shown}")
+
+
+def check_one_maximum(grades, source):
+    """A gradebook graded with one rubric: every student has the same maximum score."""
+    maxima = {}
+    for grade in grades.values():
+        maxima.setdefault(grade.max_score, []).append(grade.student)
+    if len(maxima) > 1:
+        parts = "; ".join(f"{points_text(top)} for {len(names)} ({', '.join(sorted(names)[:3])}{' ...' if len(names) > 3 else ''})"
+                          for top, names in sorted(maxima.items()))
+        raise ExportError(f"{source} mixes maximum scores ({parts}): grade the whole class with one rubric, then export")
 
 
 def moodle_csv(grades, roster, assignment):
@@ -117,6 +143,7 @@ def mismatches(grades, roster):
 def export_command(args):
     try:
         grades, roster = read_grades(args.graded), read_roster(args.roster)
+        check_one_maximum(grades, Path(args.graded) / "grades.csv")
         unlisted, ungraded = mismatches(grades, roster)
         for student in unlisted:
             print(f"missing from the roster: {student} (graded, not exported)", file=sys.stderr)
@@ -127,8 +154,22 @@ def export_command(args):
                   "without a grade; fix the roster or pass --allow-missing", file=sys.stderr)
             return 1
         atomic_write(args.out, FORMATS[args.to](grades, roster, args.assignment))
+        if args.feedback_zip:
+            _feedback_zip(args, {s: ids for s, ids in roster.items() if s in grades})
     except ExportError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     print(f"wrote {args.out}: {len(roster) - len(ungraded)} grade(s) for {args.to}")
     return 0
+
+
+def _feedback_zip(args, roster):
+    from grader.lms_feedback import FeedbackZipError, write_feedback_zip
+
+    try:
+        written, missing = write_feedback_zip(args.graded, roster, args.to, args.feedback_zip)
+    except FeedbackZipError as exc:
+        raise ExportError(f"{args.roster}: {exc}") from None
+    for student in missing:
+        print(f"no feedback page for {student} (not in the zip)", file=sys.stderr)
+    print(f"wrote {args.feedback_zip}: {written} feedback page(s) for {args.to}'s bulk feedback upload")

@@ -14,6 +14,7 @@ from pathlib import Path
 from grader.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
 from grader.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
+from grader.corrections import all_corrections
 from grader.spreadsheet import as_text
 
 RESULTS = "results.json"
@@ -69,7 +70,8 @@ def gradescope_results(result):
         "output": summary_markdown(result),
         "output_format": "md",
         "tests": tests,
-        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated", "function_seconds")},
+        "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated", "function_seconds")}
+                      | {k: result[k] for k in ("graded_score", "adjustments", "late", "submitted") if k in result},  # grader.corrections
     }
 
 
@@ -133,7 +135,8 @@ def grade_row(record):
         return None
     return {"student": record["student"], "score": record["score"], "max_score": record["max_score"],
             "points": {f["function"]: f["score"] for f in record["functions"]},
-            "failed": "(grader)" in (record.get("problems") or {}), "fingerprint": record.get("fingerprint")}
+            "failed": "(grader)" in (record.get("problems") or {}), "fingerprint": record.get("fingerprint"),
+            "adjustment": sum(a["points"] for a in all_corrections(record)) if "graded_score" in record else 0.0}
 
 
 def graded_records(out_dir):
@@ -146,15 +149,16 @@ def graded_records(out_dir):
 
 
 def grades_csv(rows, functions):
-    """One row per student: student, score, max_score, then points per function; text cells are
+    """One row per student: student, score, max_score, the points per function, then the instructor's
+    adjustment (grader.corrections; score = the points plus it, never below 0); text cells are
     never formulas in a spreadsheet (a student named `=1+2` is written '=1+2). Lines end in CRLF
     (RFC 4180): the csv module then quotes a name holding a carriage return, which would end a row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["student", "score", "max_score", *map(as_text, functions)])
+    writer.writerow(["student", "score", "max_score", *map(as_text, functions), "adjustment"])
     for row in sorted(rows, key=lambda r: r["student"]):
         writer.writerow([as_text(row["student"]), points_text(row["score"]), points_text(row["max_score"]),
-                         *(points_text(row["points"].get(f, 0.0)) for f in functions)])
+                         *(points_text(row["points"].get(f, 0.0)) for f in functions), points_text(row.get("adjustment", 0.0))])
     return buffer.getvalue()
 
 

@@ -21,6 +21,7 @@ class Rubric:
     per_student: float = 120.0  # seconds everything one student costs may take (see grader.limits)
     visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
     default_visibility: str = "visible"
+    late: dict = None  # the late policy from [late] (grader.late), None without one
 
     @property
     def functions(self):
@@ -64,6 +65,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
     timeouts = dict(data.pop("timeouts", {}))
     per_student = _limits(data.pop("limits", {}), path)
     data_visibility = data.pop("visibility", {})
+    late_policy = _late(data.pop("late", None), path)
     default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
     points = {}
     for module, functions in data.items():
@@ -79,7 +81,16 @@ def load_rubric(path=DEFAULT_RUBRIC):
             raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
     visibility, default_visibility = _visibility(data_visibility, points, path)
-    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility)
+    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility, late_policy)
+
+
+def _late(table, path):
+    from grader.late import LateError, policy
+
+    try:
+        return policy(table, path)
+    except LateError as exc:
+        raise RubricError(str(exc)) from None
 
 
 VISIBILITIES = ("visible", "after_due_date", "after_published", "hidden")  # Gradescope's test visibility

@@ -87,3 +87,83 @@ def test_moodle_needs_an_identifier(graded, capsys):
     roster = _roster(graded / "roster.csv", "student,id\nalice,1\nbob,2\n=1+2,3\n")
     assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv")]) == 2
     assert "neither an email nor an idnumber" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text, words", [
+    ("student,email\nalice,a@x.org\nbob,b@x.org\n=1+2,e@x.org\n", "no id, sis_user_id or sis_login_id column"),
+    ("student,id,email\nalice,101,a@x.org\nbob,,b@x.org\n=1+2,103,e@x.org\n", "1 roster entr(y/ies) without an id"),
+], ids=["no-column", "one-entry"])
+def test_a_canvas_roster_needs_an_identifier_canvas_matches_on(graded, capsys, text, words):
+    out = graded / "canvas.csv"
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", _roster(graded / "roster.csv", text),
+                 "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert words in err and not out.exists()
+
+
+def test_a_gradebook_with_mixed_maxima_is_refused(tmp_path, capsys):
+    rows = [{"student": "alice", "score": 80.0, "max_score": 86.0, "points": {FUNCTIONS[0]: 2.0}},
+            {"student": "bob", "score": 83.0, "max_score": 83.0, "points": {FUNCTIONS[0]: 2.0}}]
+    write_grades(tmp_path / "out", rows, FUNCTIONS)
+    roster = _roster(tmp_path / "roster.csv", "student,id\nalice,1\nbob,2\n")
+    out = tmp_path / "canvas.csv"
+    assert main(["export", str(tmp_path / "out"), "--to", "canvas", "--roster", roster, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "mixes maximum scores" in err and "83 for 1 (bob)" in err and "86 for 1 (alice)" in err
+    assert not out.exists()
+
+
+def _pages(graded):
+    for student in ("alice", "bob", "=1+2"):
+        folder = graded / "out" / student
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "feedback.html").write_text(f"<!DOCTYPE html><p>feedback for {student}</p>")
+
+
+def _moodle_reads(path):
+    """(participant, plugin, file) as Moodle's zip importer reads a path: each path part split at
+    underscores into at most five, the second a number, then the plugin's type and name."""
+    first, rest = path.split("/", 1)
+    name, participant, kind, plugin, tail = first.split("_", 4)
+    return int(participant), f"{kind}_{plugin}", (tail + "/" if tail else "") + rest
+
+
+def test_moodle_feedback_zip_places_each_page_in_the_students_folder(graded):
+    import zipfile
+
+    _pages(graded)
+    roster = _roster(graded / "roster.csv", "student,name,email,participant\n"
+                                             "alice,Alice Liddell_Smith,a@x.org,Participant 1001\n"
+                                             "bob,Bob,b@x.org,1002\n=1+2,Eve,e@x.org,1003\n")
+    archive = graded / "feedback.zip"
+    assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv"),
+                 "--feedback-zip", str(archive)]) == 0
+    with zipfile.ZipFile(archive) as zf:
+        read = {_moodle_reads(name): zf.read(name).decode() for name in zf.namelist()}
+    assert read[(1001, "assignfeedback_file", "feedback.html")] == "<!DOCTYPE html><p>feedback for alice</p>"
+    assert read[(1003, "assignfeedback_file", "feedback.html")].endswith("feedback for =1+2</p>")
+    assert len(read) == 3
+
+
+def test_canvas_feedback_zip_names_each_page_by_the_canvas_user_id(graded):
+    import re
+    import zipfile
+
+    _pages(graded)
+    roster = _roster(graded / "roster.csv", "student,name,id\nalice,\"Liddell, Alice\",101\nbob,Bob_Builder,102\n=1+2,Eve,103\n")
+    archive = graded / "feedback.zip"
+    assert main(["export", str(graded / "out"), "--to", "canvas", "--roster", roster, "--out", str(graded / "c.csv"),
+                 "--feedback-zip", str(archive)]) == 0
+    with zipfile.ZipFile(archive) as zf:
+        by_id = {next(p for p in name.split("_") if re.fullmatch(r"\d+", p)): zf.read(name).decode() for name in zf.namelist()}
+    assert by_id == {"101": "<!DOCTYPE html><p>feedback for alice</p>", "102": "<!DOCTYPE html><p>feedback for bob</p>",
+                     "103": "<!DOCTYPE html><p>feedback for =1+2</p>"}
+
+
+def test_a_moodle_feedback_zip_without_participant_numbers_says_what_to_add(graded, capsys):
+    _pages(graded)
+    roster = _roster(graded / "roster.csv", "student,email\nalice,a@x.org\nbob,b@x.org\n=1+2,e@x.org\n")
+    assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv"),
+                 "--feedback-zip", str(graded / "f.zip")]) == 2
+    assert "participant column needs Moodle's participant number" in capsys.readouterr().err
+    assert not (graded / "f.zip").exists()

@@ -105,3 +105,31 @@ def test_another_library_version_is_another_kit(monkeypatch):
     real = reference.metadata.version
     monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0-other" if name == "hypothesis" else real(name))
     assert fingerprint() != before
+
+
+def _bigger_sigmoid_rubric(tmp_path):
+    rubric = tmp_path / "rubric.toml"
+    text = (SOLUTIONS_DIR.parent / "grader" / "rubric.toml").read_text()
+    rubric.write_text(text.replace("[ex03_activations.sigmoid]\nmatches_reference = 1", "[ex03_activations.sigmoid]\nmatches_reference = 5", 1))
+    return rubric
+
+
+def test_a_changed_rubric_for_one_student_is_refused_not_mixed(graded_class, tmp_path, capsys):
+    subs, out, before = graded_class
+    rubric = _bigger_sigmoid_rubric(tmp_path)
+    assert nngrade(["grade", str(subs), "--out", str(out), "--rubric", str(rubric), "--student", "bob", "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "another rubric or kit version" in err and "alice" in err and "carol" in err and "Traceback" not in err
+    assert _gradebook(out) == before
+
+
+def test_a_changed_rubric_on_a_folder_of_one_student_is_refused_not_mixed(graded_class, tmp_path):
+    from grader.batch import BatchError
+
+    subs, out, before = graded_class
+    only_bob = tmp_path / "only_bob"
+    _copy(subs / "bob", only_bob / "bob")
+    rubric = _bigger_sigmoid_rubric(tmp_path)
+    with pytest.raises(BatchError, match=r"2 student\(s\) graded with another rubric"):
+        grade_folder(only_bob, out, rubric=rubric, jobs=1, progress=False, ctx=build_context(rubric))
+    assert _gradebook(out) == before

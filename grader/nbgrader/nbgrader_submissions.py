@@ -196,6 +196,10 @@ def module_source(cells, notebook_name, official=None):
     """The exNN_*.py source rebuilt from a notebook's cells; official: given_sources() of the
     released notebook, used instead of the student's copies of the given cells."""
     official = official or {}
+    if not any(cell.kind == "code" and cell.solution for cell in cells):
+        raise NotebookSubmissionError(
+            f"{notebook_name} has none of the release's answer cells (their nbgrader metadata is missing): hand in "
+            f"the notebook of the release with your answers in its answer cells, or the .py file")
     parts = [f'"""{Path(notebook_name).stem}: rebuilt by nngrade from the notebook {notebook_name}."""',
              RUNNER_SOURCE.format(notebook=notebook_name)]
     for cell in cells:
