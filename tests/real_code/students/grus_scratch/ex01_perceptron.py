@@ -5,7 +5,7 @@ Vector = List[float]
 
 
 def dot(v: Vector, w: Vector) -> float:
-    """Computes v_1 * w_1 + ... + v_n * w_n"""
+    # sum of the products of matching entries
     assert len(v) == len(w), "vectors must be same length"
     return sum(v_i * w_i for v_i, w_i in zip(v, w))
 
@@ -19,7 +19,7 @@ def add_bias(X):
 
 
 def perceptron_output(weights: Vector, x: Vector) -> float:
-    """Returns 1 if the perceptron 'fires', 0 if not"""
+    # 1 when the unit fires, else 0
     return step_function(dot(weights, x))
 
 

@@ -28,7 +28,7 @@ def vector_mean(vectors: List[Vector]) -> Vector:
 
 
 def gradient_step(v: Vector, gradient: Vector, step_size: float) -> Vector:
-    """Moves `step_size` in the `gradient` direction from `v`"""
+    # take step_size times the gradient from v
     assert len(v) == len(gradient)
     step = scalar_multiply(step_size, gradient)
     return add(v, step)

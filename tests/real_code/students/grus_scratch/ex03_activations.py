@@ -4,7 +4,7 @@ from typing import Callable
 
 
 def tensor_apply(f: Callable[[float], float], tensor):
-    """Applies f elementwise"""
+    # f on every number of a nested list
     if isinstance(tensor, list):
         return [tensor_apply(f, t) for t in tensor]
     else:
@@ -20,7 +20,7 @@ def _sigmoid(t: float) -> float:
 
 
 def _tanh(x: float) -> float:
-    # If x is very large or very small, tanh is (essentially) 1 or -1.
+    # far out, tanh is +-1 anyway: skip the exp
     if x < -100:
         return -1
     elif x > 100:

@@ -9,7 +9,7 @@ def _t(z):
 
 
 def tensor_combine(f: Callable[[float, float], float], t1, t2):
-    """Applies f to corresponding elements of t1 and t2"""
+    # f on matching numbers of two nested lists
     if isinstance(t1, list):
         return [tensor_combine(f, t1_i, t2_i) for t1_i, t2_i in zip(t1, t2)]
     else:
@@ -55,9 +55,9 @@ def mlp_backward(X, y, params):
     grads = {"W1": [[0.0] * len(W1[0]) for _ in W1], "b1": [0.0] * len(b1),
              "W2": [[0.0] * len(W2[0]) for _ in W2], "b2": [0.0] * len(b2)}
     for x, hidden, out, target in zip(inputs, hidden_outputs, outputs, y):
-        # gradients with respect to output neuron pre-activation outputs
+        # delta of each output neuron (before its sigmoid)
         output_deltas = [o * (1 - o) * (o - t) for o, t in zip(out, target)]
-        # gradients with respect to hidden neuron pre-activation outputs
+        # delta of each hidden neuron, sent back through W2
         hidden_deltas = [h * (1 - h) * dot(output_deltas, W2[i]) for i, h in enumerate(hidden)]
         for i, h in enumerate(hidden):
             for j, d in enumerate(output_deltas):

@@ -12,13 +12,10 @@ def sgd_step(params, grads, lr):
 
 
 def minibatches(X, y, batch_size, rng):
-    """Generates `batch_size`-sized minibatches from the dataset"""
-    # start indexes 0, batch_size, 2 * batch_size, ...
-    batch_starts = [start for start in range(0, len(X), batch_size)]
-    random.shuffle(batch_starts)    # shuffle the batches
-    for start in batch_starts:
-        end = start + batch_size
-        yield X[start:end], y[start:end]
+    starts = list(range(0, len(X), batch_size))    # where each batch begins
+    random.shuffle(starts)                          # visit the batches in random order
+    for i in starts:
+        yield X[i:i + batch_size], y[i:i + batch_size]
 
 
 def random_uniform(*dims: int):

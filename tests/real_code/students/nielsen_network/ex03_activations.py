@@ -3,12 +3,10 @@ import numpy as np
 
 
 def sigmoid(z):
-    """The sigmoid function."""
     return 1.0 / (1.0 + np.exp(-z))
 
 
 def sigmoid_derivative(z):
-    """Derivative of the sigmoid function."""
     return sigmoid(z) * (1 - sigmoid(z))
 
 

@@ -5,7 +5,6 @@ from ex04_mlp_forward import mlp_forward, sigmoid
 
 
 def sigmoid_prime(z):
-    """Derivative of the sigmoid function."""
     return sigmoid(z) * (1 - sigmoid(z))
 
 
@@ -52,8 +51,8 @@ def cost_derivative(output_activations, y):
 def mlp_backward(X, y, params):
     weights = [np.asarray(params["W1"], dtype=float).T, np.asarray(params["W2"], dtype=float).T]
     biases = [np.asarray(params["b1"], dtype=float).reshape(-1, 1), np.asarray(params["b2"], dtype=float).reshape(-1, 1)]
-    nabla_b = [np.zeros(b.shape) for b in biases]
-    nabla_w = [np.zeros(w.shape) for w in weights]
+    nabla_b = [np.zeros_like(b) for b in biases]
+    nabla_w = [np.zeros_like(w) for w in weights]
     loss = 0.0
     for x, t in zip(np.asarray(X, dtype=float), np.asarray(y, dtype=float)):
         activation = x.reshape(-1, 1)
@@ -66,11 +65,10 @@ def mlp_backward(X, y, params):
             activations.append(activation)
         t = t.reshape(-1, 1)
         loss += 0.5 * float(np.sum((activations[-1] - t) ** 2))
-        delta = cost_derivative(activations[-1], t) * sigmoid_prime(zs[-1])
-        nabla_b[-1] += delta
-        nabla_w[-1] += np.dot(delta, activations[-2].transpose())
-        sp = sigmoid_prime(zs[-2])
-        delta = np.dot(weights[-1].transpose(), delta) * sp
-        nabla_b[-2] += delta
-        nabla_w[-2] += np.dot(delta, activations[-3].transpose())
+        # output layer first, then one layer back
+        delta_out = cost_derivative(activations[2], t) * sigmoid_prime(zs[1])
+        delta_hidden = np.dot(weights[1].T, delta_out) * sigmoid_prime(zs[0])
+        for layer, delta in ((1, delta_out), (0, delta_hidden)):
+            nabla_b[layer] += delta
+            nabla_w[layer] += np.dot(delta, activations[layer].T)
     return loss, {"W1": nabla_w[0].T, "b1": nabla_b[0].ravel(), "W2": nabla_w[1].T, "b2": nabla_b[1].ravel()}

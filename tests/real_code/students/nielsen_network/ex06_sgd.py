@@ -14,9 +14,9 @@ def minibatches(X, y, batch_size, rng):
     training_data = list(zip(X, y))
     n = len(training_data)
     random.shuffle(training_data)
-    mini_batches = [training_data[k:k + batch_size] for k in range(0, n, batch_size)]
-    for mini_batch in mini_batches:
-        yield np.array([x for x, _ in mini_batch]), np.array([t for _, t in mini_batch])
+    for k in range(0, n, batch_size):
+        batch = training_data[k:k + batch_size]
+        yield np.array([x for x, _ in batch]), np.array([t for _, t in batch])
 
 
 def train_mlp(X, y, hidden_units=4, lr=1.0, epochs=2000, batch_size=4, seed=0):

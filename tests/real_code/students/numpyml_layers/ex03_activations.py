@@ -9,8 +9,7 @@ class ActivationBase(ABC):
         super().__init__()
 
     def __call__(self, z):
-        if z.ndim == 1:
-            z = z.reshape(1, -1)
+        z = z.reshape(1, -1) if z.ndim == 1 else z   # a batch of one row
         return self.fn(z)
 
     @abstractmethod
@@ -53,14 +52,15 @@ class LeakyReLU(ActivationBase):
         super().__init__()
 
     def fn(self, z):
-        _z = z.copy()
-        _z[z < 0] = _z[z < 0] * self.alpha
-        return _z
+        out = z.copy()
+        neg = z < 0
+        out[neg] = self.alpha * out[neg]
+        return out
 
     def grad(self, x):
-        out = np.ones_like(x)
-        out[x < 0] *= self.alpha
-        return out
+        slope = np.ones_like(x)
+        slope[x < 0] *= self.alpha
+        return slope
 
 
 class ELU(ActivationBase):

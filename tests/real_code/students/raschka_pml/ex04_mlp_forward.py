@@ -10,13 +10,11 @@ def dense_forward(X, W, b):
 
 
 def mlp_forward(X, params):
-    # step 1: net input of hidden layer
+    # hidden layer: net input, then activation
     z_h = np.dot(X, params["W1"]) + params["b1"]
-    # step 2: activation of hidden layer
     a_h = sigmoid(z_h)
-    # step 3: net input of output layer
+    # output layer: net input, then activation
     z_out = np.dot(a_h, params["W2"]) + params["b2"]
-    # step 4: activation output layer
     a_out = sigmoid(z_out)
     return a_out, (z_h, a_h, z_out, a_out)
 

@@ -37,11 +37,11 @@ def sigmoid_backward(grad_out, z):
 def mlp_backward(X, y, params):
     z_h, a_h, z_out, a_out = mlp_forward(X, params)[1]
     loss = 0.5 * np.sum((a_out - y) ** 2)
-    # [n_examples, n_classlabels]
+    # shape (m, n_out)
     delta_out = a_out - y
-    # [n_examples, n_hidden]
+    # shape (m, n_hidden)
     sigmoid_derivative_h = a_h * (1. - a_h)
-    # [n_examples, n_classlabels] dot [n_classlabels, n_hidden] -> [n_examples, n_hidden]
+    # (m, n_out) times (n_out, n_hidden) gives (m, n_hidden)
     delta_h = (np.dot(delta_out, params["W2"].T) * sigmoid_derivative_h)
     grad_w_h = np.dot(X.T, delta_h)
     grad_b_h = np.sum(delta_h, axis=0)

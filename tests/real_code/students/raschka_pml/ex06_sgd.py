@@ -8,20 +8,20 @@ def sgd_step(params, grads, lr):
 
 
 def minibatches(X, y, batch_size, rng):
-    indices = np.arange(X.shape[0])
-    rng.shuffle(indices)
-    for start_idx in range(0, indices.shape[0] - batch_size + 1, batch_size):
-        batch_idx = indices[start_idx:start_idx + batch_size]
-        yield X[batch_idx], y[batch_idx]
+    order = np.arange(X.shape[0])
+    rng.shuffle(order)
+    for first in range(0, order.shape[0] - batch_size + 1, batch_size):
+        rows = order[first:first + batch_size]
+        yield X[rows], y[rows]
 
 
 def train_mlp(X, y, hidden_units=4, lr=1.0, epochs=2000, batch_size=4, seed=0):
     rng = np.random.default_rng(seed)
     n_features, n_output = X.shape[1], y.shape[1]
-    # weights for input -> hidden
+    # input to hidden
     b_h = np.zeros(hidden_units)
     w_h = rng.normal(loc=0.0, scale=0.1, size=(n_features, hidden_units))
-    # weights for hidden -> output
+    # hidden to output
     b_out = np.zeros(n_output)
     w_out = rng.normal(loc=0.0, scale=0.1, size=(hidden_units, n_output))
     params = {"W1": w_h, "b1": b_h, "W2": w_out, "b2": b_out}

@@ -5,31 +5,24 @@ from torch import nn, tensor
 def autograd_gradient(w, x, y):
     w = torch.tensor([w], requires_grad=True)
 
-    # our model forward pass
-    def forward(x):
+    def forward(x):          # the model: y_hat = x * w
         return x * w
 
-    # Loss function
-    def loss(y_pred, y_val):
+    def loss(y_pred, y_val):  # squared error of one sample
         return (y_pred - y_val) ** 2
 
-    y_pred = forward(x)  # 1) Forward pass
-    l = loss(y_pred, y)  # 2) Compute loss
-    l.backward()  # 3) Back propagation
+    l = loss(forward(x), y)
+    l.backward()             # fills w.grad
     return l.item(), w.grad.item()
 
 
 class LinearModel(nn.Module):
     def __init__(self):
-        """
-        In the constructor we instantiate nn.Linear module
-        """
         super(LinearModel, self).__init__()
-        self.linear = torch.nn.Linear(1, 1)  # One in and one out
+        self.linear = torch.nn.Linear(1, 1)  # one input, one output
 
     def forward(self, x):
-        y_pred = self.linear(x)
-        return y_pred
+        return self.linear(x)
 
 
 def train_linear(x, y, lr=0.01, epochs=100):
@@ -39,13 +32,9 @@ def train_linear(x, y, lr=0.01, epochs=100):
     criterion = torch.nn.MSELoss(reduction='sum')
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     for epoch in range(epochs):
-        # 1) Forward pass: Compute predicted y by passing x to the model
-        y_pred = model(x_data)
-        # 2) Compute and print loss
-        loss = criterion(y_pred, y_data)
-        print(f'Epoch: {epoch} | Loss: {loss.item()} ')
-        # Zero gradients, perform a backward pass, and update the weights.
-        optimizer.zero_grad()
+        loss = criterion(model(x_data), y_data)   # forward, then the loss
+        print('epoch', epoch, 'loss', loss.item())
+        optimizer.zero_grad()                      # clear, backward, step
         loss.backward()
         optimizer.step()
     return model
@@ -59,9 +48,7 @@ class XorNet(nn.Module):
         self.sigmoid = nn.Sigmoid()
 
     def forward(self, x):
-        out1 = self.sigmoid(self.l1(x))
-        y_pred = self.sigmoid(self.l2(out1))
-        return y_pred
+        return self.sigmoid(self.l2(self.sigmoid(self.l1(x))))
 
 
 def train_xor(seed=0):
@@ -71,8 +58,7 @@ def train_xor(seed=0):
     criterion = nn.BCELoss(reduction='mean')
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
     for epoch in range(1000):
-        y_pred = model(x_data)
-        loss = criterion(y_pred, y_data)
+        loss = criterion(model(x_data), y_data)
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
