@@ -35,8 +35,6 @@ from grader.reports import read_student
 from grader.rubric import load_rubric
 from grader.search_memo import SearchMemo
 
-pytestmark = pytest.mark.slow  # grades six whole submissions and runs their visible tests
-
 CORPUS = Path(__file__).parent / "real_code"
 STUDENTS_DIR = CORPUS / "students"
 CLASSIFICATION = tomllib.loads((CORPUS / "expected.toml").read_text())
@@ -53,19 +51,21 @@ def expectation(student, function):
     return points.get(function) or points.get(function.split(".")[0]) or {"expect": "full"}
 
 
-def _case(student, function, misgrade_key, table=None):
-    entry = expectation(student, function) if table is None else {}
-    reason = entry.get(misgrade_key) if table is None else CLASSIFICATION[student].get(table, {}).get(function)
-    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+def _case(student, function, misgrade):
+    marks = [pytest.mark.xfail(strict=True, reason=misgrade)] if misgrade else []
     return pytest.param(student, function, marks=marks, id=f"{student}-{function}")
 
 
 def every_function(misgrade_key):
-    return [_case(s, f, misgrade_key) for s in STUDENTS for f in FUNCTIONS]
+    """(student, function) of the whole corpus, a strict xfail where the entry names a misgrade."""
+    return [_case(s, f, expectation(s, f).get(misgrade_key)) for s in STUDENTS for f in FUNCTIONS]
 
 
 def losing_functions(table):
-    return [_case(s, f, None, table) for s in STUDENTS for f in FUNCTIONS if expectation(s, f)["expect"] == "loses"]
+    """(student, function) of every function that loses points, a strict xfail where `table`
+    of the student's classification names a misgrade of its counterexamples."""
+    return [_case(s, f, CLASSIFICATION[s].get(table, {}).get(f)) for s in STUDENTS for f in FUNCTIONS
+            if expectation(s, f)["expect"] == "loses"]
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +97,7 @@ def _visible_failures(result):
     return failures
 
 
+@pytest.mark.slow  # grades six whole submissions and runs their visible tests
 @pytest.mark.parametrize("student,function", every_function("misgrade"))
 def test_points_follow_the_classification(corpus, student, function):
     graded = corpus[0][student][function]
@@ -110,6 +111,7 @@ def test_points_follow_the_classification(corpus, student, function):
         assert score < top, f"full marks ({top}) for a contract violation: {entry['why']}"
 
 
+@pytest.mark.slow  # grades six whole submissions and runs their visible tests
 @pytest.mark.parametrize("student,function", every_function("visible_misgrade"))
 def test_visible_tests_follow_the_classification(corpus, student, function):
     failed = corpus[1][student].get(function, [])
@@ -198,46 +200,91 @@ def _value_checks(graded):
     return checks
 
 
+def shown_input_problems(graded, correct):
+    """What is dishonest in a function's failing value checks, re-run on the correct function: a
+    shown name that is not an argument, or a shown expected value the function does not return."""
+    names = set(inspect.signature(correct).parameters)
+    problems = []
+    for check in _value_checks(graded):
+        args = parse_shown(check["input"])
+        if args is None:
+            continue
+        where = f"{check['check']}: {graded['function']}({check['input']})"
+        if not set(args) <= names:
+            problems.append(f"{where} names {sorted(set(args) - names)}, not among its arguments {sorted(names)}")
+            continue
+        expected = parse_value(check.get("expected", "None"))
+        if expected is None or isinstance(expected, str):
+            continue
+        output = correct(**args)
+        if not _matches_a_leaf(expected, output):
+            problems.append(f"{where}: shown expected {check['expected']}, the reference gives {output!r}")
+    return problems
+
+
+def unreproduced_raises(graded, function):
+    """The failing checks that report "raised E" on a shown input on which `function`, run as
+    shown, does not raise E."""
+    problems = []
+    for check in graded["checks"]:
+        args = parse_shown(check.get("input"))
+        if check["passed"] or not check.get("message", "").startswith("raised ") or args is None:
+            continue
+        error = check["message"].split()[1].rstrip(":")
+        try:
+            function(*args.values())
+        except Exception as exc:  # noqa: BLE001 - whatever the code under test raises
+            if type(exc).__name__ != error:
+                problems.append(f"{check['check']}: shown {check['message']!r}, run as shown it raises {exc!r}")
+        else:
+            problems.append(f"{check['check']}: shown {check['message']!r} on {check['input']}, run as shown it raises nothing")
+    return problems
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("student,function", losing_functions("shown_inputs"))
 def test_shown_inputs_rerun_on_the_reference_to_the_shown_expected(corpus, student, function):
-    graded = corpus[0][student][function]
     with exercise_modules(SOLUTIONS_DIR) as reference:
         correct = reference(function)
-        if inspect.isclass(correct):
-            return
-        names = set(inspect.signature(correct).parameters)
-        for check in _value_checks(graded):
-            args = parse_shown(check["input"])
-            if args is None:
-                continue
-            where = f"{check['check']}: {function}({check['input']})"
-            assert set(args) <= names, f"{where} names {sorted(set(args) - names)}, not arguments of {function} {sorted(names)}"
-            expected = parse_value(check.get("expected", "None"))
-            if expected is None or isinstance(expected, str):
-                continue
-            output = correct(**args)
-            assert _matches_a_leaf(expected, output), f"{where}: shown expected {check['expected']}, the reference gives {output!r}"
+        if not inspect.isclass(correct):
+            assert not shown_input_problems(corpus[0][student][function], correct)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("student,function", losing_functions("raised_reproduce"))
 def test_raised_counterexamples_reproduce_as_shown(corpus, student, function):
-    graded = corpus[0][student][function]
-    raised = [c for c in graded["checks"] if not c["passed"] and c.get("message", "").startswith("raised ")]
     with exercise_modules(STUDENTS_DIR / student) as theirs:
         mine = theirs(function)
-        if inspect.isclass(mine):
-            return
-        for check in raised:
-            args = parse_shown(check.get("input"))
-            if args is None:
-                continue
-            error = check["message"].split()[1].rstrip(":")
-            try:
-                mine(*args.values())
-            except Exception as exc:  # noqa: BLE001 - the student's own code
-                assert type(exc).__name__ == error, f"{check['check']}: shown {check['message']!r}, run as shown it raises {exc!r}"
-            else:
-                pytest.fail(f"{check['check']}: shown {check['message']!r} on {check['input']}, run as shown it raises nothing")
+        if not inspect.isclass(mine):
+            assert not unreproduced_raises(corpus[0][student][function], mine)
+
+
+def _record(function, **check):
+    return {"function": function, "checks": [{"check": "matches_reference", "passed": False, **check}]}
+
+
+def test_a_dishonest_counterexample_is_reported():
+    """The checks themselves can fail: a sample that breaks the shown check's precondition with the
+    wrong expected value, a name that is not an argument, and a crash that does not reproduce."""
+    with exercise_modules(SOLUTIONS_DIR) as reference:
+        update = reference("ex01_perceptron.perceptron_update")
+        honest = _record("ex01_perceptron.perceptron_update", input="w = [0.], x = [1.], y = -1, lr = 0.5", expected="[-1.]")
+        assert not shown_input_problems(honest, update)
+        wrong = _record("ex01_perceptron.perceptron_update", input="w = [0.], x = [1.], y = -1, lr = 0.5", expected="[0.]")
+        assert "the reference gives" in shown_input_problems(wrong, update)[0]
+        renamed = _record("ex05_backprop.sigmoid_backward", input="G = [1.], z = [0.]", expected="[0.25]")
+        assert "['G']" in shown_input_problems(renamed, reference("ex05_backprop.sigmoid_backward"))[0]
+    crash = _record("f", input="z = 0.", message="raised TypeError: iteration over a 0-d array", expected="None")
+    walks_iterables = lambda z: [v for v in z] if hasattr(z, "__iter__") else z  # noqa: E731 - fine on a float
+    assert "raises nothing" in unreproduced_raises(crash, walks_iterables)[0]
+    assert not unreproduced_raises(crash, lambda z: [v for v in z])  # a float raises TypeError too
+
+
+def test_a_shown_input_reads_back_as_the_grader_prints_it():
+    args = parse_shown("X = [[1., 0.], [0.5, -2.]], y = -1, params = {'W1': [[0.]], 'b1': [0.]}, lr = 0.5")
+    assert args["X"].dtype == float and args["X"].shape == (2, 2) and args["y"] == -1 and args["lr"] == 0.5
+    assert args["params"]["W1"].shape == (1, 1)
+    assert parse_shown("X = [[1., 0.], … (9 items)]") is None and parse_shown("(no arguments)") is None
 
 
 def _feedback_cases():
@@ -250,6 +297,7 @@ def _feedback_cases():
     return cases
 
 
+@pytest.mark.slow  # grades six whole submissions and runs their visible tests
 @pytest.mark.parametrize("student,entry", _feedback_cases())
 def test_feedback_names_the_actual_mistake(corpus, student, entry):
     graded = corpus[0][student][entry["function"]]
