@@ -20,6 +20,8 @@ def minibatches(X, y, batch_size, rng):
 
 
 def train_mlp(X, y, hidden_units=4, lr=1.0, epochs=2000, batch_size=4, seed=0):
+    random.seed(seed)
+    np.random.seed(seed)
     sizes = [X.shape[1], hidden_units, y.shape[1]]
     biases = [np.random.randn(n, 1) for n in sizes[1:]]
     weights = [np.random.randn(n, m) for m, n in zip(sizes[:-1], sizes[1:])]
