@@ -17,6 +17,7 @@ import dataclasses
 import importlib
 import inspect
 import math
+import shutil
 import re
 import sys
 import tomllib
@@ -70,7 +71,8 @@ def losing_functions(table):
 
 @pytest.fixture(scope="module")
 def corpus(ctx, tmp_path_factory):
-    """({student: {function: record}}, {student: {function: [failed visible tests]}})."""
+    """({student: {function: record}}, {student: {function: [failed visible tests]}}, the grader's
+    output folder)."""
     root = tmp_path_factory.mktemp("real_code")
     with ThreadPoolExecutor(max_workers=1) as pool:
         specs = [str(STUDENTS_DIR / s) for s in STUDENTS]
@@ -84,7 +86,7 @@ def corpus(ctx, tmp_path_factory):
         assert record is not None, f"no grade for {student}"
         records[student] = {f["function"]: f for f in record["functions"]}
     failures = {s: _visible_failures(runs[str(STUDENTS_DIR / s)]) for s in STUDENTS}
-    return records, failures
+    return records, failures, root / "out"
 
 
 def _visible_failures(result):
@@ -285,6 +287,32 @@ def test_a_shown_input_reads_back_as_the_grader_prints_it():
     assert args["X"].dtype == float and args["X"].shape == (2, 2) and args["y"] == -1 and args["lr"] == 0.5
     assert args["params"]["W1"].shape == (1, 1)
     assert parse_shown("X = [[1., 0.], … (9 items)]") is None and parse_shown("(no arguments)") is None
+
+
+# Code drawing from unseeded generators: Python's random (lists_mlm), numpy's global one
+# (numpyml_layers); raschka_pml draws only from seeded ones.
+UNSEEDED = {"lists_mlm", "numpyml_layers"}
+REGRADED = sorted(UNSEEDED | {"raschka_pml"})
+
+
+@pytest.fixture(scope="module")
+def regraded(ctx, tmp_path_factory):
+    """The grader's output folder of a second, independent grading of REGRADED."""
+    root = tmp_path_factory.mktemp("real_code_again")
+    for student in REGRADED:
+        shutil.copytree(STUDENTS_DIR / student, root / "subs" / student)
+    fresh = dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
+    grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=fresh)
+    return root / "out"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("student", [
+    pytest.param(s, marks=[pytest.mark.xfail(strict=True, reason="the child does not seed the global generators before a graded call: the shown orders and outputs of unseeded code change from run to run")] if s in UNSEEDED else [])
+    for s in REGRADED])
+def test_a_regrade_gives_byte_identical_feedback(corpus, regraded, student):
+    first, second = (Path(out) / student / "feedback.md" for out in (corpus[2], regraded))
+    assert first.read_bytes() == second.read_bytes()
 
 
 def _feedback_cases():
