@@ -87,6 +87,12 @@ def _cmd_prairielearn(args):
     return prairielearn_command(args)
 
 
+def _cmd_similarity(args):
+    from grader.similarity.run import similarity_command
+
+    return similarity_command(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
@@ -172,6 +178,16 @@ def build_parser():
     gradescope.add_argument("--out", default="autograder.zip", help="the zip to write (default: autograder.zip)")
     gradescope.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
     gradescope.set_defaults(run=_cmd_gradescope)
+
+    similarity = sub.add_parser("similarity", help="find code shared between students (evidence to look at, not a verdict)",
+                                description="Compare a class's submissions function by function (and with earlier terms' "
+                                            "with --archive) and write OUT/similarity.html and similarity.json: pairs and "
+                                            "groups sharing unusual code, ranked by evidence. No score changes.")
+    similarity.add_argument("submissions", help="folder with one sub-folder per student, read as grading reads it")
+    similarity.add_argument("--archive", action="append", metavar="DIR",
+                            help="an earlier term's submissions (one sub-folder per student), reported apart; repeatable")
+    similarity.add_argument("--out", required=True, help="output folder (e.g. the one nngrade grade wrote: report.html links to it)")
+    similarity.set_defaults(run=_cmd_similarity)
 
     prairielearn = sub.add_parser("prairielearn", help="write an externally graded PrairieLearn question",
                                   description="Write a PrairieLearn question graded by nngrade in an external grader "
