@@ -4,6 +4,7 @@ Each student's folder goes through the platforms' upload finder (loose or nested
 the release's notebooks rebuilt from their answer cells) and then the grader's own file checks
 (no links, UTF-8, size limit); a student with nothing readable is listed with the reason.
 """
+import ast
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,6 +12,8 @@ from pathlib import Path
 from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_modules
 from grader.batch import BatchError, list_students
 from grader.platforms.kit import NOTEBOOKS
+
+RUNNER = "_nngrade_run_cell"  # the function a rebuilt module runs each answer cell with
 from grader.platforms.uploads import find_upload
 from grader.submission import read_submission
 
@@ -39,11 +42,32 @@ def read_class(submissions_dir, modules=None, release_dir=None, prefix=""):
                 continue
             submission = read_submission(upload.folder, modules)
             if submission.sources:
-                found.sources[name] = submission.sources
+                found.sources[name] = {m: answer_cells(src) if m in upload.notebooks else src
+                                       for m, src in submission.sources.items()}
             unread = {m: p for m, p in submission.problems.items() if "missing" not in p}
             if unread or not submission.sources:
                 found.problems[name] = "; ".join(unread.values()) or "no exercise file could be read"
     return found
+
+
+def answer_cells(module_source):
+    """A module rebuilt from a notebook holds each answer cell as a string run by a runner
+    (grader/nbgrader/cell_runner.py): the cells' own code, one after the other, is what the
+    student wrote. Other text is returned as it is."""
+    try:
+        tree = ast.parse(module_source)
+    except (SyntaxError, ValueError):
+        return module_source
+    parts, cells = [], 0
+    for number, node in enumerate(tree.body):
+        call = node.value if isinstance(node, ast.Expr) else None
+        if (isinstance(call, ast.Call) and isinstance(call.func, ast.Name) and call.func.id == RUNNER
+                and len(call.args) >= 4 and isinstance(call.args[3], ast.Constant) and isinstance(call.args[3].value, str)):
+            parts.append(call.args[3].value.strip("\n"))
+            cells += 1
+        elif not (isinstance(node, ast.FunctionDef) and node.name == RUNNER) and not (number == 0 and call is not None):
+            parts.append(ast.get_source_segment(module_source, node) or "")  # the given code cells
+    return "\n\n\n".join(parts) + "\n" if cells else module_source
 
 
 def _release_notebooks():

@@ -126,7 +126,7 @@ def _statements(tree):
 def _fill(units, owner, tokens, imports, doc_rows):
     previous = None
     for kind, text, first, last in tokens:
-        if first in doc_rows:
+        if first in doc_rows and kind not in (tokenize.INDENT, tokenize.DEDENT):  # the block stays a block
             continue
         unit = units[owner[first] if first < len(owner) else 0]
         unit.tokens.append(_normal(kind, text, previous, imports))
