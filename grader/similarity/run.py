@@ -31,6 +31,8 @@ def compare(current, archived=None, kit_sources=None, settings=None):
     for (a, b), hashes in sorted(candidates.items()):
         if a not in current:  # the current student first
             a, b = b, a
+        if not score.could_reach(prints[a], prints[b], hashes, weights, settings):
+            continue
         matches = score.pair_evidence(prints[a], prints[b], hashes, weights, settings)
         evidence = round(sum(m["evidence"] for m in matches), 1)
         ranked.append({"students": [a, b], "evidence": evidence})
@@ -45,7 +47,7 @@ def compare(current, archived=None, kit_sources=None, settings=None):
                          "min_pair": settings.min_pair,
                          "common_at": settings.common_at or score.common_threshold(len(everyone))},
             "pairs": pairs, "clusters": score.clusters(pairs), "archive_pairs": archive_pairs,
-            "all_pairs": ranked}
+            "compared": ranked}
 
 
 def _match(m, sources_a, sources_b):

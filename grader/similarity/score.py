@@ -134,6 +134,14 @@ def shared_pairs(prints, current, settings):
     return pairs, weights
 
 
+def could_reach(a, b, hashes, weights, settings):
+    """False when the pair's evidence is certainly below min_pair: every weighted token of a region
+    lies under a k-gram of weight at least its own, so a side's weighted tokens are at most k times
+    its fingerprints' weights, and a pair needs min_pair beyond one region's chance."""
+    bound = settings.k * sum(weights[h] * len(a.positions[h]) for h in hashes)
+    return bound >= settings.min_pair + settings.chance
+
+
 def pair_evidence(a, b, hashes, weights, settings):
     """The shared regions of two students per pair of units, found from their uncommon shared
     fingerprints. A region runs over every fingerprint both units share (common code and the kit's
@@ -149,8 +157,10 @@ def pair_evidence(a, b, hashes, weights, settings):
     for ua, ub in unit_pairs:
         left, right = a.per_unit[ua], b.per_unit[ub]
         shared = left.keys() & right.keys()
-        regions_a = _regions([(p, weights.get(h, 0.0)) for h in shared for p in left[h]], settings)
-        regions_b = _regions([(p, weights.get(h, 0.0)) for h in shared for p in right[h]], settings)
+        regions_a = _regions(left, shared, weights, settings)
+        if not regions_a:
+            continue
+        regions_b = _regions(right, shared, weights, settings)
         evidence = min(sum(r[2] for r in regions_a), sum(r[2] for r in regions_b))
         if evidence > 0:
             matches.append({"a": a.units[ua], "b": b.units[ub], "evidence": evidence,
@@ -159,23 +169,22 @@ def pair_evidence(a, b, hashes, weights, settings):
     return _one_partner_each(matches)
 
 
-def _regions(weighted_positions, settings):
-    """[(first token, end token, evidence)] of the shared runs with evidence beyond chance."""
+def _regions(unit_hashes, shared, weights, settings):
+    """[(first token, end token, evidence)] of the runs of shared k-grams in one unit whose
+    rarity-weighted tokens exceed chance."""
     k = settings.k
-    best = defaultdict(float)
-    for p, w in weighted_positions:
-        best[p] = max(best[p], w)
-    positions = np.array(sorted(best), dtype=np.int64)
-    if not len(positions):
+    pairs = [(p, weights.get(h, 0.0)) for h in shared for p in unit_hashes[h]]
+    if not any(w for _, w in pairs):
         return []
+    positions = np.fromiter((p for p, _ in pairs), dtype=np.int64, count=len(pairs))
+    ws = np.fromiter((w for _, w in pairs), dtype=float, count=len(pairs))
+    coverage = np.zeros(int(positions.max()) + k)
+    np.maximum.at(coverage, (positions[:, None] + np.arange(k)).ravel(), np.repeat(ws, k))
+    total = np.concatenate([[0.0], np.cumsum(coverage)])
     starts, ends = get_copied_slices(positions, k)
     out = []
     for start, end in zip(starts.tolist(), ends.tolist()):
-        coverage = np.zeros(end - start)
-        for p in positions[(positions >= start) & (positions < end)].tolist():
-            segment = coverage[p - start:p - start + k]
-            np.maximum(segment, best[p], out=segment)
-        evidence = float(coverage.sum()) - settings.chance
+        evidence = float(total[end] - total[start]) - settings.chance
         if evidence > 0:
             out.append((int(start), int(end), evidence))
     return out
