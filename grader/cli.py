@@ -30,6 +30,10 @@ def _cmd_demo(args):
 
 
 def _cmd_bench(args):
+    if args.similarity:
+        from grader.similarity.bench import bench_command as similarity_bench
+
+        return similarity_bench(args)
     if args.single:
         from grader.bench_single import bench_single_command
 
@@ -138,6 +142,8 @@ def build_parser():
                        help="grade one submission from a cold start (as on Gradescope/PrairieLearn): peak memory and wall time")
     bench.add_argument("--cgroup", action="store_true",
                        help="with --single: inside a cgroup with a 768 MB memory limit and a 50%% CPU quota (root)")
+    bench.add_argument("--similarity", action="store_true",
+                       help="time nngrade similarity on a synthetic class instead (-n students, e.g. -n 300)")
     bench.set_defaults(run=_cmd_bench)
 
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
@@ -187,6 +193,7 @@ def build_parser():
     similarity.add_argument("--archive", action="append", metavar="DIR",
                             help="an earlier term's submissions (one sub-folder per student), reported apart; repeatable")
     similarity.add_argument("--out", required=True, help="output folder (e.g. the one nngrade grade wrote: report.html links to it)")
+    similarity.add_argument("--jobs", **jobs)
     similarity.set_defaults(run=_cmd_similarity)
 
     prairielearn = sub.add_parser("prairielearn", help="write an externally graded PrairieLearn question",

@@ -1,5 +1,6 @@
 """`nngrade similarity SUBMISSIONS [--archive DIR ...] --out DIR`: similarity.json and similarity.html."""
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -17,15 +18,14 @@ ABOUT = ("Pairs and groups of students whose code shares unusual regions, ranked
          "look at, never a verdict: independent students can write the same code, and no score changes.")
 
 
-def compare(current, archived=None, kit_sources=None, settings=None):
+def compare(current, archived=None, kit_sources=None, settings=None, jobs=None):
     """The report's data from {student: {module: source}} of this class and of earlier terms."""
     settings = settings or score.Settings()
     archived = archived or {}
     vocab = score.Vocabulary()
     boilerplate = score.boilerplate_hashes(intake.kit_sources() if kit_sources is None else kit_sources, vocab, settings)
     everyone = {**archived, **current}
-    cache = {}
-    prints = {s: score.fingerprint(src, vocab, boilerplate, settings, cache) for s, src in everyone.items()}
+    prints = score.fingerprint_class(everyone, boilerplate, settings, jobs or os.cpu_count() or 1)
     candidates, weights = score.shared_pairs(prints, set(current), settings)
     pairs, archive_pairs, ranked = [], [], []
     for (a, b), hashes in sorted(candidates.items()):
@@ -96,7 +96,7 @@ def similarity_command(args):
     if not current.sources:
         print(f"error: {args.submissions}: no student folder with exercise files to compare", file=sys.stderr)
         return 2
-    data = compare(current.sources, archived.sources)
+    data = compare(current.sources, archived.sources, jobs=getattr(args, "jobs", None))
     data["problems"] = [{"student": s, "problem": p} for s, p in sorted({**current.problems, **archived.problems}.items())]
     write_report(args.out, data)
     seconds = time.perf_counter() - started

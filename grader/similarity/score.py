@@ -9,7 +9,9 @@ is the sum over its shared regions, a cluster is a group of at least three stude
 reported pairs.
 """
 import math
+import zlib
 from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,6 +23,7 @@ K = 10  # tokens per k-gram
 WINDOW = 4  # winnowing window: every shared run of K + WINDOW - 1 tokens is found
 CHANCE = 30  # weighted tokens of a shared region that independent students may well write alike
 MIN_PAIR = 25  # evidence a pair needs to be reported
+PARALLEL_FROM = 60  # students from which fingerprinting is split over worker processes
 HASH_BITS = 52  # hashes stay exact in copydetect's float comparison buffer
 BASE = np.uint64(1_000_003)
 
@@ -55,8 +58,12 @@ def weight(df, common_at):
 
 
 class Vocabulary(dict):
+    """Token text to a number that is the same in every process (CRC-32), so that students
+    fingerprinted in different worker processes compare."""
+
     def ids(self, tokens):
-        return np.fromiter((self.setdefault(t, len(self) + 1) for t in tokens), dtype=np.uint64, count=len(tokens))
+        return np.fromiter((self[t] if t in self else self.setdefault(t, zlib.crc32(t.encode()) + 1) for t in tokens),
+                           dtype=np.uint64, count=len(tokens))
 
 
 def kgram_hashes(ids, k):
@@ -78,6 +85,23 @@ def boilerplate_hashes(kit_sources, vocab, settings):
         for unit in module_units(module, source):
             out.update(kgram_hashes(vocab.ids(unit.tokens), settings.k).tolist())
     return out
+
+
+def fingerprint_class(everyone, boilerplate, settings, jobs=1):
+    """{student: Fingerprinted}; a large class is split over `jobs` worker processes."""
+    students = sorted(everyone)
+    if jobs <= 1 or len(students) < PARALLEL_FROM:
+        return dict(zip(students, _fingerprint_many([everyone[s] for s in students], boilerplate, settings)))
+    chunks = [students[i::jobs] for i in range(jobs)]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        done = pool.map(_fingerprint_many, [[everyone[s] for s in chunk] for chunk in chunks],
+                        [boilerplate] * jobs, [settings] * jobs)
+        return {s: p for chunk, prints in zip(chunks, done) for s, p in zip(chunk, prints)}
+
+
+def _fingerprint_many(sources_list, boilerplate, settings):
+    vocab, cache = Vocabulary(), {}
+    return [fingerprint(sources, vocab, boilerplate, settings, cache) for sources in sources_list]
 
 
 def fingerprint(sources, vocab, boilerplate, settings, cache=None):
