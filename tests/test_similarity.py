@@ -212,3 +212,24 @@ def test_a_short_standard_formula_shared_by_two_is_not_a_pair():
     others = {f"s{i}": {"ex03_activations": f"def sigmoid(z):\n    return {i}\n"} for i in range(10)}
     data = compare({"a": {"ex03_activations": formula}, "b": {"ex03_activations": formula}, **others}, kit_sources=[])
     assert data["pairs"] == [] and all(p["evidence"] == 0 for p in data["compared"])
+
+
+def test_three_students_sharing_one_work_are_one_group(planted):
+    subs, _, _ = planted
+    loops = _read(subs / "style_loops")
+    class_ = {name: _read(subs / name) for name in ("reference", "style_einsum", "style_lists", "blank_stubs")}
+    class_ |= {f"mistake_{i}": _read(p) for i, p in enumerate(sorted(subs.glob("mistake_*"))[:8])}
+    class_ |= {"a": loops, "b": {m: synthetic.renamed(t, "b_") for m, t in loops.items()},
+               "c": {m: synthetic.reordered(t) for m, t in loops.items()}}
+    data = compare(class_)
+    assert [c["students"] for c in data["clusters"]] == [["a", "b", "c"]]
+    assert "ex05_backprop.dense_backward" in data["clusters"][0]["functions"]
+    assert {frozenset(p["students"]) for p in data["pairs"]} == {frozenset("ab"), frozenset("ac"), frozenset("bc")}
+
+
+def test_a_missing_folder_is_a_clear_error(tmp_path, capsys):
+    assert main(["similarity", str(tmp_path / "nope"), "--out", str(tmp_path / "out")]) == 2
+    assert "nope: not a folder" in capsys.readouterr().err
+    (tmp_path / "class" / "alice").mkdir(parents=True)
+    assert main(["similarity", str(tmp_path / "class"), "--archive", str(tmp_path / "gone"), "--out", str(tmp_path / "out")]) == 2
+    assert "gone: not a folder" in capsys.readouterr().err

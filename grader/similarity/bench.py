@@ -76,12 +76,6 @@ def _student(rng, styles, mistakes, number):
     return {m: synthetic.renamed(_individual(t, rng), f"s{number}_") for m, t in sources.items()}
 
 
-def _write_class_timed(folder, n):
-    started = time.perf_counter()
-    planted = write_similarity_class(folder, n)
-    return planted, time.perf_counter() - started
-
-
 def write_similarity_class(folder, n, seed=0):
     """n students into folder/<student>/; returns the planted pairs [(copier, source)]."""
     from grader.mistakes import MISTAKES
