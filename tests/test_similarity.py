@@ -233,3 +233,22 @@ def test_a_missing_folder_is_a_clear_error(tmp_path, capsys):
     (tmp_path / "class" / "alice").mkdir(parents=True)
     assert main(["similarity", str(tmp_path / "class"), "--archive", str(tmp_path / "gone"), "--out", str(tmp_path / "out")]) == 2
     assert "gone: not a folder" in capsys.readouterr().err
+
+
+def test_the_fast_lexer_reads_python_as_tokenize_does():
+    import io
+    import tokenize
+
+    from grader import EXERCISES_DIR, SOLUTIONS_DIR
+    from grader.similarity.normalise import SKIPPED, _raw_tokens
+
+    files = [*SOLUTIONS_DIR.glob("ex*.py"), *EXERCISES_DIR.glob("*.py"), *(RELEASE_DIR.parent / "tests" / "alt_impls").glob("*/*.py")]
+    assert len(files) > 30
+    for path in files:
+        source = path.read_text()
+        expected = [(t.type, t.string if t.type == tokenize.NAME or t.type == tokenize.OP else "", t.start[0])
+                    for t in tokenize.generate_tokens(io.StringIO(source).readline)
+                    if t.type not in SKIPPED and t.type != tokenize.DEDENT]
+        ours = [(kind, text if kind == tokenize.NAME or kind == tokenize.OP else "", row)
+                for kind, text, row, _ in _raw_tokens(source) if kind != tokenize.DEDENT]
+        assert ours == expected, path

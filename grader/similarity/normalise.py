@@ -56,15 +56,62 @@ def given_code(source):
     return SOLUTION_REGION.sub("", source)
 
 
+_STRING = "[rRbBuUfF]{0,2}(?:" + "|".join([
+    "'''[\\s\\S]*?'''",
+    '"""[\\s\\S]*?"""',
+    "'(?:\\\\.|[^'\\\\\\n])*'",
+    '"(?:\\\\.|[^"\\\\\\n])*"',
+]) + ")"
+_PARTS = [
+    ("STRING", _STRING),
+    ("COMMENT", r"#[^\n]*"),
+    ("NUMBER", r"0[xXoObB][0-9a-fA-F_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?[jJ]?"),
+    ("NAME", r"[^\W\d]\w*"),
+    ("CONTINUATION", r"\\\r?\n"),
+    ("NEWLINE", r"\r?\n"),
+    ("SPACE", r"[ \t\f\r]+"),
+    ("OP", r"\.\.\.|\*\*=|//=|>>=|<<=|->|\*\*|//|<<|>>|<=|>=|==|!=|:=|[-+*/%&|^@]=|."),
+]
+LEXICON = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PARTS))
+KINDS = {"STRING": tokenize.STRING, "NUMBER": tokenize.NUMBER, "NAME": tokenize.NAME, "OP": tokenize.OP}
+OPENING, CLOSING = frozenset("([{"), frozenset(")]}")
+
+
 def _raw_tokens(source):
-    """(type, text, first row, last row) up to the first tokenize error (the rest is not Python)."""
-    out = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type not in SKIPPED:
-                out.append((tok.type, tok.string, tok.start[0], tok.end[0]))
-    except (tokenize.TokenError, IndentationError, SyntaxError):
-        pass
+    """(type, text, first row, last row) of every token, as Python's tokenize gives them (logical
+    NEWLINE, INDENT and DEDENT included) but in one regular-expression pass, several times faster,
+    and never failing: what is not Python is read as single characters."""
+    out, indents, depth, row, line_start, at_start = [], [0], 0, 1, 0, True
+    for match in LEXICON.finditer(source):
+        kind, text = match.lastgroup, match.group()
+        if kind == "NEWLINE" or kind == "CONTINUATION":
+            if kind == "NEWLINE" and depth == 0 and not at_start:
+                out.append((tokenize.NEWLINE, "", row, row))
+                at_start = True
+            row, line_start = row + 1, match.end()
+            continue
+        if kind == "SPACE" or kind == "COMMENT":
+            continue
+        if at_start:
+            column = len(source[line_start:match.start()].expandtabs(8))
+            if column > indents[-1]:
+                indents.append(column)
+                out.append((tokenize.INDENT, "", row, row))
+            while column < indents[-1]:
+                indents.pop()
+                out.append((tokenize.DEDENT, "", row, row))
+            at_start = False
+        lines = text.count("\n")
+        out.append((KINDS[kind], text, row, row + lines))
+        if lines:
+            row, line_start = row + lines, match.start() + text.rindex("\n") + 1
+        if text in OPENING:
+            depth += 1
+        elif text in CLOSING and depth:
+            depth -= 1
+    if not at_start:
+        out.append((tokenize.NEWLINE, "", row, row))
+    out.extend((tokenize.DEDENT, "", row, row) for _ in indents[1:])
     return out
 
 
