@@ -22,7 +22,7 @@ pre { margin: 0; font-size: 0.85em; overflow-x: auto; line-height: 1.35; }
 def similarity_html(data):
     parts = [f"<h1>Shared code between students</h1><p class=\"note\">{_e(data['about'])}</p>",
              f"<p>{data['students']} students compared"
-             + (f", and with {data['archived_students']} submissions from earlier terms" if data["archived_students"] else "")
+             + (f", and with {data['archived_students']} submission(s) from earlier terms" if data["archived_students"] else "")
              + f". A shared region counts with its weighted tokens less {_e(data['settings']['chance'])} (what "
                f"independent students may write alike); a pair is listed from an evidence of "
                f"{_e(data['settings']['min_pair'])} on.</p>",
