@@ -40,7 +40,7 @@ def module_units(module, source):
     tokens = _raw_tokens(source)
     try:
         tree = ast.parse(source)
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # what the parser raises besides SyntaxError
         last = max(source.count("\n") + 1, 1)
         units = [Unit(module, WHOLE_FILE, 1, last)]
         _fill(units, [0] * (last + 2), tokens, {}, set())

@@ -14,8 +14,9 @@ HTML_NAME = "similarity.html"
 ABOUT = ("Pairs and groups of students whose code shares unusual regions, ranked by evidence: the weighted "
          "number of normalised tokens they share (names, numbers, comments and spacing do not count; the "
          "stubs, docstrings and the kit's given code never count; code that many students write alike "
-         "counts less, and nothing once a tenth of the class shares it). It is evidence for a person to "
-         "look at, never a verdict: independent students can write the same code, and no score changes.")
+         "counts less, and nothing once a tenth of everyone compared, and at least 8 students, share it). "
+         "It is evidence for a person to look at, never a verdict: independent students can write the same "
+         "code, and no score changes.")
 
 
 def compare(current, archived=None, kit_sources=None, settings=None, jobs=None):
