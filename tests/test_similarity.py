@@ -203,8 +203,8 @@ def test_normalising_ignores_names_comments_docstrings_and_spacing():
     three = "import numpy as np\n\ndef f(z):\n    e = np.exp(z)\n    return 1 / (1 + e)\n"
     tokens = [{u.name: u.tokens for u in module_units("m", t)} for t in (one, two, three)]
     assert tokens[0]["f"] == tokens[1]["g"] != tokens[2]["f"]
-    broken = module_units("m", "def f(:\n    return 1\n")
-    assert [u.name for u in broken] == ["(whole file, not valid Python)"]
+    broken = module_units("m", "def f(:\n    return 1\n\n\nclass C:\n    @property\n    def g(self):\n        return 'x\n")
+    assert [(u.name, u.first_line, u.last_line) for u in broken] == [("f", 1, 2), ("C", 5, 8), ("C.g", 6, 8)]
 
 
 def test_a_short_standard_formula_shared_by_two_is_not_a_pair():

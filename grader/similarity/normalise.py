@@ -5,7 +5,6 @@ lines and spacing are dropped; every identifier the student chose becomes `V`, e
 and every string `S`; what carries meaning stays (keywords, operators, builtins, attribute names
 such as `.sum`, and imported modules under their real name, so `np.exp` and `numpy.exp` agree).
 """
-import ast
 import builtins
 import io
 import keyword
@@ -15,7 +14,6 @@ from dataclasses import dataclass, field
 
 KEPT = frozenset(dir(builtins)) | {"self"}
 MODULE_LEVEL = "(module level)"
-WHOLE_FILE = "(whole file, not valid Python)"
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
 SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 MARKS = {tokenize.NEWLINE: ";", tokenize.INDENT: "{", tokenize.DEDENT: "}"}
@@ -36,17 +34,12 @@ class Unit:
 
 
 def module_units(module, source):
-    """The units of one module's source with at least one token (never raises on any text)."""
+    """The units of one module's source with at least one token (never raises on any text; a
+    function that is not valid Python is still compared by its tokens)."""
     tokens = _raw_tokens(source)
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # what the parser raises besides SyntaxError
-        last = max(source.count("\n") + 1, 1)
-        units = [Unit(module, WHOLE_FILE, 1, last)]
-        _fill(units, [0] * (last + 2), tokens, {}, set())
-        return [u for u in units if u.tokens]
-    units, owner = _spans(module, tree, source.count("\n") + 2)
-    doc_rows, imports = _docstrings_and_imports(tree)
+    lines = _logical_lines(tokens)
+    units, owner = _spans(module, lines, source.count("\n") + 2)
+    doc_rows, imports = _docstrings_and_imports(lines)
     _fill(units, owner, tokens, imports, doc_rows)
     return [u for u in units if u.tokens]
 
@@ -73,6 +66,7 @@ _PARTS = [
     ("OP", r"\.\.\.|\*\*=|//=|>>=|<<=|->|\*\*|//|<<|>>|<=|>=|==|!=|:=|[-+*/%&|^@]=|."),
 ]
 LEXICON = re.compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in _PARTS))
+TOP_DEFINITION = re.compile(r"(?:async[ \t]+)?def[ \t]|class[ \t]")
 KINDS = {"STRING": tokenize.STRING, "NUMBER": tokenize.NUMBER, "NAME": tokenize.NAME, "OP": tokenize.OP}
 OPENING, CLOSING = frozenset("([{"), frozenset(")]}")
 
@@ -85,8 +79,10 @@ def _raw_tokens(source):
     for match in LEXICON.finditer(source):
         kind, text = match.lastgroup, match.group()
         if kind == "NEWLINE" or kind == "CONTINUATION":
+            if kind == "NEWLINE" and depth and TOP_DEFINITION.match(source, match.end()):
+                depth = 0  # a bracket left open: a def or class at column 0 cannot be inside one
             if kind == "NEWLINE" and depth == 0 and not at_start:
-                out.append((tokenize.NEWLINE, "", row, row))
+                out.append((tokenize.NEWLINE, "", out[-1][3], out[-1][3]))  # where the line's last token ends
                 at_start = True
             row, line_start = row + 1, match.end()
             continue
@@ -109,65 +105,133 @@ def _raw_tokens(source):
             depth += 1
         elif text in CLOSING and depth:
             depth -= 1
+    last = out[-1][3] if out else 1  # the end of the file closes the last unit's blocks
     if not at_start:
-        out.append((tokenize.NEWLINE, "", row, row))
-    out.extend((tokenize.DEDENT, "", row, row) for _ in indents[1:])
+        out.append((tokenize.NEWLINE, "", last, last))
+    out.extend((tokenize.DEDENT, "", last, last) for _ in indents[1:])
     return out
 
 
-def _spans(module, tree, rows):
-    """Units for the top-level functions, classes and methods, and owner[row] = index of the unit
-    holding that source row (everything else belongs to the module-level unit, index 0)."""
+@dataclass
+class _Line:
+    """One logical line: its indentation level and its tokens (INDENT and DEDENT left out)."""
+    level: int
+    tokens: list
+
+    @property
+    def first(self):
+        return self.tokens[0][2]
+
+    @property
+    def last(self):
+        return self.tokens[-1][3]
+
+    def starts(self, *words):
+        texts = [t[1] for t in self.tokens[:2]]
+        return texts[0] in words or texts[:2] == ["async", "def"]
+
+
+def _logical_lines(tokens):
+    lines, level, current = [], 0, []
+    for token in tokens:
+        kind = token[0]
+        if kind == tokenize.INDENT:
+            level += 1
+        elif kind == tokenize.DEDENT:
+            level -= 1
+        elif kind == tokenize.NEWLINE:
+            if current:
+                lines.append(_Line(level, current))
+            current = []
+        else:
+            current.append(token)
+    if current:
+        lines.append(_Line(level, current))
+    return lines
+
+
+def _spans(module, lines, rows):
+    """Units for the top-level functions, classes and methods (from their decorators on), and
+    owner[row] = index of the unit holding that source row (the rest: the module level, index 0)."""
     units = [Unit(module, MODULE_LEVEL, 1, rows - 1)]
     owner = [0] * (rows + 1)
+    top = method = None  # indices of the units being read
+    in_class = False
+    decorators = []  # decorator lines waiting for their def or class
 
-    def claim(name, node):
-        first = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        units.append(Unit(module, name, first, node.end_lineno))
-        for row in range(first, min(node.end_lineno, rows) + 1):
-            owner[row] = len(units) - 1
+    def open_unit(name, line):
+        units.append(Unit(module, name, (decorators or [line])[0].first, line.last))
+        for decorator in decorators:
+            claim(len(units) - 1, decorator)
+        decorators.clear()
+        return len(units) - 1
 
-    for node in tree.body:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            claim(node.name, node)
-        elif isinstance(node, ast.ClassDef):
-            claim(node.name, node)
-            for item in node.body:
-                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    claim(f"{node.name}.{item.name}", item)
+    def claim(index, line):
+        units[index].last_line = max(units[index].last_line, line.last)
+        for row in range(line.first, min(line.last, rows) + 1):
+            owner[row] = index
+
+    for line in lines:
+        if line.level == 0 or (in_class and line.level == 1):
+            if line.starts("@"):
+                decorators.append(line)
+                continue
+            if line.level == 0:
+                top = method = None
+                if line.starts("def", "class"):
+                    in_class = line.starts("class")
+                    top = open_unit(_defined_name(line), line)
+            else:
+                method = open_unit(f"{units[top].name}.{_defined_name(line)}", line) if line.starts("def") else None
+            for decorator in decorators:  # decorators of no def or class: where they stand
+                claim(method if method is not None else top if top is not None else 0, decorator)
+            decorators.clear()
+        holder = method if method is not None else top
+        if holder is not None:
+            claim(holder, line)
+            if holder == method:
+                units[top].last_line = max(units[top].last_line, line.last)
     return units, owner
 
 
-def _docstrings_and_imports(tree):
-    """(rows holding a docstring, {name bound by an import: the module's own name}), in one walk:
-    `np` and `numpy` normalise alike."""
-    rows, names = set(), {}
-    for node in _statements(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
-            first = node.body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
-                rows.update(range(first.lineno, first.end_lineno + 1))
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                top = alias.name.split(".")[0]
-                names[alias.asname or top] = alias.name if alias.asname else top
-        elif isinstance(node, ast.ImportFrom):
-            for alias in node.names:
-                names[alias.asname or alias.name] = alias.name
+def _defined_name(line):
+    texts = [t[1] for t in line.tokens]
+    at = texts.index("class") if "class" in texts[:2] else texts.index("def")
+    return texts[at + 1] if at + 1 < len(texts) and texts[at + 1].isidentifier() else "?"
+
+
+def _docstrings_and_imports(lines):
+    """(rows holding a docstring, {name bound by an import: the module's own name}): `np` and
+    `numpy` normalise alike. A docstring is a line of strings alone, first in the module or right
+    after a def or class line."""
+    rows, names, expecting = set(), {}, True
+    for line in lines:
+        if expecting and all(t[0] == tokenize.STRING for t in line.tokens):
+            rows.update(range(line.first, line.last + 1))
+        expecting = line.starts("def", "class")
+        if line.starts("import"):
+            names.update(_imported(line.tokens[1:], plain=True))
+        elif line.starts("from") and "import" in [t[1] for t in line.tokens]:
+            texts = [t[1] for t in line.tokens]
+            names.update(_imported(line.tokens[texts.index("import") + 1:], plain=False))
     return rows, names
 
 
-def _statements(tree):
-    """Every statement node (and the module), without walking into expressions: docstrings and
-    imports are statements, and expressions are most of a tree's nodes."""
-    stack = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
-            children = getattr(node, name, None)
-            if isinstance(children, list):
-                stack.extend(child for child in children if isinstance(child, ast.AST))
+def _imported(tokens, plain):
+    """{bound name: module name} of an import's names: `a.b as c, d` or `(x as y, z)`."""
+    out, parts = {}, [[]]
+    for token in tokens:
+        if token[1] == ",":
+            parts.append([])
+        elif token[1] not in "()":
+            parts[-1].append(token[1])
+    for part in parts:
+        if not part:
+            continue
+        name = "".join(part[:part.index("as")] if "as" in part else part)
+        bound = part[-1] if "as" in part else (name.split(".")[0] if plain else name)
+        out[bound] = name if "as" in part or not plain else name.split(".")[0]
+    return out
 
 
 def _fill(units, owner, tokens, imports, doc_rows):
