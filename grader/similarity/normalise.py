@@ -6,7 +6,6 @@ and every string `S`; what carries meaning stays (keywords, operators, builtins,
 such as `.sum`, and imported modules under their real name, so `np.exp` and `numpy.exp` agree).
 """
 import builtins
-import io
 import keyword
 import re
 import tokenize
@@ -15,7 +14,6 @@ from dataclasses import dataclass, field
 KEPT = frozenset(dir(builtins)) | {"self"}
 MODULE_LEVEL = "(module level)"
 SOLUTION_REGION = re.compile(r"^[ \t]*### BEGIN SOLUTION.*?^[ \t]*### END SOLUTION[^\n]*\n?", re.S | re.M)
-SKIPPED = {tokenize.COMMENT, tokenize.NL, tokenize.ENCODING, tokenize.ENDMARKER}
 MARKS = {tokenize.NEWLINE: ";", tokenize.INDENT: "{", tokenize.DEDENT: "}"}
 
 
