@@ -254,3 +254,12 @@ def test_the_fast_lexer_reads_python_as_tokenize_does():
         ours = [(kind, text if kind == tokenize.NAME or kind == tokenize.OP else "", row)
                 for kind, text, row, _ in _raw_tokens(source) if kind != tokenize.DEDENT]
         assert ours == expected, path
+
+
+def test_the_benchmark_reports_its_planted_copies(tmp_path):
+    """`nngrade bench --similarity` on a small class (its timing is measured, never asserted)."""
+    from grader.similarity.bench import bench
+
+    result = bench(20, tmp_path)
+    assert result["planted"] >= 3 and result["planted_found"] == result["planted"]
+    assert (tmp_path / "out" / "similarity.html").is_file()
