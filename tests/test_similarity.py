@@ -192,6 +192,7 @@ def test_notebooks_are_read_as_grading_reads_them(tmp_path):
     found = read_class(tmp_path / "class")
     assert "nothing" in found.problems and "Expected the files" in found.problems["nothing"]
     module = "ex03_activations"
+    assert "_nngrade" not in found.sources["nb_student"][module]  # the kit's cell runner is nobody's code
     ours = {u.name: u.tokens for u in module_units(module, found.sources["nb_student"][module])}
     reference = {u.name: u.tokens for u in module_units(module, (SOLUTIONS_DIR / f"{module}.py").read_text())}
     assert ours["sigmoid"] == reference["sigmoid"] and ours["elu_derivative"] == reference["elu_derivative"]

@@ -5,6 +5,7 @@ the release's notebooks rebuilt from their answer cells) and then the grader's o
 (no links, UTF-8, size limit); a student with nothing readable is listed with the reason.
 """
 import ast
+import functools
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,9 +66,18 @@ def answer_cells(module_source):
                 and len(call.args) >= 4 and isinstance(call.args[3], ast.Constant) and isinstance(call.args[3].value, str)):
             parts.append(call.args[3].value.strip("\n"))
             cells += 1
-        elif not (isinstance(node, ast.FunctionDef) and node.name == RUNNER) and not (number == 0 and call is not None):
+        elif not (isinstance(node, ast.FunctionDef) and node.name in _runner_names()) and not (number == 0 and call is not None):
             parts.append(ast.get_source_segment(module_source, node) or "")  # the given code cells
     return "\n\n\n".join(parts) + "\n" if cells else module_source
+
+
+@functools.lru_cache(maxsize=1)
+def _runner_names():
+    """The functions the kit puts in every module rebuilt from a notebook (not the student's)."""
+    from grader.nbgrader.cell_runner import RUNNER_SOURCE
+
+    tree = ast.parse(RUNNER_SOURCE.format(notebook="notebook.ipynb"))
+    return frozenset(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
 
 
 def _release_notebooks():
