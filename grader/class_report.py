@@ -122,11 +122,13 @@ figure { margin: 0.5em 0; } img { max-width: 100%; } .muted { color: #777; }
 """
 
 
-def report_html(summary):
-    """One self-contained page (inline CSS, plots as inline PNG): opens offline, needs no JavaScript."""
+def report_html(summary, similarity=False):
+    """One self-contained page (inline CSS, plots as inline PNG): opens offline, needs no JavaScript.
+    similarity: link to similarity.html beside it (nngrade similarity)."""
     n = summary["students"]
     mean = sum(s["score"] for s in summary["scores"]) / n if n else 0.0
-    parts = [f"<h1>Class report</h1><p>{n} students, mean score {mean:.1f} / {summary['max_score']:g}</p>",
+    shared = '<p><a href="similarity.html">Shared code between students</a> (evidence to look at)</p>' if similarity else ""
+    parts = [f"<h1>Class report</h1><p>{n} students, mean score {mean:.1f} / {summary['max_score']:g}</p>{shared}",
              "<h2>Score distribution</h2>", _figure(_histogram_png, summary, "histogram of the class's scores"),
              "<h2>Pass rates per function (worst first)</h2>", _figure(_rates_png, summary, "pass rate per function"),
              _rates_table(summary["functions"], "function"),
@@ -235,5 +237,5 @@ def write_class_report(out_dir, records):
     summary = class_summary(records)
     summary["histogram"] = score_histogram(summary)
     atomic_write(Path(out_dir) / SUMMARY, json.dumps(summary, indent=1, sort_keys=True) + "\n")
-    atomic_write(Path(out_dir) / REPORT, report_html(summary))
+    atomic_write(Path(out_dir) / REPORT, report_html(summary, similarity=(Path(out_dir) / "similarity.html").is_file()))
     return summary

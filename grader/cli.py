@@ -30,6 +30,10 @@ def _cmd_demo(args):
 
 
 def _cmd_bench(args):
+    if args.similarity:
+        from grader.similarity.bench import bench_command as similarity_bench
+
+        return similarity_bench(args)
     if args.single:
         from grader.bench_single import bench_single_command
 
@@ -93,6 +97,12 @@ def _cmd_prairielearn(args):
     return prairielearn_command(args)
 
 
+def _cmd_similarity(args):
+    from grader.similarity.run import similarity_command
+
+    return similarity_command(args)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
@@ -141,6 +151,8 @@ def build_parser():
                        help="grade one submission from a cold start (as on Gradescope/PrairieLearn): peak memory and wall time")
     bench.add_argument("--cgroup", action="store_true",
                        help="with --single: inside a cgroup with a 768 MB memory limit and a 50%% CPU quota (root)")
+    bench.add_argument("--similarity", action="store_true",
+                       help="time nngrade similarity on a synthetic class instead (-n students, e.g. -n 300)")
     bench.set_defaults(run=_cmd_bench)
 
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
@@ -194,6 +206,17 @@ def build_parser():
     gradescope.add_argument("--out", default="autograder.zip", help="the zip to write (default: autograder.zip)")
     gradescope.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
     gradescope.set_defaults(run=_cmd_gradescope)
+
+    similarity = sub.add_parser("similarity", help="find code shared between students (evidence to look at, not a verdict)",
+                                description="Compare a class's submissions function by function (and with earlier terms' "
+                                            "with --archive) and write OUT/similarity.html and similarity.json: pairs and "
+                                            "groups sharing unusual code, ranked by evidence. No score changes.")
+    similarity.add_argument("submissions", help="folder with one sub-folder per student, read as grading reads it")
+    similarity.add_argument("--archive", action="append", metavar="DIR",
+                            help="an earlier term's submissions (one sub-folder per student), reported apart; repeatable")
+    similarity.add_argument("--out", required=True, help="output folder (e.g. the one nngrade grade wrote: report.html links to it)")
+    similarity.add_argument("--jobs", **jobs)
+    similarity.set_defaults(run=_cmd_similarity)
 
     prairielearn = sub.add_parser("prairielearn", help="write an externally graded PrairieLearn question",
                                   description="Write a PrairieLearn question graded by nngrade in an external grader "
