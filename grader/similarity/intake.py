@@ -6,17 +6,14 @@ the release's notebooks rebuilt from their answer cells) and then the grader's o
 """
 import ast
 import functools
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_modules
-from grader.batch import BatchError, list_students
-from grader.platforms.kit import NOTEBOOKS
+from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_modules
+from grader.batch import list_students
+from grader.intake import NOTEBOOKS, read_entry, student_name
 
 RUNNER = "_nngrade_run_cell"  # the function a rebuilt module runs each answer cell with
-from grader.platforms.uploads import find_upload
-from grader.submission import read_submission
 
 
 @dataclass
@@ -26,28 +23,22 @@ class Class:
 
 
 def read_class(submissions_dir, modules=None, release_dir=None, prefix=""):
-    """Every student folder of submissions_dir; student names get `prefix` (an archived term's)."""
+    """Every student of submissions_dir, read by grading's own intake (grader/intake.py);
+    student names get `prefix` (an archived term's)."""
     modules = tuple(modules or exercise_modules())
-    release_dir = Path(release_dir) if release_dir else _release_notebooks()
     students, skipped = list_students(submissions_dir)
     found = Class()
     for entry in skipped:
         if not entry.name.startswith(".") and entry.is_file():
             found.problems[prefix + entry.name] = "a file, not a student folder: not read"
-    with tempfile.TemporaryDirectory(prefix="nngrade-similarity-") as work:
-        for number, entry in enumerate(students):
-            name = prefix + entry.name
-            upload = find_upload(entry, modules, Path(work) / str(number), release_dir)
-            if upload.folder is None:
-                found.problems[name] = upload.problem
-                continue
-            submission = read_submission(upload.folder, modules)
-            if submission.sources:
-                found.sources[name] = {m: answer_cells(src) if m in upload.notebooks else src
-                                       for m, src in submission.sources.items()}
-            unread = {m: p for m, p in submission.problems.items() if "missing" not in p}
-            if unread or not submission.sources:
-                found.problems[name] = "; ".join(unread.values()) or "no exercise file could be read"
+    for entry in students:
+        name = prefix + student_name(entry)
+        submission = read_entry(entry, modules, Path(release_dir) if release_dir else NOTEBOOKS)
+        if submission.sources:
+            found.sources[name] = {m: answer_cells(src) for m, src in submission.sources.items()}
+        unread = {m: p for m, p in submission.problems.items() if "missing" not in p}
+        if unread or not submission.sources:
+            found.problems[name] = "; ".join(unread.values()) or "no exercise file could be read"
     return found
 
 
@@ -68,7 +59,7 @@ def answer_cells(module_source):
             cells += 1
         elif not (isinstance(node, ast.FunctionDef) and node.name in _runner_names()) and not (number == 0 and call is not None):
             parts.append(ast.get_source_segment(module_source, node) or "")  # the given code cells
-    return "\n\n\n".join(parts) + "\n" if cells else module_source
+    return "\n\n\n".join(parts) + "\n" if cells else module_source  # a .py file: as it is
 
 
 @functools.lru_cache(maxsize=1)
@@ -78,10 +69,6 @@ def _runner_names():
 
     tree = ast.parse(RUNNER_SOURCE.format(notebook="notebook.ipynb"))
     return frozenset(n.name for n in tree.body if isinstance(n, ast.FunctionDef))
-
-
-def _release_notebooks():
-    return RELEASE_DIR.parent / NOTEBOOKS if (RELEASE_DIR.parent / NOTEBOOKS).is_dir() else None
 
 
 def kit_sources(exercises_dir=EXERCISES_DIR, solutions_dir=SOLUTIONS_DIR):
@@ -96,4 +83,3 @@ def kit_sources(exercises_dir=EXERCISES_DIR, solutions_dir=SOLUTIONS_DIR):
     return out
 
 
-__all__ = ["BatchError", "Class", "kit_sources", "read_class"]

@@ -5,6 +5,7 @@ import sys
 import time
 from pathlib import Path
 
+from grader.batch import BatchError
 from grader.reports import atomic_write
 from grader.similarity import intake, score
 from grader.similarity.page import similarity_html
@@ -91,7 +92,7 @@ def similarity_command(args):
             term = intake.read_class(folder, prefix=f"{label}/")
             archived.sources.update(term.sources)
             archived.problems.update(term.problems)
-    except intake.BatchError as exc:
+    except BatchError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     if not current.sources:
