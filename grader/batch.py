@@ -18,7 +18,8 @@ from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
-from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
+from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
+                            refuse_untrusted_output, make_private_output, write_grades, write_student)
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
@@ -47,8 +48,9 @@ def _unusable_name(name):
         name.encode("utf-8")
     except UnicodeEncodeError:
         return "the folder name is not valid UTF-8 text: rename it (e.g. without accents) and grade again"
-    if name == GRADES:
-        return f"a student folder cannot be named like the gradebook {GRADES}: rename it and grade again"
+    if is_kit_file_name(name):
+        return (f"names ending in {', '.join(KIT_FILE_SUFFIXES)} are kept for the grader's own files in the output "
+                f"folder (such as {GRADES}): rename the student folder and grade again")
     return None
 
 
@@ -195,7 +197,10 @@ class Progress:
             self.bar.close()
 
 
-def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
+def _lane(client, ctx, work, out_dir, progress, lost, wrap_client=None):
+    """Grade students from the queue until it is empty. A lane never dies of one student: whatever
+    goes wrong with a student becomes that student's recorded failure, and one whose failure cannot
+    even be written goes to `lost` (student, reason), which makes the run fail."""
     client.cases = ctx.cases
     client = wrap_client(client) if wrap_client else client
     while True:
@@ -203,25 +208,56 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
             folder = work.get_nowait()
         except queue.Empty:
             break
-        submission = read_submission(folder, ctx.rubric.modules)
-        record = None
-        for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
-            try:
-                record = SubmissionGrader(ctx, client).grade(submission)
-                break
-            except RunnerDied as exc:
-                client.stop()
-                reason = f"grading failed twice: {exc}"
-            except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
-                client.stop()
-                reason = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-                print(f"error: {submission.student}: {reason}", file=sys.stderr)
-        if record is None:
-            record = failed_record(ctx, submission, reason)
-        record["submission_digest"] = submission_digest(submission)
-        write_student(out_dir, record)
+        try:
+            record = _grade_one(client, ctx, folder, out_dir)
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            record = _record_failure(ctx, folder, out_dir, _internal_error(exc), lost)
         progress.update(record)
     client.stop()
+
+
+def _grade_one(client, ctx, folder, out_dir):
+    submission = read_submission(folder, ctx.rubric.modules)
+    record = None
+    for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
+        try:
+            record = SubmissionGrader(ctx, client).grade(submission)
+            break
+        except RunnerDied as exc:
+            client.stop()
+            reason = f"grading failed twice: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            client.stop()
+            reason = _internal_error(exc)
+            print(f"error: {submission.student}: {reason}", file=sys.stderr)
+    if record is None:
+        record = failed_record(ctx, submission, reason)
+    record["submission_digest"] = submission_digest(submission)
+    write_student(out_dir, record)
+    return record
+
+
+def _internal_error(exc):
+    return f"internal grader error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _record_failure(ctx, folder, out_dir, reason, lost):
+    """The student's failure, written as its record if possible (else listed in `lost`)."""
+    name = Path(folder).name
+    print(f"error: {name}: {reason}", file=sys.stderr)
+    record = failed_record(ctx, _Unread(name), reason)
+    try:
+        write_student(out_dir, record)
+    except Exception as exc:  # noqa: BLE001 - the output itself is the problem: reported at the end
+        lost.append((name, f"{reason}; its record could not be written either ({type(exc).__name__}: {exc})"))
+    return record
+
+
+class _Unread:
+    """What failed_record needs of a submission that could not be read."""
+
+    def __init__(self, student):
+        self.student = student
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
@@ -242,7 +278,10 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_output(out_dir)
+    untrusted = refuse_untrusted_output(out_dir, [entry.name for entry in students])
+    if untrusted:
+        raise BatchError(untrusted)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
     modules = rubric_obj.modules
     bar = Progress(len(students), progress)
@@ -250,11 +289,12 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     for folder in students:
         submission = read_submission(folder, modules)
         previous = read_student(out_dir, submission.student)
-        if not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission):
+        if (not only and previous and previous.get("fingerprint") == key and "(grader)" not in previous.get("problems", {})
+                and previous.get("submission_digest") == submission_digest(submission)):
             bar.update(previous, resumed=True)
         else:
             work.put(folder)  # read again by the lane: sources are not held for the whole class
-    todo = work.qsize()
+    todo, lost = work.qsize(), []
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
@@ -273,7 +313,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
             bar.start()
-            _run_lanes(clients, ctx, work, out_dir, bar, wrap_client)
+            _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client)
         finally:
             gc.unfreeze()
             for client in clients:
@@ -283,10 +323,11 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     # OUT/<student>/results.json writes both the gradebook and the class report.
     rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
     names = {s.name for s in students}
-    return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
+    lost += [(Path(folder).name, "not graded: every lane stopped before it") for folder in _drain(work)]
+    return {"not_graded": lost, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
-            "failed": sum(row["failed"] for row in rows if row["student"] in names),
+            "failed": sum(row["failed"] for row in rows if row["student"] in names) + len(lost),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 
 
@@ -298,8 +339,15 @@ def _start_quietly(client, siblings):
             lane.stop()  # each lane starts a runner of its own on its first request
 
 
-def _run_lanes(clients, ctx, work, out_dir, bar, wrap_client=None):
-    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, wrap_client), daemon=True)
+def _drain(work):
+    left = []
+    while not work.empty():
+        left.append(work.get_nowait())
+    return left
+
+
+def _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client=None):
+    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, lost, wrap_client), daemon=True)
                for client in clients]
     for thread in threads:
         thread.start()
@@ -327,6 +375,12 @@ def grade_command(args):
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
     print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
           f"per student: {Path(out)}/<student>/feedback.md and results.json")
+    for student, reason in summary["not_graded"]:
+        print(f"error: {student}: missing from the gradebook: {reason}", file=sys.stderr)
+    if summary["failed"]:
+        print(f"error: {summary['failed']} student(s) were not graded (grader failures, listed above and in their "
+              f"feedback): grade again to retry them", file=sys.stderr)
+        return 1
     return 0
 
 

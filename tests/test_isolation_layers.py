@@ -129,6 +129,62 @@ def test_seccomp_denies_sockets_keyrings_namespaces_sessions_and_memfd_but_not_t
 
 
 @needs_seccomp
+def test_seccomp_denies_changing_modes_owners_times_and_extended_attributes(tmp_path):
+    """Landlock has no right for these: the filter is what keeps a child running as the grader's
+    own user from opening the output to everyone or locking a classmate's files."""
+    target, folder = tmp_path / "results.json", tmp_path / "out"
+    target.write_text("{}")
+    folder.mkdir()
+    os.chmod(target, 0o644)
+    os.setxattr(target, "user.before", b"1")
+    before = {p: (os.stat(p).st_mode, os.stat(p).st_mtime_ns) for p in (target, folder)}
+
+    def body():
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        def fchmodat2():  # the call libc's fchmodat uses for AT_SYMLINK_NOFOLLOW on Linux 6.6+
+            if libc.syscall(452, -100, str(target).encode(), 0o777, 0) < 0:
+                raise OSError(ctypes.get_errno(), "fchmodat2")
+
+        seccomp_filter.apply(memory_bounded=False)
+        fd = os.open(target, os.O_RDONLY)
+        seen = {
+            "chmod": attempt(lambda: os.chmod(target, 0)),
+            "chmod folder": attempt(lambda: os.chmod(folder, 0o777)),
+            "fchmod": attempt(lambda: os.fchmod(fd, 0o777)),
+            "lchmod": attempt(lambda: os.chmod(target, 0, follow_symlinks=False)),
+            "chown": attempt(lambda: os.chown(target, os.getuid(), os.getgid())),
+            "fchown": attempt(lambda: os.fchown(fd, os.getuid(), os.getgid())),
+            "lchown": attempt(lambda: os.lchown(target, os.getuid(), os.getgid())),
+            "utime": attempt(lambda: os.utime(target, (0, 0))),
+            "futime": attempt(lambda: os.utime(fd, (0, 0))),
+            "setxattr": attempt(lambda: os.setxattr(target, "user.x", b"1")),
+            "fsetxattr": attempt(lambda: os.setxattr(fd, "user.x", b"1")),
+            "removexattr": attempt(lambda: os.removexattr(target, "user.before")),
+            "getxattr": attempt(lambda: os.getxattr(target, "user.before")),
+            "stat": attempt(lambda: os.stat(target)),
+        }
+        if os.uname().machine in seccomp_filter.UNIFIED_ARCHES:
+            seen["fchmodat2"] = attempt(fchmodat2)
+        # What the student's code and its imports do without changing metadata still works.
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+            with tempfile.NamedTemporaryFile(dir=scratch) as handle:
+                handle.write(b"x")
+            os.mkdir(os.path.join(scratch, "sub"), 0o700)
+        seen["tempfile"] = "ok"
+        return seen
+
+    seen = in_child(body)
+    for call, outcome in seen.items():
+        expected = "ok" if call in ("getxattr", "stat", "tempfile") else "EPERM"
+        assert outcome == expected, (call, seen)
+    assert {p: (os.stat(p).st_mode, os.stat(p).st_mtime_ns) for p in (target, folder)} == before
+    assert os.listxattr(target) == ["user.before"]
+
+
+@needs_seccomp
 def test_memfd_is_allowed_where_a_cgroup_bounds_memory():
     def body():
         seccomp_filter.apply(memory_bounded=True)
