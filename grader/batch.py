@@ -270,10 +270,12 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     students, skipped = list_students(submissions_dir)
     if only:
         students, skipped = select_students(students, only), []
+    refused = []
     for entry in skipped:
-        why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
+        why = _unusable_name(entry.name)
         shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
-        print(f"note: {shown}: skipped, {why}", file=sys.stderr)
+        print(f"note: {shown}: skipped, {why or 'not a folder (each student needs a folder of .py files)'}", file=sys.stderr)
+        refused += [(os.fsencode(entry.name).decode("utf-8", "backslashreplace"), why)] if why else []
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
@@ -287,10 +289,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     bar = Progress(len(students), progress)
     work = queue.Queue()
     for folder in students:
-        submission = read_submission(folder, modules)
-        previous = read_student(out_dir, submission.student)
-        if (not only and previous and previous.get("fingerprint") == key and "(grader)" not in previous.get("problems", {})
-                and previous.get("submission_digest") == submission_digest(submission)):
+        previous = None if only else _resumable(folder, modules, out_dir, key)
+        if previous:
             bar.update(previous, resumed=True)
         else:
             work.put(folder)  # read again by the lane: sources are not held for the whole class
@@ -324,11 +324,25 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     rows, report = write_gradebook(out_dir, rubric_obj.functions, key)
     names = {s.name for s in students}
     lost += [(Path(folder).name, "not graded: every lane stopped before it") for folder in _drain(work)]
-    return {"not_graded": lost, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
+    return {"lost": lost, "skipped_names": refused, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names) + len(lost),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
+
+
+def _resumable(folder, modules, out_dir, key):
+    """The stored record of this student if it stands (graded by this kit and rubric from the same
+    files, without a grader failure), else None: graded (again)."""
+    try:
+        submission = read_submission(folder, modules)
+    except Exception:  # noqa: BLE001 - its lane records why
+        return None
+    previous = read_student(out_dir, submission.student)
+    if (previous and previous.get("fingerprint") == key and "(grader)" not in (previous.get("problems") or {})
+            and previous.get("submission_digest") == submission_digest(submission)):
+        return previous
+    return None
 
 
 def _start_quietly(client, siblings):
@@ -375,11 +389,12 @@ def grade_command(args):
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
     print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
           f"per student: {Path(out)}/<student>/feedback.md and results.json")
-    for student, reason in summary["not_graded"]:
+    for student, reason in summary["lost"]:
         print(f"error: {student}: missing from the gradebook: {reason}", file=sys.stderr)
-    if summary["failed"]:
-        print(f"error: {summary['failed']} student(s) were not graded (grader failures, listed above and in their "
-              f"feedback): grade again to retry them", file=sys.stderr)
+    not_graded = summary["failed"] + len(summary["skipped_names"])
+    if not_graded:
+        print(f"error: {not_graded} student(s) were not graded (grader failures and skipped names, listed above): "
+              f"fix what is said and grade again (graded students are kept)", file=sys.stderr)
         return 1
     return 0
 
