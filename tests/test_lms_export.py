@@ -87,3 +87,12 @@ def test_moodle_needs_an_identifier(graded, capsys):
     roster = _roster(graded / "roster.csv", "student,id\nalice,1\nbob,2\n=1+2,3\n")
     assert main(["export", str(graded / "out"), "--to", "moodle", "--roster", roster, "--out", str(graded / "m.csv")]) == 2
     assert "neither an email nor an idnumber" in capsys.readouterr().err
+
+
+def test_names_that_differ_by_the_spreadsheet_quote_keep_their_own_grades(tmp_path):
+    rows = [{"student": name, "score": score, "max_score": 83.0, "points": {}} for name, score in (("=x", 10.0), ("'=x", 20.0))]
+    write_grades(tmp_path / "out", rows, [])
+    roster = _roster(tmp_path / "roster.csv", "student,id\n=x,1\n'=x,2\n")
+    out = tmp_path / "canvas.csv"
+    assert main(["export", str(tmp_path / "out"), "--to", "canvas", "--roster", roster, "--out", str(out)]) == 0
+    assert {r[1]: r[-1] for r in _rows(out)[2:]} == {"1": "10", "2": "20"}
