@@ -20,7 +20,8 @@ from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
 from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
                             refuse_untrusted_output, make_private_output, write_grades, write_student)
-from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
+from grader.sandbox import untraversable
+from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
 from grader.submission import read_submission
 
 
@@ -294,7 +295,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             bar.update(previous, resumed=True)
         else:
             work.put(folder)  # read again by the lane: sources are not held for the whole class
-    todo, lost = work.qsize(), []
+    todo, lost, guarded = work.qsize(), [], []
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
                 *(Path(p).resolve() for p in extra_hide)]
@@ -306,9 +307,11 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             ctx = ctx or build_context(rubric, solutions_dir)
             starter.join()
             try:
-                clients[0].check_isolation()  # measured, not assumed: before the first student
+                layers = clients[0].check_isolation()  # measured, not assumed: before the first student
             except InsecureSandbox as exc:
                 raise BatchError(str(exc)) from None
+            if "unprivileged-uid" in layers and "mount-namespace" not in layers:
+                guarded = _untraversable(clients[0].hide)
             # Speed: the imports and the class context live as long as the batch; the garbage
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
@@ -318,6 +321,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             gc.unfreeze()
             for client in clients:
                 client.stop()
+            untraversable.allow(guarded, list(sandbox_uids()))
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
@@ -329,6 +333,14 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names) + len(lost),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
+
+
+def _untraversable(hidden):
+    """The hidden folders made untraversable for the sandbox uids (see grader.sandbox.untraversable)."""
+    guarded, notices = untraversable.deny(hidden, list(sandbox_uids()))
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return guarded
 
 
 def _resumable(folder, modules, out_dir, key):
