@@ -239,3 +239,56 @@ def test_missing_layers_names_what_untrusted_code_needs():
     assert isolation.missing_layers(["landlock-filesystem", "network-namespace"]) == []
     assert [m.split()[1] for m in isolation.missing_layers(["seccomp"])] == ["file-system"]
     assert len(isolation.missing_layers(["own-session"])) == 2
+
+
+@pytest.mark.skipif(not LINUX or os.geteuid() != 0, reason="needs root to act as a sandbox uid")
+def test_untraversable_folders_hide_their_contents_from_the_sandbox_uids_until_allowed():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(prefix="nngrade-acl-", dir="/var/lib"))  # the test's /tmp folder is root's only
+    try:
+        _check_untraversable(base)
+    finally:
+        shutil.rmtree(base)
+
+
+def _check_untraversable(tmp_path):
+    from grader.sandbox import untraversable
+
+    hidden, other = tmp_path / "hidden", tmp_path / "other"
+    for folder in (hidden, other):
+        folder.mkdir()
+        (folder / "results.json").write_text("{}")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(hidden, 0o750)
+    os.chmod(other, 0o755)
+    uids, stranger = [64900, 64901], 64950
+
+    def stat_as(uid, path):
+        def body():
+            os.setgid(uid)
+            os.setuid(uid)
+            return attempt(lambda: os.stat(path))
+        return in_child(body)
+
+    mode_before = os.stat(hidden).st_mode
+    changed, notices = untraversable.deny([hidden, tmp_path / "missing"], uids)
+    if notices:
+        pytest.skip(f"no ACLs on this file system: {notices}")
+    assert changed == [str(hidden)] and os.stat(hidden).st_mode == mode_before
+    assert stat_as(uids[1], hidden / "results.json") == "EACCES"
+    assert stat_as(uids[0], other / "results.json") == "ok"
+    os.chmod(hidden, 0o755)  # another user's access is its mode's, as before
+    assert stat_as(stranger, hidden / "results.json") == "ok"
+    untraversable.allow(changed, uids)
+    assert stat_as(uids[1], hidden / "results.json") == "ok"
+    assert untraversable.ACL_XATTR not in os.listxattr(hidden)
+    # An access-control list of the folder's own is kept as it was.
+    own = [(untraversable.USER_OBJ, 7, untraversable.NO_ID), (untraversable.USER, 5, 1234),
+           (untraversable.GROUP_OBJ, 5, untraversable.NO_ID), (untraversable.MASK, 5, untraversable.NO_ID),
+           (untraversable.OTHER, 5, untraversable.NO_ID)]
+    untraversable._write(hidden, own)
+    untraversable.allow(*untraversable.deny([hidden], uids)[:1], uids)
+    assert untraversable._entries(hidden) == own
