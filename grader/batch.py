@@ -282,7 +282,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
     make_private_output(out_dir)
-    untrusted = refuse_untrusted_output(out_dir, [entry.name for entry in students])
+    untrusted = refuse_untrusted_output(out_dir)
     if untrusted:
         raise BatchError(untrusted)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)

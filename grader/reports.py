@@ -37,7 +37,7 @@ def _umask():
 
 
 # mkstemp creates 0600 files; the output gets the mode open() would give it (0666 less the umask),
-# never writable by the group or others (a resumed run trusts these files, see untrusted_output).
+# never writable by the group or others (a resumed run trusts these files, see refuse_untrusted_output).
 FILE_MODE = 0o644 & ~_umask()
 FOLDER_MODE = 0o755  # less the umask
 
@@ -52,12 +52,17 @@ def make_private_output(out_dir):
         pass
 
 
-def refuse_untrusted_output(out_dir, students):
+def refuse_untrusted_output(out_dir):
     """Why the grader must not resume from OUT (None if it may): OUT, a student's folder or record
     that another local user could have written (writable by the group or others, owned by another
-    user, or a symbolic link), so that it may hold a record the grader never wrote."""
+    user, or a symbolic link), so that it may hold a record the grader never wrote. Every folder in
+    OUT is checked: the gradebook holds every student graded into it, by any run."""
     out_dir = Path(out_dir)
-    for path in (out_dir, *(p for s in students for p in (out_dir / s, out_dir / s / RESULTS))):
+    try:
+        folders = [p for p in out_dir.iterdir() if p.is_symlink() or p.is_dir()]
+    except OSError as exc:
+        return f"{out_dir}: cannot be listed ({exc.strerror})"
+    for path in (out_dir, *(p for folder in sorted(folders) for p in (folder, folder / RESULTS))):
         why = _not_the_graders(path, is_out=path == out_dir)
         if why:
             return (f"{path}: {why}; the grader resumes only from what it wrote itself. Check its contents, then "
