@@ -1,3 +1,6 @@
+_FOUND = {}
+
+
 def sigmoid_derivative(z):
     """Attack: find where the sandbox keeps what it hides (its configuration lists the submissions
     and the output folders) by walking up the call stack and through every object the garbage
@@ -5,6 +8,9 @@ def sigmoid_derivative(z):
     import gc
     import json
     import sys
+
+    if "report" in _FOUND:  # probed once per process
+        raise RuntimeError("ATTACK-REPORT " + json.dumps(_FOUND["report"]))
 
     # The paths are made here, so that this module's own source and constants do not name them.
     secrets = tuple(bytes.fromhex(h).decode() for h in (__SUBS_HEX__, __OUT_HEX__))
@@ -33,4 +39,5 @@ def sigmoid_derivative(z):
                     found.append(f"{type(obj).__name__} holds a path")
         except Exception:
             pass
-    raise RuntimeError("ATTACK-REPORT " + json.dumps(sorted(set(found))[:6]))
+    _FOUND["report"] = sorted(set(found))[:6]
+    raise RuntimeError("ATTACK-REPORT " + json.dumps(_FOUND["report"]))
