@@ -18,8 +18,10 @@ from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
-from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
-from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
+from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
+                            refuse_untrusted_output, make_private_output, write_grades, write_student)
+from grader.sandbox import untraversable
+from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
 from grader.intake import is_zip_entry, read_entry, student_name
 
 
@@ -58,8 +60,9 @@ def _unusable_name(name):
         name.encode("utf-8")
     except UnicodeEncodeError:
         return "the folder name is not valid UTF-8 text: rename it (e.g. without accents) and grade again"
-    if name == GRADES:
-        return f"a student folder cannot be named like the gradebook {GRADES}: rename it and grade again"
+    if is_kit_file_name(name):
+        return (f"names ending in {', '.join(KIT_FILE_SUFFIXES)} are kept for the grader's own files in the output "
+                f"folder (such as {GRADES}): rename the student folder and grade again")
     return None
 
 
@@ -208,7 +211,10 @@ class Progress:
             self.bar.close()
 
 
-def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
+def _lane(client, ctx, work, out_dir, progress, lost, wrap_client=None):
+    """Grade students from the queue until it is empty. A lane never dies of one student: whatever
+    goes wrong with a student becomes that student's recorded failure, and one whose failure cannot
+    even be written goes to `lost` (student, reason), which makes the run fail."""
     client.cases = ctx.cases
     client = wrap_client(client) if wrap_client else client
     while True:
@@ -216,27 +222,58 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
             folder, handed_in = work.get_nowait()
         except queue.Empty:
             break
-        submission = read_entry(folder, ctx.rubric.modules)
-        record = None
-        for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
-            try:
-                record = SubmissionGrader(ctx, client).grade(submission)
-                break
-            except RunnerDied as exc:
-                client.stop()
-                reason = f"grading failed twice: {exc}"
-            except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
-                client.stop()
-                reason = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-                print(f"error: {submission.student}: {reason}", file=sys.stderr)
-        if record is None:
-            record = failed_record(ctx, submission, reason)
-        record["submission_digest"] = submission_digest(submission)
-        record["submitted"] = handed_in
-        record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
-        write_student(out_dir, record)
+        try:
+            record = _grade_one(client, ctx, folder, handed_in, out_dir)
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            record = _record_failure(ctx, folder, out_dir, _internal_error(exc), lost)
         progress.update(record)
     client.stop()
+
+
+def _grade_one(client, ctx, folder, handed_in, out_dir):
+    submission = read_entry(folder, ctx.rubric.modules)
+    record = None
+    for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
+        try:
+            record = SubmissionGrader(ctx, client).grade(submission)
+            break
+        except RunnerDied as exc:
+            client.stop()
+            reason = f"grading failed twice: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            client.stop()
+            reason = _internal_error(exc)
+            print(f"error: {submission.student}: {reason}", file=sys.stderr)
+    if record is None:
+        record = failed_record(ctx, submission, reason)
+    record["submission_digest"] = submission_digest(submission)
+    record["submitted"] = handed_in
+    record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
+    write_student(out_dir, record)
+    return record
+
+
+def _internal_error(exc):
+    return f"internal grader error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _record_failure(ctx, folder, out_dir, reason, lost):
+    """The student's failure, written as its record if possible (else listed in `lost`)."""
+    name = student_name(folder)
+    print(f"error: {name}: {reason}", file=sys.stderr)
+    record = failed_record(ctx, _Unread(name), reason)
+    try:
+        write_student(out_dir, record)
+    except Exception as exc:  # noqa: BLE001 - the output itself is the problem: reported at the end
+        lost.append((name, f"{reason}; its record could not be written either ({type(exc).__name__}: {exc})"))
+    return record
+
+
+class _Unread:
+    """What failed_record needs of a submission that could not be read."""
+
+    def __init__(self, student):
+        self.student = student
 
 
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
@@ -249,29 +286,33 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     students, skipped = list_students(submissions_dir)
     if only:
         students, skipped = select_students(students, only), []
+    refused = []
     for entry in skipped:
+        why = _unusable_name(student_name(entry))
         print(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}", file=sys.stderr)
+        refused += [(_shown(entry.name), why)] if why else []
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
     corrections.load(out_dir)  # a malformed adjustments.toml stops the run before anything is graded
-    out_dir.mkdir(parents=True, exist_ok=True)
+    make_private_output(out_dir)
+    untrusted = refuse_untrusted_output(out_dir)
+    if untrusted:
+        raise BatchError(untrusted)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
     modules = rubric_obj.modules
     bar = Progress(len(students), progress)
     work = queue.Queue()
     times = late.read_times(submitted_times) if submitted_times else None
     for folder in students:
-        submission = read_entry(folder, modules)
-        previous = read_student(out_dir, submission.student)
-        handed_in = late.submitted(folder, submission.student, times)
-        if (not only and previous and previous.get("fingerprint") == key and previous.get("submission_digest") == submission_digest(submission)
-                and (not rubric_obj.late or previous.get("submitted") == handed_in)):
+        handed_in = late.submitted(folder, student_name(folder), times)
+        previous = None if only else _resumable(folder, modules, out_dir, key)
+        if previous and (not rubric_obj.late or previous.get("submitted") == handed_in):
             bar.update(previous, resumed=True)
         else:
             work.put((folder, handed_in))  # read again by the lane: sources are not held for the whole class
-    todo = work.qsize()
+    todo, lost, guarded = work.qsize(), [], []
     _refuse_mixed_rubrics(out_dir, key, {student_name(entry) for entry in students})
     if todo:
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
@@ -284,18 +325,21 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
             ctx = ctx or build_context(rubric, solutions_dir)
             starter.join()
             try:
-                clients[0].check_isolation()  # measured, not assumed: before the first student
+                layers = clients[0].check_isolation()  # measured, not assumed: before the first student
             except InsecureSandbox as exc:
                 raise BatchError(str(exc)) from None
+            if "unprivileged-uid" in layers and "mount-namespace" not in layers:
+                guarded = _untraversable(clients[0].hide)
             # Speed: the imports and the class context live as long as the batch; the garbage
             # collector stops walking them (a tenth of the judging time otherwise).
             gc.freeze()
             bar.start()
-            _run_lanes(clients, ctx, work, out_dir, bar, wrap_client)
+            _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client)
         finally:
             gc.unfreeze()
             for client in clients:
                 client.stop()
+            untraversable.allow(guarded, list(sandbox_uids()))
     bar.close()
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
@@ -303,10 +347,11 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
         print(f"note: {out_dir / corrections.FILE} adjusts {student!r}, who is not graded in {out_dir}", file=sys.stderr)
     rows, report = write_gradebook(out_dir, rubric_obj.functions)
     names = {student_name(s) for s in students}
-    return {"report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
+    lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
+    return {"lost": lost, "skipped_names": refused, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
             "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
             "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
-            "failed": sum(row["failed"] for row in rows if row["student"] in names),
+            "failed": sum(row["failed"] for row in rows if row["student"] in names) + len(lost),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
 
 
@@ -323,6 +368,28 @@ def _refuse_mixed_rubrics(out_dir, key, graded_now):
                          f"folder, without --student), or write to another --out")
 
 
+def _untraversable(hidden):
+    """The hidden folders made untraversable for the sandbox uids (see grader.sandbox.untraversable)."""
+    guarded, notices = untraversable.deny(hidden, list(sandbox_uids()))
+    for notice in notices:
+        print(f"note: {notice}", file=sys.stderr)
+    return guarded
+
+
+def _resumable(folder, modules, out_dir, key):
+    """The stored record of this student if it stands (graded by this kit and rubric from the same
+    files, without a grader failure), else None: graded (again)."""
+    try:
+        submission = read_entry(folder, modules)
+    except Exception:  # noqa: BLE001 - its lane records why
+        return None
+    previous = read_student(out_dir, submission.student)
+    if (previous and previous.get("fingerprint") == key and "(grader)" not in (previous.get("problems") or {})
+            and previous.get("submission_digest") == submission_digest(submission)):
+        return previous
+    return None
+
+
 def _start_quietly(client, siblings):
     try:
         client.start(siblings)
@@ -331,8 +398,15 @@ def _start_quietly(client, siblings):
             lane.stop()  # each lane starts a runner of its own on its first request
 
 
-def _run_lanes(clients, ctx, work, out_dir, bar, wrap_client=None):
-    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, wrap_client), daemon=True)
+def _drain(work):
+    left = []
+    while not work.empty():
+        left.append(work.get_nowait())
+    return left
+
+
+def _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client=None):
+    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, lost, wrap_client), daemon=True)
                for client in clients]
     for thread in threads:
         thread.start()
@@ -360,6 +434,13 @@ def grade_command(args):
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
     print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
           f"per student: {Path(out)}/<student>/feedback.md and results.json")
+    for student, reason in summary["lost"]:
+        print(f"error: {student}: missing from the gradebook: {reason}", file=sys.stderr)
+    not_graded = summary["failed"] + len(summary["skipped_names"])
+    if not_graded:
+        print(f"error: {not_graded} student(s) were not graded (grader failures and skipped names, listed above): "
+              f"fix what is said and grade again (graded students are kept)", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from grader.feedback import points_text
 from grader.reports import GRADES, atomic_write
-from grader.spreadsheet import FORMULA_STARTS, as_text
+from grader.spreadsheet import as_text, from_text
 
 ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "participant")
 
@@ -34,7 +34,7 @@ def read_grades(out_dir):
         raise ExportError(f"{path}: no gradebook here (grade the class first: nngrade grade SUBMISSIONS --out {out_dir})")
     rows = _read_csv(path, required=("student", "score", "max_score"))
     try:
-        return {_plain(r["student"]): Grade(_plain(r["student"]), float(r["score"]), float(r["max_score"])) for r in rows}
+        return {from_text(r["student"]): Grade(from_text(r["student"]), float(r["score"]), float(r["max_score"])) for r in rows}
     except ValueError as exc:
         raise ExportError(f"{path}: a score is not a number ({exc})") from None
 
@@ -67,11 +67,6 @@ def _read_csv(path, required):
         raise ExportError(f"{path}: the header lacks the column(s) {', '.join(missing)} (it has: {', '.join(header) or 'nothing'})")
     reader.fieldnames = header
     return list(reader)
-
-
-def _plain(name):
-    """A name as grades.csv stores it, without the quote that keeps spreadsheets from reading a formula."""
-    return name[1:] if name.startswith("'") and name[1:].startswith(FORMULA_STARTS) else name
 
 
 def canvas_csv(grades, roster, assignment):

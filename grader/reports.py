@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -20,6 +21,14 @@ from grader.spreadsheet import as_text
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
 GRADES = "grades.csv"
+# OUT holds one folder per student and the kit's own files (grades.csv, summary.json, report.html,
+# ...). One rule keeps them apart: the kit's files at OUT's top level end in one of these suffixes,
+# and no student folder may (batch.list_students skips such names with a note).
+KIT_FILE_SUFFIXES = (".csv", ".html", ".json", ".md", ".toml", ".txt", ".zip")
+
+
+def is_kit_file_name(name):
+    return name.lower().endswith(KIT_FILE_SUFFIXES)
 
 
 def _umask():
@@ -28,13 +37,61 @@ def _umask():
     return mask
 
 
-# mkstemp creates 0600 files; the output gets the mode open() would give it (0666 less the umask).
-FILE_MODE = 0o666 & ~_umask()
+# mkstemp creates 0600 files; the output gets the mode open() would give it (0666 less the umask),
+# never writable by the group or others (a resumed run trusts these files, see refuse_untrusted_output).
+FILE_MODE = 0o644 & ~_umask()
+FOLDER_MODE = 0o755  # less the umask
+
+
+def make_private_output(out_dir):
+    """OUT, created if missing: only the grader's user may enter it (its parents get the usual modes)."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out_dir.mkdir(mode=0o700)
+    except FileExistsError:
+        pass
+
+
+def refuse_untrusted_output(out_dir):
+    """Why the grader must not resume from OUT (None if it may): OUT, a student's folder or record
+    that another local user could have written (writable by the group or others, owned by another
+    user, or a symbolic link), so that it may hold a record the grader never wrote. Every folder in
+    OUT is checked: the gradebook holds every student graded into it, by any run."""
+    out_dir = Path(out_dir)
+    try:
+        folders = [p for p in out_dir.iterdir() if p.is_symlink() or p.is_dir()]
+    except OSError as exc:
+        return f"{out_dir}: cannot be listed ({exc.strerror})"
+    for path in (out_dir, *(p for folder in sorted(folders) for p in (folder, folder / RESULTS))):
+        why = _not_the_graders(path, is_out=path == out_dir)
+        if why:
+            return (f"{path}: {why}; the grader resumes only from what it wrote itself. Check its contents, then "
+                    f"`chmod -R go-w {out_dir}` (or grade into a new folder)")
+    return None
+
+
+def _not_the_graders(path, is_out=False):
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be checked ({exc.strerror})"
+    if stat.S_ISLNK(info.st_mode) and not is_out:
+        return "is a symbolic link"
+    if is_out:
+        info = os.stat(path)
+    if info.st_uid not in (os.geteuid(), 0):
+        return f"is owned by another user (uid {info.st_uid})"
+    if info.st_mode & 0o022:
+        return f"is writable by {'others' if info.st_mode & 0o002 else 'its group'} (mode {stat.S_IMODE(info.st_mode):o})"
+    return None
 
 
 def atomic_write(path, text):
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(FOLDER_MODE, parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)

@@ -24,15 +24,20 @@ def read_submission(folder, expected_modules):
         return sub
     for module in expected_modules:
         path = folder / f"{module}.py"
-        problem = _problem(path, folder)
-        if problem:
-            sub.problems[module] = problem
-            continue
         try:
+            problem = _problem(path, folder)
+            if problem:
+                sub.problems[module] = problem
+                continue
             sub.sources[module] = path.read_bytes().decode("utf-8-sig")  # a BOM (Windows editors) is fine for Python too
         except UnicodeDecodeError as exc:
             sub.problems[module] = f"{path.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8"
-    _notice_extras(folder, expected_modules, sub)
+        except OSError as exc:  # e.g. a file the grader's user may not read
+            sub.problems[module] = f"{path.name} cannot be read ({exc.strerror}); check its permissions"
+    try:
+        _notice_extras(folder, expected_modules, sub)
+    except OSError as exc:
+        sub.problems["(folder)"] = f"the student folder cannot be read ({exc.strerror}); check its permissions"
     return sub
 
 

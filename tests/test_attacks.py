@@ -25,6 +25,7 @@ import re
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tempfile
 import threading
@@ -178,6 +179,10 @@ ATTACKS = [
     Attack("atk_read_grader", "read_grader", "ex03_activations.leaky_relu", report=True),
     Attack("atk_userns_escape", "userns_escape", "ex04_mlp_forward.xor_params", report=True),
     Attack("atk_planted_solutions", "planted_solutions", "ex04_mlp_forward.xor_params", report=True),
+    Attack("atk_find_config", "find_config", "ex03_activations.sigmoid_derivative", report=True),
+    Attack("atk_stat_hidden", "stat_hidden", "ex03_activations.relu_derivative", report=True, root_only=True),
+    # -- changing what it must not
+    Attack("atk_change_modes", "change_modes", "ex03_activations.sigmoid", report=True),
     # -- resources
     Attack("atk_infinite_loop", "infinite_loop", "ex01_perceptron.add_bias", message=rf"^timed out after {SHORT} s$"),
     Attack("atk_sleep_forever", "sleep_forever", "ex01_perceptron.perceptron_predict", message=rf"^timed out after {SHORT} s$"),
@@ -284,7 +289,8 @@ BAD = [
     Bad("\u00fcn\u00efc\u00f8d\u00e9-\u540d\u524d", lambda v: as_files(REFERENCE), full=True),
     Bad("-leading-dash", lambda v: as_files(REFERENCE), full=True),
 ]
-SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv"]  # cannot be written as gradebook rows / next to grades.csv
+# Cannot be written as gradebook rows / are named like the kit's own files in the output.
+SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv", "summary.json", "report.html"]
 
 
 # ---- observing processes, files, the network ---------------------------------------------------
@@ -496,6 +502,8 @@ class Graded:
     lane_left: list  # processes of the children's uids (or of the grader's tree) left after the batch
     free_disk_drop_mb: float
     keys_gained: dict = field(default_factory=dict)  # uid -> kernel keys it owns now and did not before
+    metadata_changed: list = field(default_factory=list)  # files of the class and the kit whose mode or times changed
+    output_open: list = field(default_factory=list)  # files and folders in the output others could write
     stray_files: list = field(default_factory=list)
     scratch_left: list = field(default_factory=list)
     descendants_left: list = field(default_factory=list)  # in this process only
@@ -632,10 +640,13 @@ def _graded_class(mode, attack_ctx, uids):
               "JUDGE_PID": os.getpid(), "SECRET_NAME": SECRET_NAME, "MARKER": f"OTHER-STUDENT-MARKER-{os.urandom(6).hex()}",
               "TCP_PORT": listeners.tcp_port, "UDP_PORT": listeners.udp_port, "ABSTRACT": listeners.abstract,
               "UNIX_PATH": listeners.unix_path, "HOST_IP": listeners.host_ip, "CANARY": str(work / "pickle-canary"),
-              "SECRET": f"s3cret-{os.urandom(8).hex()}", "PLANTED": str(planted.__enter__())}
+              "SECRET": f"s3cret-{os.urandom(8).hex()}", "PLANTED": str(planted.__enter__()),
+              "SUBS_HEX": str(subs).encode().hex(), "OUT_HEX": str(out).encode().hex()}
     try:
         honest = _write_class(subs, values, mode)
         modes.readable_by_all(work)
+        watched = (subs, *(kit / name for name in ("grader", "solutions", "exercises")))
+        metadata_before = _metadata(*watched)
         scratch_before = set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*"))
         free_before, keys_before = shutil.disk_usage("/").free, modes.key_counts(uids)
         started, wall_started = time.monotonic(), time.time() - 1
@@ -652,6 +663,8 @@ def _graded_class(mode, attack_ctx, uids):
         graded.keys_gained = {u: n for u, n in modes.key_counts(uids).items() if n > keys_before.get(u, 0)}
         graded.stray_files = files_of_lane_uids(*STRAY_ROOTS, str(PROJECT_ROOT), str(work), since=wall_started, uids=uids,
                                                 skip=(str(out), str(work / "home")))
+        graded.metadata_changed = _changed(metadata_before, _metadata(*watched))
+        graded.output_open = [str(p) for p in (out, *out.rglob("*")) if p.lstat().st_mode & 0o022]
         graded.scratch_left = sorted(set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*")) - scratch_before)
         yield graded
     finally:
@@ -665,6 +678,24 @@ def _graded_class(mode, attack_ctx, uids):
                 with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
                     os.unlink(path)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _metadata(*roots):
+    """{path: (mode, owner, modification time)} of the folders and files under the roots."""
+    found = {}
+    for root in roots:
+        for path in (root, *root.rglob("*")):
+            if "__pycache__" not in path.parts:
+                info = path.lstat()
+                found[path] = (info.st_mode, info.st_uid, info.st_gid, info.st_mtime_ns)
+    return found
+
+
+def _changed(before, after):
+    return [f"{path}: {before[path]} -> {after.get(path)}" for path in before
+            if after.get(path) != before[path] and not path.is_dir()] + [
+            f"{path}: mode {before[path][0]:o} -> {after[path][0]:o}" for path in before
+            if path.is_dir() and path in after and after[path][:3] != before[path][:3]]
 
 
 def score(record, function):
@@ -768,7 +799,7 @@ def test_unwritable_student_names_are_skipped_with_a_note(root_batch):
     for name in SKIPPED_NAMES:
         assert name not in root_batch.records
         shown = os.fsencode(name).decode("utf-8", "backslashreplace")
-        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|gradebook)", root_batch.stderr), (
+        assert re.search(rf"note: .*{re.escape(shown)}: skipped, .*(UTF-8|grader's own files)", root_batch.stderr), (
             root_batch.stderr[-2000:])
     rows = (root_batch.out / "grades.csv").read_text(encoding="utf-8").splitlines()
     assert rows[0].startswith("student,score,max_score")
@@ -792,6 +823,16 @@ def test_nothing_leaks_into_the_output(graded):
     marker_hits = [p for p in graded.out.rglob("*") if p.is_file() and graded.values["MARKER"] in p.read_text(errors="replace")]
     assert marker_hits == [], "another student's code reached a student's feedback"
     assert not Path(graded.values["CANARY"]).exists(), "a pickle sent by a child was loaded by the grader"
+
+
+def test_no_file_of_the_class_or_the_kit_changed_its_mode_owner_or_times(graded):
+    assert graded.metadata_changed == [], graded.metadata_changed[:5]
+
+
+def test_the_output_is_writable_by_the_grader_only(graded):
+    assert graded.output_open == [], graded.output_open[:5]
+    if graded.mode == modes.ROOT:  # made by the grader (the command-line modes grade into a folder the test made)
+        assert stat.S_IMODE(graded.out.stat().st_mode) == 0o700
 
 
 @needs_root

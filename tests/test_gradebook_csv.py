@@ -1,11 +1,12 @@
 """grades.csv opens safely in a spreadsheet: a student name is never a formula (CSV injection)."""
 import csv
+import io
 import shutil
 
 from grader import EXERCISES_DIR
 from grader.batch import grade_folder
-from grader.reports import GRADES
-from grader.spreadsheet import as_text
+from grader.reports import GRADES, grades_csv
+from grader.spreadsheet import as_text, from_text
 
 FORMULA_NAMES = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(1)", "\t=1+2", "\r=1+2"]
 
@@ -25,3 +26,13 @@ def test_only_text_that_a_spreadsheet_would_compute_is_quoted():
     assert [as_text(v) for v in ("=A1", "+1", "-1", "@x", "\tx", "\rx")] == ["'=A1", "'+1", "'-1", "'@x", "'\tx", "'\rx"]
     assert [as_text(v) for v in ("alice", "o'brien", "x=1", "", "ex03_activations.sigmoid")] == [
         "alice", "o'brien", "x=1", "", "ex03_activations.sigmoid"]
+
+
+def test_the_escape_is_reversible_and_keeps_every_name_apart():
+    names = ["=x", "'=x", "''=x", "'x", "x", "o'brien", "-", "'", "", "@'", "\t'"]
+    cells = [as_text(name) for name in names]
+    assert len(set(cells)) == len(names), cells
+    assert [from_text(cell) for cell in cells] == names
+    assert as_text("'=x") == "''=x" and as_text("'bob") == "''bob"  # a spreadsheet shows them as '=x and 'bob
+    text = grades_csv([{"student": s, "score": 1.0, "max_score": 2.0, "points": {}} for s in ("=x", "'=x")], [])
+    assert sorted(from_text(row[0]) for row in list(csv.reader(io.StringIO(text)))[1:]) == ["'=x", "=x"]

@@ -129,6 +129,62 @@ def test_seccomp_denies_sockets_keyrings_namespaces_sessions_and_memfd_but_not_t
 
 
 @needs_seccomp
+def test_seccomp_denies_changing_modes_owners_times_and_extended_attributes(tmp_path):
+    """Landlock has no right for these: the filter is what keeps a child running as the grader's
+    own user from opening the output to everyone or locking a classmate's files."""
+    target, folder = tmp_path / "results.json", tmp_path / "out"
+    target.write_text("{}")
+    folder.mkdir()
+    os.chmod(target, 0o644)
+    os.setxattr(target, "user.before", b"1")
+    before = {p: (os.stat(p).st_mode, os.stat(p).st_mtime_ns) for p in (target, folder)}
+
+    def body():
+        libc = ctypes.CDLL(None, use_errno=True)
+
+        def fchmodat2():  # the call libc's fchmodat uses for AT_SYMLINK_NOFOLLOW on Linux 6.6+
+            if libc.syscall(452, -100, str(target).encode(), 0o777, 0) < 0:
+                raise OSError(ctypes.get_errno(), "fchmodat2")
+
+        seccomp_filter.apply(memory_bounded=False)
+        fd = os.open(target, os.O_RDONLY)
+        seen = {
+            "chmod": attempt(lambda: os.chmod(target, 0)),
+            "chmod folder": attempt(lambda: os.chmod(folder, 0o777)),
+            "fchmod": attempt(lambda: os.fchmod(fd, 0o777)),
+            "lchmod": attempt(lambda: os.chmod(target, 0, follow_symlinks=False)),
+            "chown": attempt(lambda: os.chown(target, os.getuid(), os.getgid())),
+            "fchown": attempt(lambda: os.fchown(fd, os.getuid(), os.getgid())),
+            "lchown": attempt(lambda: os.lchown(target, os.getuid(), os.getgid())),
+            "utime": attempt(lambda: os.utime(target, (0, 0))),
+            "futime": attempt(lambda: os.utime(fd, (0, 0))),
+            "setxattr": attempt(lambda: os.setxattr(target, "user.x", b"1")),
+            "fsetxattr": attempt(lambda: os.setxattr(fd, "user.x", b"1")),
+            "removexattr": attempt(lambda: os.removexattr(target, "user.before")),
+            "getxattr": attempt(lambda: os.getxattr(target, "user.before")),
+            "stat": attempt(lambda: os.stat(target)),
+        }
+        if os.uname().machine in seccomp_filter.UNIFIED_ARCHES:
+            seen["fchmodat2"] = attempt(fchmodat2)
+        # What the student's code and its imports do without changing metadata still works.
+        import tempfile
+
+        with tempfile.TemporaryDirectory(dir=tmp_path) as scratch:
+            with tempfile.NamedTemporaryFile(dir=scratch) as handle:
+                handle.write(b"x")
+            os.mkdir(os.path.join(scratch, "sub"), 0o700)
+        seen["tempfile"] = "ok"
+        return seen
+
+    seen = in_child(body)
+    for call, outcome in seen.items():
+        expected = "ok" if call in ("getxattr", "stat", "tempfile") else "EPERM"
+        assert outcome == expected, (call, seen)
+    assert {p: (os.stat(p).st_mode, os.stat(p).st_mtime_ns) for p in (target, folder)} == before
+    assert os.listxattr(target) == ["user.before"]
+
+
+@needs_seccomp
 def test_memfd_is_allowed_where_a_cgroup_bounds_memory():
     def body():
         seccomp_filter.apply(memory_bounded=True)
@@ -183,3 +239,56 @@ def test_missing_layers_names_what_untrusted_code_needs():
     assert isolation.missing_layers(["landlock-filesystem", "network-namespace"]) == []
     assert [m.split()[1] for m in isolation.missing_layers(["seccomp"])] == ["file-system"]
     assert len(isolation.missing_layers(["own-session"])) == 2
+
+
+@pytest.mark.skipif(not LINUX or os.geteuid() != 0, reason="needs root to act as a sandbox uid")
+def test_untraversable_folders_hide_their_contents_from_the_sandbox_uids_until_allowed():
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(prefix="nngrade-acl-", dir="/var/lib"))  # the test's /tmp folder is root's only
+    try:
+        _check_untraversable(base)
+    finally:
+        shutil.rmtree(base)
+
+
+def _check_untraversable(tmp_path):
+    from grader.sandbox import untraversable
+
+    hidden, other = tmp_path / "hidden", tmp_path / "other"
+    for folder in (hidden, other):
+        folder.mkdir()
+        (folder / "results.json").write_text("{}")
+    os.chmod(tmp_path, 0o755)
+    os.chmod(hidden, 0o750)
+    os.chmod(other, 0o755)
+    uids, stranger = [64900, 64901], 64950
+
+    def stat_as(uid, path):
+        def body():
+            os.setgid(uid)
+            os.setuid(uid)
+            return attempt(lambda: os.stat(path))
+        return in_child(body)
+
+    mode_before = os.stat(hidden).st_mode
+    changed, notices = untraversable.deny([hidden, tmp_path / "missing"], uids)
+    if notices:
+        pytest.skip(f"no ACLs on this file system: {notices}")
+    assert changed == [str(hidden)] and os.stat(hidden).st_mode == mode_before
+    assert stat_as(uids[1], hidden / "results.json") == "EACCES"
+    assert stat_as(uids[0], other / "results.json") == "ok"
+    os.chmod(hidden, 0o755)  # another user's access is its mode's, as before
+    assert stat_as(stranger, hidden / "results.json") == "ok"
+    untraversable.allow(changed, uids)
+    assert stat_as(uids[1], hidden / "results.json") == "ok"
+    assert untraversable.ACL_XATTR not in os.listxattr(hidden)
+    # An access-control list of the folder's own is kept as it was.
+    own = [(untraversable.USER_OBJ, 7, untraversable.NO_ID), (untraversable.USER, 5, 1234),
+           (untraversable.GROUP_OBJ, 5, untraversable.NO_ID), (untraversable.MASK, 5, untraversable.NO_ID),
+           (untraversable.OTHER, 5, untraversable.NO_ID)]
+    untraversable._write(hidden, own)
+    untraversable.allow(*untraversable.deny([hidden], uids)[:1], uids)
+    assert untraversable._entries(hidden) == own

@@ -167,3 +167,12 @@ def test_a_moodle_feedback_zip_without_participant_numbers_says_what_to_add(grad
                  "--feedback-zip", str(graded / "f.zip")]) == 2
     assert "participant column needs Moodle's participant number" in capsys.readouterr().err
     assert not (graded / "f.zip").exists()
+
+
+def test_names_that_differ_by_the_spreadsheet_quote_keep_their_own_grades(tmp_path):
+    rows = [{"student": name, "score": score, "max_score": 83.0, "points": {}} for name, score in (("=x", 10.0), ("'=x", 20.0))]
+    write_grades(tmp_path / "out", rows, [])
+    roster = _roster(tmp_path / "roster.csv", "student,id\n=x,1\n'=x,2\n")
+    out = tmp_path / "canvas.csv"
+    assert main(["export", str(tmp_path / "out"), "--to", "canvas", "--roster", roster, "--out", str(out)]) == 0
+    assert {r[1]: r[-1] for r in _rows(out)[2:]} == {"1": "10", "2": "20"}

@@ -27,13 +27,18 @@ def child_main(sock_fd, sources, config, class_cases):
     """Never returns: serves requests until told to exit or killed. With sources None (forked by
     the runner's fork server), the submission's sources and config arrive as the first frame."""
     try:
-        channel = Channel(sock_fd, sock_fd)
+        channel, init = Channel(sock_fd, sock_fd), None
         if sources is None:
             init, _ = channel.recv()
             sources, config = init["sources"], init["config"]
         applied, notices = isolate(config, sock_fd)
+        insecure = bool(config.get("insecure"))
+        # Security: student code must find no path of the submissions, the output or the kit in this
+        # process. The dict is emptied in place: the forking runner may still hold it in its frames.
+        config.clear()
+        config = init = None  # noqa: F841
         channel.send({"event": "isolated", "isolation": applied, "notices": notices})
-        if missing_layers(applied) and not config.get("insecure"):
+        if missing_layers(applied) and not insecure:
             return  # Security: no student code without the allow-list and the network ban (see client.open)
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.

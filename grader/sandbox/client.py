@@ -66,6 +66,12 @@ def kit_folders():
     return [str(p) for p in hidden]
 
 
+
+def sandbox_uids():
+    """Every uid a sandboxed child of any grader on this machine may run as."""
+    return range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + UID_SLOTS)
+
+
 def _claim_uid(lane):
     """(uid, lock fd): a sandbox uid that no other grader on this machine is using, preferring
     SANDBOX_UID_BASE + lane. Sweeps kill every process of a uid, and sandboxed processes of the same
@@ -162,12 +168,14 @@ class SandboxClient:
 
     def check_isolation(self):
         """Open a child on no sources and raise InsecureSandbox unless the layers untrusted code
-        needs are in force (or insecure was asked for): before any student is graded."""
+        needs are in force (or insecure was asked for): before any student is graded. Returns the
+        layers the child applied."""
         reply = self.open({}, timeout=STARTUP_TIMEOUT)
         self.close()
         if reply["status"] != "ready":
             raise InsecureSandbox(f"the sandbox could not start a child ({reply.get('detail', reply['status'])}); "
                                   f"{'; '.join(reply['notices'][:3])}")
+        return reply["isolation"]
 
     def start(self, siblings=()):
         """Start this lane's runner; with siblings (other lanes' clients), their runners are forked
