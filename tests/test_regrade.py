@@ -153,12 +153,12 @@ def test_no_student_is_lost_without_a_recorded_failure_and_a_failed_run(graded_c
                             "summary.json": SOLUTIONS_DIR, "report.html": SOLUTIONS_DIR}.items():
         _copy(source, subs / student)
     unreadable = subs / "gina" / "ex03_activations.py"
-    real_read, real_write, real_read_bytes = batch.read_submission, batch.write_student, Path.read_bytes
+    real_read, real_write, real_read_bytes = batch.read_entry, batch.write_student, Path.read_bytes
 
-    def read(folder, modules):
+    def read(folder, modules, *rest):
         if Path(folder).name == "erin":
             raise RuntimeError("a bug while reading erin")
-        return real_read(folder, modules)
+        return real_read(folder, modules, *rest)
 
     def write(out_dir, record):
         if record["student"] == "frank":
@@ -171,7 +171,7 @@ def test_no_student_is_lost_without_a_recorded_failure_and_a_failed_run(graded_c
         return real_read_bytes(path)
 
     with monkeypatch.context() as patch:
-        patch.setattr(batch, "read_submission", read)
+        patch.setattr(batch, "read_entry", read)
         patch.setattr(batch, "write_student", write)
         patch.setattr(Path, "read_bytes", read_bytes)
         code = _run(ctx, patch, ["grade", str(subs), "--out", str(out), "--jobs", "1", "--no-progress"])
