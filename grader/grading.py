@@ -6,6 +6,7 @@ from grader.compare import Verdict, fmt
 from grader.diagnosis import diagnosed
 from grader.feedback import _is_stub as is_stub
 from grader.feedback_plots import draw_plots
+from grader.forms import shown
 from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
 from grader.probes import plot_id, plot_table
 from grader.protocol import encode, pack
@@ -399,7 +400,7 @@ def _note_dependencies(functions):
 
 
 def _fmt_case(case):
-    return ", ".join(f"{k} = {fmt(v)}" for k, v in case.items()) if case else "(no arguments)"
+    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt).items()) if case else "(no arguments)"
 
 
 def _size(case):

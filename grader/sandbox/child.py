@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from grader.forms import apply_forms
 from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
@@ -122,11 +123,13 @@ def _run_case(call, pieces, impl, pristine, watch_warnings=True, check_id=""):
     """{"value": ..., "pieces": [...] if the probe declares piece calls} (or "error" / "contract"),
     plus "mutated" and "warnings" when there are any. The global generators are seeded from the
     case first, so unseeded random code gives the same value on every run."""
+    seed = case_seed(check_id, pristine)
+    pristine = apply_forms(pristine)  # each argument in the form the case names (a float, a list, ...)
     case = _copy(pristine)  # the student gets a copy; the original tells whether it was modified
     caught = []
     try:
         # inside the try: code that rebound np.random.seed or torch.manual_seed fails its own case
-        seed_generators(case_seed(check_id, pristine))
+        seed_generators(seed)
         if watch_warnings:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
