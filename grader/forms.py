@@ -118,3 +118,15 @@ def shown(case, fmt):
         else:
             out[k] = f"{fmt(v)} (a {form})"
     return out
+
+
+def form_hint(case):
+    """The hint of a failure shown on a case in a form other than a float64 array (shown only
+    when no float64 case failed): name the form, and the usual fix."""
+    forms = case.get(FORM_KEY, {}) if type(case) is dict else {}
+    named = [(k, f) for k, f in forms.items() if f != "float64 array"]
+    if not named:
+        return ""
+    argument, form = named[0]
+    return (f"it fails only when {argument} is a {form}, one of the input forms of {argument} the docstring "
+            f"lists: convert it first, e.g. {argument} = np.asarray({argument}, dtype=float)")

@@ -250,6 +250,24 @@ MISTAKES = (
         f"{EX3}.maxout",
         hint="the minimum of the two linear pieces",
     ),
+    _m(
+        "relu_derivative_arrays_only",
+        EX3,
+        "return (np.asarray(z, dtype=float) > 0).astype(float)",
+        "return (z > 0).astype(float)",
+        "relu_derivative calls .astype on z > 0, which a Python float or a list does not have.",
+        f"{EX3}.relu_derivative",
+        hint="one of the input forms of z the docstring lists",
+    ),
+    _m(
+        "leaky_relu_without_asarray",
+        EX3,
+        "    z = np.asarray(z, dtype=float)\n    return np.where(z >= 0, z, alpha * z)",
+        "    return np.where(z >= 0, z, alpha * z)",
+        "leaky_relu computes on z as given: right for numbers and arrays, a TypeError for a list.",
+        f"{EX3}.leaky_relu",
+        hint="it fails only when z is a list",
+    ),
     # --- ex04: forward propagation --------------------------------------------------
     _m(
         "dense_forward_no_bias",

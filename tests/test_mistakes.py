@@ -22,8 +22,10 @@ import pytest
 import torch
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules
+from grader.forms import apply_forms
 from grader.mistakes import MISTAKES, Mistake, mutated_sources, write_mutant
 from grader.rubric import load_rubric
+from grader.specs import ex03_activations as ex03_spec
 
 ALT_IMPLS = Path(__file__).parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
@@ -165,7 +167,8 @@ def _calls(name):
         "autograd_gradient": i["scalar"],
     }
     if module == "ex03_activations" and function != "maxout":
-        return [((i["z"],), kw) for kw in ALPHAS.get(base, [{}])]
+        in_forms = [(apply_forms(case)["z"],) for case in ex03_spec.FORM_EXAMPLES]  # a Python float, a list, ...
+        return [(args, kw) for args in [(i["z"],), *in_forms] for kw in ALPHAS.get(base, [{}])]
     return [(args, {}) for args in table[function]]
 
 
