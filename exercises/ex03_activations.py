@@ -10,8 +10,14 @@ so every hidden unit applies one of these (all elementwise):
     elu(z)        = z if z >= 0 else alpha*(e^z - 1)
     maxout(x)     = max(x W1 + b1, x W2 + b2)
 
-Conventions: every function takes an array-like of any shape (a scalar too) and
-returns a float numpy array of the same shape; never modify the input.
+Conventions: every function but maxout takes z as a number or an array of any
+shape (0-d included), in any of the forms listed below, and returns a float numpy
+array (or a float) of z's shape; never modify the input. Torch tensors are not
+among the forms: convert nothing to torch here.
+
+Input forms of z (every function but maxout): Python float, Python int, numpy
+float64 scalar, numpy float32 scalar, float64 array, float32 array, int array,
+list, nested list.
 
 Watch for:
 - Finite for every finite input, however large: sigmoid(-1000) must be 0.0, not

@@ -2,10 +2,12 @@
 
 Any random order and any random initialisation are fine: the tests only ask
 for what the docstrings promise (every sample once per epoch, rows paired,
-reproducible from the seed, XOR learnt with the defaults).
+reproducible from the seed, one plain SGD step per mini-batch, XOR learnt with
+the defaults).
 """
 import numpy as np
 import pytest
+import torch
 
 XOR_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
 XOR_Y = np.array([[0.0], [1.0], [1.0], [0.0]])
@@ -139,3 +141,42 @@ def test_train_mlp_is_reproducible(ex06, check):
     for key in KEYS:
         check.close(again[key], first[key], f"params[{key!r}] of two runs of {what} "
                     "(take every random number from rng = np.random.default_rng(seed), not from np.random)", rtol=0, atol=0)
+
+
+def _autograd_steps(params, X, y, sizes, lr):
+    """Plain SGD by torch autograd: one step params - lr * grads per batch of `sizes` rows."""
+    p = {k: torch.tensor(np.asarray(params[k], dtype=float)) for k in KEYS}
+    for rows in sizes:
+        leaves = {k: v.clone().requires_grad_(True) for k, v in p.items()}
+        hidden = torch.sigmoid(torch.tensor(X[:rows]) @ leaves["W1"] + leaves["b1"])
+        loss = 0.5 * ((torch.sigmoid(hidden @ leaves["W2"] + leaves["b2"]) - torch.tensor(y[:rows])) ** 2).sum()
+        grads = torch.autograd.grad(loss, [leaves[k] for k in KEYS])
+        p = {k: (leaves[k] - lr * g).detach() for k, g in zip(KEYS, grads)}
+    return {k: v.numpy() for k, v in p.items()}
+
+
+def _own_steps(ex05, ex06, params, X, y, batch_size, seed, lr):
+    """The same epoch made with your own minibatches, mlp_backward and sgd_step."""
+    for X_b, y_b in ex06.minibatches(X, y, batch_size, np.random.default_rng(seed)):
+        params = ex06.sgd_step(params, ex05.mlp_backward(X_b, y_b, params)[1], lr)
+    return params
+
+
+def _moved(params, start):
+    return np.concatenate([(np.asarray(params[k], dtype=float) - np.asarray(start[k], dtype=float)).ravel() for k in KEYS])
+
+
+def test_train_mlp_takes_one_plain_sgd_step_per_minibatch(ex06, ex05, check):
+    # Identical rows: the batches' order cannot matter, only that there are 3 of 2, 2 and 1 rows.
+    X, y = np.tile([[0.5, -1.0]], (5, 1)), np.full((5, 1), 0.9)
+    shapes = [(2, 3), (3,), (3, 1), (1,)]
+    what = "train_mlp(X (5 equal rows), y, hidden_units=3, lr=0.5, epochs=1, batch_size=2, seed=4)"
+    start, _ = trained(ex06.train_mlp(X, y, hidden_units=3, lr=0.0, epochs=1, batch_size=2, seed=4), what.replace("0.5", "0.0"),
+                       check, shapes)
+    params, _ = trained(ex06.train_mlp(X, y, hidden_units=3, lr=0.5, epochs=1, batch_size=2, seed=4), what, check, shapes)
+    start = {k: np.asarray(v, dtype=float) for k, v in start.items()}
+    expected = _moved(_autograd_steps(start, X, y, [2, 2, 1], 0.5), start)
+    check.close_either(_moved(params, start), expected, lambda: _moved(_own_steps(ex05, ex06, start, X, y, 2, 4, 0.5), start),
+                       f"how far {what} moved the weights from those of its lr=0.0 run (all parameters, flattened): "
+                       "one step params - lr * grads per mini-batch of batch_size rows, 3 steps here, no momentum, "
+                       "no averaging over the batch (torch autograd computes the steps)", rtol=1e-3, atol=1e-9)

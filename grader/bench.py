@@ -128,7 +128,8 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     warnings.simplefilter("ignore")  # as in the sandbox, where only checks about warnings record them
     torch.set_num_threads(1)
     from grader.loader import import_sources
-    from grader.probes import plot_table, probe_for, probe_table, run_probe
+    from grader.forms import apply_forms
+from grader.probes import plot_table, probe_for, probe_table, run_probe
     from grader.protocol import decode, unpack_bytes
 
     message, buffers = unpack_bytes(Path(cases_file).read_bytes())
@@ -147,7 +148,7 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
             calls += [tuple(call) for call in decode(message, buffers)]
         for cid, case in calls:
             try:
-                run_probe(probe_for(cid, probes), impl, case)
+                run_probe(probe_for(cid, probes), impl, apply_forms(case))
             except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
                 pass
         per_student[Path(folder).name] = time.perf_counter() - t

@@ -21,6 +21,7 @@ CHECK_WORDS = {
     "covers_every_sample_once": "each epoch's mini-batches must cover every sample exactly once",
     "order_from_rng": "the shuffling must come from the generator you are given",
     "learns_xor": "training must reach a low loss on XOR",
+    "sgd_procedure": "initial weights from rng, then one plain SGD step per mini-batch of batch_size rows",
     "predicts_eight": "the trained model's prediction for x = 4",
     "one_weight_forward": "the model's forward pass with one weight",
     "network_shape": "the network's layers and number of parameters",

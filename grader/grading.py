@@ -6,6 +6,7 @@ from grader.compare import Verdict, fmt
 from grader.diagnosis import diagnosed
 from grader.feedback import _is_stub as is_stub
 from grader.feedback_plots import draw_plots
+from grader.forms import FORM_KEY, form_hint, shown
 from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
 from grader.probes import plot_id, plot_table
 from grader.protocol import encode, pack
@@ -334,7 +335,7 @@ class SubmissionGrader:
             record = {"check": check.name, "passed": verdict.ok, "score": max_points if verdict.ok else 0.0,
                       "max_score": max_points}
             if not verdict.ok:
-                record.update(message=verdict.message, hint=verdict.hint)
+                record.update(message=verdict.message, hint=verdict.hint or (form_hint(case) if case else ""))
                 if case is not None:
                     record.update(input=_fmt_case(check.arguments(case)), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)
@@ -411,15 +412,17 @@ def _note_dependencies(functions):
 
 
 def _fmt_case(case):
-    return ", ".join(f"{k} = {fmt(v)}" for k, v in case.items()) if case else "(no arguments)"
+    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt).items()) if case else "(no arguments)"
 
 
 def _size(case):
-    """Order failing cases by size: fewer numbers first, then smaller magnitudes."""
+    """Order failing cases by size: fewer numbers first, then smaller magnitudes; a case in another
+    input form (a Python float, a list, ...) only when no float64 case fails (its hint says so)."""
     import numpy as np
 
-    values = [np.asarray(v, dtype=float) for v in _leaves(case)]
-    return (sum(v.size for v in values), sum(float(np.abs(v).sum()) for v in values))
+    other_form = bool(form_hint(case))
+    values = [np.asarray(v, dtype=float) for v in _leaves({k: v for k, v in case.items() if k != FORM_KEY})]
+    return (other_form, sum(v.size for v in values), sum(float(np.abs(v).sum()) for v in values))
 
 
 def _leaves(value):

@@ -125,7 +125,7 @@ class KernelClient:
 
     def run_functions(self, functions, known=None, limits=None):
         for jobs, _timeout in functions:
-            results = [_run_job(_parts(probe_for(cid, self.probes)), self.impl, self.ctx.cases[cid] if cases is None else cases)
+            results = [_run_job(_parts(probe_for(cid, self.probes)), self.impl, self.ctx.cases[cid] if cases is None else cases, cid)
                        for cid, cases in jobs]
             frame = pack(*_encode_results(results))  # the same plain data the sandboxed judge decodes
             message, buffers = unpack_bytes(frame)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.cases import class_cases
+from grader.forms import apply_forms
 from grader.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
@@ -53,7 +54,7 @@ def run_reference(check, reference, case):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         try:
-            output = plain(run_probe(check.probe, reference, case))
+            output = plain(run_probe(check.probe, reference, apply_forms(case)))
         except Exception as exc:
             raise ReferenceError_(f"the reference fails {check.id} on {case!r}: {exc}") from exc
     if check.probe.pieces is not None and any(status != "ok" for status, _ in output["pieces"]):

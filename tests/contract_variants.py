@@ -26,8 +26,13 @@ WRONG = (
             "tanh_derivative from the exponentials: nan once e^|z| overflows (|z| >= 710), "
             "though the contract asks for finite values at every finite z.", (f"{EX3}.tanh_derivative",)),
 )
+WRONG_SHAPE = (
+    Mistake("train_mlp_bias_row", "ex06_sgd", '"b1": np.zeros(hidden_units),', '"b1": np.zeros((1, hidden_units)),',
+            "train_mlp starts b1 as a (1, n) row: the network still runs by broadcasting, but the contract fixes "
+            "the shape (n,), as dense_backward's and mlp_backward's bias gradients.", ("ex06_sgd.train_mlp",)),
+)
 # folder name -> the variants applied together
-FOLDERS = {"contract_correct": CORRECT, "contract_tanh_derivative_nan": WRONG}
+FOLDERS = {"contract_correct": CORRECT, "contract_tanh_derivative_nan": WRONG, "contract_train_mlp_bias_row": WRONG_SHAPE}
 
 
 def losses(folder):

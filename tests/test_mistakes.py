@@ -22,8 +22,10 @@ import pytest
 import torch
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules
+from grader.forms import apply_forms
 from grader.mistakes import MISTAKES, Mistake, mutated_sources, write_mutant
 from grader.rubric import load_rubric
+from grader.specs import ex03_activations as ex03_spec
 
 ALT_IMPLS = Path(__file__).parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
@@ -165,7 +167,8 @@ def _calls(name):
         "autograd_gradient": i["scalar"],
     }
     if module == "ex03_activations" and function != "maxout":
-        return [((i["z"],), kw) for kw in ALPHAS.get(base, [{}])]
+        in_forms = [(apply_forms(case)["z"],) for case in ex03_spec.FORM_EXAMPLES]  # a Python float, a list, ...
+        return [(args, kw) for args in [(i["z"],), *in_forms] for kw in ALPHAS.get(base, [{}])]
     return [(args, {}) for args in table[function]]
 
 
@@ -242,7 +245,24 @@ def probe_minibatches(mods, ref):
 
 def probe_train_mlp(mods, ref):
     with np.errstate(all="ignore"):  # a broken gradient may blow up; the verdict below is what counts
-        return _train_mlp_reason(mods["ex06_sgd"].train_mlp)
+        return _train_mlp_reason(mods["ex06_sgd"].train_mlp) or _sgd_procedure_reason(mods, ref)
+
+
+def _sgd_procedure_reason(mods, ref):
+    """One epoch from train_mlp's own initial weights (its lr = 0 run) must be one plain step per
+    mini-batch, of the reference's pieces or of the folder's own (minibatches, mlp_backward,
+    sgd_step: a wrong piece is that piece's fault); identical rows, so only the batches' sizes matter."""
+    X, y = np.tile([[0.5, -1.0]], (5, 1)), np.full((5, 1), 0.9)
+    train = mods["ex06_sgd"].train_mlp
+    start = {k: np.asarray(v, dtype=float) for k, v in train(X, y, hidden_units=3, lr=0.0, epochs=1, batch_size=2, seed=4)[0].items()}
+    trained, _ = train(X, y, hidden_units=3, lr=0.5, epochs=1, batch_size=2, seed=4)
+    reasons = []
+    for pieces in (ref, mods):
+        params = start
+        for X_b, y_b in pieces["ex06_sgd"].minibatches(X, y, 2, np.random.default_rng(4)):
+            params = pieces["ex06_sgd"].sgd_step(params, pieces["ex05_backprop"].mlp_backward(X_b, y_b, params)[1], 0.5)
+        reasons.append(same(trained, params, rtol=1e-3))
+    return None if None in reasons else reasons[0]
 
 
 def _train_mlp_reason(train):

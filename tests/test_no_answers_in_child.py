@@ -56,13 +56,14 @@ def candidates(module_names):
 
 
 def solved(ctx, found):
-    """[(candidate, check id)] for every candidate that passes a check on its first cases."""
+    """[(candidate, check id)] for every candidate that passes a check on its first cases, and the
+    checks it needs first (a behaviour check earns nothing alone: identity passes value_at_kink at 0)."""
     import warnings
 
     from grader.grading import evaluate
     from grader.probes import run_probe
 
-    hits = []
+    passed = set()
     warnings.simplefilter("ignore")
     for check in ctx.checks.values():
         module, function = check.function.split(".")
@@ -70,8 +71,9 @@ def solved(ctx, found):
         for key, candidate in found.items():
             impl = types.SimpleNamespace(**{module: types.SimpleNamespace(**{function: candidate})})
             if all(_passes(check, impl, case, expected, evaluate, run_probe) for case, expected in cases):
-                hits.append((key, check.id))
-    return hits
+                passed.add((key, check.id))
+    return [[key, cid] for key, cid in sorted(passed)
+            if all((key, f"{ctx.checks[cid].function}:{need}") in passed for need in ctx.checks[cid].needs)]
 
 
 def _passes(check, impl, case, expected, evaluate, run_probe):

@@ -1,4 +1,6 @@
 """Probes for exercise 6, GD versus SGD."""
+import copy
+
 import numpy as np
 
 from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of, plot_id
@@ -50,12 +52,42 @@ def loss_pieces(c):
     return [Call("ex05_backprop.mlp_backward", (c["X"], c["y"], Returned("params")), take=0)]
 
 
+def _params_of(impl, c, **changes):
+    return _train(impl, {"X": c["X"], "y": c["y"], "kwargs": {**c["kwargs"], **changes}})["params"]
+
+
+def _own_steps(impl, c, params):
+    """The contract's procedure made here from the student's own pieces: for each epoch, for each
+    batch of their minibatches, one step sgd_step(params, mlp_backward(batch)[1], lr)."""
+    kwargs, ex05, steps = c["kwargs"], module_of(impl, "ex05_backprop"), 0
+    params = copy.deepcopy(params)
+    for _ in range(kwargs["epochs"]):
+        for X_b, y_b in _m(impl).minibatches(c["X"], c["y"], kwargs["batch_size"], np.random.default_rng(kwargs["seed"])):
+            steps += 1
+            if steps > 10 * len(c["X"]) + 10:
+                raise ContractError("minibatches yields more batches than there are samples")
+            params = _m(impl).sgd_step(params, ex05.mlp_backward(X_b, y_b, params)[1], kwargs["lr"])
+    return params
+
+
+def _procedure(impl, c):
+    """train_mlp's initial weights (lr = 0: nothing moves) twice and for the next seed, its params after
+    training, and the contract's steps made from those initial weights with the student's own pieces."""
+    seed = c["kwargs"]["seed"]
+    initial = _params_of(impl, c, lr=0.0)
+    out = {"initial": initial, "again": _params_of(impl, c, lr=0.0), "next_seed": _params_of(impl, c, lr=0.0, seed=seed + 1),
+           "trained": _params_of(impl, c)}
+    out["own"] = attempt(lambda: _own_steps(impl, c, initial))
+    return out
+
+
 PROBES = {
     f"{M}.sgd_step:matches_reference": Probe(lambda impl, c: _m(impl).sgd_step(c["params"], c["grads"], c["lr"])),
     f"{M}.minibatches:covers_every_sample_once": Probe(lambda impl, c: _batches(impl, c["m"], c["batch_size"], c["seed"])),
     f"{M}.minibatches:order_from_rng": Probe(_rng_probe),
     f"{M}.train_mlp:learns_xor": Probe(_train, forward_pieces),
     f"{M}.train_mlp:loss_history": Probe(_train, loss_pieces),
+    f"{M}.train_mlp:sgd_procedure": Probe(_procedure),
 }
 
 

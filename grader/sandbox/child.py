@@ -10,6 +10,7 @@ import warnings
 
 import numpy as np
 
+from grader.forms import apply_forms
 from grader.loader import describe_exception, import_sources
 from grader.limits import over_caps, too_much_data
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, TooDeep, decode, encode, pack
@@ -17,6 +18,7 @@ from grader.sandbox.calls import CallRecorder
 from grader.sandbox.channel import Channel
 from grader.probes import ContractError, default_probe, plot_table, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
+from grader.sandbox.seeding import case_seed, seed_generators
 
 LABEL = "submission"
 VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value
@@ -57,7 +59,8 @@ def child_main(sock_fd, sources, config, class_cases):
             for function in message["functions"]:  # one frame per function: the runner times each
                 recorder.start(function["jobs"][0]["check"].split(":")[0] if function["jobs"] else None)
                 results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"])), impl,
-                                    decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]])
+                                    decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]],
+                                    job["check"])
                            for job in function["jobs"]]
                 frame = _results_frame(results, *caps, called=recorder.calls())
                 caps[1] -= len(frame) - FRAME_PREFIX_BYTES
@@ -112,21 +115,26 @@ def _encode_results(results, called=()):
     return {"event": "done", "results": tree, "called": list(called)}, arrays
 
 
-def _run_job(probe, impl, cases):
+def _run_job(probe, impl, cases, check_id=""):
     call, pieces, watch_warnings = probe
     if watch_warnings:
-        return [_run_case(call, pieces, impl, case) for case in cases]
+        return [_run_case(call, pieces, impl, case, check_id=check_id) for case in cases]
     with warnings.catch_warnings():  # warnings only matter to checks that fail on them
         warnings.simplefilter("ignore")
-        return [_run_case(call, pieces, impl, case, watch_warnings=False) for case in cases]
+        return [_run_case(call, pieces, impl, case, watch_warnings=False, check_id=check_id) for case in cases]
 
 
-def _run_case(call, pieces, impl, pristine, watch_warnings=True):
+def _run_case(call, pieces, impl, pristine, watch_warnings=True, check_id=""):
     """{"value": ..., "pieces": [...] if the probe declares piece calls} (or "error" / "contract"),
-    plus "mutated" and "warnings" when there are any."""
+    plus "mutated" and "warnings" when there are any. The global generators are seeded from the
+    case first, so unseeded random code gives the same value on every run."""
+    seed = case_seed(check_id, pristine)
+    pristine = apply_forms(pristine)  # each argument in the form the case names (a float, a list, ...)
     case = _copy(pristine)  # the student gets a copy; the original tells whether it was modified
     caught = []
     try:
+        # inside the try: code that rebound np.random.seed or torch.manual_seed fails its own case
+        seed_generators(seed)
         if watch_warnings:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")

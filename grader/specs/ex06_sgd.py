@@ -78,9 +78,19 @@ def _uses_rng(got, expected, c):
     return Verdict.passed()
 
 
-def _params(got):
-    """The returned params as float arrays; WrongType or ValueError when they cannot run the network."""
-    return {k: finite_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
+def _shapes(c):
+    """The shapes the contract fixes for the trained params (the same as mlp_backward's gradients)."""
+    n_in, n_out, hidden = np.shape(c["X"])[1], np.shape(c["y"])[1], c.get("kwargs", {}).get("hidden_units", 4)
+    return {"W1": (n_in, hidden), "b1": (hidden,), "W2": (hidden, n_out), "b2": (n_out,)}
+
+
+def _params(got, c):
+    """The returned params as float arrays of the contract's shapes; WrongType or ValueError when not."""
+    params = {k: finite_array(v, f"params[{k!r}]") for k, v in as_dict(got["params"], PARAMS, "params").items()}
+    for key, shape in _shapes(c).items():
+        if params[key].shape != shape:
+            raise WrongType(f"params[{key!r}] has shape {params[key].shape}, expected {shape}")
+    return params
 
 
 def _fits(params, c):
@@ -131,22 +141,22 @@ def _start_hint(params):
 
 def _learns_judge(got, expected, c):
     try:
-        out = _fits(_params(got["value"]), c)
+        out = _fits(_params(got["value"], c), c)
     except (WrongType, ValueError) as exc:
         return Verdict(False, f"the trained params cannot run the network: {exc}", "params", got["value"]["params"])
-    return _classifies(out, c, _params(got["value"]))
+    return _classifies(out, c, _params(got["value"], c))
 
 
 # Judged with the true network; a network that classifies through the student's own mlp_forward
 # keeps its points when that forward lost points itself.
 _learns_xor = own_piece_credit(
     _learns_judge, P.forward_pieces, implied=lambda own, c: own[0], agree=lambda value, out, c: _classifies(out, c).ok,
-    true_pieces=lambda own, got, c: [_fits(_params(got["value"]), c)])
+    true_pieces=lambda own, got, c: [_fits(_params(got["value"], c), c)])
 
 
 def _full_loss(value, c):
     """The loss of the returned params on all samples, measured here with the true network."""
-    return 0.5 * float(np.sum((_fits(_params(value), c) - c["y"]) ** 2))
+    return 0.5 * float(np.sum((_fits(_params(value, c), c) - c["y"]) ** 2))
 
 
 def _history(value, full, c):
@@ -201,6 +211,89 @@ def _train_args(c):
     return {"X": c["X"], "y": c["y"], **c.get("kwargs", {})}
 
 
+# sgd_procedure: identical rows, so the batches' order cannot matter, only their sizes.
+def _identical_rows(m, n_out, **kwargs):
+    return {"X": np.tile([[0.5, -1.0]], (m, 1)), "y": np.full((m, n_out), 0.9), "kwargs": kwargs}
+
+
+PROCEDURE_CASES = (_identical_rows(5, 1, hidden_units=3, lr=0.5, epochs=1, batch_size=2, seed=4),
+                   _identical_rows(3, 2, hidden_units=2, lr=1.0, epochs=2, batch_size=1, seed=7))
+
+
+def _sig(z):
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _gradients(X, y, p):
+    """Gradients of 1/2 * sum((out - y)^2) for the exercise-4 network (mlp_backward's contract)."""
+    h = _sig(X @ p["W1"] + p["b1"])
+    out = _sig(h @ p["W2"] + p["b2"])
+    d2 = (out - y) * out * (1 - out)
+    d1 = (d2 @ p["W2"].T) * h * (1 - h)
+    return {"W1": X.T @ d1, "b1": d1.sum(axis=0), "W2": h.T @ d2, "b2": d2.sum(axis=0)}
+
+
+def _batch_sizes(m, b):
+    return [b] * (m // b) + ([m % b] if m % b else [])
+
+
+def _sgd_steps(params, c, sizes=None, scale=lambda size: 1.0):
+    """Plain SGD from `params`: one step per batch (of `sizes` rows, by default the contract's), per epoch."""
+    kwargs, X, y = c["kwargs"], np.asarray(c["X"]), np.asarray(c["y"])
+    sizes = sizes or _batch_sizes(len(X), kwargs["batch_size"])
+    for _ in range(kwargs["epochs"]):
+        for size in sizes:
+            grads = _gradients(X[:size], y[:size], params)
+            params = {k: params[k] - kwargs["lr"] * scale(size) * grads[k] for k in PARAMS}
+    return params
+
+
+def _same_steps(got, want, start):
+    """The displacement from `start` is the same (relative 1e-3: float32 code passes, another procedure not)."""
+    moved = np.concatenate([(want[k] - start[k]).ravel() for k in PARAMS])
+    error = np.concatenate([(got[k] - want[k]).ravel() for k in PARAMS])
+    return bool(np.max(np.abs(error)) <= 1e-3 * max(float(np.max(np.abs(moved))), 1e-6))
+
+
+def _procedure_hint(trained, initial, c):
+    m, kwargs = len(c["X"]), c["kwargs"]
+    if _same_steps(trained, _sgd_steps(initial, c, sizes=[m]), initial):
+        return "one step per epoch on all samples: batch_size is ignored; step once per mini-batch from minibatches(...)"
+    if _same_steps(trained, _sgd_steps(initial, c, scale=lambda size: 1.0 / size), initial):
+        return "each step divides the gradient by the batch size: mlp_backward's gradient is already the step's"
+    return ""
+
+
+def _procedure_judge(got, expected, c):
+    kwargs = c["kwargs"]
+    try:
+        initial, again, next_seed, trained = (_params({"params": got[k]}, c) for k in ("initial", "again", "next_seed", "trained"))
+    except (WrongType, ValueError) as exc:
+        return Verdict(False, f"train_mlp's params: {exc}", "params of the contract's shapes", "other params")
+    if not all(np.array_equal(initial[k], again[k]) for k in PARAMS):
+        return Verdict(False, f"two runs of train_mlp with seed = {kwargs['seed']} started from different weights: draw the "
+                              "initial weights from rng = np.random.default_rng(seed), not from np.random, random or torch",
+                       initial["W1"], again["W1"])
+    if np.array_equal(initial["W1"], next_seed["W1"]) and np.array_equal(initial["W2"], next_seed["W2"]):
+        return Verdict(False, f"seeds {kwargs['seed']} and {kwargs['seed'] + 1} gave the same initial weights: draw them from "
+                              "rng = np.random.default_rng(seed)", "different weights", initial["W1"])
+    want = _sgd_steps(initial, c)
+    if _same_steps(trained, want, initial):
+        return Verdict.passed()
+    own = got["own"].get("ok") if isinstance(got["own"], dict) else None
+    try:  # the same steps made with the student's own minibatches, mlp_backward and sgd_step: the procedure holds
+        mine = _params({"params": own}, c) if own is not None else None
+        if mine is not None and not _same_steps(mine, initial, initial) and _same_steps(trained, mine, initial):
+            return Verdict.passed()
+    except (WrongType, ValueError):
+        pass
+    sizes = _batch_sizes(len(c["X"]), kwargs["batch_size"])
+    return Verdict(False, f"from its own initial weights, train_mlp (m = {len(c['X'])}, batch_size = {kwargs['batch_size']}, "
+                          f"epochs = {kwargs['epochs']}, lr = {kwargs['lr']}) should make one plain SGD step "
+                          f"params - lr * grads per mini-batch ({len(sizes)} per epoch, of {sizes} rows), with no momentum",
+                   want["W2"], trained["W2"], _procedure_hint(trained, initial, c))
+
+
 FUNCTIONS = [
     spec(f"{M}.sgd_step",
          Check(f"{M}.sgd_step", "matches_reference",
@@ -222,5 +315,7 @@ FUNCTIONS = [
                examples=({**XNOR_PM1, "kwargs": {"epochs": 300, "batch_size": 2, "seed": 3}},
                          {**XOR, "kwargs": {"epochs": 3, "batch_size": 3, "lr": 0.0, "seed": 2}}), max_examples=0,
                needs=("learns_xor",), shown=_train_args),
+         Check(f"{M}.train_mlp", "sgd_procedure", _procedure_judge, examples=PROCEDURE_CASES, max_examples=0,
+               uses_expected=False, shown=_train_args),
          depends=(f"{M}.sgd_step", f"{M}.minibatches", "ex05_backprop.mlp_backward")),
 ]

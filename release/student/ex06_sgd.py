@@ -40,12 +40,17 @@ def train_mlp(X, y, hidden_units=4, lr=1.0, epochs=2000, batch_size=4, seed=0):
     """Train the exercise-4 network with mini-batch SGD.
 
     X: (m, n_in), y: (m, n_out). Initialise W1 (n_in, hidden_units) and
-    W2 (hidden_units, n_out) with random numbers from
-    rng = np.random.default_rng(seed) (e.g. standard normal) and the biases
-    with zeros; then for each epoch, for each mini-batch from minibatches(...),
-    compute the loss and gradients with mlp_backward and update with sgd_step.
-    Returns (params, losses): the trained params and one loss per epoch (the
-    sum of that epoch's mini-batch losses), len(losses) == epochs.
-    With the defaults it learns XOR.
+    W2 (hidden_units, n_out) with random numbers drawn from
+    rng = np.random.default_rng(seed) and from no other generator (any
+    distribution, e.g. standard normal), so the same seed gives the same
+    weights; the biases b1 (hidden_units,) and b2 (n_out,) start at zero (or
+    are drawn from rng too). Then for each epoch, for each mini-batch from
+    minibatches(X, y, batch_size, rng), compute the loss and gradients with
+    mlp_backward and take one plain step with sgd_step (no momentum, no
+    averaging of the gradients over the batch): ceil(m / batch_size) steps
+    per epoch. Which distribution and how many numbers you draw is free.
+    Returns (params, losses): the trained params, of the shapes above, and one
+    loss per epoch (the sum of that epoch's mini-batch losses),
+    len(losses) == epochs. With the defaults it learns XOR.
     """
     raise NotImplementedError("train_mlp: not implemented yet - replace this line with your code (see the docstring)")

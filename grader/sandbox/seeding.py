@@ -1,0 +1,35 @@
+"""Seeds for the student's unseeded randomness, derived from the case being run (child side).
+
+A student who draws from np.random, random or torch without seeding them would otherwise get a
+different "got" on every regrade. Before each graded call the child seeds numpy's legacy global
+generator, Python's `random` and (when the student's code imported it) torch's default generator
+from a digest of the check id and the case, so the same case gives the same draws on every run,
+whatever ran before it (searches and batching change the order of cases, not their seeds).
+"""
+import hashlib
+import json
+import random
+import sys
+
+import numpy as np
+
+from grader.protocol import encode
+
+
+def case_seed(check_id, case):
+    """A 32-bit seed that depends only on the check id and the case's values."""
+    tree, buffers = encode(case)
+    digest = hashlib.sha256(str(check_id).encode())
+    digest.update(json.dumps(tree, sort_keys=True).encode())
+    for buffer in buffers:
+        digest.update(buffer)
+    return int.from_bytes(digest.digest()[:4], "big")
+
+
+def seed_generators(seed):
+    """Seed every global generator a student's code may draw from without seeding it."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch = sys.modules.get("torch")  # not imported here: a student who never imports torch pays nothing
+    if torch is not None:
+        torch.manual_seed(seed)
