@@ -18,6 +18,7 @@ from grader.grading import SubmissionGrader
 from grader.reference import build_context, fingerprint
 from grader.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
+from grader.safe_text import one_line
 from grader.reports import GRADES, grade_row, graded_records, read_student, write_grades, write_student
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -122,7 +123,7 @@ def write_gradebook(out_dir, functions, key):
     report = write_class_report(out_dir, records())
     stale = [row["student"] for row in rows if row["fingerprint"] != key]
     if stale:
-        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        shown = ", ".join(map(one_line, stale[:10])) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
         print(f"note: {len(stale)} student(s) in {out_dir} were graded with another rubric or kit version and keep "
               f"those grades: {shown} (grade the whole class again to update them)", file=sys.stderr)
     write_grades(out_dir, rows, functions)
@@ -179,7 +180,7 @@ class Progress:
             if self.tty:
                 return  # resumed before start(): the bar shows them as its initial count
             state = "resumed" if resumed else f"{record['score']:g}/{record['max_score']:g}"
-            print(f"[{self.done}/{self.total}] {record['student']}: {state} ({self._speed()}, failures {self.failed})",
+            print(f"[{self.done}/{self.total}] {one_line(record['student'])}: {state} ({self._speed()}, failures {self.failed})",
                   file=self.stream, flush=True)
 
     def _speed(self):
@@ -215,7 +216,7 @@ def _lane(client, ctx, work, out_dir, progress, wrap_client=None):
             except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
                 client.stop()
                 reason = f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-                print(f"error: {submission.student}: {reason}", file=sys.stderr)
+                print(f"error: {one_line(submission.student)}: {one_line(reason)}", file=sys.stderr)
         if record is None:
             record = failed_record(ctx, submission, reason)
         record["submission_digest"] = submission_digest(submission)
@@ -237,7 +238,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     for entry in skipped:
         why = _unusable_name(entry.name) or "not a folder (each student needs a folder of .py files)"
         shown = os.fsencode(entry).decode("utf-8", "backslashreplace")
-        print(f"note: {shown}: skipped, {why}", file=sys.stderr)
+        print(f"note: {one_line(shown)}: skipped, {why}", file=sys.stderr)
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
