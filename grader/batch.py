@@ -23,6 +23,7 @@ from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records
 from grader.sandbox import untraversable
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
 from grader.intake import is_zip_entry, read_entry, student_name
+from grader.safe_text import one_line
 
 
 class BatchError(RuntimeError):
@@ -195,7 +196,7 @@ class Progress:
             if self.tty:
                 return  # resumed before start(): the bar shows them as its initial count
             state = "resumed" if resumed else f"{record['score']:g}/{record['max_score']:g}"
-            print(f"[{self.done}/{self.total}] {record['student']}: {state} ({self._speed()}, failures {self.failed})",
+            print(f"[{self.done}/{self.total}] {one_line(record['student'])}: {state} ({self._speed()}, failures {self.failed})",
                   file=self.stream, flush=True)
 
     def _speed(self):
@@ -243,7 +244,7 @@ def _grade_one(client, ctx, folder, handed_in, out_dir):
         except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
             client.stop()
             reason = _internal_error(exc)
-            print(f"error: {submission.student}: {reason}", file=sys.stderr)
+            print(f"error: {one_line(submission.student)}: {one_line(reason)}", file=sys.stderr)
     if record is None:
         record = failed_record(ctx, submission, reason)
     record["submission_digest"] = submission_digest(submission)
@@ -260,7 +261,7 @@ def _internal_error(exc):
 def _record_failure(ctx, folder, out_dir, reason, lost):
     """The student's failure, written as its record if possible (else listed in `lost`)."""
     name = student_name(folder)
-    print(f"error: {name}: {reason}", file=sys.stderr)
+    print(f"error: {one_line(name)}: {one_line(reason)}", file=sys.stderr)
     record = failed_record(ctx, _Unread(name), reason)
     try:
         write_student(out_dir, record)
@@ -289,7 +290,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     refused = []
     for entry in skipped:
         why = _unusable_name(student_name(entry))
-        print(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}", file=sys.stderr)
+        print(one_line(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}"), file=sys.stderr)
         refused += [(_shown(entry.name), why)] if why else []
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
@@ -372,7 +373,7 @@ def _untraversable(hidden):
     """The hidden folders made untraversable for the sandbox uids (see grader.sandbox.untraversable)."""
     guarded, notices = untraversable.deny(hidden, list(sandbox_uids()))
     for notice in notices:
-        print(f"note: {notice}", file=sys.stderr)
+        print(f"note: {one_line(notice)}", file=sys.stderr)
     return guarded
 
 
@@ -427,7 +428,7 @@ def grade_command(args):
             summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
                                    only=args.student or (), insecure=args.insecure, submitted_times=args.submitted_times)
     except (BatchError, RubricError, corrections.CorrectionsError, late.LateError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     print(terminal_text(summary["report"]))
     print()
@@ -435,7 +436,7 @@ def grade_command(args):
     print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
           f"per student: {Path(out)}/<student>/feedback.md and results.json")
     for student, reason in summary["lost"]:
-        print(f"error: {student}: missing from the gradebook: {reason}", file=sys.stderr)
+        print(f"error: {one_line(student)}: missing from the gradebook: {one_line(reason)}", file=sys.stderr)
     not_graded = summary["failed"] + len(summary["skipped_names"])
     if not_graded:
         print(f"error: {not_graded} student(s) were not graded (grader failures and skipped names, listed above): "
@@ -464,7 +465,7 @@ def adjust_command(args):
         functions = next((r["functions"] for r in graded_records(out)), [])
         write_gradebook(out, [f["function"] for f in functions])
     except corrections.CorrectionsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return 2
     record = read_student(out, args.student)
     print(f"{args.student}: {record['graded_score']:g} graded, {record['score']:g} with {len(record['adjustments'])} "

@@ -4,7 +4,6 @@ Built from the records a batch already wrote (OUT/<student>/results.json, read o
 the caller, so memory stays flat): OUT/summary.json (plain data), OUT/report.html (one self-contained page, plots inline) and a
 short text for the terminal. Nothing here runs student code or reads the reference.
 """
-import html
 import json
 import re
 from collections import Counter, defaultdict
@@ -12,6 +11,7 @@ from pathlib import Path
 
 from grader import figures
 from grader.reports import atomic_write
+from grader.safe_text import html_text, one_line
 
 SUMMARY = "summary.json"
 REPORT = "report.html"
@@ -94,14 +94,15 @@ def score_histogram(summary):
 def terminal_text(summary, limit=50):
     """Students and scores, then the problems: what `nngrade grade` prints when it is done."""
     scores = summary["scores"]
-    width = max([len("student")] + [len(s["student"]) for s in scores[:limit]])
+    names = [one_line(s["student"]) for s in scores[:limit]]  # a name or message never drives the terminal
+    width = max([len("student")] + [len(name) for name in names])
     lines = [f"{'student':<{width}}  score"]
-    lines += [f"{s['student']:<{width}}  {s['score']:g} / {s['max_score']:g}" for s in scores[:limit]]
+    lines += [f"{name:<{width}}  {s['score']:g} / {s['max_score']:g}" for name, s in zip(names, scores)]
     if len(scores) > limit:
         lines.append(f"... and {len(scores) - limit} more (grades.csv has every row)")
     if summary["problems"]:
         lines += ["", "problems:"]
-        lines += [f"  {p['student']}: {p['message']}" for p in summary["problems"][:limit]]
+        lines += [f"  {one_line(p['student'])}: {one_line(p['message'])}" for p in summary["problems"][:limit]]
         if len(summary["problems"]) > limit:
             lines.append(f"  ... and {len(summary['problems']) - limit} more (report.html lists them all)")
     if summary["timeouts"]:
@@ -144,7 +145,7 @@ def report_html(summary, similarity=False):
 
 
 def _e(text):
-    return html.escape(str(text))
+    return html_text(text)
 
 
 def _figure(draw, summary, alt):

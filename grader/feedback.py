@@ -6,6 +6,8 @@ left as stubs are one line. Deterministic: no timings, no paths of the grader's 
 """
 import re
 
+from grader.safe_text import md_block, md_code, md_text, one_line, plain
+
 # What each check verifies, in words a beginner reads (the check's name says it to the kit).
 CHECK_WORDS = {
     "matches_reference": "your values are compared with the correct ones on many inputs",
@@ -36,7 +38,7 @@ def check_words(check):
 
 def feedback_markdown(result):
     """feedback.md: the summary, then what to fix."""
-    out = [f"# Feedback for {result['student']}", "", summary_markdown(result).rstrip(), ""]
+    out = [f"# Feedback for {md_code(result['student'])}", "", summary_markdown(result).rstrip(), ""]
     out += corrections_markdown(result)
     problems = set((result.get("problems") or {}).values())
     wrong = [f for f in result["functions"]
@@ -55,24 +57,24 @@ def corrections_markdown(result):
         return []
     out = ["## Corrections by your instructor", "",
            f"Graded score {points_text(result['graded_score'])}; with these corrections {points_text(result['score'])}.", ""]
-    out += [f"- {'+' if e['points'] >= 0 else '−'}{points_text(abs(e['points']))} points: `{_one_line(e['reason'])}`"
+    out += [f"- {'+' if e['points'] >= 0 else '−'}{points_text(abs(e['points']))} points: {md_code(' '.join(str(e['reason']).split()))}"
             for e in entries]
     return out + [""]
-
-
-def _one_line(text):
-    return " ".join(str(text).replace("`", "'").split())
 
 
 def summary_markdown(result):
     """The score, every function's mark, the problems with the files, what is not answered yet."""
     out = [_score_line(result), ""]
     if result.get("truncated"):
-        out += [f"> {result['truncated']}", ""]
+        out += [f"> {one_line(result['truncated'])}", ""]
     out += _function_table(result["functions"]) + [""]
     problems = sorted((result.get("problems") or {}).items())
     if problems:
-        out += ["## Problems with the submitted files", "", *[f"- {message}" for _, message in problems], ""]
+        out += ["## Problems with the submitted files", ""]
+        for _, message in problems:
+            inline, block = md_text(message, indent="  ")
+            out += [f"- {inline}".rstrip(), *block]
+        out.append("")
         blocked = [f for f in result["functions"] if _is_blocked(f, {m for _, m in problems})]
         if blocked:
             out += [f"**Not graded** because of these problems ({points_text(sum(f['max_score'] for f in blocked))} points): "
@@ -86,7 +88,8 @@ def summary_markdown(result):
 
 def _score_line(result):
     full = sum(f["score"] >= f["max_score"] for f in result["functions"])
-    return (f"**Score: {points_text(result['score'])} / {points_text(result['max_score'])}** "
+    what = "Score on the checks shown here" if result.get("shown_only") else "Score"
+    return (f"**{what}: {points_text(result['score'])} / {points_text(result['max_score'])}** "
             f"({full} of {len(result['functions'])} functions with full points)")
 
 
@@ -131,7 +134,7 @@ def _function_failures(function):
     out = [f"### ❌ `{_short(function)}` ({function['function'].split('.')[0]}): "
            f"{points_text(function['score'])} / {points_text(function['max_score'])}", ""]
     if function.get("note"):
-        out += [f"> {function['note']}", ""]
+        out += [f"> {one_line(function['note'])}", ""]  # the kit's words, naming functions
     for check in function["checks"]:
         if not check["passed"]:
             out += failed_check_markdown(_short(function), check) + [""]
@@ -140,27 +143,29 @@ def _function_failures(function):
 
 def failed_check_markdown(name, check):
     """One failed check: what was checked, the problem, the smallest failing input, expected vs got, the hint."""
+    inline, block = md_text(check.get("message") or "failed", indent="  ")
     out = [f"**{check['check']}** (0 / {points_text(check['max_score'])}): {check_words(check['check'])}.",
-           f"- problem: {check.get('message') or 'failed'}"]
+           f"- problem: {inline}".rstrip(), *block]
     if "input" in check:
-        out.append(f"- smallest failing input: `{check['input']}`")
+        inline, block = md_text(check["input"], indent="  ")
+        out += [f"- smallest failing input: {inline}".rstrip(), *block]
         shown = _expected_and_got(check)
         if shown:
-            out += ["  ```text", *[f"  {line}" for line in shown], "  ```"]
+            out += md_block("\n".join(shown), indent="  ")
     if check.get("hint"):
-        out.append(f"- hint: {check['hint']}")
+        out.append(f"- hint: {one_line(check['hint'])}")  # the kit's words (grader/mistakes.py, compare.py)
     return out
 
 
 def check_text(check):
-    """A failed check as plain text (nbgrader's and PrairieLearn's test output)."""
+    """A failed check as plain text (nbgrader's and PrairieLearn's test output), without control characters."""
     lines = [check.get("message") or "failed"]
     if "input" in check:
         lines.append(f"smallest failing input: {check['input']}")
         lines += _expected_and_got(check)
     if check.get("hint"):
         lines.append(f"hint: {check['hint']}")
-    return "\n".join(lines)
+    return plain("\n".join(lines))
 
 
 def _expected_and_got(check):

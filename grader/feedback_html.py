@@ -5,11 +5,13 @@ that came from the student's code escaped: no raw HTML, and links and images in 
 as plain text, so the page never fetches anything and needs no JavaScript. The plots are the
 record's "plots" (drawn by grader.feedback_plots), inline as data: PNGs.
 """
-import html
+import re
 
 from grader.feedback import feedback_markdown
+from grader.safe_text import html_text
 
 FEEDBACK_HTML = "feedback.html"
+PNG_URL = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]*={0,2}")  # the only image source a page holds
 MODULE_TITLES = {
     "ex01_perceptron": "Exercise 1: the perceptron",
     "ex02_gradient_descent": "Exercise 2: gradient descent",
@@ -36,10 +38,10 @@ def _markdown_to_html(text):
 
     class Renderer(mistune.HTMLRenderer):
         def link(self, text, url, title=None):  # a student's text could hold links: shown, never followed
-            return f"{text} ({html.escape(url)})"
+            return f"{text} ({html_text(url)})"
 
         def image(self, text, url, title=None):  # nor fetched
-            return html.escape(f"[image: {text}]")
+            return html_text(f"[image: {text}]")
 
     return mistune.create_markdown(escape=True, renderer=Renderer(escape=True), plugins=["table"])(text)
 
@@ -47,7 +49,7 @@ def _markdown_to_html(text):
 def feedback_html(result, markdown=None):
     """The page; `markdown` is the record's feedback.md text if already rendered (and capped)."""
     body = _markdown_to_html(markdown if markdown is not None else feedback_markdown(result))
-    student = html.escape(str(result["student"]))
+    student = html_text(result["student"])
     return (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Feedback for {student}</title>'
             f"<style>{CSS}</style></head><body>{body}{plots_html(result.get('plots') or [])}</body></html>\n")
 
@@ -60,11 +62,11 @@ def plots_html(plots):
     for plot in plots:
         if plot["module"] != module:
             module = plot["module"]
-            parts.append(f"<h3>{html.escape(MODULE_TITLES.get(module, module))}</h3>")
-        title = html.escape(plot["title"])
-        if "url" in plot and plot["url"].startswith("data:image/png;base64,"):
-            parts.append(f'<figure data-plot="{html.escape(plot["name"])}"><img alt="{title}" src="{plot["url"]}">'
+            parts.append(f"<h3>{html_text(MODULE_TITLES.get(module, module))}</h3>")
+        title = html_text(plot["title"])
+        if PNG_URL.fullmatch(str(plot.get("url", ""))):
+            parts.append(f'<figure data-plot="{html_text(plot["name"])}"><img alt="{title}" src="{plot["url"]}">'
                          f"<figcaption>{title}</figcaption></figure>")
         else:
-            parts.append(f'<p class="note">{title}: {html.escape(plot.get("note", "not plotted"))}</p>')
+            parts.append(f'<p class="note">{title}: {html_text(plot.get("note", "not plotted"))}</p>')
     return "".join(parts)

@@ -31,6 +31,7 @@ class Plot:
     title: str  # the image's caption and alt text
     data: Callable[[], tuple]  # -> the validated arrays the drawing needs (raises Unplottable)
     draw: Callable[..., object]  # draw(fig, *data)
+    shows: tuple = ()  # the graded functions whose results the image shows, if more than `name`
 
 
 def series(entry, what, size=None, allow_nan=False):
@@ -103,7 +104,7 @@ def _activation_plots(value, failing):
                 ax.set_title(f"{name}(z)", fontsize=10)
             fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12)
         yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
-                   "red dotted: your failing input, if any", data, draw)
+                   "red dotted: your failing input, if any", data, draw, (f"{P.M}.{forward}", f"{P.M}.{derivative}"))
 
 
 def _marks(failing, function, key, grid):
@@ -322,17 +323,32 @@ def draw_plots(outcomes, failing=None):
             why = outcome.get("error") or outcome.get("contract") if isinstance(outcome, dict) else None
             out.append({"module": module, "name": module, "title": module, "note": f"no plots: {why or 'nothing to plot'}"})
             continue
-        out += [_drawn(module, plot) for plot in PLOTTERS[module](outcome["value"], failing)]
+        out += _module_plots(module, outcome["value"], failing)
     return out
 
 
+def _module_plots(module, value, failing):
+    """The module's plots; a plotter that fails on data of a shape it did not foresee loses its
+    module's plots only (each plot's own data is checked in _drawn)."""
+    try:
+        return [_drawn(module, plot) for plot in PLOTTERS[module](value, failing)]
+    except Exception as exc:  # noqa: BLE001 - malformed plot data drops plots, never the grade or the page
+        return [{"module": module, "name": module, "title": module, "note": f"no plots: {_malformed(exc)}"}]
+
+
+def _malformed(exc):
+    return f"the plot data has an unexpected shape ({type(exc).__name__})"
+
+
 def _drawn(module, plot):
-    entry = {"module": module, "name": plot.name, "title": plot.title}
+    entry = {"module": module, "name": plot.name, "title": plot.title, "functions": list(plot.shows or (plot.name,))}
     try:
         data = plot.data()
+        key = hashlib.blake2b(pack(*encode([plot.name, list(data)])), digest_size=16).digest()
     except Unplottable as exc:
         return {**entry, "note": f"not plotted: {exc}"}
-    key = hashlib.blake2b(pack(*encode([plot.name, list(data)])), digest_size=16).digest()
+    except Exception as exc:  # noqa: BLE001 - any shape of bad data (empty, nested wrong, wrong types, missing keys)
+        return {**entry, "note": f"not plotted: {_malformed(exc)}"}
     with _CACHE_LOCK:
         url = _CACHE.get(key)
     if url is None:

@@ -408,7 +408,12 @@ def _note_dependencies(functions):
     for f in functions:
         broken = [d for d in f.get("called", []) if d in failed]
         if f["function"] in failed and broken:
-            f["note"] = f"this function calls {', '.join(broken)}, which also lost points: fix that first"
+            f["note"] = dependency_note(broken)
+
+
+def dependency_note(broken):
+    """The note of a function that calls functions which also lost points."""
+    return f"this function calls {', '.join(broken)}, which also lost points: fix that first"
 
 
 def _fmt_case(case):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from grader.feedback import points_text
 from grader.reports import GRADES, atomic_write
+from grader.safe_text import one_line
 from grader.spreadsheet import as_text, from_text
 
 ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "participant")
@@ -141,9 +142,9 @@ def export_command(args):
         check_one_maximum(grades, Path(args.graded) / "grades.csv")
         unlisted, ungraded = mismatches(grades, roster)
         for student in unlisted:
-            print(f"missing from the roster: {student} (graded, not exported)", file=sys.stderr)
+            print(f"missing from the roster: {one_line(student)} (graded, not exported)", file=sys.stderr)
         for student in ungraded:
-            print(f"no grade for roster entry: {student} (exported with an empty grade)", file=sys.stderr)
+            print(f"no grade for roster entry: {one_line(student)} (exported with an empty grade)", file=sys.stderr)
         if (unlisted or ungraded) and not args.allow_missing:
             print(f"error: {len(unlisted)} graded student(s) not in {args.roster}, {len(ungraded)} roster entr(y/ies) "
                   "without a grade; fix the roster or pass --allow-missing", file=sys.stderr)

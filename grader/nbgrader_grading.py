@@ -23,6 +23,7 @@ from grader.nbgrader.nbgrader_submissions import (
 from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.reports import read_student
 from grader.rubric import RubricError, closest_name
+from grader.safe_text import one_line
 
 # What `nbgrader collect` writes next to the notebooks and release_feedback needs in feedback/
 SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")
@@ -108,7 +109,7 @@ def _refused_all(given, message):
 
 
 def _note(message):
-    print(f"note: {message.encode('utf-8', 'backslashreplace').decode('utf-8')}", file=sys.stderr)
+    print(f"note: {one_line(message.encode('utf-8', 'backslashreplace').decode('utf-8'))}", file=sys.stderr)
 
 
 def collect_sources(course_dir, assignment, released, dest):

@@ -17,6 +17,7 @@ from grader.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.corrections import all_corrections
 from grader.spreadsheet import as_text
+from grader.visibility import shown_record
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
@@ -106,8 +107,9 @@ def atomic_write(path, text):
 
 
 def gradescope_results(result):
-    """Gradescope's results.json: score, execution_time, a markdown summary, one test per check
-    (its visibility from the rubric); our full record under extra_data."""
+    """Gradescope's results.json: score, execution_time, a markdown summary of the functions
+    students see at once (grader.visibility), one test per check (its visibility from the rubric);
+    our full record under extra_data (staff only)."""
     tests = []
     for function in result["functions"]:
         name = function["function"].split(".", 1)[1]
@@ -122,9 +124,9 @@ def gradescope_results(result):
                 "visibility": function.get("visibility", "visible"),
             })
     return {
-        "score": result["score"],
+        "score": result["score"],  # hidden tests count, as Gradescope counts them
         "execution_time": result["execution_time"],
-        "output": summary_markdown(result),
+        "output": summary_markdown(shown_record(result)),  # always shown: names no hidden function
         "output_format": "md",
         "tests": tests,
         "extra_data": {k: result.get(k) for k in ("student", "max_score", "fingerprint", "submission_digest", "isolation", "notices", "functions", "problems", "truncated", "function_seconds")}

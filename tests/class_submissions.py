@@ -112,6 +112,24 @@ def write_hostile_plots(root):
         path.write_text(path.read_text() + code)
 
 
+# A student whose texts are HTML, markdown and terminal escapes: the folder name, the message of an
+# exception at import (ex03) and one raised by a function when called (ex02). Text only, wherever it lands.
+HOSTILE_TEXT = ("<script>document.body.setAttribute('data-pwned','1')</script><img src=x onerror=\"this.remove()\">"
+                "\n\n# Feedback for mallory\n\n**Score: 83 / 83**\n\n![x](http://127.0.0.1:9/x) "
+                "\x1b[2J\x1b]0;owned title\x07\x1b]52;c;aGVsbG8=\x07\rmallory 83 / 83")
+HOSTILE_FOLDER = "<img src=x onerror=\"document.body.setAttribute('data-pwned','1')\">\x1b[31m\rmallory scored 83"  # no "/" in a folder name
+
+
+def write_hostile_text(root):
+    folder = root / HOSTILE_FOLDER
+    shutil.copytree(SOLUTIONS_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    path = folder / "ex03_activations.py"
+    path.write_text(f"raise ValueError({HOSTILE_TEXT!r})\n" + path.read_text())
+    path = folder / "ex02_gradient_descent.py"
+    path.write_text(path.read_text().replace("def linear_predict(w, X):\n",
+                                             f"def linear_predict(w, X):\n    raise ValueError({HOSTILE_TEXT!r})\n", 1))
+
+
 def write_partial(root):
     """Exercise 1 answered, every other module still its stub: plots for exercise 1 only."""
     shutil.copytree(EXERCISES_DIR, root / "partial_ex01", ignore=shutil.ignore_patterns("__pycache__", "test_*", "conftest.py"))
@@ -125,4 +143,5 @@ def write_class(folder):
         completed(style, folder / f"style_{style}")
     write_broken(folder)
     write_hostile_plots(folder)
+    write_hostile_text(folder)
     write_partial(folder)

@@ -67,6 +67,14 @@ def mistake(name, stub, answer, first):
     return answer.replace(*MISTAKE)
 
 
+def raising(text):
+    """A student whose every answer function raises ValueError(text): the message reaches the
+    gradebook comment of the answer cell and the outputs of its autograded cells."""
+    def edit(name, stub, answer, first):
+        return f"{stub}\n\ndef {name}(*args, **kwargs):\n    raise ValueError({text!r})\n"
+    return edit
+
+
 # ---- attacks on nbgrader's own autograde ------------------------------------
 
 ALLCLOSE_PATCH = '''\

@@ -292,3 +292,37 @@ def test_hostile_plot_outputs_drop_their_plots_and_keep_the_points(graded):
     assert {"ex03_activations.elu", "ex01_perceptron.train_perceptron", "ex07_torch.train_xor"} <= drawn
     for reason in HOSTILE_UNPLOTTED.values():
         assert reason in page, reason
+
+
+def test_hostile_text_stays_text_in_every_output(graded):
+    """A student's folder name and exception messages (at import and when called) hold HTML,
+    markdown forging a heading and a score, and terminal escapes: every output shows them as text."""
+    import json
+    import re
+
+    from nbconvert.filters.markdown import markdown2html
+
+    from browser import CHROMIUM, PWNED, dump_dom
+    from class_submissions import HOSTILE_FOLDER
+    from grader.class_report import terminal_text
+
+    root, summary = graded
+    out = root / "out" / HOSTILE_FOLDER
+    functions, record = _points(root / "out", HOSTILE_FOLDER)
+    results = json.loads((out / "results.json").read_text())
+    reference, _ = _points(root / "out", "reference")
+    assert all(functions[f]["score"] == reference[f]["score"] for f in functions if f.startswith("ex01_"))  # as usual
+    assert functions["ex03_activations.sigmoid"]["score"] == 0 and record["score"] < 83
+    assert any("Score: 83 / 83" in m for m in record["problems"].values())  # the text is kept, as text
+    for markdown in ((out / FEEDBACK).read_text(), results["output"]):
+        rendered = re.sub(r'<a class="anchor-link"[^>]*>.*?</a>', "", markdown2html(markdown))
+        assert len(re.findall(r"<h1\b", rendered)) == markdown.startswith("# ")
+        assert not re.search(r"<(img|script|a)\b", rendered) and "<strong>Score: 83" not in rendered
+        assert not re.search("[\x00-\x08\x0b-\x1f\x7f]", markdown)
+    for page in (out / "feedback.html", root / "out" / "report.html"):
+        text = page.read_text()
+        assert not re.search(r"<script>|<img src=x|src=\"http", text), page
+        if CHROMIUM:
+            assert PWNED not in dump_dom(page)
+    terminal = terminal_text(summary["report"])
+    assert "mallory scored 83" in terminal and not re.search("[\x00-\x08\x0b-\x1f\x7f-\x9f]", terminal)

@@ -1,9 +1,11 @@
 """The notebooks through nbgrader itself, and through `nngrade grade --nbgrader`.
 
-One course, made with `nngrade course` and run once for the module, six
+One course, made with `nngrade course` and run once for the module, seven
 students (tests/nbgrader_course.py): "reference" (every answer cell from the
 source notebooks), "blank" (the release untouched), "mistake" (the reference
-with sigmoid'(z) computed as z * (1 - z)), and three attacks on nbgrader's own
+with sigmoid'(z) computed as z * (1 - z)), "hostile_text" (every answer raises
+an exception whose message is HTML, markdown and terminal escapes meant for the
+feedback pages), and three attacks on nbgrader's own
 autograde, each the blank release plus code in the first answer cell of every
 notebook:
 
@@ -35,9 +37,10 @@ import pytest
 from grader.cli import main as nngrade
 from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.rubric import load_rubric
+from browser import assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
 from nbgrader_course import (
     MISTAKE_CELL, TAMPER_MARK, allclose_patch, clear_marks, export_scores, gradebook_edit, input_transformer, mistake,
-    read_grades_csv, reference, run_nngrade_nbgrader, submit, tampering, zero_cells)
+    raising, read_grades_csv, reference, run_nngrade_nbgrader, submit, tampering, zero_cells)
 
 ATTACKS = ("allclose_patch", "input_transformer", "gradebook_edit")
 MISTAKE_FUNCTION = f"ex03_activations.{MISTAKE_CELL}"
@@ -85,12 +88,20 @@ def _errors(course, student, notebook):
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
+def listener():
+    """A local HTTP server the hostile student's text points at: the feedback pages must never reach it."""
+    with request_listener() as (url, requests):
+        yield types.SimpleNamespace(url=url, requests=requests)
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory, listener):
     course = tmp_path_factory.mktemp("course")
     assert nngrade(["course", str(course)]) == 0
     run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
     students = {"reference": reference, "blank": None, "mistake": mistake, "allclose_patch": allclose_patch,
-                "input_transformer": input_transformer, "gradebook_edit": gradebook_edit(course)}
+                "input_transformer": input_transformer, "gradebook_edit": gradebook_edit(course),
+                "hostile_text": raising(hostile_text(listener.url))}
     for student, edit in students.items():
         submit(course, student, edit)
     run_nbgrader(course, "autograde", ASSIGNMENT, "--force", timeout=1800)
@@ -186,13 +197,13 @@ def test_nngrade_grades_the_honest_students(run):
         assert run.nngrade_csv[student]["score"] == score, student  # OUT/grades.csv
     assert float(run.nngrade_csv["mistake"][MISTAKE_FUNCTION]) == 0
     assert run.nngrade_mistake_cells == MISTAKE_CELLS  # the function's score spread over its cells
-    assert "graded 6 submission(s)" in run.log
+    assert "graded 7 submission(s)" in run.log
 
 
 def test_nngrade_gives_the_attacks_no_more_than_the_blank_release(run):
     blank = run.exported["blank"][0]
     assert blank == 0
-    for attack in ATTACKS:
+    for attack in (*ATTACKS, "hostile_text"):
         assert run.exported[attack][0] <= blank, attack
         assert run.nngrade_csv[attack]["score"] <= blank, attack
 
@@ -209,7 +220,7 @@ def test_generate_feedback_shows_nngrades_verdicts(run):
     """`nbgrader generate_feedback` after `nngrade grade --nbgrader`: each student's page carries
     nngrade's messages, naming the notebook's cells, never the modules they were rebuilt into."""
     pages = run.feedback
-    assert set(pages) == {"reference", "blank", "mistake", *ATTACKS}
+    assert set(pages) == {"reference", "blank", "mistake", "hostile_text", *ATTACKS}
     mistake_page = pages["mistake"]
     assert f"{FEEDBACK_NOTEBOOK} (Score: 19.0 / 21.0)" in mistake_page  # the gradebook's points, per cell
     assert "sigmoid_derivative / matches_reference: failed (0 / 1)" in mistake_page
@@ -226,6 +237,21 @@ def test_generate_feedback_shows_nngrades_verdicts(run):
     # and `nbgrader release_feedback` hands them out (it needs collect's records, copied along)
     assert len(run.released_feedback) == len(pages)
     assert sum("this computes z * (1 - z)" in page for page in run.released_feedback) == 1  # the mistake's page
+
+
+@needs_chromium
+def test_feedback_pages_show_a_students_html_as_text(run, listener):
+    """A student's exception message holds script, remote images, markdown forging a heading and
+    a score, math and terminal escapes: nbgrader renders gradebook comments with raw HTML, so
+    nngrade's comments and cell outputs carry it only as text. In headless chromium the page runs
+    no script of the student's and makes no request to the listener the text points at."""
+    page = run.course / "feedback" / "hostile_text" / ASSIGNMENT / f"{FEEDBACK_NOTEBOOK}.html"
+    dom = dump_dom(page)
+    assert_inert(dom, listener.requests)
+    text = run.feedback["hostile_text"]
+    assert "raised ValueError: <script>document.body.setAttribute" in text  # shown, as text
+    assert "Score: 83 / 83" in text and "\x1b" not in page.read_text(encoding="utf-8")
+    assert not re.search(r"<h1[^>]*>\s*Feedback for mallory", page.read_text(encoding="utf-8"))
 
 
 def test_write_scores_reaches_nbgrader_export(run):

@@ -18,6 +18,7 @@ from pathlib import Path
 from grader.feedback import check_text, failed_check_markdown, points_text
 from grader.nbgrader.gradebook import GRADE_PREFIX
 from grader.release.nbimport import SOLUTION_PREFIX
+from grader.safe_text import one_line, plain
 
 # "ex03_activations.py, line 12": a line of the rebuilt module, which the student never saw (the answer
 # cells themselves are compiled as "<notebook> cell N", so what is left is the module's own glue)
@@ -58,7 +59,8 @@ def answer_status(released, answers):
 
 
 def function_comment(function, is_answered):
-    """Markdown for the function's answer cell (nbgrader shows it under the student's code)."""
+    """Markdown for the function's answer cell (nbgrader shows it under the student's code, rendered
+    with raw HTML allowed: every text of the student's is in a code span or fenced block)."""
     name = function["function"].split(".", 1)[1]
     score = f"{points_text(function['score'])} / {points_text(function['max_score'])}"
     if not is_answered:
@@ -68,7 +70,7 @@ def function_comment(function, is_answered):
         return f"**{name}: {score}**, every check passed."
     lines = [f"**{name}: {score}**", ""]
     if function.get("note"):
-        lines += [f"> {function['note']}", ""]
+        lines += [f"> {one_line(function['note'])}", ""]
     for check in failed:
         lines += failed_check_markdown(name, check) + [""]
     return "\n".join(lines).rstrip()
@@ -85,7 +87,8 @@ def verdict_output(function, check, is_answered):
     else:
         note = [function["note"]] if function.get("note") else []
         text = "\n".join([*note, check_text(check)])
-    lines = [f"{name} / {check['check']}: failed (0 / {points_text(check['max_score'])})", *text.splitlines()]
+    # nbconvert turns ANSI codes in a traceback into HTML: the student's text reaches it without controls
+    lines = [f"{name} / {check['check']}: failed (0 / {points_text(check['max_score'])})", *plain(text).splitlines()]
     return {"output_type": "error", "ename": "Failed", "evalue": lines[1] if len(lines) > 1 else lines[0],
             "traceback": lines}
 

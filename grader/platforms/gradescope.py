@@ -16,6 +16,7 @@ from pathlib import Path
 
 from grader.platforms import kit
 from grader.platforms.entry import grade_upload
+from grader.safe_text import md_prose, plain
 
 ROOT_ENV = "NNGRADE_AUTOGRADER_ROOT"
 SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}
@@ -53,11 +54,11 @@ def results_json(outcome):
 
     record = outcome.record
     if record is None:  # the grader failed before it knew the rubric
-        return {"score": 0.0, "output": outcome.message, "output_format": "text", "visibility": "visible",
+        return {"score": 0.0, "output": plain(outcome.message), "output_format": "text", "visibility": "visible",
                 "stdout_visibility": "hidden", "tests": []}
     results = gradescope_results(record)
     if outcome.kind != "graded":
-        results["output"] = f"**{outcome.message}**\n"
+        results["output"] = f"**{md_prose(outcome.message)}**\n"  # names uploaded files: the student's text
     results.update(execution_time=round(sum(outcome.timings.values()), 3), visibility="visible",
                    stdout_visibility="hidden")  # stdout carries the staff's details
     results["extra_data"].update(outcome=outcome.kind, timings=outcome.timings)
@@ -72,7 +73,7 @@ def run(root):
 
     root = Path(root)
     outcome = grade_upload(root / "submission", root / "source", hide=[root], plots=False)  # Gradescope shows no images
-    print(f"nngrade: {outcome.kind}: {outcome.details}")  # stdout: the staff's view only
+    print(f"nngrade: {outcome.kind}: {plain(outcome.details)}")  # stdout: the staff's view only
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)
     atomic_write(results / "results.json", json.dumps(results_json(outcome), sort_keys=True) + "\n")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from grader.platforms import kit
 from grader.platforms.entry import grade_upload
+from grader.safe_text import plain
 
 ROOT_ENV = "NNGRADE_PRAIRIELEARN_ROOT"
 ENTRYPOINT = "/grade/tests/run.sh"
@@ -93,26 +94,42 @@ def _read_json(path):
 
 def results_json(outcome):
     """PrairieLearn's results.json: score in [0, 1], a test per check; an upload with nothing to
-    grade, or a grader failure, is not gradable (it costs the student no attempt)."""
+    grade, or a grader failure, is not gradable (it costs the student no attempt). PrairieLearn
+    shows students everything in it, so functions the rubric does not make visible at once are
+    left out of every field (grader.visibility) and only count in the score."""
     from grader.feedback import check_text, feedback_markdown
+    from grader.visibility import shown_record
 
     record = outcome.record
     if outcome.kind != "graded":
-        return {"gradable": False, "score": 0.0, "message": outcome.message, "format_errors": [outcome.message],
+        message = plain(outcome.message)
+        return {"gradable": False, "score": 0.0, "message": message, "format_errors": [message],
                 "output": "", "tests": [], "images": []}
+    shown = shown_record(record)
     tests = [{"name": f"{f['function']}: {c['check']}", "points": c["score"], "max_points": c["max_score"],
-              "message": "passed" if c["passed"] else c.get("message", "failed"),
+              "message": "passed" if c["passed"] else plain(c.get("message", "failed")),
               "output": "" if c["passed"] else check_text(c)}
-             for f in record["functions"] for c in f["checks"]]
+             for f in shown["functions"] for c in f["checks"]]
     score = record["score"] / record["max_score"] if record["max_score"] else 0.0
+    shown_points = f"{shown['score']:g} / {shown['max_score']:g} points"
     return {
         "gradable": True,
         "score": round(min(max(score, 0.0), 1.0), 6),
-        "message": f"{record['score']:g} / {record['max_score']:g} points",
-        "output": feedback_markdown(record),
+        "message": shown_points + (" on the checks shown here" if shown is not record else ""),
+        "output": feedback_markdown(shown),
         "tests": tests,
-        "images": [{"label": p["title"], "url": p["url"]} for p in record.get("plots") or [] if "url" in p],
+        "images": [{"label": p["title"], "url": p["url"]} for p in shown.get("plots") or [] if "url" in p],
     }
+
+
+def staff_details(outcome):
+    """The job log's line (staff only): the outcome, and the results of the functions students do not see."""
+    from grader.visibility import hidden_functions
+
+    record = outcome.record or {"functions": []}
+    hidden = set(hidden_functions(record))
+    scores = [f"{f['function']} {f['score']:g}/{f['max_score']:g}" for f in record["functions"] if f["function"] in hidden]
+    return plain(f"nngrade: {outcome.kind}: {outcome.details}" + (f"; not shown to the student: {', '.join(scores)}" if scores else ""))
 
 
 # ---- entry point -------------------------------------------------------------------------------
@@ -123,7 +140,7 @@ def run(root):
 
     root = Path(root)
     outcome = grade_upload(root / "student", root / "tests", hide=[root])
-    print(f"nngrade: {outcome.kind}: {outcome.details}", file=sys.stderr)
+    print(staff_details(outcome), file=sys.stderr)
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)
     atomic_write(results / "results.json", json.dumps(results_json(outcome), sort_keys=True) + "\n")
