@@ -96,7 +96,8 @@ def _classifies(out, c):
     if np.array_equal(out > 0.5, want):
         return Verdict.passed()
     return Verdict(False, f"after training on X = {np.asarray(c['X']).tolist()} with {c.get('kwargs') or 'the defaults'} the "
-                          "network's output must be > 0.5 exactly where y is 1; outputs", want.astype(float), out,
+                          "network's output must be > 0.5 exactly where y is 1 (expected: 1 where it must be > 0.5; got: the outputs)",
+                   want.astype(float), out,
                    "all weights start equal (e.g. zeros): hidden units stay identical; initialise W1, W2 randomly"
                    if np.allclose(out, out[0], atol=1e-3) else "")
 
