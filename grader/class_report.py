@@ -135,7 +135,7 @@ def report_html(summary):
     What to reteach first, then the distributions, then the files, timeouts and timings."""
     n = summary["students"]
     mean = sum(s["score"] for s in summary["scores"]) / n if n else 0.0
-    parts = [f"<h1>Class report</h1><p class=\"lead\">{n} students, mean score {mean:.1f} / {summary['max_score']:g}. "
+    parts = [f"<h1>Class report</h1><p class=\"lead\">{_plural(n, 'student')}, mean score {mean:.1f} / {summary['max_score']:g}. "
              f"{_problem_line(summary)}</p>",
              '<h2 id="reteach">What to reteach</h2>', _reteach_html(summary.get("reteach") or []),
              '<h2 id="distribution">Score distribution</h2>', _figure(_histogram_png, summary, _histogram_alt(summary)),
@@ -301,7 +301,8 @@ def _histogram_alt(summary):
     """The histogram in words, with its numbers (what a screen reader says instead of the image)."""
     bins = [b for b in score_histogram(summary) if b["count"]]
     counts = "; ".join(f"{b['from']:g} to {b['to']:g}: {b['count']}" for b in bins)
-    return f"Histogram of the {summary['students']} students' scores out of {summary['max_score']:g}, students per score range: {counts}."
+    return (f"Histogram of the scores of {_plural(summary['students'], 'student')}, out of {summary['max_score']:g}; "
+            f"students per score range: {counts}.")
 
 
 def write_class_report(out_dir, records):

@@ -218,7 +218,7 @@ def test_class_report_page_renders_in_a_browser(graded, tmp_path):
         pytest.skip(needs_chromium.kwargs["reason"])
     root, _ = graded
     page = (root / "out" / "report.html").read_text()
-    assert len(re.findall(r'<img alt="Histogram of the \d+ students&#x27; scores[^"]+" src="data:image/png;base64,', page)) == 1
+    assert len(re.findall(r'<img alt="Histogram of the scores of \d+ students, out of [^"]+" src="data:image/png;base64,', page)) == 1
     assert page.index("What to reteach") < page.index("Score distribution") < page.index("Pass rates per function")
     assert "src=\"http" not in page and "<script" not in page  # self-contained, no JavaScript
     png = screenshot(root / "out" / "report.html", tmp_path / "report.png")
