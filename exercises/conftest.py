@@ -352,7 +352,7 @@ def pytest_terminal_summary(terminalreporter):
         return (yield)
     finally:
         if stubs:
-            terminalreporter.write_sep("=", f"not implemented yet: {len(stubs)} tests")
+            terminalreporter.write_sep("=", f"not implemented yet: {len(stubs)} test{'' if len(stubs) == 1 else 's'}")
             for report in stubs:
                 terminalreporter.write_line(f"{report.nodeid.rsplit('/', 1)[-1]} - {report.nngrade_not_implemented}")
             terminalreporter.stats["failed"] = failed

@@ -1,5 +1,6 @@
 """The `nngrade` command line: one subcommand per job, each delegating to its module."""
 import argparse
+import difflib
 import os
 import sys
 from importlib import metadata
@@ -103,17 +104,33 @@ def _cmd_similarity(args):
     return similarity_command(args)
 
 
+WHAT_IT_DOES = """\
+Grade the neural-networks exercises in a sandbox and write every student's feedback.
+
+Students: write your answers in the stubs of exercises/ and check them with `pytest exercises`
+(`pytest exercises -k sigmoid` for one function); you need no nngrade command."""
+FIRST_STEPS = """\
+Instructors, the usual loop:
+  nngrade demo                                          try it on a demo class (writes demo_out/)
+  nngrade grade SUBMISSIONS --out OUT                   grade a class; read OUT/report.html first
+  nngrade grade SUBMISSIONS --out OUT --student NAME    regrade one student
+  nngrade export OUT --to canvas --roster roster.csv --out canvas.csv   grades for the LMS
+Gradescope, PrairieLearn and nbgrader courses: the gradescope, prairielearn and course commands.
+`nngrade COMMAND --help` explains each command."""
+
+
 def build_parser():
-    parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
+    parser = argparse.ArgumentParser(prog="nngrade", description=WHAT_IT_DOES, epilog=FIRST_STEPS,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     jobs = dict(type=positive_int, default=os.cpu_count() or 1, help="parallel workers, at least 1 (default: all cores)")
 
-    stubs = sub.add_parser("stubs", help="regenerate exercises/exNN_*.py from solutions/",
+    stubs = sub.add_parser("stubs", help="(course authors) regenerate the exercise stubs from solutions/",
                            description="Regenerate the student stubs exercises/exNN_*.py from solutions/.")
     stubs.set_defaults(run=_cmd_stubs)
 
-    grade = sub.add_parser("grade", help="grade a class of submissions against the reference",
+    grade = sub.add_parser("grade", help="grade a class's submissions: scores, feedback, the class report",
                            description="Grade a class (SUBMISSIONS/<student>/exNN_*.py, or an nbgrader course with "
                                        "--nbgrader) in the sandbox. OUT/grades.csv always lists every student graded "
                                        "into OUT; a student whose files, the rubric or the kit changed is graded again, "
@@ -141,7 +158,7 @@ def build_parser():
     demo.add_argument("--jobs", **jobs)
     demo.set_defaults(run=_cmd_demo)
 
-    bench = sub.add_parser("bench", help="measure grading speed on a synthetic class",
+    bench = sub.add_parser("bench", help="(maintainers) measure grading speed on a synthetic class",
                            description="Grade a synthetic class and compare with the in-process floor and nbgrader.")
     bench.add_argument("-n", "--submissions", type=positive_int, default=200, help="class size (default: 200)")
     bench.add_argument("--jobs", **jobs)
@@ -155,7 +172,7 @@ def build_parser():
                        help="time nngrade similarity on a synthetic class instead (-n students, e.g. -n 300)")
     bench.set_defaults(run=_cmd_bench)
 
-    release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
+    release = sub.add_parser("release", help="(course authors) rebuild release/: the students' notebooks and bundle",
                              description="Build release/: the nbgrader student notebooks and the student bundle.")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
     release.add_argument("--rubric", help="rubric TOML file whose points the notebooks' grade cells get "
@@ -228,8 +245,25 @@ def build_parser():
     return parser
 
 
+def parse(parser, argv):
+    """parse_args, except that an unknown option is reported by its command, with the nearest valid
+    spelling (`nngrade grade --rubrik` suggests --rubric, not the top-level usage)."""
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        command = _subcommands(parser)[args.command]
+        known = [o for action in command._actions for o in action.option_strings]
+        guesses = [g for word in extra if word.startswith("-")
+                   for g in difflib.get_close_matches(word.split("=", 1)[0], known, n=1)]
+        command.error(f"unrecognized arguments: {' '.join(extra)}" + (f" (did you mean {', '.join(guesses)}?)" if guesses else ""))
+    return args
+
+
+def _subcommands(parser):
+    return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    args = parse(build_parser(), argv)
     try:
         return args.run(args) or 0
     except KeyboardInterrupt:

@@ -17,7 +17,10 @@ from grader import figures
 from grader.limits import PLOT_ITEMS, PLOT_MAX_ABS
 from grader.protocol import Opaque, Tensor, encode, pack
 
-YOURS, SLIDES, MARK = "#1f5fa8", "#999999", "#c0392b"
+# Okabe-Ito colours (told apart with any colour vision); every plot also says in words what it shows.
+YOURS, SLIDES, MARK = "#0072B2", "#999999", "#D55E00"
+LOSS_COLOURS = ("#0072B2", "#E69F00", "#009E73")
+LOSS_MAX_ABS = 1e250  # an exploding loss is drawn on a log scale up to here (beyond, matplotlib's transforms overflow)
 CACHE_SIZE = 512  # drawn images remembered by their data: most students' plots repeat a classmate's
 
 
@@ -31,19 +34,20 @@ class Plot:
     title: str  # the image's caption and alt text
     data: Callable[[], tuple]  # -> the validated arrays the drawing needs (raises Unplottable)
     draw: Callable[..., object]  # draw(fig, *data)
+    describe: Callable[..., str] = None  # describe(*data): what the plot shows, in words and numbers (its text alternative)
     shows: tuple = ()  # the graded functions whose results the image shows, if more than `name`
 
 
-def series(entry, what, size=None, allow_nan=False):
+def series(entry, what, size=None, allow_nan=False, max_abs=PLOT_MAX_ABS):
     """A float array from one plot series ({"ok": value} or {"error": type name}); Unplottable if not plottable."""
     if not isinstance(entry, dict) or not ("ok" in entry or "error" in entry):
         raise Unplottable(f"{what}: nothing to plot")
     if "error" in entry:
         raise Unplottable(f"{what} raised {entry['error']}")
-    return as_numbers(entry["ok"], what, size, allow_nan)
+    return as_numbers(entry["ok"], what, size, allow_nan, max_abs)
 
 
-def as_numbers(value, what, size=None, allow_nan=False):
+def as_numbers(value, what, size=None, allow_nan=False, max_abs=PLOT_MAX_ABS):
     if isinstance(value, Tensor):
         value = value.values
     if isinstance(value, (Opaque, str, dict)) or value is None:
@@ -59,8 +63,8 @@ def as_numbers(value, what, size=None, allow_nan=False):
     finite = np.isfinite(arr)
     if not allow_nan and not finite.all():
         raise Unplottable(f"{what} returned nan or inf")
-    if finite.any() and np.abs(arr[finite]).max() > PLOT_MAX_ABS:
-        raise Unplottable(f"{what} returned values too large to plot (above {PLOT_MAX_ABS:g})")
+    if finite.any() and np.abs(arr[finite]).max() > max_abs:
+        raise Unplottable(f"{what} returned values too large to plot (above {max_abs:g})")
     return arr.reshape(-1) if size is not None else arr
 
 
@@ -102,9 +106,26 @@ def _activation_plots(value, failing):
                 for x in marks:
                     ax.axvline(x, color=MARK, ls=":", lw=1.5)
                 ax.set_title(f"{name}(z)", fontsize=10)
-            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12)
-        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
-                   "red dotted: your failing input, if any", data, draw, (f"{P.M}.{forward}", f"{P.M}.{derivative}"))
+                ax.set_xlabel("z", fontsize=8, labelpad=1)
+            fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2)
+
+        def describe(z, yf, yd, mf, md, forward=forward, derivative=derivative):
+            return " ".join(_curve_words(name, z, y, m) for name, y, m in ((forward, yf, mf), (derivative, yd, md)))
+        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (thin blue) against the slides' curves (thick grey); "
+                   "dotted orange: your failing input, if any", data, draw, describe,
+                   (f"{P.M}.{forward}", f"{P.M}.{derivative}"))
+
+
+def _curve_words(name, z, y, marks):
+    """"your sigmoid differs from the slides' curve by at most 0.03, near z = 4" (or matches it)."""
+    gap = np.abs(y - SLIDE_CURVES[name](z))
+    worst = int(np.argmax(gap))
+    words = (f"Your {name} matches the slides' curve on z = {z[0]:g} ... {z[-1]:g} (largest difference {gap[worst]:.1g})."
+             if gap[worst] < 1e-6 else
+             f"Your {name} differs from the slides' curve by at most {gap[worst]:.3g}, near z = {z[worst]:.2g}.")
+    if len(marks):
+        words += f" Your failing input is marked at z = {', '.join(f'{m:.3g}' for m in marks)}."
+    return words
 
 
 def _marks(failing, function, key, grid):
@@ -142,22 +163,53 @@ def _perceptron_plots(value, failing):
             ax.set_title(f"{name}: w = {np.array2string(w, precision=2)}", fontsize=9)
             ax.set_xlabel("x1")
             ax.set_ylabel("x2")
+
+    def describe(*weights):
+        words = []
+        for name, w in zip(P.PLOT_Y, weights):
+            predicted = np.where(w[0] + P.PLOT_X @ w[1:] >= 0, 1.0, -1.0)
+            words.append(f"{name}: w = [{', '.join(f'{v:.3g}' for v in w)}], "
+                         f"{int((predicted == P.PLOT_Y[name]).sum())} of {len(predicted)} points classified correctly.")
+        return "Your trained perceptron on " + " On ".join(words)
     yield Plot(f"{P.M}.train_perceptron", "the decision line of your trained perceptron on AND and OR "
-               "(blue: predicted +1; dots: y = +1, crosses: y = -1)", data, draw)
+               "(blue region: predicted +1; dots: y = +1, crosses: y = -1)", data, draw, describe)
 
 
 # ---- exercises 2 and 6: loss curves --------------------------------------------------------------
 
+def loss_series(entry, what, size):
+    """A loss history; one that explodes (even to inf or nan) is still drawn, on a log scale."""
+    return series(entry, what, size, allow_nan=True, max_abs=LOSS_MAX_ABS)
+
+
 def _loss_axes(fig, histories, labels, xlabel, title):
     ax = fig.add_subplot()
-    for history, label in zip(histories, labels):
-        ax.plot(np.arange(len(history)), history, lw=1.5, label=label)
-    if all((h > 0).all() for h in histories):
+    for history, label, colour, style in zip(histories, labels, LOSS_COLOURS, ("-", "--", ":")):
+        ax.plot(np.arange(len(history)), np.where(np.isfinite(history), history, np.nan), lw=1.8, ls=style,
+                color=colour, label=label)
+    finite = [h[np.isfinite(h)] for h in histories]
+    if all((f > 0).all() for f in finite) and any(f.size for f in finite):
         figures.plain_log_scale(ax.yaxis)
+    elif max((np.abs(f).max() for f in finite if f.size), default=0.0) > 1e6:
+        ax.set_yscale("symlog")  # negative values and a wide range: linear near 0, logarithmic beyond
     ax.set_xlabel(xlabel)
     ax.set_ylabel("loss")
+    fig.subplots_adjust(left=0.17)  # room for tick labels as wide as 1e+30
     ax.set_title(title, fontsize=10)
-    ax.legend(fontsize=8, loc="upper right")
+    ax.legend(fontsize=8, loc="best")
+
+
+def _loss_words(histories, labels, unit):
+    """Per history: where the loss starts and ends, and whether it falls, grows or overflows."""
+    words = []
+    for history, label in zip(histories, labels):
+        bad = np.flatnonzero(~np.isfinite(history))
+        if bad.size:
+            words.append(f"{label[:1].upper() + label[1:]}: the loss starts at {history[0]:.3g} and is inf or nan from {unit} {bad[0]} on (it diverges).")
+            continue
+        trend = "falls" if history[-1] < history[0] else "grows (it diverges)" if history[-1] > 10 * abs(history[0]) else "does not fall"
+        words.append(f"{label[:1].upper() + label[1:]}: the loss {trend}, from {history[0]:.3g} to {history[-1]:.3g} after {len(history)} {unit}s.")
+    return " ".join(words)
 
 
 def _descent_plots(value, failing):
@@ -166,25 +218,27 @@ def _descent_plots(value, failing):
     labels = [str(lr) for lr in P.PLOT_RATES]
 
     def data():
-        return tuple(series(value.get(label), f"gradient_descent's losses with lr = {label}", P.PLOT_STEPS) for label in labels)
+        return tuple(loss_series(value.get(label), f"gradient_descent's losses with lr = {label}", P.PLOT_STEPS) for label in labels)
 
     def draw(fig, *histories):
         _loss_axes(fig, histories, [f"lr = {label}" for label in labels], "step",
                    "your gradient_descent: the loss before each step")
-    yield Plot(f"{P.M}.gradient_descent", "your loss history of gradient descent, for three learning rates", data, draw)
+    yield Plot(f"{P.M}.gradient_descent", "your loss history of gradient descent, for three learning rates", data, draw,
+               lambda *histories: "Your gradient_descent. " + _loss_words(histories, [f"with lr = {label}" for label in labels], "step"))
 
 
 def _sgd_plots(value, failing):
     from grader.probes import ex06_sgd as P
 
     def data():
-        return tuple(series(value.get(name), f"train_mlp's losses ({name})", P.PLOT_EPOCHS) for name in P.PLOT_BATCHES)
+        return tuple(loss_series(value.get(name), f"train_mlp's losses ({name})", P.PLOT_EPOCHS) for name in P.PLOT_BATCHES)
+
+    labels = [f"{name} (batch size {b})" for name, b in P.PLOT_BATCHES.items()]
 
     def draw(fig, *histories):
-        _loss_axes(fig, histories, [f"{name} (batch size {b})" for name, b in P.PLOT_BATCHES.items()], "epoch",
-                   "your train_mlp on XOR: GD vs SGD")
+        _loss_axes(fig, histories, labels, "epoch", "your train_mlp on XOR: GD vs SGD")
     yield Plot(f"{P.M}.train_mlp", "your train_mlp's loss per epoch on XOR, full batch (GD) against one sample per step (SGD)",
-               data, draw)
+               data, draw, lambda *histories: "Your train_mlp on XOR. " + _loss_words(histories, labels, "epoch"))
 
 
 # ---- exercises 4 and 7: XOR surfaces -------------------------------------------------------------
@@ -202,7 +256,7 @@ def _surface_plot(module, function, value, side, what):
         inside = surface.min() >= 0 and surface.max() <= 1
         image = ax.imshow(surface, origin="lower", extent=(0, 1, 0, 1), cmap="coolwarm",
                           vmin=0 if inside else None, vmax=1 if inside else None)
-        fig.colorbar(image, ax=ax, shrink=0.8)
+        fig.colorbar(image, ax=ax, shrink=0.8, label="output")
         if surface.min() < 0.5 < surface.max():
             grid = np.linspace(0, 1, side)
             ax.contour(grid, grid, surface, levels=[0.5], colors=["black"], linewidths=1)
@@ -214,7 +268,13 @@ def _surface_plot(module, function, value, side, what):
         ax.set_xlabel("x1")
         ax.set_ylabel("x2")
         ax.set_title(f"{what}\n(black line: output 0.5)", fontsize=9)
-    return Plot(f"{module}.{function}", f"the output of {what} on [0, 1]², the four XOR points marked", data, draw)
+    def describe(surface):
+        corners = {(x1, x2): surface[-1 if x2 else 0, -1 if x1 else 0] for (x1, x2) in XOR_POINTS.astype(int).tolist()}
+        right = sum((corners[(x1, x2)] > 0.5) == bool(t) for (x1, x2), t in zip(XOR_POINTS.astype(int).tolist(), XOR_TARGETS))
+        values = ", ".join(f"({x1}, {x2}): {v:.3g}" for (x1, x2), v in corners.items())
+        return (f"The output of {what} at the XOR points: {values}; {right} of 4 on the right side of 0.5. "
+                f"Over [0, 1]² the output ranges from {surface.min():.3g} to {surface.max():.3g}.")
+    return Plot(f"{module}.{function}", f"the output of {what} on [0, 1]², the four XOR points marked", data, draw, describe)
 
 
 def _mlp_forward_plots(value, failing):
@@ -275,18 +335,25 @@ def _backprop_plots(value, failing):
         for i in np.flatnonzero(bad):
             ax.annotate("wrong shape\nor nan", (i, 1e3), ha="center", va="top", fontsize=7, color="white")
         ax.set_ylabel("relative error")
+        ax.set_xlabel("tensor")
         ax.set_title(f"{function}: your gradient vs central differences of your forward", fontsize=9)
         ax.legend(fontsize=8, loc="upper left")
+
+    def describe(errors, tol, names, function):
+        shown = ", ".join(f"{n} {'wrong shape or nan' if not np.isfinite(e) else f'{e:.1g}'}" for n, e in zip(names, errors))
+        off = [n for n, e in zip(names, errors) if not e <= tol]
+        return (f"{function}: relative error of your gradient against central differences of your forward, per tensor: "
+                f"{shown} (allowed: {float(tol):g}). " + (f"Too far: {', '.join(off)}." if off else "All within the tolerance."))
 
     dense_names = ("X", "W", "b")
     yield Plot(f"{P.M}.dense_backward", "dense_backward: per tensor, how far your gradient is from the numerical one",
                lambda: (*numeric("dense_backward", "dense_forward (exercise 4)", value.get("dense_backward"), dense_names,
                                  lambda out: _dense_differences(out, P.PLOT_DENSE)), dense_names, "dense_backward"),
-               draw)
+               draw, describe)
     yield Plot(f"{P.M}.mlp_backward", "mlp_backward: per tensor, how far your gradient is from the numerical one",
                lambda: (*numeric("mlp_backward", "mlp_forward (exercise 4)", value.get("mlp_backward"), PARAMS,
                                  lambda out: _implied_by_forward(out, P.PLOT_MLP)[1]), PARAMS, "mlp_backward"),
-               draw)
+               draw, describe)
 
 
 def _relative_error(got, numeric):
@@ -349,6 +416,10 @@ def _drawn(module, plot):
         return {**entry, "note": f"not plotted: {exc}"}
     except Exception as exc:  # noqa: BLE001 - any shape of bad data (empty, nested wrong, wrong types, missing keys)
         return {**entry, "note": f"not plotted: {_malformed(exc)}"}
+    try:
+        entry["description"] = plot.describe(*data) if plot.describe is not None else plot.title
+    except Exception:  # noqa: BLE001 - a value the words cannot state must not cost the plot
+        entry["description"] = plot.title
     with _CACHE_LOCK:
         url = _CACHE.get(key)
     if url is None:

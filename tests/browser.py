@@ -100,3 +100,30 @@ def assert_inert(dom, requests):
     """No hostile script ran and no request reached the listener."""
     assert PWNED not in dom, "a script of the student's ran"
     assert not requests, f"the page fetched {requests}"
+
+
+AXE_FOLDER = Path(__file__).parent / "browser"  # package.json: axe-core and puppeteer-core (`npm ci` there)
+NODE = shutil.which("node")
+_AXE_READY = NODE is not None and (AXE_FOLDER / "node_modules" / "axe-core").is_dir() and \
+    (AXE_FOLDER / "node_modules" / "puppeteer-core").is_dir()
+needs_axe = pytest.mark.skipif((CHROMIUM is None or not _AXE_READY) and not os.environ.get("CI"),
+                               reason="needs chromium, node and `npm ci` in tests/browser")
+
+
+def axe(pages):
+    """{page: {"violations": [...], "tops": {element id: top in px}}}: axe-core's WCAG 2.1 A and AA
+    rules run on each local page in headless chromium (tests/browser/axe_check.js), at 1280 x 800."""
+    import json
+
+    assert CHROMIUM and _AXE_READY, "needs chromium, node and `npm ci` in tests/browser"
+    pages = [str(Path(p).resolve()) for p in pages]
+    proc = subprocess.run([NODE, str(AXE_FOLDER / "axe_check.js"), CHROMIUM, *pages], capture_output=True, text=True,
+                          timeout=60 + 5 * len(pages), cwd=AXE_FOLDER)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return json.loads(proc.stdout)
+
+
+def violations(found):
+    """The pages with violations, each rule once with a few of its elements (for an assertion message)."""
+    return {page: [(v["id"], v["help"], v["nodes"][:2]) for v in result["violations"]]
+            for page, result in found.items() if result["violations"]}

@@ -52,6 +52,26 @@ def test_every_subcommand_and_option_says_what_it_does():
                 assert action.help, f"{name} {action.option_strings or action.dest}: no help text"
 
 
+@pytest.mark.parametrize("argv, usage, guess", [(["grade", "subs", "--rubrik", "r.toml"], "usage: nngrade grade", "--rubric"),
+                                               (["export", "out", "--to", "canvas", "--roster", "r.csv", "--out", "c.csv", "--asignment", "hw1"],
+                                                "usage: nngrade export", "--assignment"),
+                                               (["demo", "--jbos", "2"], "usage: nngrade demo", "--jobs")])
+def test_a_misspelled_option_is_named_by_its_command_with_the_nearest_spelling(capsys, argv, usage, guess):
+    with pytest.raises(SystemExit) as done:
+        nngrade(argv)
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and err.startswith(usage), err
+    assert f"unrecognized arguments: {' '.join(argv[-2:])} (did you mean {guess}?)" in err
+
+
+def test_the_top_level_help_speaks_to_students_and_instructors(capsys):
+    with pytest.raises(SystemExit):
+        nngrade(["--help"])
+    out = capsys.readouterr().out
+    assert "Students:" in out and "pytest exercises" in out
+    assert "Instructors" in out and "nngrade grade SUBMISSIONS --out OUT" in out and "report.html" in out
+
+
 @pytest.mark.parametrize("argv", [["grade", "subs", "--jobs", "0"], ["grade", "subs", "--jobs", "-3"],
                                   ["demo", "--jobs", "0"], ["bench", "--jobs", "0"], ["bench", "-n", "0"]])
 def test_counts_below_one_are_refused(capsys, argv):

@@ -62,3 +62,39 @@ def test_the_page_escapes_the_students_text_and_fetches_nothing():
     assert "<script" not in page and "<b>s</b>" not in page and "&lt;script&gt;" in page
     assert 'src="http' not in page and "<img" not in page and 'href="' not in page
     assert "raised" in page and "<table>" in page  # the markdown's structure, rendered
+
+
+def test_every_plot_states_what_it_shows_in_numbers():
+    """The image's text alternative: how far the student's curve is from the slides' one, and where."""
+    off = {"ok": SLIDE_CURVES["sigmoid"](P.PLOT_Z) + 0.03 * np.exp(-(P.PLOT_Z - 4.0) ** 2)}
+    plots = {p["name"]: p for p in draw_plots(_activations(sigmoid=off))}
+    words = plots["ex03_activations.sigmoid"]["description"]
+    assert "Your sigmoid differs from the slides' curve by at most 0.03, near z = 4." in words, words
+    assert "Your sigmoid_derivative matches the slides' curve" in words
+    page = feedback_html({"student": "s", "score": 0, "max_score": 1, "functions": [], "plots": list(plots.values())}, "# s\n")
+    assert 'alt="Your sigmoid differs from the slides&#x27; curve by at most 0.03, near z = 4.' in page
+
+
+def test_an_exploding_loss_is_drawn_on_a_log_scale_and_said_to_diverge():
+    from grader.probes import ex02_gradient_descent as G
+
+    steps = np.arange(G.PLOT_STEPS, dtype=float)
+    histories = {"0.01": 10.0 * 0.9 ** steps, "0.05": 10.0 * 1e6 ** steps,
+                 "0.15": np.where(steps < 5, 10.0 ** (50 * np.minimum(steps, 4)), np.inf)}
+    plot, = draw_plots({"ex02_gradient_descent": {"value": {k: {"ok": v} for k, v in histories.items()}}})
+    assert plot["url"].startswith("data:image/png;base64,"), plot
+    words = plot["description"]
+    assert "With lr = 0.01: the loss falls, from 10 to 0.164 after 40 steps." in words, words
+    assert "With lr = 0.05: the loss grows (it diverges), from 10 to 1e+235 after 40 steps." in words, words
+    assert "With lr = 0.15: the loss starts at 1 and is inf or nan from step 5 on (it diverges)." in words, words
+
+
+def test_pass_and_fail_are_told_apart_without_an_emoji_font():
+    record = {"student": "s", "score": 1.0, "max_score": 3.0, "problems": {}, "functions": [
+        {"function": "ex03_activations.sigmoid", "score": 1.0, "max_score": 1.0, "depends": [], "checks": [
+            {"check": "matches_reference", "passed": True, "score": 1.0, "max_score": 1.0}]},
+        {"function": "ex03_activations.tanh", "score": 0.0, "max_score": 2.0, "depends": [], "checks": [
+            {"check": "matches_reference", "passed": False, "score": 0.0, "max_score": 2.0, "message": "differs"}]}]}
+    page = feedback_html(record)
+    assert "✅" not in page and "❌" not in page
+    assert 'aria-label="full points">✓</span> sigmoid' in page and 'aria-label="lost points">✗</span> tanh 0/2' in page

@@ -201,6 +201,25 @@ def test_class_report_summarises_the_class(graded):
             assert (student, module) in problems
 
 
+def test_what_to_reteach_counts_each_mistake_once_at_its_own_function(graded):
+    """Every mistake student's failures start at the mistake's own function; the functions that fail
+    because they call it are folded into it, never counted as failures of their own."""
+    import json
+
+    root, _ = graded
+    report = json.loads((root / "out" / "summary.json").read_text())
+    roots = {(f["function"], student) for m in report["reteach"] for f in m["failures"] for student in f["students"]}
+    for mistake in MISTAKES:
+        student = f"mistake_{mistake.name}"
+        assert {f for f, s in roots if s == student} == {mistake.loses_points[0]}, mistake.name
+        lost = {n for n, f in _points(root / "out", student)[0].items() if f["score"] < f["max_score"]}
+        folded = {a["function"] for m in report["reteach"] for f in m["failures"] if f["function"] == mistake.loses_points[0]
+                  for a in f["also_failing"]}
+        assert lost - {mistake.loses_points[0]} <= folded, mistake.name
+    blank = [m for m in report["reteach"] if "blank_stubs" in m["not_answered"]]
+    assert len(blank) == len(report["reteach"]) and ("blank_stubs" not in {s for _, s in roots})
+
+
 def test_class_report_page_renders_in_a_browser(graded, tmp_path):
     import re
 
@@ -210,7 +229,8 @@ def test_class_report_page_renders_in_a_browser(graded, tmp_path):
         pytest.skip(needs_chromium.kwargs["reason"])
     root, _ = graded
     page = (root / "out" / "report.html").read_text()
-    assert len(re.findall(r'<img alt="[^"]+" src="data:image/png;base64,', page)) == 2  # histogram and pass rates
+    assert len(re.findall(r'<img alt="Histogram of the scores of \d+ students, out of [^"]+" src="data:image/png;base64,', page)) == 1
+    assert page.index("What to reteach") < page.index("Score distribution") < page.index("Pass rates per function")
     assert "src=\"http" not in page and "<script" not in page  # self-contained, no JavaScript
     png = screenshot(root / "out" / "report.html", tmp_path / "report.png")
     assert not is_blank(png)

@@ -27,6 +27,7 @@ Slow: autograde starts a kernel per notebook (42 in all); about three minutes
 on the course machines.
 """
 import html
+import os
 import json
 import re
 import types
@@ -285,3 +286,16 @@ def test_course_command_keeps_a_foreign_config(tmp_path, capsys):
     assert "not written by nngrade" in capsys.readouterr().err
     assert (tmp_path / "nbgrader_config.py").read_text() == "c = get_config()\n"
     assert not (tmp_path / "source").exists()
+
+
+def test_generate_feedbacks_pages_pass_wcag_21_aa(run):
+    """nbgrader's feedback pages carrying nngrade's verdicts: axe-core's WCAG 2.1 A and AA rules find
+    nothing (nbgrader's template, as post-processed by nngrade where it falls short)."""
+    from browser import CHROMIUM, _AXE_READY, axe, violations
+
+    if not (CHROMIUM and _AXE_READY) and not os.environ.get("CI"):
+        pytest.skip("needs chromium, node and `npm ci` in tests/browser")
+    pages = sorted((run.course / "feedback").rglob("*.html"))
+    assert len(pages) == len(run.feedback)
+    found = axe(pages)
+    assert not violations(found), violations(found)

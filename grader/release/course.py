@@ -28,7 +28,15 @@ c.CourseDirectory.course_id = "nngrade"
 c.CourseDirectory.root = {root!r}
 # Per-cell time limit while autograding; a cell over it fails, the rest still run.
 c.Execute.timeout = {timeout}
+# generate_feedback: nbgrader's feedback page with nngrade's accessibility fixes (WCAG 2.1 AA).
+import os, nbgrader  # noqa: E401,E402
+c.HTMLExporter.template_file = "nngrade_feedback.html.j2"
+c.HTMLExporter.extra_template_basedirs = [
+    {templates!r}, os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
 """
+
+
+FEEDBACK_TEMPLATES = Path(__file__).resolve().parent / "templates"  # feedback/nngrade_feedback.html.j2 extends nbgrader's page
 
 
 class NbgraderError(RuntimeError):
@@ -50,7 +58,7 @@ def write_course(root, notebooks=None, rubric=None):
     source.mkdir(parents=True, exist_ok=True)
     for name, nb in notebooks.items():
         (source / name).write_text(notebook_text(nb))
-    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(root=str(root), timeout=cell_timeout(rubric)))
+    (root / "nbgrader_config.py").write_text(CONFIG_TEMPLATE.format(root=str(root), timeout=cell_timeout(rubric), templates=str(FEEDBACK_TEMPLATES)))
     return root
 
 
