@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
+from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.mistakes import MISTAKES, write_mutant
-from grader.platforms import gradescope, kit, prairielearn
+from grader.platforms import gradescope, kit, pins, prairielearn
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
@@ -125,8 +125,38 @@ def test_gradescope_zip_has_its_scripts_at_the_root_and_the_kit(bundle):
     for name in ("grader/platforms/gradescope.py", "rubric.toml", "pyproject.toml", "solutions/ex05_backprop.py",
                  "release/nn_basics/ex03_activations.ipynb"):
         assert name in infos
-    assert "numpy==" in requirements and "hypothesis==" in requirements
-    assert f"torch=={kit.TORCH_VERSION}" in setup and kit.TORCH_INDEX in setup and "python3.11" in setup
+    pinned = pins.read_pins()
+    for name in ("numpy", "hypothesis", "nbformat", "matplotlib", "pyseccomp"):  # pyseccomp: the system-call filter
+        assert f"\n{name}=={pinned[name]}" in requirements
+    assert "-c constraints.txt" in requirements and _bundled_as_in_the_project(bundle, "constraints.txt")
+    assert f"torch=={pinned['torch']}" in setup and kit.TORCH_INDEX in setup and "python3.11" in setup
+
+
+def _bundled_as_in_the_project(bundle, name):
+    with zipfile.ZipFile(bundle) as zf:
+        return zf.read(name) == (PROJECT_ROOT / name).read_bytes()
+
+
+def test_the_constraints_pin_every_dependency_within_pyprojects_ranges():
+    """constraints.txt pins the closure of pyproject's dependencies, each inside pyproject's range,
+    and every range has an upper bound (a fresh install gets no untested major version)."""
+    from packaging.requirements import Requirement
+
+    pinned = pins.read_pins()
+    for text in pins.dependencies():
+        req = Requirement(text)
+        assert req.name.lower() in pinned or pins.normalize(req.name) in pinned, f"constraints.txt lacks {req.name}"
+        assert req.specifier.contains(pinned[pins.normalize(req.name)], prereleases=True), text
+        assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), f"{text}: no upper bound"
+    missing = set(pins.installed_closure()) - set(pinned)
+    assert not missing, f"constraints.txt lacks {sorted(missing)}: rewrite it with `python -m grader.platforms.pins`"
+
+
+def test_a_malformed_constraints_line_is_named(tmp_path):
+    bad = tmp_path / "constraints.txt"
+    bad.write_text("numpy==2.4.6\nhypothesis>=6\n")
+    with pytest.raises(ValueError, match=r"constraints.txt:2: expected NAME==VERSION, found 'hypothesis>=6'"):
+        pins.read_pins(bad)
 
 
 def test_scripts_pass_bash_n_and_shellcheck(tmp_path, bundle):

@@ -15,7 +15,8 @@ import sys
 import uuid
 from pathlib import Path
 
-from grader.platforms import kit
+from grader import PROJECT_ROOT
+from grader.platforms import kit, pins
 from grader.platforms.entry import grade_upload
 
 ROOT_ENV = "NNGRADE_PRAIRIELEARN_ROOT"
@@ -59,6 +60,7 @@ def build_question(out, rubric_path=None, image=None):
         "tests/run.sh": kit.template("prairielearn_run.sh"),
         "tests/image/Dockerfile": kit.template("prairielearn_Dockerfile"),
         "tests/image/requirements.txt": kit.requirements(),
+        f"tests/image/{pins.CONSTRAINTS}": (PROJECT_ROOT / pins.CONSTRAINTS).read_bytes(),
     }
     files.update({f"tests/{name}": data for name, data in kit.kit_files(rubric_path).items()})
     for name, data in files.items():
