@@ -31,6 +31,12 @@ IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
 MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")
 
 
+def kit_has_seccomp():
+    from grader.sandbox import seccomp_filter
+
+    return seccomp_filter.available()
+
+
 # ---- schemas -----------------------------------------------------------------------------------
 
 def test_validators_reject_what_the_platforms_reject():
@@ -540,3 +546,36 @@ def test_bench_single_table_shows_every_figure(monkeypatch, capsys):
     rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith(("reference", "blank"))]
     assert [row[:7] for row in rows] == [[name, "83", "9.67", "4.21", "300", "388", "876"] for name in ("reference", "blank")]
     assert "7.78 / 0.16 / 1.05 / 0.68" in " ".join(rows[0])
+
+
+# ---- refusals name their cause --------------------------------------------------------------------
+
+DENY_LANDLOCK = """
+import errno, sys, pyseccomp
+from grader.sandbox import landlock
+f = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+f.add_rule(pyseccomp.ERRNO(int(sys.argv[1])), "landlock_create_ruleset")
+f.load()
+try:
+    landlock.restrict(read=["/"])
+except OSError as exc:
+    print(exc.errno, exc.strerror)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not kit_has_seccomp(), reason="needs Linux and pyseccomp")
+@pytest.mark.parametrize("err, says", [(1, "container's security profile denies the landlock_* system calls"),
+                                      (38, "this kernel has no Landlock (ENOSYS)"),
+                                      (95, "add landlock to the kernel's lsm= boot parameter")])
+def test_a_missing_landlock_names_who_denies_it(err, says):
+    """EPERM comes from a container's profile (fix the profile), ENOSYS from the kernel (another machine)."""
+    done = subprocess.run([sys.executable, "-c", DENY_LANDLOCK, str(err)], capture_output=True, text=True, timeout=60,
+                          cwd=PROJECT_ROOT)
+    assert done.stdout.startswith(f"{err} ") and says in done.stdout, done.stdout + done.stderr
+
+
+def test_seccomp_refusals_name_profile_or_kernel():
+    from grader.sandbox.layer_errors import cause
+
+    assert "container's security profile" in cause("seccomp", 1) and "(EPERM)" in cause("seccomp", 1)
+    assert "CONFIG_SECCOMP_FILTER" in cause("seccomp", 22)

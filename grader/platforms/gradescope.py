@@ -71,7 +71,8 @@ def run(root):
     from grader.reports import atomic_write
 
     root = Path(root)
-    outcome = grade_upload(root / "submission", root / "source", hide=[root], plots=False)  # Gradescope shows no images
+    outcome = grade_upload(root / "submission", root / "source", hide=[root], plots=False,  # Gradescope shows no images
+                           entry_script="run_autograder (in autograder.zip; upload it again)")
     print(f"nngrade: {outcome.kind}: {outcome.details}")  # stdout: the staff's view only
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)

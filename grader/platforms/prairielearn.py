@@ -124,7 +124,8 @@ def run(root):
     from grader.reports import atomic_write
 
     root = Path(root)
-    outcome = grade_upload(root / "student", root / "tests", hide=[root])
+    outcome = grade_upload(root / "student", root / "tests", hide=[root],
+                           entry_script="the question's tests/run.sh (then sync the course)")
     print(f"nngrade: {outcome.kind}: {outcome.details}", file=sys.stderr)
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)

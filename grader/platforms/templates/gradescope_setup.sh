@@ -17,7 +17,8 @@ python3.11 -m venv "$venv"
 # at the versions of its constraints.txt (requirements.txt names it), torch's own included.
 # NNGRADE_TORCH_FIND_LINKS (a folder or web page of wheels) replaces the CPU index, for tests.
 if [ -n "${NNGRADE_TORCH_FIND_LINKS:-}" ]; then
-    torch_source=(--no-index --find-links "$NNGRADE_TORCH_FIND_LINKS")
+    links_host="${NNGRADE_TORCH_FIND_LINKS#*://}"
+    torch_source=(--no-index --find-links "$NNGRADE_TORCH_FIND_LINKS" --trusted-host "${links_host%%[:/]*}")
 else
     torch_source=(--index-url __TORCH_INDEX__)
 fi
