@@ -8,7 +8,6 @@ CAP_SYS_ADMIN). The images are built once per test session (and kept by content 
 `python -m pytest tests/test_platform_containers.py -s` prints the figures: wall time, the CPU
 time and the container cgroup's peak memory of one submission, page cache cold and warm.
 """
-import hashlib
 import http.server
 import json
 import os
@@ -18,7 +17,6 @@ import subprocess
 import tempfile
 import threading
 import time
-import zipfile
 from functools import partial
 from pathlib import Path
 
@@ -26,15 +24,12 @@ import pytest
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.mistakes import MISTAKES, write_mutant
-from grader.platforms import gradescope, kit, prairielearn
+from grader.platforms import gradescope, kit, prairielearn, trial
 from grader.rubric import load_rubric
 from platform_schemas import gradescope_problems, prairielearn_problems
 
-BASE = "nngrade-test/bookworm:base"  # .ci/docker-base
+BASE = "nngrade-test/bookworm:base"  # .ci/docker-base: the stand-in for Gradescope's Ubuntu base
 PYTHON_BASE = "python:3.11-slim-bookworm"  # the PrairieLearn Dockerfile's FROM; .ci/docker-base's stand-in
-LIMITS = ["--memory", "768m", "--cpus", "0.5"]  # Gradescope's defaults
-GRADESCOPE = [*LIMITS]  # Docker's default bridge network, seccomp profile and capabilities
-PRAIRIELEARN = ["--network", "none", "--ipc", "private", "--pids-limit", "1024", *LIMITS]  # its grader host's options
 MAX_PEAK_MB, MAX_CPU_S = 600, 10  # 10 s of CPU: 20 s of wall time at half a CPU
 MAX_SCORE = load_rubric().max_score
 MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")
@@ -97,35 +92,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def _build(tag_prefix, context, dockerfile, torch_wheels):
-    """Build the image once for this content (the tag is its digest); returns the tag."""
-    digest = hashlib.sha256(dockerfile.encode())
-    for path in sorted(p for p in Path(context).rglob("*") if p.is_file()):
-        digest.update(path.relative_to(context).as_posix().encode() + b"\0" + path.read_bytes())
-    tag = f"{tag_prefix}:{digest.hexdigest()[:12]}"
-    if docker("image", "inspect", tag, check=False).returncode != 0:
-        (Path(context) / "Dockerfile.nngrade-test").write_text(dockerfile)
-        build_args = ["--build-arg", f"NNGRADE_TORCH_FIND_LINKS={torch_wheels}"] if torch_wheels else []
-        docker("build", "-q", "-t", tag, "-f", Path(context) / "Dockerfile.nngrade-test", *build_args, context)
-    return tag
-
-
 @pytest.fixture(scope="session")
 def gradescope_image(tmp_path_factory, torch_wheels):
-    """Gradescope's image build: the zip unpacked in /autograder/source, its setup.sh run as root,
-    run_autograder copied to /autograder/run_autograder."""
-    context = tmp_path_factory.mktemp("gradescope-image")
-    bundle = context / "autograder.zip"
+    """Built as `nngrade gradescope --test` builds it: the zip's own setup.sh, run as Gradescope does."""
+    bundle = tmp_path_factory.mktemp("gradescope") / "autograder.zip"
     gradescope.build_bundle(bundle)
-    with zipfile.ZipFile(bundle) as zf:
-        zf.extractall(context / "source")
-    bundle.unlink()
-    for script in gradescope.SCRIPTS:
-        (context / "source" / script).chmod(0o755)
-    dockerfile = (f"FROM {BASE}\nCOPY source /autograder/source\nARG NNGRADE_TORCH_FIND_LINKS=\n"
-                  "RUN mkdir -p /autograder/submission /autograder/results && bash /autograder/source/setup.sh"
-                  " && cp /autograder/source/run_autograder /autograder/run_autograder\n")
-    return _build("nngrade-test/gradescope", context, dockerfile, torch_wheels)
+    return trial.gradescope_image(bundle, base=BASE, build_args=_torch_args(torch_wheels))
 
 
 @pytest.fixture(scope="session")
@@ -133,8 +105,11 @@ def prairielearn_question(tmp_path_factory, torch_wheels):
     """(the question folder, its grading image built from tests/image/Dockerfile as it is)."""
     question = tmp_path_factory.mktemp("question")
     prairielearn.build_question(question)
-    image_dir = question / "tests" / "image"
-    return question, _build("nngrade-test/prairielearn", image_dir, (image_dir / "Dockerfile").read_text(), torch_wheels)
+    return question, trial.prairielearn_image(question, build_args=_torch_args(torch_wheels))
+
+
+def _torch_args(torch_wheels):
+    return [f"NNGRADE_TORCH_FIND_LINKS={torch_wheels}"] if torch_wheels else []
 
 
 # ---- one submission in a fresh container -----------------------------------------------------------
@@ -144,19 +119,18 @@ def _run(image, options, mounts, command, cold):
     if cold:
         subprocess.run(["sync"], check=True)
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
-    volumes = [a for host, inside in mounts for a in ("-v", f"{host}:{inside}")]
     started = time.monotonic()
-    done = docker("run", "--rm", *options, *volumes, image, "sh", "-c", command + MEASURE, timeout=600)
+    out, err = trial.in_container(image, options, mounts, command, MEASURE)
     wall = time.monotonic() - started
-    *log, peak, cpu_us = done.stdout.strip().splitlines()
-    return "\n".join(log) + done.stderr, wall, int(peak) / 2**20, int(cpu_us) / 1e6
+    *log, peak, cpu_us = out.strip().splitlines()
+    return "\n".join(log) + err, wall, int(peak) / 2**20, int(cpu_us) / 1e6
 
 
 def grade_on_gradescope(image, submission_files, work, cold=False):
     """Gradescope's per-submission step: the upload in /autograder/submission, run_autograder."""
     upload, results = _fresh(work / "submission"), _fresh(work / "results")
     submission_files(upload)
-    log, wall, peak, cpu = _run(image, GRADESCOPE, [(upload, "/autograder/submission"), (results, "/autograder/results")],
+    log, wall, peak, cpu = _run(image, trial.GRADESCOPE_OPTIONS, [(upload, "/autograder/submission"), (results, "/autograder/results")],
                                 "/autograder/run_autograder", cold)
     found = json.loads((results / "results.json").read_text())
     assert gradescope_problems(found) == [], gradescope_problems(found)
@@ -169,7 +143,7 @@ def grade_on_prairielearn(question, image, submission_files, work, cold=False):
     shutil.copytree(question / "tests", grade / "tests")
     submission_files(_fresh(grade / "student"))
     (grade / "results").mkdir()
-    log, wall, peak, cpu = _run(image, PRAIRIELEARN, [(grade, "/grade")], prairielearn.ENTRYPOINT, cold)
+    log, wall, peak, cpu = _run(image, trial.PRAIRIELEARN_OPTIONS, [(grade, "/grade")], prairielearn.ENTRYPOINT, cold)
     found = json.loads((grade / "results" / "results.json").read_text())
     assert prairielearn_problems(found) == [], prairielearn_problems(found)
     return found, log, {"wall_s": wall, "peak_mb": peak, "cpu_s": cpu}
@@ -324,7 +298,7 @@ def test_gradescope_image_grades_in_a_default_container(gradescope_image, work, 
     listener = Listener(host)
     try:
         # Not a vacuous probe: from the container itself, outside the sandbox, it does reach the host.
-        docker("run", "--rm", *GRADESCOPE, gradescope_image, "/opt/nngrade/bin/python", "-c",
+        docker("run", "--rm", *trial.GRADESCOPE_OPTIONS, gradescope_image, "/opt/nngrade/bin/python", "-c",
                PROBE + f"_probe({host!r}, {listener.tcp_port}); _probe({host!r}, {listener.udp_port})")
         time.sleep(0.5)
         assert {kind for kind, _ in listener.heard()} == {"tcp", "udp"}
