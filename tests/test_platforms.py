@@ -579,3 +579,24 @@ def test_seccomp_refusals_name_profile_or_kernel():
 
     assert "container's security profile" in cause("seccomp", 1) and "(EPERM)" in cause("seccomp", 1)
     assert "CONFIG_SECCOMP_FILTER" in cause("seccomp", 22)
+
+
+# ---- a built bundle tried on one submission ---------------------------------------------------------
+
+@pytest.mark.slow
+@needs_root
+def test_test_option_runs_a_built_bundle_on_one_submission(tmp_path, bundle, capsys):
+    """`--test` without Docker: the bundle as built, in a temporary root, the results file printed."""
+    from grader.cli import main as nngrade
+
+    assert nngrade(["gradescope", "--out", str(bundle), "--test", str(SOLUTIONS_DIR), "--no-docker"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["score"] == MAX_SCORE and "class context: cached" in err
+    question = tmp_path / "question"
+    prairielearn.build_question(question)
+    mistake = write_mutant(MISTAKE, tmp_path / "mistake")
+    assert nngrade(["prairielearn", "--out", str(question), "--test", str(mistake), "--no-docker"]) == 0
+    out, err = capsys.readouterr()
+    assert _losing(json.loads(out)["tests"], "points", "max_points") == set(MISTAKE.loses_points), err
+    assert nngrade(["prairielearn", "--out", str(tmp_path / "nothing"), "--test", str(mistake), "--no-docker"]) == 2
+    assert "not a question folder written by `nngrade prairielearn" in capsys.readouterr().err
