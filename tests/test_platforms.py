@@ -16,6 +16,7 @@ import pytest
 from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
+from grader.platforms import context_cache
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
@@ -265,6 +266,18 @@ def test_anything_else_says_what_was_expected_and_what_was_found(tmp_path):
     assert found.folder is None
     assert "ex01_perceptron.py" in found.problem and "a/homework.docx" in found.problem and "notes.txt" in found.problem
     assert "caf\\xe9.py" in found.problem and found.problem.encode("utf-8")  # printable, writable as JSON text
+
+
+def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp_path, monkeypatch):
+    """PrairieLearn's cache is made where the question is built; the image's 3.11.x differs."""
+    key = cache_key()
+    monkeypatch.setattr(sys, "version", "3.11.99 (another build)")
+    assert cache_key() == key
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
+    assert cache_key(rubric) != key
+    monkeypatch.setattr(context_cache.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
+    assert cache_key() != key
 
 
 def test_the_cache_is_used_only_for_this_kit_and_these_libraries(tmp_path):
