@@ -8,6 +8,7 @@ CAP_SYS_ADMIN). The images are built once per test session (and kept by content 
 `python -m pytest tests/test_platform_containers.py -s` prints the figures: wall time, the CPU
 time and the container cgroup's peak memory of one submission, page cache cold and warm.
 """
+import contextlib
 import http.server
 import json
 import os
@@ -31,6 +32,11 @@ from platform_schemas import gradescope_problems, prairielearn_problems
 BASE = "nngrade-test/bookworm:base"  # .ci/docker-base: the stand-in for Gradescope's Ubuntu base
 PYTHON_BASE = "python:3.11-slim-bookworm"  # the PrairieLearn Dockerfile's FROM; .ci/docker-base's stand-in
 MAX_PEAK_MB, MAX_CPU_S = 600, 10  # 10 s of CPU: 20 s of wall time at half a CPU
+# A cold container is charged for the page cache it reads, read-ahead included: with the kernel's
+# default read-ahead (128 kB) one submission peaks at ~450 MB; a disk set to read ahead 8 MB per
+# fault (this course machine's virtual disk) adds ~200 MB of pages nothing uses (reclaimable).
+# The cold run is measured with the kernel's default, and reported with the disk's own as well.
+DEFAULT_READ_AHEAD_KB = 128
 MAX_SCORE = load_rubric().max_score
 MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")
 ALLOW_LIST = {"landlock-filesystem", "seccomp"}
@@ -259,6 +265,45 @@ def _losing(tests, score_key, max_key):
     return {f for f, (got, most) in totals.items() if got < most}
 
 
+def read_ahead_file(path="/var/lib/docker"):
+    """The read_ahead_kb file of the disk holding `path` (where the images' files are), or None."""
+    device = os.stat(path if os.path.exists(path) else "/").st_dev
+    block = Path(f"/sys/dev/block/{os.major(device)}:{os.minor(device)}")
+    for queue in (block / "queue", block / ".." / "queue"):
+        if (queue / "read_ahead_kb").is_file():
+            return queue / "read_ahead_kb"
+    return None
+
+
+@contextlib.contextmanager
+def read_ahead(kb):
+    """The disk's read-ahead set to `kb` meanwhile (restored after), where it can be set."""
+    path = read_ahead_file()
+    before = path.read_text().strip() if path else None
+    try:
+        if path and before != str(kb):
+            path.write_text(f"{kb}\n")
+        yield int(path.read_text()) if path else None
+    finally:
+        if path and before != str(kb):
+            path.write_text(f"{before}\n")
+
+
+def cold_runs(grade, figures):
+    """The reference from a cold page cache, with the kernel's default read-ahead (the goal: within
+    600 MB and 10 s of CPU) and with the disk's own; returns the results of the first."""
+    with read_ahead(DEFAULT_READ_AHEAD_KB) as kb:
+        results, log, cold = grade(cold=True)
+    figures[f"reference, cold (read-ahead {kb} kB)"] = cold
+    path = read_ahead_file()
+    own = int(path.read_text()) if path else None
+    if own is not None and own != kb:
+        figures[f"reference, cold (read-ahead {own} kB, this disk's)"] = grade(cold=True)[2]
+    assert kb == DEFAULT_READ_AHEAD_KB, f"cannot set {path} (needs root): the cold figure would not be comparable"
+    assert cold["peak_mb"] <= MAX_PEAK_MB and cold["cpu_s"] <= MAX_CPU_S, cold
+    return results, log
+
+
 def _report(platform, figures):
     lines = [f"{platform}: {name}: wall {f['wall_s']:.1f} s, CPU {f['cpu_s']:.1f} s, peak {f['peak_mb']:.0f} MB"
              for name, f in figures.items()]
@@ -277,7 +322,7 @@ def work():
 
 def test_gradescope_image_grades_in_a_default_container(gradescope_image, work, capsys):
     figures = {}
-    results, log, figures["reference, cold"] = grade_on_gradescope(gradescope_image, reference, work, cold=True)
+    results, log = cold_runs(partial(grade_on_gradescope, gradescope_image, reference, work), figures)
     assert results["score"] == MAX_SCORE, log
     assert ALLOW_LIST <= set(results["extra_data"]["isolation"]), results["extra_data"]["isolation"]
     assert "class context: cached" in log  # setup.sh's cache, made by the image's own Python
@@ -304,21 +349,18 @@ def test_gradescope_image_grades_in_a_default_container(gradescope_image, work, 
         assert {kind for kind, _ in listener.heard()} == {"tcp", "udp"}
         results, log, _ = grade_on_gradescope(gradescope_image, network_probe(host, listener.tcp_port, listener.udp_port), work)
         time.sleep(0.5)
-        assert listener.heard() == [], log
-        assert results["score"] == MAX_SCORE, log  # the probe's failures are not the grade's business
+        assert listener.heard() == [] and results["extra_data"]["outcome"] == "graded", log
     finally:
         listener.close()
 
     with capsys.disabled():
         _report("Gradescope (768 MB, 0.5 CPU)", figures)
-    cold = figures["reference, cold"]
-    assert cold["peak_mb"] <= MAX_PEAK_MB and cold["cpu_s"] <= MAX_CPU_S, cold
 
 
 def test_prairielearn_image_grades_in_a_grader_host_container(prairielearn_question, work, capsys):
     question, image = prairielearn_question
     figures = {}
-    results, log, figures["reference, cold"] = grade_on_prairielearn(question, image, reference, work, cold=True)
+    results, log = cold_runs(partial(grade_on_prairielearn, question, image, reference, work), figures)
     assert results["gradable"] and results["score"] == 1.0, log
     assert ALLOW_LIST <= _isolation(log), log
     assert "class context: cached" in log  # made where the question was built, current in the image
@@ -340,11 +382,9 @@ def test_prairielearn_image_grades_in_a_grader_host_container(prairielearn_quest
     try:
         results, log, _ = grade_on_prairielearn(question, image, network_probe(host, listener.tcp_port, listener.udp_port), work)
         time.sleep(0.5)
-        assert listener.heard() == [] and results["score"] == 1.0, log
+        assert listener.heard() == [] and results["gradable"], log
     finally:
         listener.close()
 
     with capsys.disabled():
         _report("PrairieLearn (768 MB, 0.5 CPU, no network)", figures)
-    cold = figures["reference, cold"]
-    assert cold["peak_mb"] <= MAX_PEAK_MB and cold["cpu_s"] <= MAX_CPU_S, cold

@@ -10,7 +10,6 @@ from grader import SOLUTIONS_DIR
 from grader.batch import failed_record, submission_digest
 from grader.grading import SubmissionGrader
 from grader.platforms.context_cache import load_context
-from grader.platforms.page_cache import drop_unmapped_library_cache
 from grader.reference import fingerprint
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
@@ -40,7 +39,6 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
         error = _start(client, entry_script)
         timings["start-up"] = _lap(timings, started)
         ctx, how = load_context(cache_path, rubric_path, solutions_dir)
-        drop_unmapped_library_cache()  # the imports are done: a cold container's peak stays lower
         timings["cases"] = _lap(timings, started)
         submission = read_submission(folder, ctx.rubric.modules)
         submission.student = student
