@@ -251,6 +251,13 @@ class Listener:
         self.udp.close()
 
 
+def _lost(results, log, score_key, max_key):
+    """What the staff would read: the details line and each check that lost points, with why."""
+    lost = [f"{t['name']}: {t.get('message') or ''} {(t.get('output') or '')[:400]}"
+            for t in results.get("tests", []) if t[score_key] < t[max_key]]
+    return log + "\n" + "\n".join(lost)
+
+
 def _isolation(log):
     line = next(line for line in log.splitlines() if "isolation: " in line)
     return set(line.split("isolation: ", 1)[1].split(", "))
@@ -323,11 +330,11 @@ def work():
 def test_gradescope_image_grades_in_a_default_container(gradescope_image, work, capsys):
     figures = {}
     results, log = cold_runs(partial(grade_on_gradescope, gradescope_image, reference, work), figures)
-    assert results["score"] == MAX_SCORE, log
+    assert results["score"] == MAX_SCORE, _lost(results, log, "score", "max_score")
     assert ALLOW_LIST <= set(results["extra_data"]["isolation"]), results["extra_data"]["isolation"]
     assert "class context: cached" in log  # setup.sh's cache, made by the image's own Python
     results, log, figures["reference, warm"] = grade_on_gradescope(gradescope_image, reference, work)
-    assert results["score"] == MAX_SCORE
+    assert results["score"] == MAX_SCORE, _lost(results, log, "score", "max_score")
 
     results, log, figures["blank stubs"] = grade_on_gradescope(gradescope_image, blank, work)
     assert results["score"] == 0 and results["extra_data"]["outcome"] == "graded", log
@@ -361,11 +368,11 @@ def test_prairielearn_image_grades_in_a_grader_host_container(prairielearn_quest
     question, image = prairielearn_question
     figures = {}
     results, log = cold_runs(partial(grade_on_prairielearn, question, image, reference, work), figures)
-    assert results["gradable"] and results["score"] == 1.0, log
+    assert results["gradable"] and results["score"] == 1.0, _lost(results, log, "points", "max_points")
     assert ALLOW_LIST <= _isolation(log), log
     assert "class context: cached" in log  # made where the question was built, current in the image
     results, log, figures["reference, warm"] = grade_on_prairielearn(question, image, reference, work)
-    assert results["score"] == 1.0, log
+    assert results["score"] == 1.0, _lost(results, log, "points", "max_points")
 
     results, log, figures["blank stubs"] = grade_on_prairielearn(question, image, blank, work)
     assert results["gradable"] and results["score"] == 0, log

@@ -43,7 +43,8 @@ def docker(*args, timeout=RUN_TIMEOUT_S):
 def build_image(name, context, dockerfile, build_args=()):
     """The image of this context and Dockerfile text, built unless an image of the same digest exists."""
     context = Path(context)
-    digest = hashlib.sha256(dockerfile.encode() + repr(sorted(build_args)).encode())
+    # The build arguments' names only: a wheel server's address may change between runs, not what it serves.
+    digest = hashlib.sha256(dockerfile.encode() + repr(sorted(a.split("=", 1)[0] for a in build_args)).encode())
     for path in sorted(p for p in context.rglob("*") if p.is_file() and p.name != "Dockerfile.nngrade"):
         digest.update(path.relative_to(context).as_posix().encode() + b"\0" + path.read_bytes())
     tag = f"{name}:{digest.hexdigest()[:12]}"
@@ -51,7 +52,16 @@ def build_image(name, context, dockerfile, build_args=()):
         (context / "Dockerfile.nngrade").write_text(dockerfile)
         args = [a for arg in build_args for a in ("--build-arg", arg)]
         docker("build", "-q", "-t", tag, "-f", context / "Dockerfile.nngrade", *args, context, timeout=BUILD_TIMEOUT_S)
+        _remove_older(name, tag)
     return tag
+
+
+def _remove_older(name, keep):
+    """Earlier builds of this image (another kit): ~1.5 GB each, of no further use."""
+    listed = subprocess.run(["docker", "image", "ls", name, "--format", "{{.Repository}}:{{.Tag}}"], capture_output=True,
+                            text=True).stdout.split()
+    for old in (t for t in listed if t != keep):
+        subprocess.run(["docker", "rmi", old], capture_output=True)
 
 
 def torch_build_args():
