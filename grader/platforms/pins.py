@@ -77,20 +77,21 @@ def installed_closure(project_root=PROJECT_ROOT):
     as this Python resolves them (markers evaluated here)."""
     from packaging.requirements import Requirement
 
-    found, todo = {}, [Requirement(text) for text in dependencies(project_root)]
+    found, seen, todo = {}, set(), [(Requirement(text), "") for text in dependencies(project_root)]
     while todo:
-        req = todo.pop()
-        if req.marker and not req.marker.evaluate({"extra": ""}):
+        req, extra = todo.pop()  # extra: the one the requiring package was asked for ("" if none)
+        if req.marker and not req.marker.evaluate({"extra": extra}):
             continue
         name = normalize(req.name)
-        if name in found:
-            continue
         try:
             dist = metadata.distribution(req.name)
         except metadata.PackageNotFoundError:
             raise ValueError(f"{req.name} (needed by the kit) is not installed in {sys.executable}") from None
         found[name] = dist.version.split("+")[0]  # 2.13.0+cpu: the index line picks the build
-        todo.extend(Requirement(r) for r in dist.requires or ())
+        for wanted in ("", *sorted(req.extras)):  # jsonschema[format-nongpl] pulls more packages
+            if (name, wanted) not in seen:
+                seen.add((name, wanted))
+                todo.extend((Requirement(r), wanted) for r in dist.requires or ())
     return found
 
 
