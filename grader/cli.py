@@ -222,6 +222,7 @@ def build_parser():
                                             "and the kit with the reference, readable by root only once installed.")
     gradescope.add_argument("--out", default="autograder.zip", help="the zip to write (default: autograder.zip)")
     gradescope.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
+    _trial_options(gradescope, "the zip --out names")
     gradescope.set_defaults(run=_cmd_gradescope)
 
     similarity = sub.add_parser("similarity", help="find code shared between students (evidence to look at, not a verdict)",
@@ -241,6 +242,7 @@ def build_parser():
     prairielearn.add_argument("--out", required=True, help="the question folder to write (under questions/ of the course)")
     prairielearn.add_argument("--rubric", help="rubric TOML file (default: the bundled grader/rubric.toml)")
     prairielearn.add_argument("--image", help="the grading image info.json names (default: nngrade's recipe, see README)")
+    _trial_options(prairielearn, "the question --out names")
     prairielearn.set_defaults(run=_cmd_prairielearn)
     return parser
 
@@ -260,6 +262,13 @@ def parse(parser, argv):
 
 def _subcommands(parser):
     return next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+
+
+def _trial_options(parser, bundle):
+    parser.add_argument("--test", metavar="SUBMISSION",
+                        help=f"instead of writing: run {bundle} (built before) on SUBMISSION (a folder or a file) as the "
+                             "platform does, in Docker when it runs here, and print the results file")
+    parser.add_argument("--no-docker", action="store_true", help="with --test: in a temporary root with this Python")
 
 
 def main(argv=None):

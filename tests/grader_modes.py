@@ -44,6 +44,14 @@ def user():
         return None
 
 
+def mode_user():
+    """The ordinary user of USER_MODE, or pytest.skip saying how to make it."""
+    found = user()
+    if found is None or not VENV_PYTHON.exists():
+        pytest.skip(f"no user {USER} or no {VENV_PYTHON}: run .ci/unprivileged-python")
+    return found
+
+
 def prefix(mode):
     """The command that runs a Python in this mode, or pytest.skip saying what is missing. ROOT is
     this Python as the tests run it (root on Linux wherever the layers are checked)."""
@@ -53,14 +61,13 @@ def prefix(mode):
         pytest.skip("needs root and setpriv to enter this mode")
     if mode == NO_CAP_SYS_ADMIN:
         return ["setpriv", "--bounding-set", "-sys_admin", sys.executable]
-    if user() is None or not VENV_PYTHON.exists():
-        pytest.skip(f"no user {USER} or no {VENV_PYTHON}: run .ci/unprivileged-python")
+    mode_user()
     return ["setpriv", f"--reuid={USER}", f"--regid={USER}", "--clear-groups", str(VENV_PYTHON)]
 
 
 def sandbox_uids(mode):
     """The uids the children of a grader in this mode run as."""
-    return {user().pw_uid} if mode == USER_MODE else set(LANE_UIDS)
+    return {mode_user().pw_uid} if mode == USER_MODE else set(LANE_UIDS)
 
 
 def kit_for(mode, work):
@@ -83,7 +90,7 @@ def open_to(mode, *folders):
     for folder in folders:
         folder.mkdir(parents=True, exist_ok=True)
         if mode == USER_MODE:
-            os.chown(folder, user().pw_uid, user().pw_gid)
+            os.chown(folder, mode_user().pw_uid, mode_user().pw_gid)
 
 
 def cli(mode, work, *args):

@@ -78,8 +78,9 @@ def test_grades_csv_and_nbgrader_export_agree(graded):
     maximum = load_rubric(graded.rubric).max_score
     assert maximum == load_rubric().max_score + 4
     assert {row["max_score"] for row in graded.csv.values()} == {maximum}
-    assert {student: graded.exported[student] for student in graded.csv} == pytest.approx(
-        {student: (row["score"], row["max_score"]) for student, row in graded.csv.items()})
+    assert graded.exported.keys() >= graded.csv.keys()
+    for student, row in graded.csv.items():  # pytest.approx takes no nested containers (pytest 9)
+        assert graded.exported[student] == pytest.approx((row["score"], row["max_score"])), student
     assert graded.csv["honest"]["score"] == maximum
 
 

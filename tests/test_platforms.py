@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
+from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.mistakes import MISTAKES, write_mutant
-from grader.platforms import gradescope, kit, prairielearn
+from grader.platforms import gradescope, kit, pins, prairielearn
+from grader.platforms import context_cache
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
@@ -29,6 +30,12 @@ MODULES = load_rubric().modules
 MAX_SCORE = load_rubric().max_score
 IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
 MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")
+
+
+def kit_has_seccomp():
+    from grader.sandbox import seccomp_filter
+
+    return seccomp_filter.available()
 
 
 # ---- schemas -----------------------------------------------------------------------------------
@@ -125,8 +132,38 @@ def test_gradescope_zip_has_its_scripts_at_the_root_and_the_kit(bundle):
     for name in ("grader/platforms/gradescope.py", "rubric.toml", "pyproject.toml", "solutions/ex05_backprop.py",
                  "release/nn_basics/ex03_activations.ipynb"):
         assert name in infos
-    assert "numpy==" in requirements and "hypothesis==" in requirements
-    assert f"torch=={kit.TORCH_VERSION}" in setup and kit.TORCH_INDEX in setup and "python3.11" in setup
+    pinned = pins.read_pins()
+    for name in ("numpy", "hypothesis", "nbformat", "matplotlib", "pyseccomp"):  # pyseccomp: the system-call filter
+        assert f"\n{name}=={pinned[name]}" in requirements
+    assert "-c constraints.txt" in requirements and _bundled_as_in_the_project(bundle, "constraints.txt")
+    assert f"torch=={pinned['torch']}" in setup and kit.TORCH_INDEX in setup and "python3.11" in setup
+
+
+def _bundled_as_in_the_project(bundle, name):
+    with zipfile.ZipFile(bundle) as zf:
+        return zf.read(name) == (PROJECT_ROOT / name).read_bytes()
+
+
+def test_the_constraints_pin_every_dependency_within_pyprojects_ranges():
+    """constraints.txt pins the closure of pyproject's dependencies, each inside pyproject's range,
+    and every range has an upper bound (a fresh install gets no untested major version)."""
+    from packaging.requirements import Requirement
+
+    pinned = pins.read_pins()
+    for text in pins.dependencies():
+        req = Requirement(text)
+        assert req.name.lower() in pinned or pins.normalize(req.name) in pinned, f"constraints.txt lacks {req.name}"
+        assert req.specifier.contains(pinned[pins.normalize(req.name)], prereleases=True), text
+        assert any(s.operator in ("<", "<=", "==", "~=") for s in req.specifier), f"{text}: no upper bound"
+    missing = set(pins.installed_closure()) - set(pinned)
+    assert not missing, f"constraints.txt lacks {sorted(missing)}: rewrite it with `python -m grader.platforms.pins`"
+
+
+def test_a_malformed_constraints_line_is_named(tmp_path):
+    bad = tmp_path / "constraints.txt"
+    bad.write_text("numpy==2.4.6\nhypothesis>=6\n")
+    with pytest.raises(ValueError, match=r"constraints.txt:2: expected NAME==VERSION, found 'hypothesis>=6'"):
+        pins.read_pins(bad)
 
 
 def test_scripts_pass_bash_n_and_shellcheck(tmp_path, bundle):
@@ -229,6 +266,18 @@ def test_anything_else_says_what_was_expected_and_what_was_found(tmp_path):
     assert found.folder is None
     assert "ex01_perceptron.py" in found.problem and "a/homework.docx" in found.problem and "notes.txt" in found.problem
     assert "caf\\xe9.py" in found.problem and found.problem.encode("utf-8")  # printable, writable as JSON text
+
+
+def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp_path, monkeypatch):
+    """PrairieLearn's cache is made where the question is built; the image's 3.11.x differs."""
+    key = cache_key()
+    monkeypatch.setattr(sys, "version", "3.11.99 (another build)")
+    assert cache_key() == key
+    rubric = tmp_path / "rubric.toml"
+    rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
+    assert cache_key(rubric) != key
+    monkeypatch.setattr(context_cache.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
+    assert cache_key() != key
 
 
 def test_the_cache_is_used_only_for_this_kit_and_these_libraries(tmp_path):
@@ -510,3 +559,57 @@ def test_bench_single_table_shows_every_figure(monkeypatch, capsys):
     rows = [line.split() for line in capsys.readouterr().out.splitlines() if line.startswith(("reference", "blank"))]
     assert [row[:7] for row in rows] == [[name, "83", "9.67", "4.21", "300", "388", "876"] for name in ("reference", "blank")]
     assert "7.78 / 0.16 / 1.05 / 0.68" in " ".join(rows[0])
+
+
+# ---- refusals name their cause --------------------------------------------------------------------
+
+DENY_LANDLOCK = """
+import errno, sys, pyseccomp
+from grader.sandbox import landlock
+f = pyseccomp.SyscallFilter(pyseccomp.ALLOW)
+f.add_rule(pyseccomp.ERRNO(int(sys.argv[1])), "landlock_create_ruleset")
+f.load()
+try:
+    landlock.restrict(read=["/"])
+except OSError as exc:
+    print(exc.errno, exc.strerror)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux") or not kit_has_seccomp(), reason="needs Linux and pyseccomp")
+@pytest.mark.parametrize("err, says", [(1, "container's security profile denies the landlock_* system calls"),
+                                      (38, "this kernel has no Landlock (ENOSYS)"),
+                                      (95, "add landlock to the kernel's lsm= boot parameter")])
+def test_a_missing_landlock_names_who_denies_it(err, says):
+    """EPERM comes from a container's profile (fix the profile), ENOSYS from the kernel (another machine)."""
+    done = subprocess.run([sys.executable, "-c", DENY_LANDLOCK, str(err)], capture_output=True, text=True, timeout=60,
+                          cwd=PROJECT_ROOT)
+    assert done.stdout.startswith(f"{err} ") and says in done.stdout, done.stdout + done.stderr
+
+
+def test_seccomp_refusals_name_profile_or_kernel():
+    from grader.sandbox.layer_errors import cause
+
+    assert "container's security profile" in cause("seccomp", 1) and "(EPERM)" in cause("seccomp", 1)
+    assert "CONFIG_SECCOMP_FILTER" in cause("seccomp", 22)
+
+
+# ---- a built bundle tried on one submission ---------------------------------------------------------
+
+@pytest.mark.slow
+@needs_root
+def test_test_option_runs_a_built_bundle_on_one_submission(tmp_path, bundle, capsys):
+    """`--test` without Docker: the bundle as built, in a temporary root, the results file printed."""
+    from grader.cli import main as nngrade
+
+    assert nngrade(["gradescope", "--out", str(bundle), "--test", str(SOLUTIONS_DIR), "--no-docker"]) == 0
+    out, err = capsys.readouterr()
+    assert json.loads(out)["score"] == MAX_SCORE and "class context: cached" in err
+    question = tmp_path / "question"
+    prairielearn.build_question(question)
+    mistake = write_mutant(MISTAKE, tmp_path / "mistake")
+    assert nngrade(["prairielearn", "--out", str(question), "--test", str(mistake), "--no-docker"]) == 0
+    out, err = capsys.readouterr()
+    assert _losing(json.loads(out)["tests"], "points", "max_points") == set(MISTAKE.loses_points), err
+    assert nngrade(["prairielearn", "--out", str(tmp_path / "nothing"), "--test", str(mistake), "--no-docker"]) == 2
+    assert "not a question folder written by `nngrade prairielearn" in capsys.readouterr().err

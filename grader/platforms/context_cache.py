@@ -6,25 +6,42 @@ root-only folder). It is keyed by the kit's fingerprint (grader code, reference,
 versions of the libraries that make the cases and the expected values; a stale or unreadable file
 is ignored and the context is computed afresh.
 """
+import hashlib
+import sys
 from importlib import metadata
 from pathlib import Path
 
-from grader import SOLUTIONS_DIR
+from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.protocol import ProtocolError, decode, encode, pack, unpack_bytes
-from grader.reference import build_context, fingerprint
+from grader.reference import build_context
+from grader.rubric import DEFAULT_RUBRIC
 
 CACHE_NAME = "class_context.bin"
-LIBRARIES = ("hypothesis", "numpy", "torch")
+LIBRARIES = ("hypothesis", "numpy", "torch")  # what makes the cases and the reference's outputs
 
 
 def cache_key(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
-    versions = []
+    """What the cached values depend on, and nothing else: the kit's files (grader code, reference,
+    rubric), the libraries that make the cases and the expected values, and Python's minor version.
+    Not its patch version: PrairieLearn's cache is made where the question is built, and the
+    image's Python 3.11.x seldom has the same patch."""
+    versions = [f"python={sys.version_info.major}.{sys.version_info.minor}"]
     for name in LIBRARIES:
         try:
             versions.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             versions.append(f"{name}=none")
-    return f"{fingerprint(rubric_path, solutions_dir)};{';'.join(versions)}"
+    return f"{kit_digest(rubric_path, solutions_dir)};{';'.join(versions)}"
+
+
+def kit_digest(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+    digest = hashlib.sha256()
+    code = [(p.relative_to(PROJECT_ROOT).as_posix(), p) for p in sorted((PROJECT_ROOT / "grader").rglob("*.py"))]
+    data = [(f"solutions/{p.name}", p) for p in sorted(Path(solutions_dir).glob("*.py"))]
+    for name, path in [*code, *data, ("rubric", Path(rubric_path or DEFAULT_RUBRIC))]:
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def write_cache(path, rubric_path=None, solutions_dir=SOLUTIONS_DIR):

@@ -34,9 +34,10 @@ def process_started():
         return time.time()
 
 
-def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True):
+def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True, entry_script="the entry point"):
     """Outcome for the upload in `upload_dir`, graded with the kit in `kit_root` (plots: draw the
-    feedback's plots, which PrairieLearn shows and Gradescope does not)."""
+    feedback's plots, which PrairieLearn shows and Gradescope does not; entry_script: the platform's
+    script the staff would edit, named when the sandbox refuses)."""
     started = process_started()
     kit_root = Path(kit_root)
     rubric = kit_root / kit.RUBRIC
@@ -53,8 +54,10 @@ def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True):
                 record = not_graded_record(rubric, student, upload.problem, kit_root / "solutions")
                 return Outcome(record, "not-gradable", upload.problem, upload.problem)
             graded = grade_one(upload.folder, student=student, rubric_path=rubric, cache_path=kit_root / kit.CACHE,
-                               hide=[*hide, work], solutions_dir=kit_root / "solutions", started=started, plots=plots)
-        details = f"class context: {graded.context}; timings: {graded.timings}"
+                               hide=[*hide, work], solutions_dir=kit_root / "solutions", started=started, plots=plots,
+                               entry_script=entry_script)
+        details = (f"class context: {graded.context}; timings: {graded.timings}; "
+                   f"isolation: {', '.join(graded.record.get('isolation') or []) or 'none'}")
         if upload.notebooks:
             details += f"; rebuilt from notebooks: {', '.join(upload.notebooks)}"
         if graded.error:

@@ -1,32 +1,36 @@
 """The kit a platform bundle carries: the grader, the reference, the rubric, the release's
 notebooks (their given cells are restored when notebooks are graded), the library pins and the
 class context cache. The same files for Gradescope and PrairieLearn; each adds its scripts."""
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 from grader import PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
+from grader.platforms import pins
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 
-# Libraries the judge and the sandbox import, pinned to this machine's versions so the platform
-# makes the same cases (hypothesis) and the same reference outputs. torch is installed on its own
-# line from the CPU-only index (no CUDA libraries).
-PINNED = ("numpy", "hypothesis", "nbformat", "matplotlib")  # matplotlib: the plots PrairieLearn shows
-TORCH_VERSION = "2.13.0"
+# The bundles install the libraries the judge and the sandbox import at the versions of the kit's
+# constraints.txt (grader/platforms/pins.py), so the platform makes the same cases (hypothesis) and
+# the same reference outputs. torch comes on its own line from the CPU-only index (no CUDA
+# libraries); NNGRADE_TORCH_FIND_LINKS, when set at image build time, takes it from a folder or web
+# page of wheels instead (the kit's container test, where that index is out of reach).
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 RUBRIC = "rubric.toml"  # the rubric the bundle grades with, at the kit's root
 CACHE = "cache/class_context.bin"
 NOTEBOOKS = "release/nn_basics"
 
 
+def torch_version():
+    return pins.read_pins()["torch"]
+
+
 def template(name):
     """A script of templates/, with the torch pin filled in."""
     text = resources.files("grader.platforms").joinpath("templates", name).read_text(encoding="utf-8")
-    return text.replace("__TORCH_VERSION__", TORCH_VERSION).replace("__TORCH_INDEX__", TORCH_INDEX)
+    return text.replace("__TORCH_VERSION__", torch_version()).replace("__TORCH_INDEX__", TORCH_INDEX)
 
 
 def requirements():
-    lines = [f"{name}=={metadata.version(name).split('+')[0]}" for name in PINNED]
-    return "# pinned to the versions the kit was built and tested with\n" + "\n".join(lines) + "\n"
+    return pins.bundle_requirements()
 
 
 def kit_files(rubric_path=None):
@@ -44,6 +48,7 @@ def kit_files(rubric_path=None):
     files["pyproject.toml"] = (PROJECT_ROOT / "pyproject.toml").read_bytes()
     files[RUBRIC] = rubric_path.read_bytes()
     files["requirements.txt"] = requirements().encode()
+    files[pins.CONSTRAINTS] = (PROJECT_ROOT / pins.CONSTRAINTS).read_bytes()
     return files
 
 

@@ -15,7 +15,8 @@ import sys
 import uuid
 from pathlib import Path
 
-from grader.platforms import kit
+from grader import PROJECT_ROOT
+from grader.platforms import kit, pins
 from grader.platforms.entry import grade_upload
 from grader.safe_text import plain
 
@@ -60,6 +61,7 @@ def build_question(out, rubric_path=None, image=None):
         "tests/run.sh": kit.template("prairielearn_run.sh"),
         "tests/image/Dockerfile": kit.template("prairielearn_Dockerfile"),
         "tests/image/requirements.txt": kit.requirements(),
+        f"tests/image/{pins.CONSTRAINTS}": (PROJECT_ROOT / pins.CONSTRAINTS).read_bytes(),
     }
     files.update({f"tests/{name}": data for name, data in kit.kit_files(rubric_path).items()})
     for name, data in files.items():
@@ -139,7 +141,8 @@ def run(root):
     from grader.reports import atomic_write
 
     root = Path(root)
-    outcome = grade_upload(root / "student", root / "tests", hide=[root])
+    outcome = grade_upload(root / "student", root / "tests", hide=[root],
+                           entry_script="the question's tests/run.sh (then sync the course)")
     print(staff_details(outcome), file=sys.stderr)
     results = root / "results"
     results.mkdir(parents=True, exist_ok=True)
@@ -155,6 +158,10 @@ def main(argv=None):
 
 
 def prairielearn_command(args):
+    if getattr(args, "test", None):
+        from grader.platforms.trial import trial_command
+
+        return trial_command("prairielearn", args)
     try:
         files = build_question(args.out, args.rubric, args.image)
     except (OSError, ValueError) as exc:

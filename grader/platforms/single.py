@@ -25,17 +25,18 @@ class Graded:
 
 
 def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None,
-              plots=True):
+              plots=True, entry_script="the entry point"):
     """Grade the exNN_*.py files in `folder`. A grader failure gives an all-zero record and
     `error`; it never raises for anything the submission contains. started: time.time() when the
     process began (the start-up then includes the interpreter's own start and imports). plots:
-    draw the feedback page's plots (record["plots"])."""
+    draw the feedback page's plots (record["plots"]). entry_script: the platform's script where the
+    staff may set NNGRADE_INSECURE=1 (named when a layer is missing)."""
     timings, started = {}, started or time.time()
-    # NNGRADE_INSECURE=1 (set by the staff in run_autograder) grades where the platform's kernel
+    # NNGRADE_INSECURE=1 (set by the staff in the platform's entry script) grades where the platform's kernel
     # lacks Landlock or seccomp; the root-only kit and the child's own uid still hide the reference.
     client = SandboxClient(0, hide=hide, insecure=os.environ.get("NNGRADE_INSECURE") == "1")
     try:
-        error = _start(client)
+        error = _start(client, entry_script)
         timings["start-up"] = _lap(timings, started)
         ctx, how = load_context(cache_path, rubric_path, solutions_dir)
         timings["cases"] = _lap(timings, started)
@@ -53,7 +54,7 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
         client.stop()
 
 
-def _start(client):
+def _start(client, entry_script):
     """None, or why grading cannot start (a grader failure: the staff's details, never the student's 0)."""
     try:
         client.start()
@@ -62,7 +63,8 @@ def _start(client):
     except RunnerDied as exc:
         return f"the sandbox runner did not start: {exc}"
     except InsecureSandbox as exc:
-        return f"{exc} (set NNGRADE_INSECURE=1 in run_autograder to grade with the layers this platform has)"
+        return (f"{exc}. To grade with the layers this platform has (the root-only kit and the child's own uid "
+                f"still hide the reference), add `export NNGRADE_INSECURE=1` to {entry_script}")
 
 
 def _grade(ctx, client, submission, plots=True):

@@ -31,7 +31,9 @@ The docstring of each function says what it takes and returns.
 
 ## Setup
 
-    python -m pip install numpy torch pytest hypothesis
+    python -m pip install __INSTALL__
+
+(the versions the grader is tested with)
 
 ## Checking your work
 
@@ -80,7 +82,18 @@ def readme(solutions_dir=SOLUTIONS_DIR, rubric=None):
     paths = exercise_files(solutions_dir)
     sections = [_exercise_section(p, rubric) for p in paths]
     total = f"\nIn all: {rubric.max_score:g} points.\n"
-    return README_HEAD + "\n" + "\n".join(sections) + total
+    return README_HEAD.replace("__INSTALL__", student_install()) + "\n" + "\n".join(sections) + total
+
+
+# What the visible tests import, at the versions of the kit's constraints.txt.
+STUDENT_LIBRARIES = ("numpy", "torch", "pytest", "hypothesis")
+
+
+def student_install():
+    from grader.platforms.pins import pin, read_pins
+
+    pins = read_pins()
+    return " ".join(pin(name, pins) for name in STUDENT_LIBRARIES)
 
 
 def bundle_files(exercises_dir=EXERCISES_DIR, solutions_dir=SOLUTIONS_DIR, rubric=None):

@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from grader.sandbox import cgroups, landlock, seccomp_filter
+from grader.sandbox.layer_errors import cause
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
 MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_REC, MS_PRIVATE = 1, 2, 4, 8, 16384, 1 << 18
@@ -281,7 +282,7 @@ def _allow_list(config, writable, applied, notices):
     try:
         applied += landlock.restrict(read=[*readable, "/proc/self"], write=[*writable, os.devnull])
     except OSError as exc:
-        notices.append(f"no file-system allow-list (Landlock: {exc.strerror}): the child can read every file its uid can")
+        notices.append(f"no file-system allow-list ({exc.strerror}): the child can read every file its uid can")
 
 
 def _seccomp(memory_bounded, applied, notices):
@@ -292,7 +293,7 @@ def _seccomp(memory_bounded, applied, notices):
         seccomp_filter.apply(memory_bounded)
         applied.append("seccomp")
     except OSError as exc:
-        notices.append(f"no system-call filter ({exc.strerror})")
+        notices.append(f"no system-call filter ({cause('seccomp', exc.errno) if exc.errno else exc.strerror})")
 
 
 def prepare():

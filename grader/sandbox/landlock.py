@@ -7,6 +7,7 @@ reach whoever owns it. Depending on the kernel's ABI it also bans TCP bind/conne
 scopes abstract unix sockets and signals to the sandbox's own processes (ABI 6).
 """
 import ctypes
+import errno
 import os
 import platform
 import stat
@@ -65,6 +66,20 @@ def abi_version():
         return 0
 
 
+def unavailable():
+    """(errno, why) for a Landlock that cannot be used here: the kernel lacks it (ENOSYS, EOPNOTSUPP)
+    or the container's profile denies it (EPERM), which are fixed in different places."""
+    from grader.sandbox.layer_errors import cause
+
+    if _libc is None or not _ARCH_OK:
+        return errno.ENOSYS, "Landlock exists only in Linux (on x86_64, aarch64, riscv64, loongarch64)"
+    try:
+        _syscall(SYS_CREATE_RULESET, None, ctypes.c_size_t(0), ctypes.c_uint32(CREATE_RULESET_VERSION))
+    except LandlockError as exc:
+        return exc.errno, cause("Landlock", exc.errno)
+    return errno.ENOSYS, "Landlock's ABI version is below 1"
+
+
 def handled_fs(abi):
     return FS_BY_ABI[max(v for v in FS_BY_ABI if v <= abi)]
 
@@ -75,7 +90,7 @@ def restrict(read=(), write=(), abi=None):
     Needs no_new_privs (or CAP_SYS_ADMIN). Raises LandlockError when Landlock is unavailable."""
     abi = abi_version() if abi is None else abi
     if abi < 1:
-        raise LandlockError(38, "Landlock is not available on this kernel")
+        raise LandlockError(*unavailable())
     fs = handled_fs(abi)
     attr = RulesetAttr(fs, NET_BIND_TCP | NET_CONNECT_TCP if abi >= 4 else 0,
                        SCOPE_ABSTRACT_UNIX_SOCKET | SCOPE_SIGNAL if abi >= 6 else 0)
