@@ -374,6 +374,7 @@ MISTAKES = (
         "dense_backward sums the bias gradient with keepdims=True: the right values in shape (1, n_out) instead of (n_out,).",
         f"{EX5}.dense_backward",
         f"{EX5}.mlp_backward",
+        f"{EX6}.train_mlp",  # its biases step into shape (1, n): the contract's shapes are checked
         hint="drop the extra axis of size 1",
     ),
     _m(
