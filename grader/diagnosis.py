@@ -10,15 +10,21 @@ import dataclasses
 
 import numpy as np
 
+from grader.forms import form_hint
+
 FEW_SAMPLES = 3  # a 2-D input with fewer rows (samples) than this is degenerate for a diagnosis
 NEAR_ZERO = 0.1  # an array input all of whose entries are smaller than this is degenerate
 
 
 def diagnosed(verdict, failures):
     """verdict with the hint every informative failing case agrees on (none if they disagree).
-    failures: [(case, failing verdict)], every failing case seen for the check."""
+    failures: [(case, failing verdict)], every failing case seen for the check; cases in another
+    input form count only when no float64 case failed."""
     if verdict.ok or not failures:
         return verdict
+    # A case in another input form (a Python float, a list: grader.forms) fails for its form; the
+    # mistake the float64 cases show is diagnosed from them alone.
+    failures = [(case, v) for case, v in failures if not form_hint(case)] or failures
     informative = [v for case, v in failures if not degenerate(case)] or [v for _, v in failures]
     hints = {v.hint or "" for v in informative}
     hint = hints.pop() if len(hints) == 1 else ""
