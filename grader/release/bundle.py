@@ -48,6 +48,12 @@ grading runs more checks on the same functions (the points below).
 Keep the file names and the function names and signatures as they are: the
 grader imports your files by name (ex05 imports your ex04, ex06 your ex05).
 
+The notebook track (the `nn_basics` notebooks) runs the same visible tests from
+each notebook's check cells, `check("sigmoid")`: they need the checks package
+of the release installed once in the Python the notebooks run in,
+`python -m pip install ./checks` from the release folder (on a JupyterHub the
+course's staff install it in the students' image).
+
 ## The exercises
 """
 

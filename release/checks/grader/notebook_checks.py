@@ -174,6 +174,9 @@ def run_checks(function, namespace, out=print):
         names = ", ".join(n for names in table.values() for n in names)
         out(f"check: no exercise named {function!r} (the exercises are {names})")
         return None, 0
+    if function not in namespace:
+        out(f"{function}: not defined yet: run its answer cell first")
+        return None, 0
     conftest = _load(folder / "conftest.py", "_nngrade_visible_conftest")
     _quiet_profile()
     tests = _load(folder / f"test_{module}.py", f"_nngrade_visible_{module}")
