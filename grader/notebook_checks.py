@@ -128,9 +128,14 @@ def _flat(text):
 
 
 def _not_implemented(error):
+    """The function that raised NotImplementedError (an unanswered cell: nbgrader's stub has no
+    message), or None."""
     while error is not None:
         if isinstance(error, NotImplementedError):
-            return str(error).partition(":")[0].strip() or "?"
+            frame = error.__traceback__
+            while frame is not None and frame.tb_next is not None:
+                frame = frame.tb_next
+            return frame.tb_frame.f_code.co_qualname if frame is not None else str(error).partition(":")[0]
         error = error.__cause__ or error.__context__
     return None
 
