@@ -20,7 +20,7 @@ import contract_variants
 from grader.batch import grade_folder
 from grader.judged_frames import JudgedFrames
 from grader.mistakes import MISTAKES
-from grader.release.quick_checks import function_of
+from grader.visible_test_cases import function_of
 from grader.reports import read_student
 from grader.rubric import load_rubric
 from grader.search_memo import SearchMemo

@@ -2,6 +2,8 @@
 
 Rebuilding runs nbgrader's generate_assignment once for the module (~10 s).
 """
+import contextlib
+import io
 import json
 import re
 import sys
@@ -204,8 +206,10 @@ def test_release_check_fails_when_out_of_date(rebuilt, tmp_path, capsys, monkeyp
 
 def _run_cells(folder, name, monkeypatch, quick_checks=False):
     """Run notebook `name` in `folder` cell by cell; {grade_id: error or None} of its grade cells
-    (and of its quick-check cells with quick_checks, else they skip as under nbgrader's autograde)."""
+    (and of its quick-check cells with quick_checks: what they print unless all passed; else they
+    skip as under nbgrader's autograde)."""
     monkeypatch.chdir(folder)
+    sys.modules.pop("grader.notebook_checks", None)  # a fresh kernel: its import installs the notebook importer
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate" if quick_checks else "autograde")
     namespace = {"__name__": "__main__"}
     results = {}
@@ -214,11 +218,15 @@ def _run_cells(folder, name, monkeypatch, quick_checks=False):
         if cell.cell_type != "code":
             continue
         meta = cell.metadata.get("nbgrader", {})
+        printed = io.StringIO()
         try:
-            exec(compile(cell.source, f"{name}:{meta.get('grade_id')}", "exec"), namespace)
+            with contextlib.redirect_stdout(printed):
+                exec(compile(cell.source, f"{name}:{meta.get('grade_id')}", "exec"), namespace)
             error = None
         except Exception as exc:  # noqa: BLE001 - a failing cell is a result here
             error = f"{type(exc).__name__}: {exc}"
+        if meta.get("grade_id", "").startswith("check_") and not printed.getvalue().rstrip().endswith("passed"):
+            error = error or printed.getvalue()
         if meta.get("grade") or (quick_checks and meta.get("grade_id", "").startswith("check_")):
             results[meta["grade_id"]] = error
         elif meta.get("grade_id", "").startswith(("given_", "notebook_import")):

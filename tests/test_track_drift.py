@@ -90,6 +90,7 @@ def in_kernel_points(notebooks, run, folder):
             for name in sorted(run):
                 for module in [m for m in sys.modules if EXERCISE_MODULE.fullmatch(m)]:
                     del sys.modules[module]
+                sys.modules.pop("grader.notebook_checks", None)  # a fresh kernel: its import installs the importer
                 namespace = {"__name__": "__main__"}
                 for cell in nbformat.reads(notebooks[name], as_version=4).cells:
                     meta = cell.metadata.get("nbgrader", {})

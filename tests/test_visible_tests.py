@@ -16,7 +16,7 @@ import pytest
 
 from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from grader.mistakes import MISTAKES
-from grader.release.quick_checks import function_of
+from grader.visible_test_cases import function_of
 from grader.release.regions import find_regions
 from visible_runs import STYLES, mutant_result, style_result
 

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader import RELEASE_DIR
-from grader.release.bundle import StaleStubsError, bundle_files
+from grader.release.bundle import StaleStubsError, bundle_files, checks_package_files
 from grader.release.course import ASSIGNMENT, NbgraderError, run_nbgrader, write_course
 from grader.rubric import RubricError, load_rubric
 
@@ -28,6 +28,11 @@ Made by `nngrade release` from solutions/, exercises/ and {{rubric}};
   Hand this folder out as is: notebooks that build on earlier ones import them
   from the same folder.
 - `student/`: the Python track: exercise stubs, visible tests, a README.
+- `checks/`: the notebooks' quick checks (`check("sigmoid")` in a notebook), a
+  small package for the students' Python environment:
+  `python -m pip install ./checks` (on JupyterHub: in the single-user image).
+  Where nngrade itself is installed (to run nbgrader's autograde), it provides
+  the same checks: install one of the two, not both.
 
 To grade the notebooks with nbgrader, make a course with the source notebooks
 (solutions and hidden tests included; never hand those out):
@@ -66,6 +71,7 @@ def build_release(rubric=None, rubric_path=None):
     files = {"README.md": readme(rubric_path)}
     files.update(notebook_files(rubric))
     files.update(bundle_files(rubric=rubric))
+    files.update(checks_package_files())
     return files
 
 

@@ -2,28 +2,26 @@
 
 One notebook per reference module:
   - markdown: the module docstring, the slides' formulas, how the notebook works;
-  - given code cells (locked): the notebook importer where the module imports an
-    earlier exercise, the module's import lines, given functions;
-  - a locked helper cell for the quick checks (grader.release.visible_cells);
+  - code cells (locked): one line importing the kit's quick checks (which also
+    lets a notebook import an earlier one), the module's import lines, given functions;
   - per exercise (function or class): a heading, the solution cell (the
     reference definition with its ### BEGIN/END SOLUTION markers), a locked
-    quick-check cell (its visible tests from exercises/test_*.py), and one
+    quick-check cell (one call of the kit's check, grader.release.visible_cells), and one
     autograded cell per rubric check, worth that check's points, whose tests
     sit in a ### BEGIN/END HIDDEN TESTS region.
 
 The output is deterministic (fixed cell ids derived from the content's role,
 no timestamps), so rebuilding gives byte-identical notebooks.
 """
-from pathlib import Path
 
 import nbformat
 
 from grader import SOLUTIONS_DIR, exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.hidden_cells import hidden_cells
-from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, LOADER_SOURCE, SOLUTION_PREFIX
+from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
 from grader.release.teaching import HOW_TO, HOW_TO_IMPORTS, SLIDES, title_and_body
-from grader.release.visible_cells import visible_cells
+from grader.release.visible_cells import IMPORT_LINE, visible_cells
 from grader.rubric import load_rubric
 
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -55,18 +53,14 @@ def _needs_importer(anatomy):
     return any(line.startswith("from ex") for line in anatomy.header.splitlines())
 
 
-def _intro_cells(anatomy, quick):
+def _intro_cells(anatomy):
     title, body = title_and_body(anatomy.docstring)
     text = f"{title}\n\n{body}\n\n{SLIDES.get(anatomy.name, '').strip()}\n\n{HOW_TO}"
     if _needs_importer(anatomy):
         text += "\n" + HOW_TO_IMPORTS
-    cells = [_markdown("intro", text)]
-    if _needs_importer(anatomy):
-        cells.append(_code(LOADER_GRADE_ID, LOADER_SOURCE, locked=True))
-    cells.append(_code(f"{GIVEN_PREFIX}imports", anatomy.header, locked=True))
     # not a given_ cell: those make up the module rebuilt from a notebook (nbgrader_submissions)
-    cells.append(_code("quick_checks", quick.helpers, locked=True))
-    return cells
+    return [_markdown("intro", text), _code(LOADER_GRADE_ID, IMPORT_LINE, locked=True),
+            _code(f"{GIVEN_PREFIX}imports", anatomy.header, locked=True)]
 
 
 def _given_cells(block):
@@ -86,7 +80,7 @@ def _exercise_cells(number, anatomy, block, rubric, hidden_tests, quick):
         _markdown(f"{block.name}-md", f"## {number}. The {kind} `{block.name}` ({total} points)\n\n"
                   "Complete it in the next cell, then run the check below it."),
         _code(f"{SOLUTION_PREFIX}{block.name}", block.source, solution=True),
-        _code(f"check_{block.name}", quick.cells[block.name], locked=True),
+        _code(f"check_{block.name}", quick[block.name], locked=True),
     ]
     for check, points in rubric.points[qualified].items():
         header = (f"# Autograded: {block.name} / {check} ({_points(points)} point{'s' if points != 1 else ''}).\n"
@@ -104,20 +98,13 @@ def _check_rubric_covers(anatomy, rubric):
         raise ValueError(f"the rubric grades {sorted(graded - exercises)}, which {anatomy.name} has no solution for")
 
 
-def _quick_checks(path, anatomy):
-    """The notebook's quick-check cells, from the visible tests of its module."""
-    modules = {p.stem[:4]: p.stem for p in exercise_files(path.parent)}
-    return visible_cells(anatomy.name, [b.name for b in anatomy.exercises], {b.name for b in anatomy.blocks},
-                         modules=modules)
-
-
 def build_notebook(path, rubric, hidden_tests):
     """The source notebook of one reference module; hidden_tests(function, check) -> a grade cell's
     hidden code (grader.release.hidden_cells)."""
     anatomy = parse_module(path)
     _check_rubric_covers(anatomy, rubric)
-    quick = _quick_checks(Path(path), anatomy)
-    cells = _intro_cells(anatomy, quick)
+    quick = visible_cells(anatomy.name, [b.name for b in anatomy.exercises])
+    cells = _intro_cells(anatomy)
     number = 0
     for block in anatomy.blocks:
         if block.is_exercise:

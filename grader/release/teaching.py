@@ -73,14 +73,15 @@ Model (forward pass) $\hat{y} = x \times w$; loss $= (\hat{y} - y)^2 = (x \times
 HOW_TO = """\
 **How this notebook works.** Write your code in the answer cells, between the
 `def` line and the end of the function (replace `raise NotImplementedError()`).
-Run the cell below each answer to check it; the autograded cells further down
-run more checks, hidden until grading. Keep everything a function needs inside
+Run the cell below each answer to check it: it prints each failing check (its input,
+what was expected and what your code returned), or that all checks passed. The
+autograded cells further down run more checks, hidden until grading. Keep everything a function needs inside
 its answer cell: only the given cells and the answer cells are graded.
 """
 
 HOW_TO_IMPORTS = """\
-This notebook builds on your earlier notebook(s) in this folder: the first
-(locked) code cell lets the import lines below load them. If you change an
+This notebook builds on your earlier notebook(s) in this folder: after the
+first (locked) code cell, the import lines below load them. If you change an
 earlier notebook, restart this notebook's kernel to load the new version.
 """
 

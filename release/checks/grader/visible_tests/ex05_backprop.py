@@ -1,0 +1,75 @@
+"""Exercise 5 - backpropagation: the chain rule, one node at a time.
+
+Every node of a computation graph z = f(x, y) receives the upstream gradient
+dL/dz ("grad_out") and passes on dL/dx = dL/dz * dz/dx (the local gradient):
+
+    z = x * y     dL/dx = grad_out * y,        dL/dy = grad_out * x
+    z = x + y     dL/dx = grad_out,            dL/dy = grad_out
+    z = s^2       dL/ds = grad_out * 2 s
+
+The slides' worked example: y_hat = x * w, loss = (y_hat - y)^2; with w = 1,
+x = 1, y = 2 the loss is 1 and dloss/dw = 2 (y_hat - y) * x = -2.
+
+For a dense layer out = X W + b with upstream gradient G = dL/dout (m, n_out):
+
+    dL/dX = G W^T (m, n_in)    dL/dW = X^T G (n_in, n_out)    dL/db = sum of G over rows (n_out,)
+
+Conventions: samples are rows, W is (n_in, n_out); return numpy float arrays
+(Python floats where stated) and never modify an input.
+
+Watch for: the bias gradient sums over the batch; dL/dW has W's shape (not its
+transpose); sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)), not z (1 - z).
+"""
+import numpy as np
+
+from ex04_mlp_forward import mlp_forward, sigmoid
+
+
+def multiply_backward(x, y, grad_out):
+    """Gradients (grad_x, grad_y) of z = x * y (elementwise) given grad_out = dL/dz."""
+    raise NotImplementedError("multiply_backward: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def add_backward(x, y, grad_out):
+    """Gradients (grad_x, grad_y) of z = x + y (elementwise, same shapes) given grad_out."""
+    raise NotImplementedError("add_backward: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def square_backward(s, grad_out):
+    """Gradient dL/ds of z = s^2 (elementwise) given grad_out = dL/dz."""
+    raise NotImplementedError("square_backward: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def scalar_loss_and_gradient(w, x, y):
+    """(loss, dloss/dw) as Python floats for y_hat = x * w, loss = (y_hat - y)^2.
+
+    Chain the three nodes above: multiply, subtract (an add of -y), square.
+    The slides' case w = 1, x = 1, y = 2 gives (1.0, -2.0).
+    """
+    raise NotImplementedError("scalar_loss_and_gradient: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def dense_backward(grad_out, X, W):
+    """Backward pass of out = X W + b.
+
+    grad_out: (m, n_out), X: (m, n_in), W: (n_in, n_out).
+    Returns (grad_X (m, n_in), grad_W (n_in, n_out), grad_b (n_out,)).
+    """
+    raise NotImplementedError("dense_backward: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def sigmoid_backward(grad_out, z):
+    """Backward pass of a = sigmoid(z): grad_out * sigmoid'(z), same shape as z."""
+    raise NotImplementedError("sigmoid_backward: not implemented yet - replace this line with your code (see the docstring)")
+
+
+def mlp_backward(X, y, params):
+    """Loss and gradients of the exercise-4 network.
+
+    X: (m, n_in), y: (m, n_out) targets, params as in mlp_forward.
+    loss = 1/2 * sum((out - y)^2) with out = mlp_forward(X, params)[0].
+    Returns (loss, grads): loss a Python float, grads a dict with the keys of
+    params ("W1", "b1", "W2", "b2"), each gradient of the same shape as its
+    parameter.
+    """
+    raise NotImplementedError("mlp_backward: not implemented yet - replace this line with your code (see the docstring)")
