@@ -435,6 +435,12 @@ def grade_command(args):
     print(f"graded {summary['graded']} submission(s), resumed {summary['resumed']}, grader failures {summary['failed']}")
     print(f"gradebook: {Path(out) / 'grades.csv'}; class report: {Path(out) / 'report.html'} (and summary.json); "
           f"per student: {Path(out)}/<student>/feedback.md and results.json")
+    return not_graded_status(summary)
+
+
+def not_graded_status(summary):
+    """The exit status of a run: 1, after saying so, when any student was not graded (a grader
+    failure, a record that could not be written, a name that cannot be a student), else 0."""
     for student, reason in summary["lost"]:
         print(f"error: {one_line(student)}: missing from the gradebook: {one_line(reason)}", file=sys.stderr)
     not_graded = summary["failed"] + len(summary["skipped_names"])

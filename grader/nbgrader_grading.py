@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.batch import BatchError, grade_folder, load_checked_rubric, removed_if_left_empty
+from grader.batch import BatchError, grade_folder, load_checked_rubric, not_graded_status, removed_if_left_empty
 from grader.nbgrader.autograded import (
     answer_status, autograded_notebook, function_comment, notebook_function, write_autograded, write_submission_records)
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
@@ -247,4 +247,4 @@ def grade_nbgrader_command(args):
     print(f"graded {summary['graded']} submission(s) of {args.assignment}, resumed {summary['resumed']}; "
           f"scores written to {Path(args.submissions) / 'gradebook.db'} for {len(written)} student(s)")
     print(f"feedback: {out}/<student>/feedback.md; `nbgrader export` now shows these scores")
-    return 0
+    return not_graded_status(summary)

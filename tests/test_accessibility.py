@@ -1,6 +1,8 @@
 """The pages nngrade writes, measured in a real browser: axe-core's WCAG 2.1 A and AA rules find
-nothing on the class report and on every student's feedback page, and the class report's
-"What to reteach" starts within the first screen (1280 x 800)."""
+nothing on the class report, on every student's feedback page and on the similarity page, and the
+class report's "What to reteach" starts within the first screen (1280 x 800)."""
+import shutil
+
 import pytest
 
 from browser import axe, needs_axe, violations
@@ -38,3 +40,21 @@ def test_the_measurement_sees_violations(tmp_path):
                     '<img src="data:image/png;base64,iVBORw0KGgo="><p style="color:#aaa">faint</p></main></body></html>')
     found = {v["id"] for v in axe([page])[str(page.resolve())]["violations"]}
     assert {"html-has-lang", "image-alt", "color-contrast"} <= found, found
+
+
+def test_the_similarity_page_passes_wcag_21_aa(graded_class, tmp_path):
+    """With a pair, a group, an earlier term and an unreadable folder: every part of the page shown."""
+    from grader.cli import main
+
+    root, _ = graded_class
+    subs, archive = tmp_path / "subs", tmp_path / "earlier"
+    shutil.copytree(root / "subs", subs)
+    styles = sorted(p for p in subs.iterdir() if p.is_dir() and p.name.startswith("style_"))
+    for copy in ("copy_a", "copy_b"):
+        shutil.copytree(styles[0], subs / copy)
+    shutil.copytree(styles[1], archive / "last_year")
+    (subs / "empty_folder").mkdir()
+    assert main(["similarity", str(subs), "--archive", str(archive), "--out", str(tmp_path / "sim")]) == 0
+    page = tmp_path / "sim" / "similarity.html"
+    found = axe([page])
+    assert not violations(found), violations(found)

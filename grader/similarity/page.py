@@ -14,7 +14,7 @@ table { border-collapse: collapse; margin: 0.5em 0; } td, th { padding: 3px 10px
   text-align: left; vertical-align: top; } th { background: #f4f4f4; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 table.code { width: 100%; table-layout: fixed; } table.code td { padding: 0; }
-pre { margin: 0; font-size: 0.85em; overflow-x: auto; line-height: 1.35; }
+pre { margin: 0; font-size: 0.85em; white-space: pre-wrap; overflow-wrap: anywhere; line-height: 1.35; }  /* wraps: no scrolled region a keyboard cannot reach */
 .shared { background: #fff0a8; font-weight: 600; } .note { color: #444; } .muted { color: #595959; }
 """
 
