@@ -135,6 +135,9 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     cases = decode(message, buffers)
     # what the child runs: the probes with their piece calls, and the plot probes (the student's code too)
     probes = {**probe_table(), **plot_table()}
+    from grader.specs import all_checks
+
+    derive = {cid: check.derive for cid, check in all_checks().items()}  # probes derived from the specs
     per_student = {}
     for folder in folders:
         t = time.perf_counter()
@@ -147,7 +150,7 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
             calls += [tuple(call) for call in decode(message, buffers)]
         for cid, case in calls:
             try:
-                run_probe(probe_for(cid, probes), impl, case)
+                run_probe(probe_for(cid, probes, derive.get(cid)), impl, case)
             except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
                 pass
         per_student[Path(folder).name] = time.perf_counter() - t

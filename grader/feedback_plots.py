@@ -1,5 +1,6 @@
 """The plots of a student's feedback page, drawn in the grader from the plain data the plot probes
-returned (PLOTS in grader/probes/exNN_*.py: the student's functions on fixed public inputs).
+returned (PLOTS in grader/probes/exNN_*.py, or the probe derived from a spec's declared PLOT: the
+student's functions on fixed public inputs).
 
 Judge side: the slides' curves are drawn from their formulas here; nothing of the reference and no
 hidden case appears (the only case shown is the failing input the feedback already states). Each
@@ -63,46 +64,29 @@ def as_numbers(value, what, size=None, allow_nan=False):
     return arr.reshape(-1) if size is not None else arr
 
 
-# ---- the slides' curves (exercise 3): public formulas, drawn beside the student's -----------------
+# ---- declared curve plots (a spec's PLOT: exercise 3's activations beside the slides' curves) -----
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-SLIDE_CURVES = {
-    "sigmoid": _sigmoid,
-    "sigmoid_derivative": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
-    "tanh": np.tanh,
-    "tanh_derivative": lambda z: 1.0 - np.tanh(z) ** 2,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "relu_derivative": lambda z: (z > 0).astype(float),
-    "leaky_relu": lambda z: np.where(z > 0, z, 0.1 * z),
-    "leaky_relu_derivative": lambda z: np.where(z > 0, 1.0, 0.1),
-    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
-    "elu_derivative": lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
-}
-
-
-def _activation_plots(value, failing):
-    from grader.probes import ex03_activations as P
-
-    z = P.PLOT_Z
-    for derivative, forward in P.FORWARDS.items():
+def curve_plots(module, declared, value, failing):
+    """One image per (forward, derivative) pair of the module's CurvePlot: the student's two curves
+    (the derived plot probe's outputs on the grid) beside the slides' curves the spec declares."""
+    z = np.asarray(declared.grid, dtype=float)
+    for forward, derivative in declared.pairs:
         def data(forward=forward, derivative=derivative):
-            curves = [series(value.get(n), f"{n}(z) on the grid z = -5 ... 5", z.size) for n in (forward, derivative)]
-            marks = [_marks(failing, f"{P.M}.{n}", "z", z) for n in (forward, derivative)]
+            curves = [series(value.get(n), f"{n}(z) on the grid z = {z[0]:g} ... {z[-1]:g}", z.size) for n in (forward, derivative)]
+            marks = [_marks(failing, f"{module}.{n}", "z", z) for n in (forward, derivative)]
             return z, *curves, *marks
 
         def draw(fig, z, yf, yd, mf, md, forward=forward, derivative=derivative):
             for i, (name, y, marks) in enumerate(((forward, yf, mf), (derivative, yd, md))):
                 ax = fig.add_subplot(1, 2, i + 1)
-                ax.plot(z, SLIDE_CURVES[name](z), color=SLIDES, lw=4, alpha=0.6)
+                if name in declared.curves:  # a missing curve is `nngrade check`'s to report, not the page's
+                    ax.plot(z, declared.curves[name](z), color=SLIDES, lw=4, alpha=0.6)
                 ax.plot(z, y, color=YOURS, lw=1.5)
                 for x in marks:
                     ax.axvline(x, color=MARK, ls=":", lw=1.5)
                 ax.set_title(f"{name}(z)", fontsize=10)
             fig.subplots_adjust(left=0.07, right=0.98, bottom=0.12)
-        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
+        yield Plot(f"{module}.{forward}", f"your {forward} and {derivative} (blue) against the slides' curves (grey); "
                    "red dotted: your failing input, if any", data, draw)
 
 
@@ -297,13 +281,12 @@ def _relative_error(got, numeric):
 PLOTTERS = {
     "ex01_perceptron": _perceptron_plots,
     "ex02_gradient_descent": _descent_plots,
-    "ex03_activations": _activation_plots,
     "ex04_mlp_forward": _mlp_forward_plots,
     "ex05_backprop": _backprop_plots,
     "ex06_sgd": _sgd_plots,
     "ex07_torch": _torch_plots,
 }
-SIZES = {"ex03_activations": (7.0, 2.4), "ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3
+SIZES = {"ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3 (a declared plot states its own)
 MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.88, "wspace": 0.3}  # a draw may set its own
 _CACHE, _CACHE_LOCK = {}, threading.Lock()
 
@@ -312,21 +295,27 @@ def draw_plots(outcomes, failing=None):
     """[{"module", "name", "title", "url"} or {"module", "name", "title", "note"}] from the plot probes'
     outcomes ({module: the child's outcome of its plot probe}) and the failing cases of the graded
     functions ({function: case}, marked on the plots)."""
+    from grader.specs import declared_plots
+
     failing = failing or {}
+    declared = declared_plots()
     out = []
     for module in sorted(outcomes):
         outcome = outcomes[module]
-        if module not in PLOTTERS:
+        if module not in PLOTTERS and module not in declared:
             continue
         if not isinstance(outcome, dict) or not isinstance(outcome.get("value"), dict):
             why = outcome.get("error") or outcome.get("contract") if isinstance(outcome, dict) else None
             out.append({"module": module, "name": module, "title": module, "note": f"no plots: {why or 'nothing to plot'}"})
             continue
-        out += [_drawn(module, plot) for plot in PLOTTERS[module](outcome["value"], failing)]
+        plots = (curve_plots(module, declared[module], outcome["value"], failing) if module in declared
+                 else PLOTTERS[module](outcome["value"], failing))
+        size = declared[module].size if module in declared else SIZES.get(module, (5.0, 3.0))
+        out += [_drawn(module, plot, size) for plot in plots]
     return out
 
 
-def _drawn(module, plot):
+def _drawn(module, plot, size=(5.0, 3.0)):
     entry = {"module": module, "name": plot.name, "title": plot.title}
     try:
         data = plot.data()
@@ -337,7 +326,7 @@ def _drawn(module, plot):
         url = _CACHE.get(key)
     if url is None:
         try:
-            fig = figures.new_figure(*SIZES.get(module, (5.0, 3.0)))
+            fig = figures.new_figure(*size)
             fig.subplots_adjust(**MARGINS)  # fixed margins: a tight bounding box would lay the figure out twice
             plot.draw(fig, *data)
             url = figures.data_url(figures.png(fig, tight=False))

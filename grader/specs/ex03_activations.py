@@ -4,7 +4,7 @@ from hypothesis import strategies as st
 
 from grader import strategies as S
 from grader.probes import FD_STEP
-from grader.specs import Check, spec
+from grader.specs import Check, CurvePlot, spec
 from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array
 from grader.specs.own_pieces import usable_pieces
 
@@ -85,7 +85,7 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False,
               examples=extremes),
         Check(f"{M}.{derivative}", "finite_differences",
               fd_judge(derivative, ["z"], analytic=lambda value: {"z": value}, own=_own_fd), cases=away, max_examples=8,
-              prepare=_fd_expected),
+              prepare=_fd_expected, forward=forward),
     ]
     if kink:
         zeros = S.any_shape().map(lambda shape: {"z": np.zeros(shape)})
@@ -141,3 +141,26 @@ FUNCTIONS = [
     spec(f"{M}.maxout",
          Check(f"{M}.maxout", "matches_reference", same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
 ]
+
+
+def _slide_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# The feedback page's plot: each activation and its derivative on a grid, beside the slides' curves.
+PLOT = CurvePlot(
+    grid=np.linspace(-5.0, 5.0, 201),
+    pairs=(("sigmoid", "sigmoid_derivative"), ("tanh", "tanh_derivative"), ("relu", "relu_derivative"),
+           ("leaky_relu", "leaky_relu_derivative"), ("elu", "elu_derivative")),
+    curves={
+        "sigmoid": _slide_sigmoid,
+        "sigmoid_derivative": lambda z: _slide_sigmoid(z) * (1.0 - _slide_sigmoid(z)),
+        "tanh": np.tanh,
+        "tanh_derivative": lambda z: 1.0 - np.tanh(z) ** 2,
+        "relu": lambda z: np.maximum(z, 0.0),
+        "relu_derivative": lambda z: (z > 0).astype(float),
+        "leaky_relu": lambda z: np.where(z > 0, z, 0.1 * z),
+        "leaky_relu_derivative": lambda z: np.where(z > 0, 1.0, 0.1),
+        "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+        "elu_derivative": lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
+    })
