@@ -47,6 +47,8 @@ class Check:
     # elementwise in the case's `forward_wrt` entry. The child's probe is derived from it (no probe file)
     forward: str = None
     forward_wrt: str = "z"
+    # the check's points when the rubric does not name it (the rubric overrides, otter-style)
+    points: float = None
 
     @property
     def id(self):
@@ -114,6 +116,22 @@ def standard_words(name):
     return STANDARD_WORDS.get(name, name.replace("_", " "))
 
 
+@lru_cache(maxsize=1)
+def _words():
+    by_id, by_name = {}, {}
+    for check in all_checks().values():
+        by_id[check.id] = check.words
+        by_name.setdefault(check.name, check.words)
+    return by_id, by_name
+
+
+def check_words(name, function=None):
+    """The words of the check `name` of `function` (module.function); without the function, those
+    of the first check so named; the standard words for a check no spec has."""
+    by_id, by_name = _words()
+    return by_id.get(f"{function}:{name}") or by_name.get(name) or standard_words(name)
+
+
 @dataclass(frozen=True)
 class CurvePlot:
     """A module's declared plot for the feedback page: for each (forward, derivative) pair, the
@@ -160,6 +178,16 @@ def all_functions():
     for name in exercise_modules():
         specs.extend(spec_module(name).FUNCTIONS)
     return specs
+
+
+def default_points():
+    """{function: {check: points}} of the checks whose spec declares points, in exercise order."""
+    out = {}
+    for function_spec in all_functions():
+        declared = {c.name: float(c.points) for c in function_spec.checks if c.points is not None}
+        if declared:
+            out[function_spec.function] = declared
+    return out
 
 
 def all_checks():

@@ -90,6 +90,7 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False,
     if kink:
         zeros = S.any_shape().map(lambda shape: {"z": np.zeros(shape)})
         checks.append(Check(f"{M}.{derivative}", "value_at_kink", _kink_judge(derivative, *kink),
+              describe="the derivative at the kink may be any value between the one-sided derivatives",
                             cases=_with_alpha(zeros) if alpha else zeros, max_examples=6, uses_expected=False,
                             needs=("matches_reference",), domain=lambda c: not np.any(c["z"])))
     return spec(f"{M}.{derivative}", *checks, depends=depends)
@@ -117,6 +118,7 @@ FUNCTIONS = [
     spec(f"{M}.sigmoid",
          _reference_check("sigmoid", "sigmoid(z)", extreme=False),
          Check(f"{M}.sigmoid", "extreme_inputs", _finite_and_right,
+              describe="very large and very small inputs must give finite values without warnings",
                cases=S.elementwise_case(st.floats(-1000, 1000)), examples=({"z": EXTREMES},), max_examples=8,
                fail_on_warnings=True)),
     _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes, depends=(f"{M}.sigmoid",)),
