@@ -40,9 +40,20 @@ def _cmd_bench(args):
 
 
 def _cmd_release(args):
+    from grader.kit_check import static_problems
     from grader.release.build import release_command
 
+    problems = static_problems()  # an incomplete function is one line each here, not a traceback later
+    if problems:
+        print("\n".join([*problems, f"nngrade release: {len(problems)} problem(s) to fix first (see `nngrade check`)"]))
+        return 1
     return release_command(args)
+
+
+def _cmd_check(args):
+    from grader.kit_check import check_command
+
+    return check_command(args)
 
 
 def _cmd_course(args):
@@ -143,6 +154,11 @@ def build_parser():
                        help="with --single: inside a cgroup with a 768 MB memory limit and a 50%% CPU quota (root)")
     bench.set_defaults(run=_cmd_bench)
 
+    check = sub.add_parser("check", help="check the kit for authors: every function complete, the reference full marks",
+                           description="Check that every solution function has a spec, a probe, points, a visible test, "
+                                       "a stub and its plot where declared, and that the reference gets full marks.")
+    check.add_argument("--static", action="store_true", help="only the files, without grading the reference")
+    check.set_defaults(run=_cmd_check)
     release = sub.add_parser("release", help="build release/ (nbgrader notebooks and the student bundle)",
                              description="Build release/: the nbgrader student notebooks and the student bundle.")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
