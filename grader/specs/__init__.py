@@ -149,6 +149,11 @@ class CurvePlot:
     def case(self):
         return {"functions": self.functions, "grid": self.grid}
 
+    def adding(self, forward, derivative, forward_curve, derivative_curve):
+        """This plot with one more pair and the slides' curves of its two functions."""
+        return CurvePlot(self.grid, (*self.pairs, (forward, derivative)),
+                         {**self.curves, forward: forward_curve, derivative: derivative_curve}, self.size)
+
 
 def spec_module(name):
     """grader/specs/<name>.py (ModuleNotFoundError naming the file to write if there is none)."""
@@ -197,6 +202,17 @@ def all_checks():
 @lru_cache(maxsize=1)
 def _probes():
     return probe_table()
+
+
+def with_points(function_spec, **points):
+    """The FunctionSpec with default points on the checks named (the rubric still overrides)."""
+    from dataclasses import replace
+
+    unknown = set(points) - {c.name for c in function_spec.checks}
+    if unknown:
+        raise ValueError(f"{function_spec.function} has no check {sorted(unknown)}")
+    checks = tuple(replace(c, points=points.get(c.name, c.points)) for c in function_spec.checks)
+    return replace(function_spec, checks=checks)
 
 
 def spec(function, *checks, depends=()):
