@@ -8,6 +8,9 @@ from importlib import metadata
 def _cmd_stubs(args):
     from grader.release.stubs import write_stubs
 
+    from grader import PROJECT_ROOT
+
+    print(f"kit: {PROJECT_ROOT}")
     changed = write_stubs()
     print("stubs up to date" if not changed else "wrote " + ", ".join(changed))
     return 0
@@ -43,6 +46,9 @@ def _cmd_release(args):
     from grader.kit_check import static_problems
     from grader.release.build import release_command
 
+    from grader import PROJECT_ROOT
+
+    print(f"kit: {PROJECT_ROOT}")
     problems = static_problems()  # an incomplete function is one line each here, not a traceback later
     if problems:
         print("\n".join([*problems, f"nngrade release: {len(problems)} problem(s) to fix first (see `nngrade check`)"]))
@@ -107,6 +113,8 @@ def _cmd_prairielearn(args):
 def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=__doc__)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
+    parser.add_argument("--kit", metavar="DIR", help="the kit to act on (default: the kit holding the current folder, "
+                                                    "else the installed one); commands that write into it say which")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     jobs = dict(type=positive_int, default=os.cpu_count() or 1, help="parallel workers, at least 1 (default: all cores)")
 
@@ -222,7 +230,18 @@ def build_parser():
 
 
 def main(argv=None):
+    from grader import PROJECT_ROOT
+    from grader.kit_location import KitError, chosen_kit, run_in
+
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = build_parser().parse_args(argv)
+    try:
+        kit = chosen_kit(args.kit)
+        if kit != PROJECT_ROOT:  # another kit's files: run its own grader on them
+            return run_in(kit, argv)
+    except KitError as exc:
+        print(f"nngrade: {exc}", file=sys.stderr)
+        return 2
     try:
         return args.run(args) or 0
     except KeyboardInterrupt:
