@@ -30,6 +30,7 @@ class Check:
     examples: tuple = ()
     max_examples: int = 15
     fail_on_warnings: bool = False
+    warning_hint: str = ""  # the hint of a fail_on_warnings check whose call warned (e.g. an overflow's cause)
     uses_expected: bool = True  # False for behaviour checks: the reference is not even run for them
     describe: str = ""  # what the check verifies, for feedback
     # judge-side once per case: (reference output, case) -> expected (e.g. central differences of the reference)
