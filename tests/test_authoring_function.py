@@ -62,3 +62,29 @@ def test_a_function_with_a_finite_difference_check_and_a_plot_needs_three_files(
     assert lost == {f"{MODULE}.softplus_derivative"} and float(wrong_row[f"{MODULE}.softplus_derivative"]) == 0
     page = (tmp_path / "out" / "reference" / "feedback.html").read_text()
     assert "your softplus and softplus_derivative" in page and "not plotted" not in page
+
+
+def test_an_incomplete_function_is_one_line_per_missing_file_never_a_traceback(tmp_path):
+    kit = tmp_path / "kit"
+    kit.mkdir()
+    _copy_kit(kit)
+    _append(kit / f"solutions/{MODULE}.py", "solution.py")  # the solution alone
+    for command in (("check", "--static"), ("release",)):
+        proc = _nngrade(kit, *command, check=False)
+        assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr, proc.stderr
+        lines = proc.stdout.splitlines()
+        for name in ("softplus", "softplus_derivative"):
+            assert any(line.startswith(f"grader/specs/{MODULE}.py: add spec") and f".{name}\"" in line for line in lines), lines
+            assert any(line.startswith(f"exercises/test_{MODULE}.py:") and line.endswith(f"calling {name} first)") for line in lines)
+            assert f"exercises/{MODULE}.py: has no stub of {name}: run `nngrade stubs`" in lines
+    # The spec without the plot's curve: named, not a KeyError on every feedback page.
+    _append(kit / f"exercises/test_{MODULE}.py", "visible_tests.py")
+    spec = (EXAMPLE / "spec.py").read_text().replace(", lambda z: np.logaddexp(0.0, z), _slide_sigmoid)", ", None, None)")
+    spec += "PLOT = type(PLOT)(PLOT.grid, PLOT.pairs, {k: v for k, v in PLOT.curves.items() if v is not None})\n"
+    with open(kit / f"grader/specs/{MODULE}.py", "a") as handle:
+        handle.write(spec)
+    _nngrade(kit, "stubs")
+    lines = _nngrade(kit, "check", "--static", check=False).stdout.splitlines()
+    assert [line for line in lines if "PLOT" in line] == [
+        f"grader/specs/{MODULE}.py: PLOT has no slide curve for {name}: add \"{name}\": lambda z: ... to its curves"
+        for name in ("softplus", "softplus_derivative")], lines
