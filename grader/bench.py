@@ -129,13 +129,16 @@ def floor_worker(cases_file, folders, started, calls_dir=None):
     torch.set_num_threads(1)
     from grader.loader import import_sources
     from grader.forms import apply_forms
-from grader.probes import plot_table, probe_for, probe_table, run_probe
+    from grader.probes import plot_table, probe_for, probe_table, run_probe
     from grader.protocol import decode, unpack_bytes
 
     message, buffers = unpack_bytes(Path(cases_file).read_bytes())
     cases = decode(message, buffers)
     # what the child runs: the probes with their piece calls, and the plot probes (the student's code too)
     probes = {**probe_table(), **plot_table()}
+    from grader.specs import all_checks
+
+    derive = {cid: check.derive for cid, check in all_checks().items()}  # probes derived from the specs
     per_student = {}
     for folder in folders:
         t = time.perf_counter()
@@ -148,7 +151,7 @@ from grader.probes import plot_table, probe_for, probe_table, run_probe
             calls += [tuple(call) for call in decode(message, buffers)]
         for cid, case in calls:
             try:
-                run_probe(probe_for(cid, probes), impl, apply_forms(case))
+                run_probe(probe_for(cid, probes, derive.get(cid)), impl, apply_forms(case))
             except Exception:  # noqa: BLE001 - a mistake may raise; the call still counts
                 pass
         per_student[Path(folder).name] = time.perf_counter() - t

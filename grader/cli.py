@@ -9,6 +9,9 @@ from importlib import metadata
 def _cmd_stubs(args):
     from grader.release.stubs import write_stubs
 
+    from grader import PROJECT_ROOT
+
+    print(f"kit: {PROJECT_ROOT}")
     changed = write_stubs()
     print("stubs up to date" if not changed else "wrote " + ", ".join(changed))
     return 0
@@ -45,9 +48,23 @@ def _cmd_bench(args):
 
 
 def _cmd_release(args):
+    from grader.kit_check import static_problems
     from grader.release.build import release_command
 
+    from grader import PROJECT_ROOT
+
+    print(f"kit: {PROJECT_ROOT}")
+    problems = static_problems()  # an incomplete function is one line each here, not a traceback later
+    if problems:
+        print("\n".join([*problems, f"nngrade release: {len(problems)} problem(s) to fix first (see `nngrade check`)"]))
+        return 1
     return release_command(args)
+
+
+def _cmd_check(args):
+    from grader.kit_check import check_command
+
+    return check_command(args)
 
 
 def _cmd_course(args):
@@ -123,6 +140,8 @@ def build_parser():
     parser = argparse.ArgumentParser(prog="nngrade", description=WHAT_IT_DOES, epilog=FIRST_STEPS,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action="version", version=f"nngrade {kit_version()}", help="print the kit's version and exit")
+    parser.add_argument("--kit", metavar="DIR", help="the kit to act on (default: the kit holding the current folder, "
+                                                    "else the installed one); commands that write into it say which")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     jobs = dict(type=positive_int, default=os.cpu_count() or 1, help="parallel workers, at least 1 (default: all cores)")
 
@@ -172,6 +191,11 @@ def build_parser():
                        help="time nngrade similarity on a synthetic class instead (-n students, e.g. -n 300)")
     bench.set_defaults(run=_cmd_bench)
 
+    check = sub.add_parser("check", help="(course authors) check the kit: every function complete, the reference full marks",
+                           description="Check that every solution function has a spec, a probe, points, a visible test, "
+                                       "a stub and its plot where declared, and that the reference gets full marks.")
+    check.add_argument("--static", action="store_true", help="only the files, without grading the reference")
+    check.set_defaults(run=_cmd_check)
     release = sub.add_parser("release", help="(course authors) rebuild release/: the students' notebooks and bundle",
                              description="Build release/: the nbgrader student notebooks and the student bundle.")
     release.add_argument("--check", action="store_true", help="fail if release/ is out of date instead of writing")
@@ -272,7 +296,18 @@ def _trial_options(parser, bundle):
 
 
 def main(argv=None):
+    from grader import PROJECT_ROOT
+    from grader.kit_location import KitError, chosen_kit, run_in
+
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parse(build_parser(), argv)
+    try:
+        kit = chosen_kit(args.kit)
+        if kit != PROJECT_ROOT:  # another kit's files: run its own grader on them
+            return run_in(kit, argv)
+    except KitError as exc:
+        print(f"nngrade: {exc}", file=sys.stderr)
+        return 2
     try:
         return args.run(args) or 0
     except KeyboardInterrupt:

@@ -7,33 +7,15 @@ left as stubs are one line. Deterministic: no timings, no paths of the grader's 
 import re
 
 from grader.safe_text import md_block, md_code, md_text, one_line, plain
-
-# What each check verifies, in words a beginner reads (the check's name says it to the kit).
-CHECK_WORDS = {
-    "matches_reference": "your values are compared with the correct ones on many inputs",
-    "finite_differences": "your gradient is compared with a numerical gradient (central finite differences)",
-    "ties_go_to_plus_one": "a score of exactly 0 must predict +1",
-    "no_change_when_correct": "a correctly classified sample must leave the weights unchanged",
-    "separates_and_or": "the trained perceptron must classify AND and OR correctly",
-    "final_weights": "the weights after the last step of gradient descent",
-    "loss_history": "the loss recorded before each step",
-    "value_at_kink": "the derivative at the kink may be any value between the one-sided derivatives",
-    "extreme_inputs": "very large and very small inputs must give finite values without warnings",
-    "computes_xor": "your XOR network's outputs on the four XOR inputs",
-    "covers_every_sample_once": "each epoch's mini-batches must cover every sample exactly once",
-    "order_from_rng": "the shuffling must come from the generator you are given",
-    "learns_xor": "training must reach a low loss on XOR",
-    "sgd_procedure": "initial weights from rng, then one plain SGD step per mini-batch of batch_size rows",
-    "predicts_eight": "the trained model's prediction for x = 4",
-    "one_weight_forward": "the model's forward pass with one weight",
-    "network_shape": "the network's layers and number of parameters",
-    "classifies_xor": "the trained network must classify the four XOR points",
-}
 NOT_IMPLEMENTED = "NotImplementedError"
 
 
-def check_words(check):
-    return CHECK_WORDS.get(check, check.replace("_", " "))
+def check_words(check, function=None):
+    """What a check verifies, in a beginner's words: its spec's (Check.words), found by the function
+    and check name (or the name alone, for a caller without the function)."""
+    from grader.specs import check_words as spec_words
+
+    return spec_words(check, function)
 
 
 def feedback_markdown(result):
@@ -137,14 +119,15 @@ def _function_failures(function):
         out += [f"> {one_line(function['note'])}", ""]  # the kit's words, naming functions
     for check in function["checks"]:
         if not check["passed"]:
-            out += failed_check_markdown(_short(function), check) + [""]
+            out += failed_check_markdown(_short(function), check, function["function"]) + [""]
     return out
 
 
-def failed_check_markdown(name, check):
-    """One failed check: what was checked, the problem, the smallest failing input, expected vs got, the hint."""
+def failed_check_markdown(name, check, function=None):
+    """One failed check: what was checked, the problem, the smallest failing input, expected vs got, the
+    hint. function: the graded function's full name (module.function), whose check's words are shown."""
     inline, block = md_text(check.get("message") or "failed", indent="  ")
-    out = [f"**{check['check']}** (0 / {points_text(check['max_score'])}): {check_words(check['check'])}.",
+    out = [f"**{check['check']}** (0 / {points_text(check['max_score'])}): {check_words(check['check'], function)}.",
            f"- problem: {inline}".rstrip(), *block]
     if "input" in check:
         inline, block = md_text(check["input"], indent="  ")

@@ -1,5 +1,6 @@
 """The plots of a student's feedback page, drawn in the grader from the plain data the plot probes
-returned (PLOTS in grader/probes/exNN_*.py: the student's functions on fixed public inputs).
+returned (PLOTS in grader/probes/exNN_*.py, or the probe derived from a spec's declared PLOT: the
+student's functions on fixed public inputs).
 
 Judge side: the slides' curves are drawn from their formulas here; nothing of the reference and no
 hidden case appears (the only case shown is the failing input the feedback already states). Each
@@ -68,40 +69,23 @@ def as_numbers(value, what, size=None, allow_nan=False, max_abs=PLOT_MAX_ABS):
     return arr.reshape(-1) if size is not None else arr
 
 
-# ---- the slides' curves (exercise 3): public formulas, drawn beside the student's -----------------
+# ---- declared curve plots (a spec's PLOT: exercise 3's activations beside the slides' curves) -----
 
-def _sigmoid(z):
-    return 1.0 / (1.0 + np.exp(-z))
-
-
-SLIDE_CURVES = {
-    "sigmoid": _sigmoid,
-    "sigmoid_derivative": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
-    "tanh": np.tanh,
-    "tanh_derivative": lambda z: 1.0 - np.tanh(z) ** 2,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "relu_derivative": lambda z: (z > 0).astype(float),
-    "leaky_relu": lambda z: np.where(z > 0, z, 0.1 * z),
-    "leaky_relu_derivative": lambda z: np.where(z > 0, 1.0, 0.1),
-    "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
-    "elu_derivative": lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
-}
-
-
-def _activation_plots(value, failing):
-    from grader.probes import ex03_activations as P
-
-    z = P.PLOT_Z
-    for derivative, forward in P.FORWARDS.items():
+def curve_plots(module, declared, value, failing):
+    """One image per (forward, derivative) pair of the module's CurvePlot: the student's two curves
+    (the derived plot probe's outputs on the grid) beside the slides' curves the spec declares."""
+    z = np.asarray(declared.grid, dtype=float)
+    for forward, derivative in declared.pairs:
         def data(forward=forward, derivative=derivative):
-            curves = [series(value.get(n), f"{n}(z) on the grid z = -5 ... 5", z.size) for n in (forward, derivative)]
-            marks = [_marks(failing, f"{P.M}.{n}", "z", z) for n in (forward, derivative)]
+            curves = [series(value.get(n), f"{n}(z) on the grid z = {z[0]:g} ... {z[-1]:g}", z.size) for n in (forward, derivative)]
+            marks = [_marks(failing, f"{module}.{n}", "z", z) for n in (forward, derivative)]
             return z, *curves, *marks
 
         def draw(fig, z, yf, yd, mf, md, forward=forward, derivative=derivative):
             for i, (name, y, marks) in enumerate(((forward, yf, mf), (derivative, yd, md))):
                 ax = fig.add_subplot(1, 2, i + 1)
-                ax.plot(z, SLIDE_CURVES[name](z), color=SLIDES, lw=4, alpha=0.6)
+                if name in declared.curves:  # a missing curve is `nngrade check`'s to report, not the page's
+                    ax.plot(z, declared.curves[name](z), color=SLIDES, lw=4, alpha=0.6)
                 ax.plot(z, y, color=YOURS, lw=1.5)
                 for x in marks:
                     ax.axvline(x, color=MARK, ls=":", lw=1.5)
@@ -110,19 +94,23 @@ def _activation_plots(value, failing):
             fig.subplots_adjust(left=0.07, right=0.98, bottom=0.2)
 
         def describe(z, yf, yd, mf, md, forward=forward, derivative=derivative):
-            return " ".join(_curve_words(name, z, y, m) for name, y, m in ((forward, yf, mf), (derivative, yd, md)))
-        yield Plot(f"{P.M}.{forward}", f"your {forward} and {derivative} (thin blue) against the slides' curves (thick grey); "
+            return " ".join(_curve_words(name, declared.curves.get(name), z, y, m)
+                            for name, y, m in ((forward, yf, mf), (derivative, yd, md)))
+        yield Plot(f"{module}.{forward}", f"your {forward} and {derivative} (thin blue) against the slides' curves (thick grey); "
                    "dotted orange: your failing input, if any", data, draw, describe,
-                   (f"{P.M}.{forward}", f"{P.M}.{derivative}"))
+                   (f"{module}.{forward}", f"{module}.{derivative}"))
 
 
-def _curve_words(name, z, y, marks):
+def _curve_words(name, curve, z, y, marks):
     """"your sigmoid differs from the slides' curve by at most 0.03, near z = 4" (or matches it)."""
-    gap = np.abs(y - SLIDE_CURVES[name](z))
-    worst = int(np.argmax(gap))
-    words = (f"Your {name} matches the slides' curve on z = {z[0]:g} ... {z[-1]:g} (largest difference {gap[worst]:.1g})."
-             if gap[worst] < 1e-6 else
-             f"Your {name} differs from the slides' curve by at most {gap[worst]:.3g}, near z = {z[worst]:.2g}.")
+    if curve is None:
+        words = f"Your {name} on z = {z[0]:g} ... {z[-1]:g}."
+    else:
+        gap = np.abs(y - curve(z))
+        worst = int(np.argmax(gap))
+        words = (f"Your {name} matches the slides' curve on z = {z[0]:g} ... {z[-1]:g} (largest difference {gap[worst]:.1g})."
+                 if gap[worst] < 1e-6 else
+                 f"Your {name} differs from the slides' curve by at most {gap[worst]:.3g}, near z = {z[worst]:.2g}.")
     if len(marks):
         words += f" Your failing input is marked at z = {', '.join(f'{m:.3g}' for m in marks)}."
     return words
@@ -365,13 +353,12 @@ def _relative_error(got, numeric):
 PLOTTERS = {
     "ex01_perceptron": _perceptron_plots,
     "ex02_gradient_descent": _descent_plots,
-    "ex03_activations": _activation_plots,
     "ex04_mlp_forward": _mlp_forward_plots,
     "ex05_backprop": _backprop_plots,
     "ex06_sgd": _sgd_plots,
     "ex07_torch": _torch_plots,
 }
-SIZES = {"ex03_activations": (7.0, 2.4), "ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3
+SIZES = {"ex01_perceptron": (7.0, 3.0)}  # inches; the rest 5 x 3 (a declared plot states its own)
 MARGINS = {"left": 0.12, "right": 0.97, "bottom": 0.15, "top": 0.88, "wspace": 0.3}  # a draw may set its own
 _CACHE, _CACHE_LOCK = {}, threading.Lock()
 
@@ -380,25 +367,32 @@ def draw_plots(outcomes, failing=None):
     """[{"module", "name", "title", "url"} or {"module", "name", "title", "note"}] from the plot probes'
     outcomes ({module: the child's outcome of its plot probe}) and the failing cases of the graded
     functions ({function: case}, marked on the plots)."""
+    from grader.specs import declared_plots
+
     failing = failing or {}
+    declared = declared_plots()
     out = []
     for module in sorted(outcomes):
         outcome = outcomes[module]
-        if module not in PLOTTERS:
+        if module not in PLOTTERS and module not in declared:
             continue
         if not isinstance(outcome, dict) or not isinstance(outcome.get("value"), dict):
             why = outcome.get("error") or outcome.get("contract") if isinstance(outcome, dict) else None
             out.append({"module": module, "name": module, "title": module, "note": f"no plots: {why or 'nothing to plot'}"})
             continue
-        out += _module_plots(module, outcome["value"], failing)
+        out += _module_plots(module, declared, outcome["value"], failing)
     return out
 
 
-def _module_plots(module, value, failing):
-    """The module's plots; a plotter that fails on data of a shape it did not foresee loses its
-    module's plots only (each plot's own data is checked in _drawn)."""
+def _module_plots(module, declared, value, failing):
+    """The module's plots (a spec's declared curves, else its plotter); a plotter that fails on data
+    of a shape it did not foresee loses its module's plots only (each plot's own data is checked in _drawn)."""
     try:
-        return [_drawn(module, plot) for plot in PLOTTERS[module](value, failing)]
+        if module in declared:
+            plots, size = curve_plots(module, declared[module], value, failing), declared[module].size
+        else:
+            plots, size = PLOTTERS[module](value, failing), SIZES.get(module, (5.0, 3.0))
+        return [_drawn(module, plot, size) for plot in plots]
     except Exception as exc:  # noqa: BLE001 - malformed plot data drops plots, never the grade or the page
         return [{"module": module, "name": module, "title": module, "note": f"no plots: {_malformed(exc)}"}]
 
@@ -407,7 +401,7 @@ def _malformed(exc):
     return f"the plot data has an unexpected shape ({type(exc).__name__})"
 
 
-def _drawn(module, plot):
+def _drawn(module, plot, size=(5.0, 3.0)):
     entry = {"module": module, "name": plot.name, "title": plot.title, "functions": list(plot.shows or (plot.name,))}
     try:
         data = plot.data()
@@ -424,7 +418,7 @@ def _drawn(module, plot):
         url = _CACHE.get(key)
     if url is None:
         try:
-            fig = figures.new_figure(*SIZES.get(module, (5.0, 3.0)))
+            fig = figures.new_figure(*size)
             fig.subplots_adjust(**MARGINS)  # fixed margins: a tight bounding box would lay the figure out twice
             plot.draw(fig, *data)
             url = figures.data_url(figures.png(fig, tight=False))

@@ -18,6 +18,21 @@ SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 PLOT_IDS = frozenset(plot_table())
 
 
+def _plot_jobs(module):
+    """The plot job of a module: its probe module's PLOTS entry (case {}), or its spec's declared
+    CurvePlot (the case names the functions and the grid); None without a plot."""
+    from grader.specs import declared_plots
+
+    declared = declared_plots().get(module)
+    if declared is not None:
+        return (plot_id(module), [declared.case()])
+    return (plot_id(module), [{}]) if plot_id(module) in PLOT_IDS else None
+
+
+def _derive(checks):
+    return {c.id: c.derive for c in checks if c.derive}
+
+
 def evaluate(check, outcome, expected, case):
     """Verdict for one case from the child's outcome (plain data) and the reference's output."""
     if "contract" in outcome:
@@ -29,7 +44,7 @@ def evaluate(check, outcome, expected, case):
         return Verdict(False, f"modified its input ({names}): compute new arrays instead of changing the arguments")
     if check.fail_on_warnings and outcome.get("warnings"):
         return Verdict(False, f"emitted a warning: {outcome['warnings'][0]}", "no warning", outcome["warnings"][0],
-                       "for large negative z, exp(-z) overflows: use e^z / (1 + e^z) there (or np.exp(-np.abs(z)))")
+                       check.warning_hint)
     got = outcome.get("value")
     if check.probe.pieces is not None:  # what the check asked for decides the shape, not what the child sent
         got = {"value": got, "pieces": outcome.get("pieces")}
@@ -133,8 +148,8 @@ class SubmissionGrader:
         """{module: the child's outcome of its plot probe} for the modules the student worked on: one
         request after the grading, so nothing here can change a grade; if it does not finish within
         PLOT_SECONDS, the page has no plots."""
-        jobs = [(plot_id(m), [{}]) for m in sorted(modules) if plot_id(m) in PLOT_IDS and m in self.sources
-                and m not in self.failed_modules]
+        jobs = [job for job in (_plot_jobs(m) for m in sorted(modules) if m in self.sources and m not in self.failed_modules)
+                if job is not None]
         if not jobs or not self.live or self._time_spent():
             return {}
         reply = self.client.run(jobs, self.budget.clip(PLOT_SECONDS), self._limits())
@@ -165,7 +180,8 @@ class SubmissionGrader:
             request = [([(c.id, None) for c in self._checks(spec)], self.ctx.rubric.timeout(spec.function)) for spec in runnable]
             specs = []
             known = self.ctx.judged.known_among([spec.function for spec in runnable])
-            replies = self.client.run_functions(request, known, self._limits()) if runnable else ()
+            derive = _derive(c for spec in runnable for c in self._checks(spec))
+            replies = self.client.run_functions(request, known, self._limits(), derive=derive) if runnable else ()
             mark = time.monotonic()
             for index, reply in enumerate(replies):
                 spec = runnable[index]
@@ -316,7 +332,7 @@ class SubmissionGrader:
         if self.shrink_budget <= 0 or not self.live or self._time_spent():
             return None
         self.shrink_budget -= 1
-        reply = self.client.run([(check.id, [case])], timeout, self._limits())
+        reply = self.client.run([(check.id, [case])], timeout, self._limits(), derive=_derive([check]))
         status = reply.get("status")
         if status == "done":
             self.data.spend(reply["bytes"])

@@ -123,16 +123,18 @@ class KernelClient:
         self.impl = KernelImpl(self.namespace, self.module, others)
         return {"status": "ready", "modules": status, "isolation": [], "notices": []}
 
-    def run_functions(self, functions, known=None, limits=None):
+    def run_functions(self, functions, known=None, limits=None, derive=None):
+        derive = derive or {}
         for jobs, _timeout in functions:
-            results = [_run_job(_parts(probe_for(cid, self.probes)), self.impl, self.ctx.cases[cid] if cases is None else cases, cid)
+            results = [_run_job(_parts(probe_for(cid, self.probes, derive.get(cid))), self.impl,
+                                self.ctx.cases[cid] if cases is None else cases, cid)
                        for cid, cases in jobs]
             frame = pack(*_encode_results(results))  # the same plain data the sandboxed judge decodes
             message, buffers = unpack_bytes(frame)
             yield {"status": "done", "digest": None, "results": decode(message["results"], buffers), "bytes": len(frame)}
 
-    def run(self, jobs, timeout, limits=None):
-        return next(self.run_functions([(jobs, timeout)], limits=limits))
+    def run(self, jobs, timeout, limits=None, derive=None):
+        return next(self.run_functions([(jobs, timeout)], limits=limits, derive=derive))
 
     def close(self):
         pass

@@ -119,7 +119,7 @@ def gradescope_results(result):
                 "score": check["score"],
                 "max_score": check["max_score"],
                 "status": "passed" if check["passed"] else "failed",
-                "output": "passed" if check["passed"] else "\n".join(failed_check_markdown(name, check)),
+                "output": "passed" if check["passed"] else "\n".join(failed_check_markdown(name, check, function["function"])),
                 "output_format": "md",
                 "visibility": function.get("visibility", "visible"),
             })

@@ -80,8 +80,21 @@ def load_rubric(path=DEFAULT_RUBRIC):
         if function not in points:
             raise RubricError(f"{path}: [timeouts] names unknown function {function!r}")
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
+    points = _with_spec_defaults(points)
     visibility, default_visibility = _visibility(data_visibility, points, path)
     return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility, late_policy)
+
+
+def _with_spec_defaults(points):
+    """The rubric's points, then the points the specs declare (Check.points) for the checks it does
+    not name: the rubric overrides, a new function needs no rubric entry."""
+    from grader.specs import default_points
+
+    merged = {function: dict(checks) for function, checks in points.items()}
+    for function, declared in default_points().items():
+        for check, value in declared.items():
+            merged.setdefault(function, {}).setdefault(check, value)
+    return merged
 
 
 def _late(table, path):

@@ -1,4 +1,4 @@
-"""The contract's hard cases (issue 13): answers written the way other people write them.
+"""The contract's hard cases: answers written the way other people write them.
 
 Each is a text change of the reference, like a catalogued mistake (grader.mistakes.Mistake,
 applied with write_mutant); `breaks` names what the contract says is wrong. The correct ones

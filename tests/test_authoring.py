@@ -99,6 +99,8 @@ def test_the_stub_is_generated_and_grading_follows_the_spec(kit, tmp_path):
     stub = (kit / f"exercises/{MODULE}.py").read_text()
     assert stub.count("raise NotImplementedError") == 2 and "np.max(z" not in stub
     assert _hand_written_changes(kit) == HAND_WRITTEN
+    checked = _nngrade(kit, "check", "--static")
+    assert checked.stdout.rstrip().endswith("the kit is complete"), checked.stdout
 
     # The reference gets every point, the wrong gradient loses exactly softmax_backward's.
     subs = _class(kit, tmp_path / "subs")

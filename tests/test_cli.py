@@ -1,4 +1,4 @@
-"""The command line catches the instructor's mistakes (issue 16, item 6): a clean error (exit 2,
+"""The command line catches the instructor's mistakes: a clean error (exit 2,
 no traceback, the valid names listed) before anything is graded or created."""
 import argparse
 import os

@@ -1,4 +1,4 @@
-"""One contract for the visible tests and the grader (issue 13, item 3).
+"""One contract for the visible tests and the grader.
 
 Per function: whenever the grader gives it full marks, its visible tests pass; whenever one of
 its visible tests fails, the grader takes points from it. Checked on the catalogued mistakes

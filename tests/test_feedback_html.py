@@ -4,25 +4,27 @@ import numpy as np
 import pytest
 
 from grader.feedback_html import feedback_html
-from grader.feedback_plots import SLIDE_CURVES, _marks, draw_plots
-from grader.probes import ex03_activations as P
+from grader.feedback_plots import _marks, draw_plots
 from grader.protocol import Opaque
+from grader.specs.ex03_activations import PLOT
+
+GRID = PLOT.grid
 
 
 def _activations(**overrides):
     """The ex03 plot probe's outcome for a student whose answers are the slides' curves, but for `overrides`."""
-    value = {name: {"ok": curve(P.PLOT_Z)} for name, curve in SLIDE_CURVES.items()}
+    value = {name: {"ok": curve(GRID)} for name, curve in PLOT.curves.items()}
     return {"ex03_activations": {"value": {**value, **overrides}}}
 
 
 HOSTILE = {
-    "nan": ({"ok": np.full(P.PLOT_Z.size, np.nan)}, "returned nan or inf"),
-    "inf": ({"ok": np.where(P.PLOT_Z > 0, np.inf, 0.0)}, "returned nan or inf"),
+    "nan": ({"ok": np.full(GRID.size, np.nan)}, "returned nan or inf"),
+    "inf": ({"ok": np.where(GRID > 0, np.inf, 0.0)}, "returned nan or inf"),
     "wrong shape": ({"ok": np.zeros((3, 4))}, "returned shape (3, 4)"),
     "giant": ({"ok": np.zeros(10**6)}, "more than a plot takes"),
     "exception": ({"error": "ZeroDivisionError"}, "raised ZeroDivisionError"),
     "object": ({"ok": Opaque("generator")}, "did not return numbers"),
-    "huge values": ({"ok": np.full(P.PLOT_Z.size, 1e300)}, "too large to plot"),
+    "huge values": ({"ok": np.full(GRID.size, 1e300)}, "too large to plot"),
     "text": ({"ok": "0.5"}, "did not return numbers"),
 }
 
@@ -46,8 +48,8 @@ def test_a_failed_probe_or_unknown_module_gives_notes_not_plots():
 
 def test_the_failing_input_is_marked_where_it_falls_on_the_grid():
     failing = {"ex03_activations.sigmoid": {"z": np.array([[0.5, -7.0], [np.nan, 2.0]])}}
-    assert _marks(failing, "ex03_activations.sigmoid", "z", P.PLOT_Z).tolist() == [0.5, 2.0]
-    assert _marks({"ex03_activations.sigmoid": {"z": "junk"}}, "ex03_activations.sigmoid", "z", P.PLOT_Z).size == 0
+    assert _marks(failing, "ex03_activations.sigmoid", "z", GRID).tolist() == [0.5, 2.0]
+    assert _marks({"ex03_activations.sigmoid": {"z": "junk"}}, "ex03_activations.sigmoid", "z", GRID).size == 0
     marked, plain = draw_plots(_activations(), failing)[0], draw_plots(_activations())[0]
     assert marked["url"] != plain["url"]
 
@@ -66,7 +68,7 @@ def test_the_page_escapes_the_students_text_and_fetches_nothing():
 
 def test_every_plot_states_what_it_shows_in_numbers():
     """The image's text alternative: how far the student's curve is from the slides' one, and where."""
-    off = {"ok": SLIDE_CURVES["sigmoid"](P.PLOT_Z) + 0.03 * np.exp(-(P.PLOT_Z - 4.0) ** 2)}
+    off = {"ok": PLOT.curves["sigmoid"](GRID) + 0.03 * np.exp(-(np.asarray(GRID) - 4.0) ** 2)}
     plots = {p["name"]: p for p in draw_plots(_activations(sigmoid=off))}
     words = plots["ex03_activations.sigmoid"]["description"]
     assert "Your sigmoid differs from the slides' curve by at most 0.03, near z = 4." in words, words

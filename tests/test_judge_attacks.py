@@ -1,4 +1,4 @@
-"""The judge trusts nothing the child says (issue 12, items 1-4), attacked as a hostile student would:
+"""The judge trusts nothing the child says, attacked as a hostile student would:
 nan gradients, constant or context-detecting "own pieces", probes swapped at import, constants for
 the behaviour checks, and a search of the child's memory for the grader's own formulas. Each attack
 is a real submission (tests/attacks/judge_*.py spliced into the blank stubs or the reference),

@@ -1,4 +1,4 @@
-"""One rubric in every gradebook, and notebook cells graded one by one (issue 16, items 4 and 5).
+"""One rubric in every gradebook, and notebook cells graded one by one.
 
 One course built with a custom rubric (`nngrade course --rubric`, sigmoid's
 matches_reference worth 5 instead of 1: 87 points), three students graded with

@@ -182,7 +182,7 @@ def test_unreadable_notebooks_give_a_clear_error(tmp_path):
         notebook_to_module_source(tmp_path / "missing.ipynb")
 
 
-# ---- malformed and hostile notebooks (issue 12, item 8) ------------------------------------------
+# ---- malformed and hostile notebooks ------------------------------------------
 # Each case breaks one submitted notebook, ex03_activations.ipynb, of a student whose other
 # notebooks are the reference: (how, what the message says, the functions (or function:check) it costs).
 

@@ -1,4 +1,4 @@
-"""Regrading never loses a student (issue 16, item 1): OUT/grades.csv holds every student graded
+"""Regrading never loses a student: OUT/grades.csv holds every student graded
 into OUT whatever subset a run grades, `--student NAME` regrades just those students, and a
 submission whose files, rubric or kit changed is graded again, never resumed."""
 import csv

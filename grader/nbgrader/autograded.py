@@ -72,7 +72,7 @@ def function_comment(function, is_answered):
     if function.get("note"):
         lines += [f"> {one_line(function['note'])}", ""]
     for check in failed:
-        lines += failed_check_markdown(name, check) + [""]
+        lines += failed_check_markdown(name, check, function["function"]) + [""]
     return "\n".join(lines).rstrip()
 
 

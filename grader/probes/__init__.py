@@ -32,6 +32,7 @@ import numpy as np
 # exercise modules are grader.exercise_modules(); checks no probe module names use default_probe.
 PROBE_MODULES = tuple(sorted(m.name for m in pkgutil.iter_modules(__path__) if re.fullmatch(r"ex\d\d_\w+", m.name)))
 CHECK_ID = re.compile(r"(ex\d\d_\w+)\.(\w+):\w+")
+PLOT_ID = re.compile(r"ex\d\d_\w+:plot")
 
 
 class ContractError(Exception):
@@ -73,20 +74,53 @@ def probe_table():
     return table
 
 
-def default_probe(check_id):
-    """The probe of a check that no probe module names: `module.function(**case)`, derived from the
-    check id alone ("ex08_softmax.softmax:matches_reference"); ValueError for an id of another form."""
+def default_probe(check_id, derive=None):
+    """The probe of a check that no probe module names, derived from the check id and, for a
+    standard check, what its spec declares (`derive`, plain data the judge sends; see Check.derive):
+      - None: `module.function(**case)` ("ex08_softmax.softmax:matches_reference");
+      - {"forward": name, "wrt": key}: `function(case[key], **rest)` with the student's own forward
+        at case[key] + FD_STEP and case[key] - FD_STEP as pieces (elementwise central differences);
+      - a plot id ("exNN_name:plot"): each of case["functions"] on case["grid"] (see curves_probe).
+    ValueError for an id of another form."""
+    if PLOT_ID.fullmatch(str(check_id)):
+        return curves_probe(check_id.split(":")[0])
     match = CHECK_ID.fullmatch(str(check_id))
     if match is None:
         raise ValueError(f"not a check id (module.function:check): {check_id!r}")
     module, function = match.groups()
+    if derive and derive.get("forward"):
+        return forward_differences_probe(module, function, str(derive["forward"]), str(derive.get("wrt", "z")))
     return Probe(lambda impl, case: getattr(module_of(impl, module), function)(**case))
 
 
-def probe_for(check_id, table):
-    """The probe of a check: its entry in `table` (probe_table()), else the default probe."""
+def probe_for(check_id, table, derive=None):
+    """The probe of a check: its entry in `table` (probe_table()), else the derived default probe."""
     probe = table.get(check_id)
-    return probe if probe is not None else default_probe(check_id)
+    return probe if probe is not None else default_probe(check_id, derive)
+
+
+def forward_differences_probe(module, function, forward, wrt):
+    """`function(case[wrt], **rest)`, and the student's own `forward` at case[wrt] +- FD_STEP with
+    the same other arguments: the judge divides the two outputs' difference by 2 * FD_STEP."""
+    def call(impl, case):
+        rest = {k: v for k, v in case.items() if k != wrt}
+        return getattr(module_of(impl, module), function)(case[wrt], **rest)
+
+    def pieces(case):
+        x = np.asarray(case[wrt], dtype=float)
+        rest = {k: v for k, v in case.items() if k != wrt}
+        return [Call(f"{module}.{forward}", (x + FD_STEP,), rest), Call(f"{module}.{forward}", (x - FD_STEP,), rest)]
+    return Probe(call, pieces)
+
+
+def curves_probe(module):
+    """A declared plot's probe: {name: attempt(name(grid))} for each name in case["functions"] (the
+    judge sends the names and the grid: public inputs, no answer)."""
+    def call(impl, case):
+        grid = np.asarray(case["grid"], dtype=float)
+        return {str(name): attempt(lambda name=name: getattr(module_of(impl, module), str(name))(grid.copy()))
+                for name in case["functions"]}
+    return Probe(call)
 
 
 def plot_id(module):

@@ -44,7 +44,8 @@ def child_main(sock_fd, sources, config, class_cases):
             return  # Security: no student code without the allow-list and the network ban (see client.open)
         # Before any student code runs: the probes and piece declarations, as this child's own table.
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
-        # A check no probe module names gets the default probe, made from its id alone (no judge data).
+        # A check no probe module names gets the default probe, made from its id and, for a standard
+        # check, the plain declaration the judge sends with the job (a forward's name; no judge data).
         probes = {cid: _parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
         default = default_probe
         recorder = CallRecorder(_graded_functions(probes, class_cases))
@@ -58,7 +59,7 @@ def child_main(sock_fd, sources, config, class_cases):
             caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
                 recorder.start(function["jobs"][0]["check"].split(":")[0] if function["jobs"] else None)
-                results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"])), impl,
+                results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"], job.get("derive"))), impl,
                                     decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]],
                                     job["check"])
                            for job in function["jobs"]]

@@ -311,12 +311,12 @@ class SandboxClient:
             reply["notices"].append(f"graded with --insecure: no {' and no '.join(m.removeprefix('the ') for m in missing)}")
         return reply
 
-    def run(self, jobs, timeout, limits=None):
+    def run(self, jobs, timeout, limits=None, derive=None):
         """One function: jobs [(check_id, [case, ...] or None for the class's cases), ...]
         -> {"status": "done", "results": [[outcome, ...], ...]} or {"status": "timeout" | "crashed", ...}."""
-        return next(self.run_functions([(jobs, timeout)], limits=limits))
+        return next(self.run_functions([(jobs, timeout)], limits=limits, derive=derive))
 
-    def run_functions(self, functions, known=None, limits=None):
+    def run_functions(self, functions, known=None, limits=None, derive=None):
         """Several functions in one request, pipelined: yields one reply per function, in order, and
         stops after the first that is not done (the child is gone then).
 
@@ -327,13 +327,17 @@ class SandboxClient:
 
         limits (see grader.limits): {"max_bytes": per function, "max_total": for the whole request,
         "budget": seconds for the whole request}; the runner enforces them. A frame over the byte
-        caps is not read: {"status": "too_much", "bytes", "limit", "per"}, and the child is gone."""
-        limits = dict(limits or {})
+        caps is not read: {"status": "too_much", "bytes", "limit", "per"}, and the child is gone.
+
+        derive: {check_id: Check.derive} for the checks whose probe the child derives from their
+        spec's declaration (plain data, sent with the job)."""
+        limits, derive = dict(limits or {}), derive or {}
         flat = [cases for jobs, _ in functions for _, cases in jobs if cases is not None]
         trees, buffers = encode_many(flat)
         trees = iter(trees)
         message = {"op": "run", "functions": [
-            {"timeout": timeout, "jobs": [{"check": cid} if cases is None else {"check": cid, "cases": next(trees)}
+            {"timeout": timeout, "jobs": [{"check": cid, **_derived(derive, cid)} if cases is None
+                                          else {"check": cid, "cases": next(trees), **_derived(derive, cid)}
                                           for cid, cases in jobs]}
             for jobs, timeout in functions], **limits}
         self._send(message, buffers)
@@ -421,6 +425,10 @@ def _wait_gone(pid, timeout):
         select.select([pidfd], [], [], timeout)
     finally:
         os.close(pidfd)
+
+
+def _derived(derive, cid):
+    return {"derive": derive[cid]} if derive.get(cid) else {}
 
 
 def _validate(results, jobs, class_cases):

@@ -30,6 +30,7 @@ class Check:
     examples: tuple = ()
     max_examples: int = 15
     fail_on_warnings: bool = False
+    warning_hint: str = ""  # the hint of a fail_on_warnings check whose call warned (e.g. an overflow's cause)
     uses_expected: bool = True  # False for behaviour checks: the reference is not even run for them
     describe: str = ""  # what the check verifies, for feedback
     # judge-side once per case: (reference output, case) -> expected (e.g. central differences of the reference)
@@ -43,14 +44,32 @@ class Check:
     # the case as the function's own arguments, by its parameter names, for feedback ({name: value});
     # None: the case itself (the default probe calls function(**case))
     shown: Callable[[dict], dict] = None
+    # finite differences of the student's own forward: the name of that function in the same module,
+    # elementwise in the case's `forward_wrt` entry. The child's probe is derived from it (no probe file)
+    forward: str = None
+    forward_wrt: str = "z"
+    # the check's points when the rubric does not name it (the rubric overrides, otter-style)
+    points: float = None
 
     @property
     def id(self):
         return f"{self.function}:{self.name}"
 
     @property
+    def derive(self):
+        """What the child needs to derive this check's probe (plain data), or None for function(**case)."""
+        if self.forward is None:
+            return None
+        return {"forward": self.forward, "wrt": self.forward_wrt}
+
+    @property
     def probe(self):
-        return probe_for(self.id, _probes())
+        return probe_for(self.id, _probes(), self.derive)
+
+    @property
+    def words(self):
+        """What the check verifies, in a beginner's words (`describe`, else the kit's standard words)."""
+        return self.describe or standard_words(self.name)
 
     @property
     def module(self):
@@ -87,20 +106,94 @@ class FunctionSpec:
     depends: tuple = field(default=())  # other graded functions this one calls in the student's code
 
 
+# The words of the standard checks, for a Check that does not `describe` itself.
+STANDARD_WORDS = {
+    "matches_reference": "your values are compared with the correct ones on many inputs",
+    "finite_differences": "your gradient is compared with a numerical gradient (central finite differences)",
+}
+
+
+def standard_words(name):
+    return STANDARD_WORDS.get(name, name.replace("_", " "))
+
+
+@lru_cache(maxsize=1)
+def _words():
+    by_id, by_name = {}, {}
+    for check in all_checks().values():
+        by_id[check.id] = check.words
+        by_name.setdefault(check.name, check.words)
+    return by_id, by_name
+
+
+def check_words(name, function=None):
+    """The words of the check `name` of `function` (module.function); without the function, those
+    of the first check so named; the standard words for a check no spec has."""
+    by_id, by_name = _words()
+    return by_id.get(f"{function}:{name}") or by_name.get(name) or standard_words(name)
+
+
+@dataclass(frozen=True)
+class CurvePlot:
+    """A module's declared plot for the feedback page: for each (forward, derivative) pair, the
+    student's two functions on `grid` beside the slides' curves (`curves`: name -> formula of z).
+    The child's probe is derived from it (grader.probes.curves_probe): no probe file, no plotter."""
+    grid: Any
+    pairs: tuple
+    curves: dict = field(default_factory=dict, hash=False, compare=False)
+    size: tuple = (7.0, 2.4)  # inches
+
+    @property
+    def functions(self):
+        return [name for pair in self.pairs for name in pair]
+
+    def case(self):
+        return {"functions": self.functions, "grid": self.grid}
+
+    def adding(self, forward, derivative, forward_curve, derivative_curve):
+        """This plot with one more pair and the slides' curves of its two functions."""
+        return CurvePlot(self.grid, (*self.pairs, (forward, derivative)),
+                         {**self.curves, forward: forward_curve, derivative: derivative_curve}, self.size)
+
+
+def spec_module(name):
+    """grader/specs/<name>.py (ModuleNotFoundError naming the file to write if there is none)."""
+    try:
+        return importlib.import_module(f"grader.specs.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"grader.specs.{name}":
+            raise
+        raise ModuleNotFoundError(f"solutions/{name}.py has no checks: write grader/specs/{name}.py "
+                                  "(see docs/authoring.md)", name=exc.name) from None
+
+
+def declared_plots():
+    """{module: CurvePlot} of the spec modules that declare PLOT."""
+    plots = {}
+    for name in exercise_modules():
+        plot = getattr(spec_module(name), "PLOT", None)
+        if plot is not None:
+            plots[name] = plot
+    return plots
+
+
 def all_functions():
     """Every FunctionSpec, in exercise order: grader/specs/exNN_name.py's FUNCTIONS for every
     exercise module (a module without a spec file is an error naming the file to write)."""
     specs = []
     for name in exercise_modules():
-        try:
-            module = importlib.import_module(f"grader.specs.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"grader.specs.{name}":
-                raise
-            raise ModuleNotFoundError(f"solutions/{name}.py has no checks: write grader/specs/{name}.py "
-                                      "(see docs/authoring.md)", name=exc.name) from None
-        specs.extend(module.FUNCTIONS)
+        specs.extend(spec_module(name).FUNCTIONS)
     return specs
+
+
+def default_points():
+    """{function: {check: points}} of the checks whose spec declares points, in exercise order."""
+    out = {}
+    for function_spec in all_functions():
+        declared = {c.name: float(c.points) for c in function_spec.checks if c.points is not None}
+        if declared:
+            out[function_spec.function] = declared
+    return out
 
 
 def all_checks():
@@ -110,6 +203,17 @@ def all_checks():
 @lru_cache(maxsize=1)
 def _probes():
     return probe_table()
+
+
+def with_points(function_spec, **points):
+    """The FunctionSpec with default points on the checks named (the rubric still overrides)."""
+    from dataclasses import replace
+
+    unknown = set(points) - {c.name for c in function_spec.checks}
+    if unknown:
+        raise ValueError(f"{function_spec.function} has no check {sorted(unknown)}")
+    checks = tuple(replace(c, points=points.get(c.name, c.points)) for c in function_spec.checks)
+    return replace(function_spec, checks=checks)
 
 
 def spec(function, *checks, depends=()):

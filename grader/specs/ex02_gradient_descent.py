@@ -140,9 +140,11 @@ FUNCTIONS = [
     ),
     spec(
         f"{M}.gradient_descent",
-        Check(f"{M}.gradient_descent", "final_weights", _own_descent_w, cases=_DESCENT_CASES, max_examples=10,
+        Check(f"{M}.gradient_descent", "final_weights", _own_descent_w,
+              describe="the weights after the last step of gradient descent", cases=_DESCENT_CASES, max_examples=10,
               shown=_DESCENT_ARGS),
-        Check(f"{M}.gradient_descent", "loss_history", _own_descent_losses, cases=_DESCENT_CASES, max_examples=10,
+        Check(f"{M}.gradient_descent", "loss_history", _own_descent_losses,
+              describe="the loss recorded before each step", cases=_DESCENT_CASES, max_examples=10,
               shown=_DESCENT_ARGS),
         depends=(f"{M}.squared_error", f"{M}.delta_rule_step"),
     ),

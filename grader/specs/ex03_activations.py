@@ -6,7 +6,7 @@ from grader import SOLUTIONS_DIR
 from grader import strategies as S
 from grader.forms import declared_in_file, form_cases
 from grader.probes import FD_STEP
-from grader.specs import Check, spec
+from grader.specs import Check, CurvePlot, spec
 from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array
 from grader.specs.own_pieces import usable_pieces
 
@@ -92,11 +92,12 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False,
               examples=extremes),
         Check(f"{M}.{derivative}", "finite_differences",
               fd_judge(derivative, ["z"], analytic=lambda value: {"z": value}, own=_own_fd), cases=away, max_examples=8,
-              prepare=_fd_expected),
+              prepare=_fd_expected, forward=forward),
     ]
     if kink:
         zeros = S.any_shape().map(lambda shape: {"z": np.zeros(shape)})
         checks.append(Check(f"{M}.{derivative}", "value_at_kink", _kink_judge(derivative, *kink),
+              describe="the derivative at the kink may be any value between the one-sided derivatives",
                             cases=_with_alpha(zeros) if alpha else zeros, max_examples=6, uses_expected=False,
                             needs=("matches_reference",), domain=lambda c: not np.any(c["z"])))
     return spec(f"{M}.{derivative}", *checks, depends=depends)
@@ -124,8 +125,10 @@ FUNCTIONS = [
     spec(f"{M}.sigmoid",
          _reference_check("sigmoid", "sigmoid(z)", extreme=False),
          Check(f"{M}.sigmoid", "extreme_inputs", _finite_and_right,
+              describe="very large and very small inputs must give finite values without warnings",
                cases=S.elementwise_case(st.floats(-1000, 1000)), examples=({"z": EXTREMES},), max_examples=8,
-               fail_on_warnings=True)),
+               fail_on_warnings=True,
+               warning_hint="for large negative z, exp(-z) overflows: use e^z / (1 + e^z) there (or np.exp(-np.abs(z)))")),
     _derivative_spec("sigmoid", "sigmoid_derivative", _sigmoid_derivative_mistakes, depends=(f"{M}.sigmoid",)),
     spec(f"{M}.tanh", _reference_check("tanh", "tanh(z)")),
     _derivative_spec("tanh", "tanh_derivative",
@@ -148,3 +151,26 @@ FUNCTIONS = [
     spec(f"{M}.maxout",
          Check(f"{M}.maxout", "matches_reference", same_array("maxout(X, W1, b1, W2, b2)", _maxout_mistakes), cases=_maxout_case())),
 ]
+
+
+def _slide_sigmoid(z):
+    return 1.0 / (1.0 + np.exp(-z))
+
+
+# The feedback page's plot: each activation and its derivative on a grid, beside the slides' curves.
+PLOT = CurvePlot(
+    grid=np.linspace(-5.0, 5.0, 201),
+    pairs=(("sigmoid", "sigmoid_derivative"), ("tanh", "tanh_derivative"), ("relu", "relu_derivative"),
+           ("leaky_relu", "leaky_relu_derivative"), ("elu", "elu_derivative")),
+    curves={
+        "sigmoid": _slide_sigmoid,
+        "sigmoid_derivative": lambda z: _slide_sigmoid(z) * (1.0 - _slide_sigmoid(z)),
+        "tanh": np.tanh,
+        "tanh_derivative": lambda z: 1.0 - np.tanh(z) ** 2,
+        "relu": lambda z: np.maximum(z, 0.0),
+        "relu_derivative": lambda z: (z > 0).astype(float),
+        "leaky_relu": lambda z: np.where(z > 0, z, 0.1 * z),
+        "leaky_relu_derivative": lambda z: np.where(z > 0, 1.0, 0.1),
+        "elu": lambda z: np.where(z > 0, z, np.expm1(np.minimum(z, 0.0))),
+        "elu_derivative": lambda z: np.where(z > 0, 1.0, np.exp(np.minimum(z, 0.0))),
+    })

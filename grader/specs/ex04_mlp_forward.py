@@ -54,5 +54,6 @@ FUNCTIONS = [
          depends=(f"{M}.dense_forward",)),
     spec(f"{M}.xor_params",
          Check(f"{M}.xor_params", "computes_xor", _computes_xor,
+               describe="your XOR network's outputs on the four XOR inputs",
                examples=({},), max_examples=0, uses_expected=False)),
 ]
