@@ -613,3 +613,26 @@ def test_test_option_runs_a_built_bundle_on_one_submission(tmp_path, bundle, cap
     assert _losing(json.loads(out)["tests"], "points", "max_points") == set(MISTAKE.loses_points), err
     assert nngrade(["prairielearn", "--out", str(tmp_path / "nothing"), "--test", str(mistake), "--no-docker"]) == 2
     assert "not a question folder written by `nngrade prairielearn" in capsys.readouterr().err
+
+
+OLDEST_PYTHON = "3.11.2"  # Debian bookworm's: the ordinary-user mode's venv and the container test's base
+
+
+def test_every_pin_installs_on_the_oldest_python_the_kit_meets():
+    """A pin whose Requires-Python excludes Debian's 3.11.2 sends pip into endless backtracking there."""
+    from importlib import metadata
+
+    from packaging.specifiers import SpecifierSet
+
+    from grader.platforms.pins import read_pins
+
+    excluded = {}
+    for name, version in read_pins().items():
+        try:
+            found = metadata.metadata(name)
+        except metadata.PackageNotFoundError:
+            continue
+        needs = found.get("Requires-Python")
+        if found["Version"].split("+")[0] == version.split("+")[0] and needs and OLDEST_PYTHON not in SpecifierSet(needs):
+            excluded[name] = f"{version} requires Python {needs}"
+    assert not excluded, excluded
