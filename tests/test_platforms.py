@@ -25,6 +25,7 @@ from grader.protocol import encode, pack
 from grader.rubric import load_rubric
 from grader.submission import read_submission
 from platform_schemas import gradescope_problems, prairielearn_problems
+from submission_forms import reference_notebooks
 
 MODULES = load_rubric().modules
 MAX_SCORE = load_rubric().max_score
@@ -373,23 +374,6 @@ def _losing(tests, score_key, max_key):
     return {f for f, (got, most) in points.items() if got < most}
 
 
-def _reference_notebooks(dest):
-    """The release's notebooks with the reference's answers in their answer cells."""
-    from grader.release.notebooks import build_source_notebooks
-
-    answers = {}
-    for name, nb in build_source_notebooks().items():
-        answers[name] = {c.metadata["nbgrader"]["grade_id"]: c.source for c in nb.cells
-                         if c.get("metadata", {}).get("nbgrader", {}).get("solution")}
-    for released in sorted((RELEASE_DIR / "nn_basics").glob("*.ipynb")):
-        nb = json.loads(released.read_text())
-        for cell in nb["cells"]:
-            grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
-            if grade_id in answers[released.name]:
-                cell["source"] = answers[released.name][grade_id]
-        (dest / released.name).write_text(json.dumps(nb))
-
-
 ATTACK = '''
 
 # --- appended: take the reference's functions from the kit, if this process can read it ---
@@ -446,7 +430,7 @@ def test_gradescope_autograder_grades_what_students_upload(gradescope_root):
     assert _losing(results["tests"], "score", "max_score") == set(MISTAKE.loses_points)
     assert 0 < results["score"] < MAX_SCORE
 
-    _reference_notebooks(_upload(submission))
+    reference_notebooks(_upload(submission))
     results, stdout = _gs(root)
     assert results["score"] == MAX_SCORE and "rebuilt from notebooks" in stdout
 
