@@ -31,7 +31,7 @@ import visible_runs
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.judged_frames import JudgedFrames
-from grader.release.quick_checks import function_of
+from grader.visible_test_cases import function_of
 from grader.reports import read_student
 from grader.rubric import load_rubric
 from grader.search_memo import SearchMemo
