@@ -6,7 +6,6 @@ context (inputs and reference outputs) is computed once and shared by the lanes.
 import contextlib
 import gc
 import hashlib
-import os
 import queue
 import sys
 import threading
@@ -23,6 +22,7 @@ from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records
 from grader.sandbox import untraversable
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
 from grader.intake import is_zip_entry, read_entry, student_name
+from grader.platforms.uploads import printable_name
 from grader.safe_text import one_line
 
 
@@ -46,12 +46,8 @@ def list_students(submissions_dir):
         raise BatchError(f"{root}: no student submissions in it (expected one sub-folder or .zip file per student)")
     if not students:
         raise BatchError(f"{root}: none of its entries is a student submission (expected one sub-folder or .zip file "
-                         f"per student; found {', '.join(_shown(e.name) for e in skipped[:5])})")
+                         f"per student; found {', '.join(printable_name(e.name) for e in skipped[:5])})")
     return students, skipped
-
-
-def _shown(name):
-    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def _unusable_name(name):
@@ -69,7 +65,7 @@ def _unusable_name(name):
 
 def _skip_reason(entry, students):
     if any(student_name(other) == student_name(entry) for other in students):
-        return f"another submission of {_shown(student_name(entry))} is graded (a folder and a .zip of the same name)"
+        return f"another submission of {printable_name(student_name(entry))} is graded (a folder and a .zip of the same name)"
     return (_unusable_name(student_name(entry))
             or "not a student submission (each student needs a folder of .py files or notebooks, or one .zip of it)")
 
@@ -290,8 +286,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     refused = []
     for entry in skipped:
         why = _unusable_name(student_name(entry))
-        print(one_line(f"note: {_shown(str(entry))}: skipped, {_skip_reason(entry, students)}"), file=sys.stderr)
-        refused += [(_shown(entry.name), why)] if why else []
+        print(one_line(f"note: {printable_name(str(entry))}: skipped, {_skip_reason(entry, students)}"), file=sys.stderr)
+        refused += [(printable_name(entry.name), why)] if why else []
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")

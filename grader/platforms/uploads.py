@@ -68,7 +68,7 @@ def _unwrap(folder, work_dir, modules):
     archive = None
     for _ in range(MAX_DEPTH):
         if folder.is_symlink() or not folder.is_dir():
-            raise UploadError(f"{_text(folder.name)}: a symbolic link or not a folder; upload the files themselves")
+            raise UploadError(f"{printable_name(folder.name)}: a symbolic link or not a folder; upload the files themselves")
         entries = _entries(folder)
         if _has_modules({p.name for p in entries}, modules):
             return folder, archive
@@ -77,13 +77,13 @@ def _unwrap(folder, work_dir, modules):
         if len(folders) == 1 and not zips:
             folder = folders[0]
         elif len(zips) == 1 and not folders and archive is None:
-            folder, archive = _unzip(zips[0], work_dir / UNZIPPED), _text(zips[0].name)
+            folder, archive = _unzip(zips[0], work_dir / UNZIPPED), printable_name(zips[0].name)
         else:
             return folder, archive
     return folder, archive
 
 
-def _text(name):
+def printable_name(name):
     """A file name as printable UTF-8 (names that are not valid UTF-8 keep their bytes as \\xNN)."""
     return os.fsencode(name).decode("utf-8", "backslashreplace")
 
@@ -161,7 +161,7 @@ def _listing(upload_dir):
         dirnames.sort()
         links = [d for d in dirnames if os.path.islink(os.path.join(dirpath, d))]
         for name in sorted(filenames) + links:
-            shown = _text(os.path.relpath(os.path.join(dirpath, name), upload_dir))
+            shown = printable_name(os.path.relpath(os.path.join(dirpath, name), upload_dir))
             found.append(f"{shown} (a symbolic link, not followed)" if os.path.islink(os.path.join(dirpath, name)) else shown)
             if len(found) > SHOWN:
                 return ", ".join(found[:SHOWN]) + " and more"
