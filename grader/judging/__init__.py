@@ -1,0 +1,1 @@
+"""Judging: grading one submission (grading), comparing values (compare, finite_diff), naming mistakes (diagnosis), the cases and their search (cases, strategies, search_memo, judged_frames), the reference's expected values (reference)."""

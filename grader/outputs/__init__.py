@@ -1,0 +1,1 @@
+"""What people read: the student's feedback (feedback, feedback_html, feedback_plots, figures), the class report (class_report, reteach), the per-student results files (reports), exports (lms_export, lms_feedback, spreadsheet), and what every writer shares (safe_text: untrusted text made inert; visibility: what a student may see)."""
