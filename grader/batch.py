@@ -13,17 +13,17 @@ import time
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
-from grader.grading import SubmissionGrader
-from grader.reference import build_context, fingerprint
-from grader.class_report import terminal_text, write_class_report
+from grader.judging.grading import SubmissionGrader
+from grader.judging.reference import build_context, fingerprint
+from grader.outputs.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
-from grader.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
+from grader.outputs.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
                             refuse_untrusted_output, make_private_output, write_grades, write_student)
 from grader.sandbox import untraversable
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
 from grader.intake import is_zip_entry, read_entry, student_name
 from grader.platforms.uploads import printable_name
-from grader.safe_text import one_line
+from grader.outputs.safe_text import one_line
 
 
 class BatchError(RuntimeError):

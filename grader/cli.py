@@ -19,7 +19,7 @@ def _cmd_stubs(args):
 
 def _cmd_grade(args):
     if args.nbgrader:
-        from grader.nbgrader_grading import grade_nbgrader_command
+        from grader.nbgrader.grading import grade_nbgrader_command
 
         return grade_nbgrader_command(args)
     from grader.batch import grade_command
@@ -28,7 +28,7 @@ def _cmd_grade(args):
 
 
 def _cmd_demo(args):
-    from grader.demo import demo_command
+    from grader.devtools.demo import demo_command
 
     return demo_command(args)
 
@@ -39,10 +39,10 @@ def _cmd_bench(args):
 
         return similarity_bench(args)
     if args.single:
-        from grader.bench_single import bench_single_command
+        from grader.devtools.bench_single import bench_single_command
 
         return bench_single_command(args)
-    from grader.bench import bench_command
+    from grader.devtools.bench import bench_command
 
     return bench_command(args)
 
@@ -98,7 +98,7 @@ def _cmd_adjust(args):
 
 
 def _cmd_export(args):
-    from grader.lms_export import export_command
+    from grader.outputs.lms_export import export_command
 
     return export_command(args)
 

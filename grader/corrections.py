@@ -55,7 +55,7 @@ def _checked(entry, path, number):
 
 def add(out_dir, student, points, reason):
     """Append one adjustment for a graded student to OUT/adjustments.toml."""
-    from grader.reports import atomic_write, read_student
+    from grader.outputs.reports import atomic_write, read_student
 
     out_dir = Path(out_dir)
     if read_student(out_dir, student) is None:
@@ -95,7 +95,7 @@ def all_corrections(record):
 def apply(out_dir):
     """Bring every student's record and feedback in line with OUT/adjustments.toml; returns the
     names in the file that no graded student has (to be told, not dropped)."""
-    from grader.reports import read_student
+    from grader.outputs.reports import read_student
 
     out_dir = Path(out_dir)
     corrections = load(out_dir)
@@ -114,7 +114,7 @@ def apply(out_dir):
 def _adjusted_students(out_dir):
     """Students whose stored record carries corrections or a late penalty not yet applied (one
     removed from the file is undone)."""
-    from grader.reports import graded_records
+    from grader.outputs.reports import graded_records
 
     return {r["student"] for r in graded_records(out_dir) if r.get("adjustments") or r.get("late")}
 
@@ -122,8 +122,8 @@ def _adjusted_students(out_dir):
 def rewrite_student(out_dir, record):
     """results.json, feedback.md and feedback.html again from the stored record; feedback.html
     keeps its plots (drawn when the student was graded, not stored in the record)."""
-    from grader.feedback_html import FEEDBACK_HTML
-    from grader.reports import atomic_write, write_student
+    from grader.outputs.feedback_html import FEEDBACK_HTML
+    from grader.outputs.reports import atomic_write, write_student
 
     page = Path(out_dir) / record["student"] / FEEDBACK_HTML
     try:

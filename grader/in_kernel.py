@@ -8,11 +8,11 @@ DATA, computed at release time, holds plain data only (grader.protocol, compress
 cases of the function's checks and of the checks of every function whose pieces they call, the
 reference's expected values on them, and the rubric's points. Nothing of the reference's code, and
 solutions/ is never imported here. The cell then grades exactly as the sandbox does:
-grader.grading.SubmissionGrader runs the probes (grader.probes) through KernelClient, which calls
+grader.judging.grading.SubmissionGrader runs the probes (grader.probes) through KernelClient, which calls
 them on the notebook's own namespace instead of a sandboxed child (with the child's own case runner
 and the protocol's round trip, so the judges see the same plain data), judges them with the specs'
-judges, settles own-piece credit and behaviour checks (grader.grading.settle), and the cell asserts
-its check's verdict with the feedback's text (grader.feedback.check_text).
+judges, settles own-piece credit and behaviour checks (grader.judging.grading.settle), and the cell asserts
+its check's verdict with the feedback's text (grader.outputs.feedback.check_text).
 
 Differences from the sandbox, all outside the verdicts: no search for a smaller failing input (it
 would need the reference; the smallest failing class case is shown), no per-function time limit
@@ -22,13 +22,13 @@ import base64
 import importlib
 import zlib
 
-from grader.feedback import check_text
-from grader.grading import SubmissionGrader
-from grader.judged_frames import JudgedFrames
+from grader.outputs.feedback import check_text
+from grader.judging.grading import SubmissionGrader
+from grader.judging.judged_frames import JudgedFrames
 from grader.loader import describe_exception
 from grader.probes import probe_for, probe_table
 from grader.protocol import decode, encode, pack, unpack_bytes
-from grader.reference import ClassContext
+from grader.judging.reference import ClassContext
 from grader.rubric import Rubric
 from grader.sandbox.child import _encode_results, _parts, _run_job  # the child's case runner: one for both tracks
 from grader.specs import all_functions

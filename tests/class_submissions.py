@@ -5,7 +5,7 @@ import shutil
 
 from alt_styles import STYLES, completed
 from grader import EXERCISES_DIR, SOLUTIONS_DIR
-from grader.demo import write_demo_class
+from grader.devtools.demo import write_demo_class
 
 BROKEN = {
     # module, old, new: one function made to misbehave in a way the contract forbids

@@ -6,9 +6,9 @@ import pytest
 import visible_runs
 from class_submissions import write_class
 from grader.batch import grade_folder
-from grader.judged_frames import JudgedFrames
-from grader.reference import build_context
-from grader.search_memo import SearchMemo
+from grader.judging.judged_frames import JudgedFrames
+from grader.judging.reference import build_context
+from grader.judging.search_memo import SearchMemo
 
 
 @pytest.fixture(scope="session")
@@ -26,7 +26,7 @@ def graded_ctx(ctx):
 @pytest.fixture(scope="session")
 def graded_class(graded_ctx, tmp_path_factory):
     """The class of tests/class_submissions.py graded once through the sandbox: (root, summary);
-    root / "subs" holds the submissions, root / "out" the results (grader.reports.read_student)."""
+    root / "subs" holds the submissions, root / "out" the results (grader.outputs.reports.read_student)."""
     root = tmp_path_factory.mktemp("class")
     write_class(root / "subs")
     summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=graded_ctx)

@@ -1,10 +1,10 @@
 """The contract's hard cases: answers written the way other people write them.
 
-Each is a text change of the reference, like a catalogued mistake (grader.mistakes.Mistake,
+Each is a text change of the reference, like a catalogued mistake (grader.devtools.mistakes.Mistake,
 applied with write_mutant); `breaks` names what the contract says is wrong. The correct ones
 share one folder, the wrong one has its own, so grading them costs two submissions.
 """
-from grader.mistakes import Mistake, write_mutant
+from grader.devtools.mistakes import Mistake, write_mutant
 
 EX3, EX7 = "ex03_activations", "ex07_torch"
 

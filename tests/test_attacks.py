@@ -39,10 +39,10 @@ import pytest
 import grader_modes as modes
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
-from grader.reference import build_context
-from grader.reports import read_student
+from grader.judging.reference import build_context
+from grader.outputs.reports import read_student
 from grader.sandbox.client import SANDBOX_UID_BASE
-from grader.spreadsheet import as_text
+from grader.outputs.spreadsheet import as_text
 
 ATTACKS_DIR = Path(__file__).with_name("attacks")
 EXERCISES_DIR = PROJECT_ROOT / "exercises"

@@ -7,7 +7,9 @@ import sys
 
 import pytest
 
-from grader import PROJECT_ROOT, bench
+from grader import PROJECT_ROOT
+
+from grader.devtools import bench
 
 KEYS = ("submissions", "jobs", "wall_s", "per_second", "p50_s", "p95_s", "peak_rss_mb", "floor_s", "overhead_ratio",
         "nbgrader_s", "speedup_vs_nbgrader")

@@ -2,7 +2,7 @@
 
 Per function: whenever the grader gives it full marks, its visible tests pass; whenever one of
 its visible tests fails, the grader takes points from it. Checked on the catalogued mistakes
-(grader/mistakes.py), the correct alternative styles (tests/alt_impls) and the contract's hard
+(grader/devtools/mistakes.py), the correct alternative styles (tests/alt_impls) and the contract's hard
 cases (tests/contract_variants.py: an ELU with np.where, a one-element LinearModel weight, an
 XorNet of nn.LazyLinear layers, a tanh_derivative that is nan at extreme z).
 
@@ -18,12 +18,12 @@ import pytest
 
 import contract_variants
 from grader.batch import grade_folder
-from grader.judged_frames import JudgedFrames
-from grader.mistakes import MISTAKES
+from grader.judging.judged_frames import JudgedFrames
+from grader.devtools.mistakes import MISTAKES
 from grader.visible_test_cases import function_of
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from grader.rubric import load_rubric
-from grader.search_memo import SearchMemo
+from grader.judging.search_memo import SearchMemo
 from visible_runs import STYLES, contract_result, mutant_result, style_result
 
 FUNCTIONS = load_rubric().functions  # "module.function" of every graded function

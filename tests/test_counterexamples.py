@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 
 from class_submissions import STYLES
-from grader.grading import evaluate
-from grader.mistakes import MISTAKES
+from grader.judging.grading import evaluate
+from grader.devtools.mistakes import MISTAKES
 from grader.probes import run_probe
-from grader.reference import plain
-from grader.reports import read_student
+from grader.judging.reference import plain
+from grader.outputs.reports import read_student
 
 STUDENTS = [f"mistake_{m.name}" for m in MISTAKES] + [f"style_{s}" for s in STYLES]
 NAME = re.compile(r"([A-Za-z_]\w*) = ")

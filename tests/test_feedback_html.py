@@ -3,8 +3,8 @@ page's escaping of whatever the student's code put in the feedback's text."""
 import numpy as np
 import pytest
 
-from grader.feedback_html import feedback_html
-from grader.feedback_plots import _marks, draw_plots
+from grader.outputs.feedback_html import feedback_html
+from grader.outputs.feedback_plots import _marks, draw_plots
 from grader.protocol import Opaque
 from grader.specs.ex03_activations import PLOT
 

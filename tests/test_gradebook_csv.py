@@ -5,8 +5,8 @@ import shutil
 
 from grader import EXERCISES_DIR
 from grader.batch import grade_folder
-from grader.reports import GRADES, grades_csv
-from grader.spreadsheet import as_text, from_text
+from grader.outputs.reports import GRADES, grades_csv
+from grader.outputs.spreadsheet import as_text, from_text
 
 FORMULA_NAMES = ["=1+2", "+SUM(A1:A9)", "-2+3", "@SUM(1)", "\t=1+2", "\r=1+2"]
 

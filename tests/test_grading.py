@@ -4,8 +4,8 @@ import pytest
 
 from class_submissions import BROKEN, HOSTILE_UNPLOTTED, STYLES
 from grader.batch import grade_folder
-from grader.mistakes import MISTAKES
-from grader.reports import FEEDBACK, GRADES, read_student
+from grader.devtools.mistakes import MISTAKES
+from grader.outputs.reports import FEEDBACK, GRADES, read_student
 
 BROKEN_FUNCTION = {"raises": "ex03_activations.sigmoid", "wrong_shape": "ex04_mlp_forward.dense_forward",
                    "returns_nan": "ex02_gradient_descent.linear_predict", "returns_tensor": "ex03_activations.tanh"}
@@ -75,7 +75,7 @@ def test_each_mistake_loses_points_exactly_where_it_breaks(graded, mistake):
 
 @pytest.mark.parametrize("mistake", MISTAKES, ids=lambda m: m.name)
 def test_each_mistake_gets_its_hint_on_its_own_function(graded, mistake):
-    """The catalogue's words for the mistake (grader/mistakes.py, `hint`) in the feedback.md section of
+    """The catalogue's words for the mistake (grader/devtools/mistakes.py, `hint`) in the feedback.md section of
     the function the mistake is in, shape mismatches included (a transposed or unsummed gradient)."""
     root, _ = graded
     own = mistake.breaks[0].split(".", 1)[1]
@@ -145,8 +145,8 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
 
 def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):
     """Again, in the same class context: every search is now walked from memory instead of run by
-    hypothesis (see grader.search_memo) and every results frame has been judged before (see
-    grader.judged_frames), and that must not change a grade or a line of feedback."""
+    hypothesis (see grader.judging.search_memo) and every results frame has been judged before (see
+    grader.judging.judged_frames), and that must not change a grade or a line of feedback."""
     root, _ = graded
     again = tmp_path / "again"
     searched, judged, reused = graded_ctx.searches.searched, graded_ctx.judged.judged, graded_ctx.judged.reused
@@ -324,7 +324,7 @@ def test_hostile_text_stays_text_in_every_output(graded):
 
     from browser import CHROMIUM, PWNED, dump_dom
     from class_submissions import HOSTILE_FOLDER
-    from grader.class_report import terminal_text
+    from grader.outputs.class_report import terminal_text
 
     root, summary = graded
     out = root / "out" / HOSTILE_FOLDER

@@ -6,9 +6,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from grader.compare import Verdict
-from grader.diagnosis import degenerate, diagnosed
-from grader.grading import evaluate
+from grader.judging.compare import Verdict
+from grader.judging.diagnosis import degenerate, diagnosed
+from grader.judging.grading import evaluate
 from grader.probes import run_probe
 
 
@@ -114,7 +114,7 @@ def _trained(ctx, edits):
     """train_mlp's learns_xor verdicts for the reference with `edits` (old, new) in ex06."""
     from grader import SOLUTIONS_DIR
     from grader.loader import import_sources, read_sources
-    from grader.reference import plain
+    from grader.judging.reference import plain
     sources = read_sources(SOLUTIONS_DIR)
     for old, new in edits:
         assert sources["ex06_sgd"].count(old) == 1

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 import pytest
 
 from grader.batch import grade_folder
-from grader.reference import build_context
-from grader.reports import read_student
+from grader.judging.reference import build_context
+from grader.outputs.reports import read_student
 from test_attacks import ATTACKS_DIR, REFERENCE, STUBS, as_files, messages, report_of, score, splice, test_rubric_file, workspace
 
 SECTION = re.compile(r"^# --- (ex\d\d_\w+)\s*$", re.M)

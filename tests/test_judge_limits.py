@@ -23,8 +23,8 @@ import pytest
 from grader import PROJECT_ROOT
 from grader.batch import grade_folder
 from grader.limits import FUNCTION_BYTES, OUTPUT_BYTES, STUDENT_BYTES, size_text
-from grader.reference import build_context
-from grader.reports import FEEDBACK, RESULTS, read_student
+from grader.judging.reference import build_context
+from grader.outputs.reports import FEEDBACK, RESULTS, read_student
 from grader.rubric import RubricError, load_rubric
 from grader.sandbox import client as client_module
 from test_attacks import REFERENCE, as_files, test_rubric_file, write_folder
@@ -161,7 +161,7 @@ def test_an_oversized_output_says_it_was_truncated(floods):
 
 
 def test_capped_output_keeps_every_check_and_names_the_cap():
-    from grader.reports import capped, feedback_markdown, results_json
+    from grader.outputs.reports import capped, feedback_markdown, results_json
 
     checks = [{"check": f"c{i}", "passed": False, "score": 0.0, "max_score": 1.0, "message": "m" * 5000,
                "input": "x = 1", "expected": "1", "got": "g" * 5000, "hint": ""} for i in range(100)]

@@ -4,14 +4,14 @@ import dataclasses
 import pytest
 
 from grader import SOLUTIONS_DIR
-from grader.grading import SubmissionGrader
-from grader.judged_frames import JudgedFrames
+from grader.judging.grading import SubmissionGrader
+from grader.judging.judged_frames import JudgedFrames
 from grader.loader import read_sources
-from grader.mistakes import MISTAKES, mutated_sources
+from grader.devtools.mistakes import MISTAKES, mutated_sources
 from grader.protocol import unpack_bytes
 from grader.sandbox import client as client_module
 from grader.sandbox.client import SandboxClient
-from grader.search_memo import SearchMemo
+from grader.judging.search_memo import SearchMemo
 from grader.submission import Submission
 
 FUNCTION = "ex03_activations.sigmoid_derivative"
@@ -87,8 +87,8 @@ def test_memory_is_bounded():
 def test_failing_verdicts_keep_short_copies_and_the_memo_bounds_its_bytes():
     import numpy as np
 
-    from grader.compare import Verdict
-    from grader.judged_frames import judged_size
+    from grader.judging.compare import Verdict
+    from grader.judging.judged_frames import judged_size
 
     big = np.zeros(3_500_000, dtype=np.uint8).astype(float)  # 28 MB, as the judge reads a uint8 flood
     verdict = Verdict(False, "x" * 10**6, np.ones(3), big, "h" * 10**6)

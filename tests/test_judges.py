@@ -3,10 +3,10 @@ gradient check; own-piece credit needs real, failing pieces and is settled acros
 import numpy as np
 import pytest
 
-from grader.compare import Verdict, close, compare_arrays, compare_dict, compare_float, compare_parts, relative_error
-from grader.grading import evaluate, settle
+from grader.judging.compare import Verdict, close, compare_arrays, compare_dict, compare_float, compare_parts, relative_error
+from grader.judging.grading import evaluate, settle
 from grader.probes import Call, run_probe
-from grader.reference import plain
+from grader.judging.reference import plain
 from grader.specs import Check
 from grader.specs.judges import fd_judge, gradients_match_fd, normwise, same_array, same_dict, same_float, same_parts
 from grader.specs.own_pieces import degenerate, own_piece_credit, usable_pieces
@@ -261,7 +261,7 @@ def test_undecided_failures_count_only_where_no_case_decided():
     that decided the credit; alone, it stands."""
     from types import SimpleNamespace
 
-    from grader.grading import SubmissionGrader, counts
+    from grader.judging.grading import SubmissionGrader, counts
     check = Check("ex99_demo.f", "matches_reference", judge=lambda got, expected, case: got)
     undecided = Verdict(False, "off", undecided=True)
     credit = Verdict.if_failed(("ex99_demo.piece",), FAIL)

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from grader.cli import main
-from grader.reports import grades_csv, write_grades
+from grader.outputs.reports import grades_csv, write_grades
 
 FUNCTIONS = ["ex01_perceptron.add_bias"]
 

@@ -1,4 +1,4 @@
-"""The mistake catalogue (grader/mistakes.py) says the truth.
+"""The mistake catalogue (grader/devtools/mistakes.py) says the truth.
 
 Every mistake applies cleanly, keeps its module valid Python, and breaks exactly
 the functions its `breaks` lists: each exercise function gets a behavioural
@@ -24,7 +24,7 @@ import torch
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules
 from grader.forms import apply_forms
-from grader.mistakes import MISTAKES, Mistake, mutated_sources, write_mutant
+from grader.devtools.mistakes import MISTAKES, Mistake, mutated_sources, write_mutant
 from grader.rubric import load_rubric
 from grader.specs import ex03_activations as ex03_spec
 

@@ -16,7 +16,7 @@ import pytest
 from grader.cli import main as nngrade
 from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from nbgrader_course import export_scores, read_grades_csv, reference, submit
 

@@ -60,7 +60,7 @@ def solved(ctx, found):
     checks it needs first (a behaviour check earns nothing alone: identity passes value_at_kink at 0)."""
     import warnings
 
-    from grader.grading import evaluate
+    from grader.judging.grading import evaluate
     from grader.probes import run_probe
 
     passed = set()
@@ -83,7 +83,7 @@ def _passes(check, impl, case, expected, evaluate, run_probe):
         output = run_probe(check.probe, impl, copy.deepcopy(case))
     except BaseException:  # noqa: BLE001 - a candidate that cannot be called this way solves nothing
         return False
-    from grader.reference import plain
+    from grader.judging.reference import plain
 
     try:
         output = plain(output)
@@ -94,7 +94,7 @@ def _passes(check, impl, case, expected, evaluate, run_probe):
 
 
 def main():
-    from grader.reference import build_context
+    from grader.judging.reference import build_context
 
     ctx = build_context()
     found = candidates(json.loads(sys.argv[1]))

@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from grader import EXERCISES_DIR, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
-from grader.mistakes import MISTAKES, mutated_sources
+from grader.devtools.mistakes import MISTAKES, mutated_sources
 from grader.release.anatomy import parse_module
 from grader.release.bundle import checks_package_files
 from grader.release.course import ASSIGNMENT

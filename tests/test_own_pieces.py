@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from grader import SOLUTIONS_DIR
-from grader.grading import SubmissionGrader, evaluate
+from grader.judging.grading import SubmissionGrader, evaluate
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
-from grader.reference import plain, run_reference
+from grader.judging.reference import plain, run_reference
 
 DENSE = "    return np.asarray(X, dtype=float) @ np.asarray(W, dtype=float) + np.asarray(b, dtype=float)\n"
 # The exact gradient of a network whose dense layer computes X @ (SW * W) + SB * b.

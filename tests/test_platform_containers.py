@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
-from grader.mistakes import MISTAKES, write_mutant
+from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, prairielearn, trial
 from grader.rubric import load_rubric
 from platform_schemas import gradescope_problems, prairielearn_problems

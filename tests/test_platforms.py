@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
-from grader.mistakes import MISTAKES, write_mutant
+from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
 from grader.platforms import context_cache
 from grader.platforms.context_cache import cache_key, read_cache
@@ -490,7 +490,7 @@ def test_prairielearn_grader_grades_what_students_upload(prairielearn_root):
 # ---- bench --single's measuring tools ------------------------------------------------------------
 
 def test_tree_memory_counts_this_process_and_its_children():
-    from grader.bench_single import _tree_memory
+    from grader.devtools.bench_single import _tree_memory
 
     alone_rss, alone_estimate = _tree_memory(os.getpid())
     assert 0 < alone_estimate <= alone_rss * 1.5
@@ -509,7 +509,7 @@ def test_tree_memory_counts_this_process_and_its_children():
 
 @needs_root
 def test_the_bench_cgroup_has_the_platform_limits_and_holds_the_process():
-    from grader.bench_single import CPU_QUOTA_US, MEMORY_LIMIT, Cgroup, CgroupError
+    from grader.devtools.bench_single import CPU_QUOTA_US, MEMORY_LIMIT, Cgroup, CgroupError
 
     try:
         group = Cgroup(f"nngrade-test-{os.getpid()}")
@@ -533,7 +533,7 @@ def test_the_bench_cgroup_has_the_platform_limits_and_holds_the_process():
 
 
 def test_bench_single_table_shows_every_figure(monkeypatch, capsys):
-    import grader.bench_single as bench_single
+    import grader.devtools.bench_single as bench_single
 
     run = {"wall_s": 9.67, "cpu_s": 4.21, "split_s": {"start-up": 7.78, "cases": 0.16, "grading": 1.05, "writing": 0.68},
            "score": 83.0, "peak_mb": 300.2, "rss_sum_mb": 876.0, "cold_estimate_mb": 388.4, "memory_limit_reached": False,

@@ -30,11 +30,11 @@ import pytest
 import visible_runs
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
-from grader.judged_frames import JudgedFrames
+from grader.judging.judged_frames import JudgedFrames
 from grader.visible_test_cases import function_of
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from grader.rubric import load_rubric
-from grader.search_memo import SearchMemo
+from grader.judging.search_memo import SearchMemo
 
 CORPUS = Path(__file__).parent / "real_code"
 STUDENTS_DIR = CORPUS / "students"

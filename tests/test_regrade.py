@@ -14,8 +14,8 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader import batch
 from grader.batch import grade_folder
 from grader.cli import main as nngrade
-from grader.reference import build_context, fingerprint
-from grader.reports import GRADES, is_kit_file_name, read_student
+from grader.judging.reference import build_context, fingerprint
+from grader.outputs.reports import GRADES, is_kit_file_name, read_student
 
 CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
 
@@ -104,7 +104,7 @@ def test_a_changed_rubric_grades_everyone_again(graded_class, tmp_path):
 
 
 def test_another_library_version_is_another_kit(monkeypatch):
-    from grader import reference
+    from grader.judging import reference
 
     before = fingerprint()
     real = reference.metadata.version

@@ -10,11 +10,11 @@ import pytest
 
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
-from grader.judged_frames import JudgedFrames
+from grader.judging.judged_frames import JudgedFrames
 from grader.probes import Probe
 from grader.sandbox.child import _parts, _run_case
 from grader.sandbox.seeding import case_seed
-from grader.search_memo import SearchMemo
+from grader.judging.search_memo import SearchMemo
 
 # Unseeded noise from each global generator, large enough to fail the function's checks.
 NOISY = {

@@ -1,5 +1,5 @@
 """Where a student's failures start: knock-on failures folded into the function they come from."""
-from grader.reteach import ReteachTally, student_roots
+from grader.outputs.reteach import ReteachTally, student_roots
 
 
 def _function(name, lost=False, called=(), message="differs", hint=""):

@@ -4,7 +4,7 @@ import json
 import pytest
 from platform_schemas import gradescope_problems, prairielearn_problems
 
-from grader.reports import gradescope_results
+from grader.outputs.reports import gradescope_results
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric
 
 

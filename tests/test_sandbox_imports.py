@@ -4,7 +4,7 @@ import shutil
 
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 
 EXTRA_IMPORTS = "import numpy.testing\nimport statistics\nimport itertools\nfrom numpy.linalg import norm\n"
 

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 import grader_modes as modes
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from test_attacks import REFERENCE, as_files, test_rubric_file, workspace, write_folder
 
 pytestmark = pytest.mark.slow

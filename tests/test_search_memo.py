@@ -4,9 +4,9 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.cases import SearchStopped, search_minimal
-from grader.search_memo import SearchMemo
-from grader.strategies import array
+from grader.judging.cases import SearchStopped, search_minimal
+from grader.judging.search_memo import SearchMemo
+from grader.judging.strategies import array
 
 
 @dataclass

@@ -11,9 +11,9 @@ import pytest
 
 from alt_styles import completed
 from grader import RELEASE_DIR
-from grader.class_report import write_class_report
+from grader.outputs.class_report import write_class_report
 from grader.cli import main
-from grader.demo import write_demo_class
+from grader.devtools.demo import write_demo_class
 from grader.similarity import synthetic
 from grader.similarity.intake import read_class
 from grader.similarity.normalise import module_units

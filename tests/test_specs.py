@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.cases import class_cases
+from grader.judging.cases import class_cases
 from grader.rubric import RubricError, load_rubric
 from grader.specs import all_checks
 
@@ -31,7 +31,7 @@ def test_rubric_errors_name_the_file_and_entry(tmp_path):
 
 
 def test_inputs_are_the_same_in_a_fresh_process():
-    code = ("from grader.cases import class_cases; from grader.specs import all_checks; import hashlib, pickle;"
+    code = ("from grader.judging.cases import class_cases; from grader.specs import all_checks; import hashlib, pickle;"
             "c = class_cases(all_checks().values());"
             "print(hashlib.sha256(repr(sorted((k, repr(v)) for k, v in c.items())).encode()).hexdigest())")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}
@@ -62,7 +62,7 @@ def _imports(path):
 @pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + sorted((GRADER / "sandbox").glob("*.py"))
                          + sorted((GRADER / "probes").glob("*.py")), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
-    assert not [m for m in _imports(path) if m.split(".")[0] in ("solutions", "grader.reference") or m == "grader.reference"]
+    assert not [m for m in _imports(path) if m.split(".")[0] in ("solutions", "grader.judging.reference") or m == "grader.judging.reference"]
 
 
 # What a runner, fork server and child may hold: the calls (grader.probes), the sandbox, the wire
@@ -93,7 +93,7 @@ def runner_modules():
 
 def test_the_runner_process_holds_no_reference_and_no_judge_module():
     modules = runner_modules()
-    assert not [m for m in modules if m.startswith(("solutions", "grader.reference")) or m.startswith("ex0")]
+    assert not [m for m in modules if m.startswith(("solutions", "grader.judging.reference")) or m.startswith("ex0")]
     assert not [m for m in modules if m.startswith("grader") and not _child_side(m)]
 
 

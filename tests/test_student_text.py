@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from browser import PWNED, assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
-from grader.class_report import terminal_text, write_class_report
-from grader.feedback import feedback_markdown, summary_markdown
-from grader.feedback_html import feedback_html
-from grader.feedback_plots import draw_plots
+from grader.outputs.class_report import terminal_text, write_class_report
+from grader.outputs.feedback import feedback_markdown, summary_markdown
+from grader.outputs.feedback_html import feedback_html
+from grader.outputs.feedback_plots import draw_plots
 from grader.nbgrader.autograded import function_comment, verdict_output
-from grader.reports import gradescope_results
-from grader.safe_text import md_block, md_code, one_line, plain
+from grader.outputs.reports import gradescope_results
+from grader.outputs.safe_text import md_block, md_code, one_line, plain
 
 URL = "http://127.0.0.1:9"
 CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")

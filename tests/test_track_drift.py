@@ -1,7 +1,7 @@
 """The two tracks give the same points: the nbgrader hidden cells, run in the student's kernel, and
 the sandboxed grader.
 
-Every catalogued mistake (grader/mistakes.py), the reference and the blank stubs are graded
+Every catalogued mistake (grader/devtools/mistakes.py), the reference and the blank stubs are graded
   - in-kernel: the source notebooks with the student's answer cells, run cell by cell in a fresh
     namespace per notebook as `nbgrader autograde` runs them (given cells, answer cells, grade
     cells; the visible check cells are left out: they grade nothing), in this process;
@@ -17,14 +17,14 @@ import sys
 import nbformat
 import pytest
 
-import grader.reference
+import grader.judging.reference
 import grader.release.reference
 from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
-from grader.mistakes import MISTAKES
+from grader.devtools.mistakes import MISTAKES
 from grader.release.course import ASSIGNMENT
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID
 from grader.release.notebooks import build_source_notebooks, notebook_text
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from grader.rubric import load_rubric
 
 EXERCISE_MODULE = re.compile(r"ex\d\d_\w+")
@@ -84,7 +84,7 @@ def in_kernel_points(notebooks, run, folder):
     saved_path, saved_modules = list(sys.meta_path), set(sys.modules)
     with pytest.MonkeyPatch.context() as patch:
         patch.chdir(folder)
-        patch.setattr(grader.reference, "import_reference", _forbidden)
+        patch.setattr(grader.judging.reference, "import_reference", _forbidden)
         patch.setattr(grader.release.reference, "load_reference", _forbidden)
         try:
             for name in sorted(run):

@@ -16,7 +16,7 @@ from pathlib import Path
 import contract_variants
 from alt_styles import STYLES, completed
 from grader import PROJECT_ROOT
-from grader.mistakes import MISTAKES, write_mutant
+from grader.devtools.mistakes import MISTAKES, write_mutant
 
 READABLE_MISTAKE = next(m for m in MISTAKES if m.name == "sigmoid_derivative_from_z")  # a value test catches it
 BATCH = Path(__file__).with_name("run_visible_batch.py")

@@ -29,7 +29,7 @@ from grader.loader import read_sources
 
 def write_synthetic_class(folder, n, solutions_dir=SOLUTIONS_DIR):
     """n students: every other one the reference, the rest cycling through the typical mistakes."""
-    from grader.mistakes import MISTAKES, mutated_sources
+    from grader.devtools.mistakes import MISTAKES, mutated_sources
 
     folder = Path(folder)
     reference = read_sources(solutions_dir)
@@ -56,7 +56,7 @@ def _python(code, *args, timeout=3600):
 GRADE = """
 import json, resource, sys, time
 from grader.batch import grade_folder
-from grader.bench import CallRecorder
+from grader.devtools.bench import CallRecorder
 t = time.perf_counter()
 summary = grade_folder(sys.argv[1], sys.argv[2], jobs=int(sys.argv[3]), progress=False,
                        wrap_client=lambda client: CallRecorder(client, sys.argv[4]))
@@ -69,7 +69,7 @@ print(json.dumps({"wall_s": wall, "grader_rss_mb": own, "runner_rss_mb": kids, "
 FLOOR = """
 import json, sys, time
 t0 = time.perf_counter()
-from grader.bench import floor_worker
+from grader.devtools.bench import floor_worker
 print(json.dumps(floor_worker(sys.argv[1], sys.argv[3:], t0, sys.argv[2])))
 """
 
@@ -188,8 +188,8 @@ def percentile(values, q):
 
 
 def run_bench(n, jobs, with_nbgrader=True):
-    from grader.cases import class_cases
-    from grader.reports import read_student
+    from grader.judging.cases import class_cases
+    from grader.outputs.reports import read_student
     from grader.specs import all_checks
 
     with tempfile.TemporaryDirectory(prefix="nngrade-bench-") as tmp:

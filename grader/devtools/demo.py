@@ -11,7 +11,7 @@ from grader.loader import read_sources
 
 def write_demo_class(folder, solutions_dir=SOLUTIONS_DIR, exercises_dir=EXERCISES_DIR):
     """Write <folder>/<student>/exNN_*.py for the demo students; returns their names."""
-    from grader.mistakes import MISTAKES, write_mutant
+    from grader.devtools.mistakes import MISTAKES, write_mutant
 
     folder = Path(folder)
     if folder.exists():

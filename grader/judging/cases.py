@@ -59,7 +59,7 @@ class SearchStopped(BaseException):
 
 def search_minimal(check, fails, max_examples=None, on_end=lambda how: None):
     """Hypothesis's shrunk counterexample: the smallest case for which fails(case) is true, or None.
-    on_end("raised" | "returned") says how the search ended (see grader.search_memo)."""
+    on_end("raised" | "returned") says how the search ended (see grader.judging.search_memo)."""
     if check.cases is None:
         return None
     found = []

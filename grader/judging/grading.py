@@ -1,11 +1,11 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
 import time
 
-from grader.cases import SearchStopped
-from grader.compare import Verdict, fmt
-from grader.diagnosis import diagnosed
-from grader.feedback import _is_stub as is_stub
-from grader.feedback_plots import draw_plots
+from grader.judging.cases import SearchStopped
+from grader.judging.compare import Verdict, fmt
+from grader.judging.diagnosis import diagnosed
+from grader.outputs.feedback import _is_stub as is_stub
+from grader.outputs.feedback_plots import draw_plots
 from grader.forms import FORM_KEY, form_hint, shown
 from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
 from grader.probes import plot_id, plot_table
@@ -230,7 +230,7 @@ class SubmissionGrader:
 
     def _judge_function(self, spec, reply):
         """[(check, verdict, failing cases)] for one function's results frame (judged once per class
-        for each distinct frame, see grader.judged_frames)."""
+        for each distinct frame, see grader.judging.judged_frames)."""
         judged, called = self.ctx.judged.once(spec.function, reply, lambda results: [
             self._judge_check(c, outcomes) for c, outcomes in zip(self._checks(spec), results)])
         self.called[spec.function] = [f for f in called if f in self.ctx.functions]  # selects a hint, never points

@@ -10,14 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.cases import class_cases
+from grader.judging.cases import class_cases
 from grader.forms import apply_forms
-from grader.judged_frames import JudgedFrames
+from grader.judging.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
 from grader.protocol import decode, encode
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
-from grader.search_memo import SearchMemo
+from grader.judging.search_memo import SearchMemo
 from grader.specs import all_functions
 
 

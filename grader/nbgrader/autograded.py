@@ -15,10 +15,10 @@ import re
 import tempfile
 from pathlib import Path
 
-from grader.feedback import check_text, failed_check_markdown, points_text
+from grader.outputs.feedback import check_text, failed_check_markdown, points_text
 from grader.nbgrader.gradebook import GRADE_PREFIX
 from grader.release.nbimport import SOLUTION_PREFIX
-from grader.safe_text import one_line, plain
+from grader.outputs.safe_text import one_line, plain
 
 # "ex03_activations.py, line 12": a line of the rebuilt module, which the student never saw (the answer
 # cells themselves are compiled as "<notebook> cell N", so what is left is the module's own glue)

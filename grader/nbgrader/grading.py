@@ -21,9 +21,9 @@ from grader.nbgrader.gradebook import write_scores
 from grader.nbgrader.nbgrader_submissions import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
 from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
-from grader.reports import read_student
+from grader.outputs.reports import read_student
 from grader.rubric import RubricError, closest_name
-from grader.safe_text import one_line
+from grader.outputs.safe_text import one_line
 
 # What `nbgrader collect` writes next to the notebooks and release_feedback needs in feedback/
 SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")

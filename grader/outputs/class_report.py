@@ -9,11 +9,11 @@ import re
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from grader import figures
-from grader.feedback_html import MODULE_TITLES
-from grader.reports import atomic_write
-from grader.reteach import ReteachTally
-from grader.safe_text import html_text, one_line
+from grader.outputs import figures
+from grader.outputs.feedback_html import MODULE_TITLES
+from grader.outputs.reports import atomic_write
+from grader.outputs.reteach import ReteachTally
+from grader.outputs.safe_text import html_text, one_line
 
 SUMMARY = "summary.json"
 REPORT = "report.html"

@@ -6,7 +6,7 @@ left as stubs are one line. Deterministic: no timings, no paths of the grader's 
 """
 import re
 
-from grader.safe_text import md_block, md_code, md_text, one_line, plain
+from grader.outputs.safe_text import md_block, md_code, md_text, one_line, plain
 NOT_IMPLEMENTED = "NotImplementedError"
 
 
@@ -136,7 +136,7 @@ def failed_check_markdown(name, check, function=None):
         if shown:
             out += md_block("\n".join(shown), indent="  ")
     if check.get("hint"):
-        out.append(f"- hint: {one_line(check['hint'])}")  # the kit's words (grader/mistakes.py, compare.py)
+        out.append(f"- hint: {one_line(check['hint'])}")  # the kit's words (grader/devtools/mistakes.py, compare.py)
     return out
 
 

@@ -1,14 +1,14 @@
 """feedback.html: what feedback.md says, as one self-contained page, plus plots of the student's own code.
 
-The text is feedback.md itself rendered to HTML (one wording, in grader.feedback), with everything
+The text is feedback.md itself rendered to HTML (one wording, in grader.outputs.feedback), with everything
 that came from the student's code escaped: no raw HTML, and links and images in the text are shown
 as plain text, so the page never fetches anything and needs no JavaScript. The plots are the
-record's "plots" (drawn by grader.feedback_plots), inline as data: PNGs.
+record's "plots" (drawn by grader.outputs.feedback_plots), inline as data: PNGs.
 """
 import re
 
-from grader.feedback import feedback_markdown
-from grader.safe_text import html_text
+from grader.outputs.feedback import feedback_markdown
+from grader.outputs.safe_text import html_text
 
 FEEDBACK_HTML = "feedback.html"
 PNG_URL = re.compile(r"data:image/png;base64,[A-Za-z0-9+/]*={0,2}")  # the only image source a page holds

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from grader import figures
+from grader.outputs import figures
 from grader.limits import PLOT_ITEMS, PLOT_MAX_ABS
 from grader.protocol import Opaque, Tensor, encode, pack
 

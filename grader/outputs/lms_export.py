@@ -10,10 +10,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.feedback import points_text
-from grader.reports import GRADES, atomic_write
-from grader.safe_text import one_line
-from grader.spreadsheet import as_text, from_text
+from grader.outputs.feedback import points_text
+from grader.outputs.reports import GRADES, atomic_write
+from grader.outputs.safe_text import one_line
+from grader.outputs.spreadsheet import as_text, from_text
 
 ROSTER_COLUMNS = ("name", "id", "sis_user_id", "sis_login_id", "section", "email", "idnumber", "participant")
 
@@ -160,7 +160,7 @@ def export_command(args):
 
 
 def _feedback_zip(args, roster):
-    from grader.lms_feedback import FeedbackZipError, write_feedback_zip
+    from grader.outputs.lms_feedback import FeedbackZipError, write_feedback_zip
 
     try:
         written, missing = write_feedback_zip(args.graded, roster, args.to, args.feedback_zip)

@@ -15,7 +15,7 @@ import re
 import zipfile
 from pathlib import Path
 
-from grader.feedback_html import FEEDBACK_HTML
+from grader.outputs.feedback_html import FEEDBACK_HTML
 
 
 class FeedbackZipError(ValueError):

@@ -12,12 +12,12 @@ import stat
 import tempfile
 from pathlib import Path
 
-from grader.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
-from grader.feedback_html import FEEDBACK_HTML, feedback_html
+from grader.outputs.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
+from grader.outputs.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.corrections import all_corrections
-from grader.spreadsheet import as_text
-from grader.visibility import shown_record
+from grader.outputs.spreadsheet import as_text
+from grader.outputs.visibility import shown_record
 
 RESULTS = "results.json"
 FEEDBACK = "feedback.md"
@@ -108,7 +108,7 @@ def atomic_write(path, text):
 
 def gradescope_results(result):
     """Gradescope's results.json: score, execution_time, a markdown summary of the functions
-    students see at once (grader.visibility), one test per check (its visibility from the rubric);
+    students see at once (grader.outputs.visibility), one test per check (its visibility from the rubric);
     our full record under extra_data (staff only)."""
     tests = []
     for function in result["functions"]:

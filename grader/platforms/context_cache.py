@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
 from grader.protocol import ProtocolError, decode, encode, pack, unpack_bytes
-from grader.reference import build_context
+from grader.judging.reference import build_context
 from grader.rubric import DEFAULT_RUBRIC
 
 CACHE_NAME = "class_context.bin"

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from grader.platforms import kit
 from grader.platforms.entry import grade_upload
-from grader.safe_text import md_prose, plain
+from grader.outputs.safe_text import md_prose, plain
 
 ROOT_ENV = "NNGRADE_AUTOGRADER_ROOT"
 SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}
@@ -48,9 +48,9 @@ def build_bundle(out, rubric_path=None):
 # ---- results.json ------------------------------------------------------------------------------
 
 def results_json(outcome):
-    """Gradescope's results.json for an Outcome: the kit's (grader.reports), with the staff's details
+    """Gradescope's results.json for an Outcome: the kit's (grader.outputs.reports), with the staff's details
     on stdout only; an upload with nothing to grade says what was expected and found."""
-    from grader.reports import gradescope_results
+    from grader.outputs.reports import gradescope_results
 
     record = outcome.record
     if record is None:  # the grader failed before it knew the rubric
@@ -69,7 +69,7 @@ def results_json(outcome):
 
 def run(root):
     """Grade /autograder/submission; always writes /autograder/results/results.json."""
-    from grader.reports import atomic_write
+    from grader.outputs.reports import atomic_write
 
     root = Path(root)
     outcome = grade_upload(root / "submission", root / "source", hide=[root], plots=False,  # Gradescope shows no images

@@ -18,7 +18,7 @@ from pathlib import Path
 from grader import PROJECT_ROOT
 from grader.platforms import kit, pins
 from grader.platforms.entry import grade_upload
-from grader.safe_text import plain
+from grader.outputs.safe_text import plain
 
 ROOT_ENV = "NNGRADE_PRAIRIELEARN_ROOT"
 ENTRYPOINT = "/grade/tests/run.sh"
@@ -98,9 +98,9 @@ def results_json(outcome):
     """PrairieLearn's results.json: score in [0, 1], a test per check; an upload with nothing to
     grade, or a grader failure, is not gradable (it costs the student no attempt). PrairieLearn
     shows students everything in it, so functions the rubric does not make visible at once are
-    left out of every field (grader.visibility) and only count in the score."""
-    from grader.feedback import check_text, feedback_markdown
-    from grader.visibility import shown_record
+    left out of every field (grader.outputs.visibility) and only count in the score."""
+    from grader.outputs.feedback import check_text, feedback_markdown
+    from grader.outputs.visibility import shown_record
 
     record = outcome.record
     if outcome.kind != "graded":
@@ -126,7 +126,7 @@ def results_json(outcome):
 
 def staff_details(outcome):
     """The job log's line (staff only): the outcome, and the results of the functions students do not see."""
-    from grader.visibility import hidden_functions
+    from grader.outputs.visibility import hidden_functions
 
     record = outcome.record or {"functions": []}
     hidden = set(hidden_functions(record))
@@ -138,7 +138,7 @@ def staff_details(outcome):
 
 def run(root):
     """Grade /grade/student; always writes /grade/results/results.json."""
-    from grader.reports import atomic_write
+    from grader.outputs.reports import atomic_write
 
     root = Path(root)
     outcome = grade_upload(root / "student", root / "tests", hide=[root],

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 from grader import SOLUTIONS_DIR
 from grader.batch import failed_record, submission_digest
-from grader.grading import SubmissionGrader
+from grader.judging.grading import SubmissionGrader
 from grader.platforms.context_cache import load_context
-from grader.reference import fingerprint
+from grader.judging.reference import fingerprint
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission

@@ -130,7 +130,7 @@ def plot_id(module):
 def plot_table():
     """{plot id: Probe} of every exercise's plot probe (PLOTS in its probe module, keyed plot_id(M)):
     the student's functions on fixed public inputs, returning plain arrays for the feedback page's
-    plots (grader.feedback_plots draws them). Never graded."""
+    plots (grader.outputs.feedback_plots draws them). Never graded."""
     table = {}
     for name in PROBE_MODULES:
         table.update(getattr(importlib.import_module(f"grader.probes.{name}"), "PLOTS", {}))
@@ -195,7 +195,7 @@ FD_STEP = 1e-5  # central differences: the judge divides the outputs of these ca
 
 def perturbed(inputs, wrt, step=FD_STEP):
     """Copies of `inputs` ({name: array}) with one entry moved by +step, then -step: for each name
-    in wrt, for each index in C order. grader.finite_diff.central_differences reads them in this order."""
+    in wrt, for each index in C order. grader.judging.finite_diff.central_differences reads them in this order."""
     out = []
     for name in wrt:
         base = np.array(inputs[name], dtype=float)

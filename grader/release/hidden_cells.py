@@ -2,7 +2,7 @@
 
 A hidden test is one call of grader.in_kernel.grade_cell, which runs the sandboxed grader's own
 checks in the student's kernel during `nbgrader autograde` (see that module). What the call needs
-from the reference is computed here, at release time, from the class context (grader.reference):
+from the reference is computed here, at release time, from the class context (grader.judging.reference):
 the class's cases of the function's checks and of the checks of every graded function whose pieces
 they call (own-piece credit is settled on those functions' verdicts, as in the sandbox), the
 reference's expected values on them and the rubric's points, as plain data. The cells are hidden
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from grader import SOLUTIONS_DIR
 from grader.in_kernel import pack_data
-from grader.reference import build_context, fingerprint
+from grader.judging.reference import build_context, fingerprint
 
 CELL = '''\
 from grader.in_kernel import grade_cell  # nngrade's checks, the same code as the sandboxed grader's

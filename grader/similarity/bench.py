@@ -79,7 +79,7 @@ def _student(rng, styles, mistakes, number):
 
 def write_similarity_class(folder, n, seed=0):
     """n students into folder/<student>/; returns the planted pairs [(copier, source)]."""
-    from grader.mistakes import MISTAKES
+    from grader.devtools.mistakes import MISTAKES
 
     rng, styles, folder, planted = random.Random(seed), _styles(), Path(folder), []
     for number in range(n):

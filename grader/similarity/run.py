@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from grader.batch import BatchError
-from grader.reports import atomic_write
+from grader.outputs.reports import atomic_write
 from grader.similarity import intake, score
 from grader.similarity.page import similarity_html
 
@@ -73,7 +73,7 @@ def write_report(out_dir, data):
 
 def _link_from_class_report(out):
     """A class report already in the folder is written again, now with its link to this page."""
-    from grader.class_report import REPORT, SUMMARY, report_html
+    from grader.outputs.class_report import REPORT, SUMMARY, report_html
 
     if (out / REPORT).is_file() and (out / SUMMARY).is_file():
         try:
