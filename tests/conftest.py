@@ -3,8 +3,8 @@ import dataclasses
 
 import pytest
 
-import visible_runs
-from class_submissions import write_class
+from helpers import visible_runs
+from helpers.class_submissions import write_class
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
 from grader.judging.reference import build_context
@@ -25,7 +25,7 @@ def graded_ctx(ctx):
 
 @pytest.fixture(scope="session")
 def graded_class(graded_ctx, tmp_path_factory):
-    """The class of tests/class_submissions.py graded once through the sandbox: (root, summary);
+    """The class of tests/helpers/class_submissions.py graded once through the sandbox: (root, summary);
     root / "subs" holds the submissions, root / "out" the results (grader.outputs.reports.read_student)."""
     root = tmp_path_factory.mktemp("class")
     write_class(root / "subs")
@@ -36,7 +36,7 @@ def graded_class(graded_ctx, tmp_path_factory):
 @pytest.fixture(scope="session")
 def runs(tmp_path_factory):
     """(root, {job: future}): the visible tests on the reference, the stubs, the styles and every
-    mistake (tests/visible_runs.py), started once for every module that reads them."""
+    mistake (tests/helpers/visible_runs.py), started once for every module that reads them."""
     root = tmp_path_factory.mktemp("visible")
     with visible_runs.pool() as pool:
         yield root, visible_runs.start_runs(pool, root)

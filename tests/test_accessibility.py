@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from browser import axe, needs_axe, violations
+from helpers.browser import axe, needs_axe, violations
 
 pytestmark = needs_axe
 FIRST_SCREEN = 800  # px: a laptop's browser window

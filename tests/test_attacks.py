@@ -8,7 +8,7 @@ batch (jobs=2) under a rubric with short time limits; two more batches cover wha
 in a known order (memory left behind by earlier students, a desynchronised relay, runners killed
 from outside) and a grader killed with SIGKILL and resumed from the command line.
 
-Each of these runs in the sandbox's three modes (tests/grader_modes.py): as root (in this
+Each of these runs in the sandbox's three modes (tests/helpers/grader_modes.py): as root (in this
 process), and from the command line as root without CAP_SYS_ADMIN and as an ordinary user. In the
 last two the attacks are spliced into the blank stubs rather than the reference, so that the whole
 submission must score no more than the stubs and the batch costs seconds, not minutes (what an
@@ -36,7 +36,7 @@ from pathlib import Path
 
 import pytest
 
-import grader_modes as modes
+from helpers import grader_modes as modes
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
 from grader.judging.reference import build_context

@@ -3,7 +3,7 @@
 Per function: whenever the grader gives it full marks, its visible tests pass; whenever one of
 its visible tests fails, the grader takes points from it. Checked on the catalogued mistakes
 (grader/devtools/mistakes.py), the correct alternative styles (tests/alt_impls) and the contract's hard
-cases (tests/contract_variants.py: an ELU with np.where, a one-element LinearModel weight, an
+cases (tests/helpers/contract_variants.py: an ELU with np.where, a one-element LinearModel weight, an
 XorNet of nn.LazyLinear layers, a tanh_derivative that is nan at extreme z).
 
 The visible runs are the session's `runs` (tests/conftest.py), shared with test_visible_tests.
@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-import contract_variants
+from helpers import contract_variants
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
 from grader.devtools.mistakes import MISTAKES
@@ -24,7 +24,7 @@ from grader.visible_test_cases import function_of
 from grader.outputs.reports import read_student
 from grader.rubric import load_rubric
 from grader.judging.search_memo import SearchMemo
-from visible_runs import STYLES, contract_result, mutant_result, style_result
+from helpers.visible_runs import STYLES, contract_result, mutant_result, style_result
 
 FUNCTIONS = load_rubric().functions  # "module.function" of every graded function
 TEST_FILE = re.compile(r"test_(ex\d\d_\w+)\.py::(\S+)$")

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from class_submissions import STYLES
+from helpers.class_submissions import STYLES
 from grader.judging.grading import evaluate
 from grader.devtools.mistakes import MISTAKES
 from grader.probes import run_probe

@@ -2,7 +2,7 @@
 typical mistakes, broken submissions; reproducibility of grades and feedback."""
 import pytest
 
-from class_submissions import BROKEN, HOSTILE_UNPLOTTED, STYLES
+from helpers.class_submissions import BROKEN, HOSTILE_UNPLOTTED, STYLES
 from grader.batch import grade_folder
 from grader.devtools.mistakes import MISTAKES
 from grader.outputs.reports import FEEDBACK, GRADES, read_student
@@ -223,7 +223,7 @@ def test_what_to_reteach_counts_each_mistake_once_at_its_own_function(graded):
 def test_class_report_page_renders_in_a_browser(graded, tmp_path):
     import re
 
-    from browser import is_blank, needs_chromium, screenshot
+    from helpers.browser import is_blank, needs_chromium, screenshot
 
     if needs_chromium.args[0]:
         pytest.skip(needs_chromium.kwargs["reason"])
@@ -281,7 +281,7 @@ def _plotted(page):
 
 
 def test_feedback_page_shows_plots_of_the_modules_touched_in_a_browser(graded, tmp_path):
-    from browser import is_blank, needs_chromium, screenshot
+    from helpers.browser import is_blank, needs_chromium, screenshot
 
     from grader.probes import PROBE_MODULES
 
@@ -322,8 +322,8 @@ def test_hostile_text_stays_text_in_every_output(graded):
 
     from nbconvert.filters.markdown import markdown2html
 
-    from browser import CHROMIUM, PWNED, dump_dom
-    from class_submissions import HOSTILE_FOLDER
+    from helpers.browser import CHROMIUM, PWNED, dump_dom
+    from helpers.class_submissions import HOSTILE_FOLDER
     from grader.outputs.class_report import terminal_text
 
     root, summary = graded

@@ -10,7 +10,7 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.batch import BatchError, grade_folder
 from grader.cli import main as nngrade
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
-from submission_forms import copy_modules, reference_notebooks, zip_folder
+from helpers.submission_forms import copy_modules, reference_notebooks, zip_folder
 
 MAX = load_rubric(DEFAULT_RUBRIC).max_score
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from alt_styles import completed
+from helpers.alt_styles import completed
 import torch
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules

@@ -1,7 +1,7 @@
 """The notebooks through nbgrader itself, and through `nngrade grade --nbgrader`.
 
 One course, made with `nngrade course` and run once for the module, seven
-students (tests/nbgrader_course.py): "reference" (every answer cell from the
+students (tests/helpers/nbgrader_course.py): "reference" (every answer cell from the
 source notebooks), "blank" (the release untouched), "mistake" (the reference
 with sigmoid'(z) computed as z * (1 - z)), "hostile_text" (every answer raises
 an exception whose message is HTML, markdown and terminal escapes meant for the
@@ -38,8 +38,8 @@ import pytest
 from grader.cli import main as nngrade
 from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.rubric import load_rubric
-from browser import assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
-from nbgrader_course import (
+from helpers.browser import assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
+from helpers.nbgrader_course import (
     MISTAKE_CELL, TAMPER_MARK, allclose_patch, clear_marks, export_scores, gradebook_edit, input_transformer, mistake,
     raising, read_grades_csv, reference, run_nngrade_nbgrader, submit, tampering, zero_cells)
 
@@ -291,7 +291,7 @@ def test_course_command_keeps_a_foreign_config(tmp_path, capsys):
 def test_generate_feedbacks_pages_pass_wcag_21_aa(run):
     """nbgrader's feedback pages carrying nngrade's verdicts: axe-core's WCAG 2.1 A and AA rules find
     nothing (nbgrader's template, as post-processed by nngrade where it falls short)."""
-    from browser import CHROMIUM, _AXE_READY, axe, violations
+    from helpers.browser import CHROMIUM, _AXE_READY, axe, violations
 
     if not (CHROMIUM and _AXE_READY) and not os.environ.get("CI"):
         pytest.skip("needs chromium, node and `npm ci` in tests/browser")

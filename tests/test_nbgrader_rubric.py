@@ -18,7 +18,7 @@ from grader.release.course import ASSIGNMENT, run_nbgrader
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
 from grader.outputs.reports import read_student
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
-from nbgrader_course import export_scores, read_grades_csv, reference, submit
+from helpers.nbgrader_course import export_scores, read_grades_csv, reference, submit
 
 SIGMOID = "[ex03_activations.sigmoid]\nmatches_reference = 1\nextreme_inputs = 1\n"
 LEFTOVERS = {"leftover_print": ("tanh", "print(undefined)\n"),

@@ -307,7 +307,7 @@ def graded_class(tmp_path_factory):
     """A course graded with `--nbgrader`: an honest student, one student per BROKEN case (the
     reference with that notebook broken), and two whose folders are links: one to the honest
     student's folder, one whose assignment folder is the course's source/ (the solutions)."""
-    from nbgrader_course import reference, submit
+    from helpers.nbgrader_course import reference, submit
 
     course = tmp_path_factory.mktemp("course")
     assert nngrade(["course", str(course)]) == 0

@@ -27,7 +27,7 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, prairielearn, trial
 from grader.rubric import load_rubric
-from platform_schemas import gradescope_problems, prairielearn_problems
+from helpers.platform_schemas import gradescope_problems, prairielearn_problems
 
 BASE = "nngrade-test/bookworm:base"  # .ci/docker-base: the stand-in for Gradescope's Ubuntu base
 PYTHON_BASE = "python:3.11-slim-bookworm"  # the PrairieLearn Dockerfile's FROM; .ci/docker-base's stand-in

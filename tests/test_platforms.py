@@ -24,8 +24,8 @@ from grader.platforms.uploads import find_upload
 from grader.protocol import encode, pack
 from grader.rubric import load_rubric
 from grader.submission import read_submission
-from platform_schemas import gradescope_problems, prairielearn_problems
-from submission_forms import reference_notebooks
+from helpers.platform_schemas import gradescope_problems, prairielearn_problems
+from helpers.submission_forms import reference_notebooks
 
 MODULES = load_rubric().modules
 MAX_SCORE = load_rubric().max_score

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import visible_runs
+from helpers import visible_runs
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames

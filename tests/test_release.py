@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbgrader.nbgraderformat import MetadataValidator
-from alt_styles import completed
+from helpers.alt_styles import completed
 
 from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.build import build_release, differences, write_release

@@ -2,7 +2,7 @@
 import json
 
 import pytest
-from platform_schemas import gradescope_problems, prairielearn_problems
+from helpers.platform_schemas import gradescope_problems, prairielearn_problems
 
 from grader.outputs.reports import gradescope_results
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric

@@ -3,14 +3,14 @@
 
 The three modes themselves (root; root without CAP_SYS_ADMIN, as in Docker or Gradescope; an
 ordinary user) are tested with the whole attack suite in tests/test_attacks.py, which grades every
-attack, the one-lane batch and the SIGKILL resume in each of them (tests/grader_modes.py).
+attack, the one-lane batch and the SIGKILL resume in each of them (tests/helpers/grader_modes.py).
 """
 import re
 import shutil
 
 import pytest
 
-import grader_modes as modes
+from helpers import grader_modes as modes
 from grader.outputs.reports import read_student
 from test_attacks import REFERENCE, as_files, test_rubric_file, workspace, write_folder
 

@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from alt_styles import completed
+from helpers.alt_styles import completed
 from grader import RELEASE_DIR
 from grader.outputs.class_report import write_class_report
 from grader.cli import main

@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 
-from browser import PWNED, assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
+from helpers.browser import PWNED, assert_inert, dump_dom, hostile_text, needs_chromium, request_listener
 from grader.outputs.class_report import terminal_text, write_class_report
 from grader.outputs.feedback import feedback_markdown, summary_markdown
 from grader.outputs.feedback_html import feedback_html

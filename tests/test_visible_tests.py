@@ -3,7 +3,7 @@
 They pass on the reference and on every correct alternative in tests/alt_impls,
 fail on the untouched stubs - every test, with the NotImplementedError of the
 function it is about - and catch every mistake of grader/devtools/mistakes.py. The runs
-are the session fixture `runs` (tests/conftest.py, tests/visible_runs.py).
+are the session fixture `runs` (tests/conftest.py, tests/helpers/visible_runs.py).
 """
 import ast
 import io
@@ -18,7 +18,7 @@ from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from grader.devtools.mistakes import MISTAKES
 from grader.visible_test_cases import function_of
 from grader.release.regions import find_regions
-from visible_runs import STYLES, mutant_result, style_result
+from helpers.visible_runs import STYLES, mutant_result, style_result
 
 VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules
 
-ALT_IMPLS = Path(__file__).parent / "alt_impls"
+ALT_IMPLS = Path(__file__).parent.parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else []
 
 

@@ -102,7 +102,7 @@ def assert_inert(dom, requests):
     assert not requests, f"the page fetched {requests}"
 
 
-AXE_FOLDER = Path(__file__).parent / "browser"  # package.json: axe-core and puppeteer-core (`npm ci` there)
+AXE_FOLDER = Path(__file__).parent.parent / "browser"  # package.json: axe-core and puppeteer-core (`npm ci` there)
 NODE = shutil.which("node")
 _AXE_READY = NODE is not None and (AXE_FOLDER / "node_modules" / "axe-core").is_dir() and \
     (AXE_FOLDER / "node_modules" / "puppeteer-core").is_dir()

@@ -3,7 +3,7 @@
 styles (tests/alt_impls) and a few broken submissions."""
 import shutil
 
-from alt_styles import STYLES, completed
+from helpers.alt_styles import STYLES, completed
 from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader.devtools.demo import write_demo_class
 

@@ -104,7 +104,7 @@ def cli(mode, work, *args):
 
 
 def supervised(command, deny_landlock=False):
-    """The command under the supervisor, which reports what outlived it (tests/supervise_grader.py)."""
+    """The command under the supervisor, which reports what outlived it (tests/helpers/supervise_grader.py)."""
     return [sys.executable, str(SUPERVISOR), *(["--deny-landlock"] if deny_landlock else []), "--", *command]
 
 

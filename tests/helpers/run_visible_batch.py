@@ -1,6 +1,6 @@
 """Run the visible exercise tests against many implementation folders in ONE Python process.
 
-    python tests/run_visible_batch.py OUT.json [--verdicts-only] FOLDER[::TEST_PATH[,TEST_PATH...]] ...
+    python tests/helpers/run_visible_batch.py OUT.json [--verdicts-only] FOLDER[::TEST_PATH[,TEST_PATH...]] ...
 
 For each FOLDER this calls pytest.main(TEST_PATHS (default: exercises) --impl FOLDER)
 and writes {spec: {"exit": code, "passed": [...], "failed": [...], "errors": [...]}}

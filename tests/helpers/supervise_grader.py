@@ -1,6 +1,6 @@
 """Run a command (the grader) as a child subreaper and report what outlived it.
 
-    python tests/supervise_grader.py [--deny-landlock] -- COMMAND...
+    python tests/helpers/supervise_grader.py [--deny-landlock] -- COMMAND...
 
 Orphans of the command's process tree re-parent to this process, so whatever the command or the
 sandboxed children left running is found here after the command ends. Prints one JSON line:

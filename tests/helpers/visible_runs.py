@@ -1,9 +1,9 @@
 """The visible tests' runs over many folders, shared by the kit tests (tests/conftest.py's `runs`).
 
 All runs start together on two workers; the many small runs share one process each
-(tests/run_visible_batch.py) so the start-up is paid once. The mistakes' runs report
+(tests/helpers/run_visible_batch.py) so the start-up is paid once. The mistakes' runs report
 every test's verdict (no shrinking, one-line tracebacks), as do the contract's hard cases
-(tests/contract_variants.py): tests/test_visible_tests.py asks whether a mistake is caught,
+(tests/helpers/contract_variants.py): tests/test_visible_tests.py asks whether a mistake is caught,
 tests/test_contract_agreement.py which functions fail.
 """
 import json
@@ -13,8 +13,8 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import contract_variants
-from alt_styles import STYLES, completed
+from helpers import contract_variants
+from helpers.alt_styles import STYLES, completed
 from grader import PROJECT_ROOT
 from grader.devtools.mistakes import MISTAKES, write_mutant
 
@@ -36,7 +36,7 @@ def run_pytest_as_students_do(*args):
 
 
 def batch(out, specs, verdicts_only=False):
-    """{spec: {"exit", "passed", "failed", "errors"}} of tests/run_visible_batch.py over specs."""
+    """{spec: {"exit", "passed", "failed", "errors"}} of tests/helpers/run_visible_batch.py over specs."""
     command = [sys.executable, str(BATCH), str(out), *(["--verdicts-only"] if verdicts_only else []), *specs]
     proc = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-4000:]
@@ -88,7 +88,7 @@ def contract_spec(path, folder):
 
 
 def contract_result(root, jobs, folder):
-    """The visible run of a folder of tests/contract_variants.py."""
+    """The visible run of a folder of tests/helpers/contract_variants.py."""
     return jobs["contract"].result()[contract_spec(root / folder, folder)]
 
 

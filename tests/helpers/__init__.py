@@ -1,0 +1,1 @@
+"""What the kit's tests share: fixtures' builders, the supervised runs, the schemas they check against."""
