@@ -19,6 +19,30 @@ PLOT_ITEMS = 10_000  # numbers in one plotted series of the feedback page (the p
 PLOT_MAX_ABS = 1e12  # larger values are not plotted (matplotlib's axes break down long before 1e308)
 PLOT_SECONDS = 10.0  # wall-clock for all plot probes of one student (honest: < 0.5 s); over it, no plots
 
+# What one submission's sandboxed child may use (rlimits, its memory cgroup, its private /tmp).
+CHILD_CPU_S = 600  # CPU seconds of one child, if the judge states none (the runner's wall clock bites first)
+CHILD_MEM_MB = 3072  # address space beyond the child's start, and the lane's memory cgroup
+CHILD_TMP_MB = 64  # its private /tmp
+CHILD_FSIZE_MB = 16  # largest file it may write
+CHILD_NOFILE = 64  # open files
+CHILD_NPROC = 32  # processes of its uid
+
+# What grading one submission may ask of its child.
+IMPORT_TIMEOUT = 10.0  # seconds to import the student's modules
+SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
+SHRINK_BUDGET = 60  # probe calls all shrinks of one submission may make together
+SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
+
+# What a submission's files may weigh before they are read.
+MAX_FILE_BYTES = 1_000_000  # one exNN_*.py
+# A notebook with its outputs (plots inline) stays well under this; the JSON of a file this size
+# takes at most a few hundred MB to parse (see MAX_JSON_CONTAINERS).
+MAX_NOTEBOOK_BYTES = 10_000_000
+# Every JSON object or array costs ~60 bytes once parsed: `[[],[],...]` would take 20 times its
+# size in memory. A notebook has a few per cell and output; this bounds a hostile one.
+MAX_JSON_CONTAINERS = 500_000
+MAX_RECORD_BYTES = 4096  # one of the records `nbgrader collect` writes next to the notebooks
+
 
 def size_text(n):
     """Bytes as people read them: 512 B, 256 kB, 61 MB."""

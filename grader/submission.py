@@ -3,7 +3,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_FILE_BYTES = 1_000_000
+from grader.limits import MAX_FILE_BYTES
+
 MODULE_FILE = re.compile(r"^ex\d\d_\w+\.py$")
 
 

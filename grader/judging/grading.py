@@ -7,14 +7,11 @@ from grader.judging.diagnosis import diagnosed
 from grader.outputs.feedback import _is_stub as is_stub
 from grader.outputs.feedback_plots import draw_plots
 from grader.forms import FORM_KEY, form_hint, shown
-from grader.limits import PLOT_SECONDS, DataBudget, TimeBudget, too_much_data
+from grader.limits import (IMPORT_TIMEOUT, PLOT_SECONDS, SHRINK_BUDGET, SHRINK_CALLS, SHRINK_SAFETY_S,
+                           DataBudget, TimeBudget, too_much_data)
 from grader.probes import plot_id, plot_table
 from grader.protocol import encode, pack
 
-IMPORT_TIMEOUT = 10.0
-SHRINK_CALLS = 15  # probe calls one shrink may make: a count, not a time, so feedback is reproducible
-SHRINK_BUDGET = 60  # probe calls all shrinks of one submission may make together
-SHRINK_SAFETY_S = 30.0  # wall-clock guard for pathologically slow code only
 PLOT_IDS = frozenset(plot_table())
 
 

@@ -24,10 +24,10 @@ from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, ope
 from grader.outputs.reports import read_student
 from grader.rubric import RubricError, closest_name
 from grader.outputs.safe_text import one_line
+from grader.limits import MAX_RECORD_BYTES
 
 # What `nbgrader collect` writes next to the notebooks and release_feedback needs in feedback/
 SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")
-MAX_RECORD_BYTES = 4096
 
 
 def _failing_module(message):

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from grader.nbgrader.cell_runner import RUNNER_SOURCE, run_cell_source
+from grader.limits import MAX_JSON_CONTAINERS
 from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
 from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
 
@@ -42,9 +43,6 @@ class NotebookSubmissionError(ValueError):
     """The file is not a readable notebook; the message names the file and why."""
 
 
-# Every JSON object or array costs ~60 bytes once parsed: `[[],[],...]` would take 20 times its
-# size in memory. A notebook has a few per cell and output; this bounds a hostile one.
-MAX_JSON_CONTAINERS = 500_000
 
 
 class Cell(NamedTuple):

@@ -10,9 +10,7 @@ in between), checked again on the open descriptor, and read up to the size limit
 import os
 import stat
 
-# A notebook with its outputs (plots inline) stays well under this; the JSON of a file this size
-# takes at most a few hundred MB to parse (see nbgrader_submissions.MAX_JSON_CONTAINERS).
-MAX_NOTEBOOK_BYTES = 10_000_000
+from grader.limits import MAX_NOTEBOOK_BYTES
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader.limits import CHILD_CPU_S, CHILD_FSIZE_MB, CHILD_MEM_MB, CHILD_NOFILE, CHILD_NPROC, CHILD_TMP_MB
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
 from grader.sandbox import cgroups
@@ -33,7 +34,7 @@ class InsecureSandbox(RuntimeError):
     """The sandbox lacks a layer no untrusted submission may run without (see missing_layers)."""
 
 
-MEM_MB, TMP_MB = 3072, 64
+MEM_MB, TMP_MB = CHILD_MEM_MB, CHILD_TMP_MB
 
 
 def runner_env():
@@ -163,8 +164,8 @@ class SandboxClient:
         return self._cgroup or None
 
     def config(self, cpu_s):
-        return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": MEM_MB, "nproc": 32,
-                "nofile": 64, "fsize_mb": 16, "tmp_mb": TMP_MB, "cgroup": self.cgroup, "insecure": self.insecure}
+        return {"uid": self.uid, "hide": self.hide, "cpu_s": int(cpu_s) + 5, "mem_mb": MEM_MB, "nproc": CHILD_NPROC,
+                "nofile": CHILD_NOFILE, "fsize_mb": CHILD_FSIZE_MB, "tmp_mb": TMP_MB, "cgroup": self.cgroup, "insecure": self.insecure}
 
     def check_isolation(self):
         """Open a child on no sources and raise InsecureSandbox unless the layers untrusted code
@@ -288,7 +289,7 @@ class SandboxClient:
             self.stop()
             raise RunnerDied("the sandbox runner is gone") from None
 
-    def open(self, sources, timeout=10, cpu_s=600):
+    def open(self, sources, timeout=10, cpu_s=CHILD_CPU_S):
         """Fork a child for these sources; the reply has status, modules, isolation, notices."""
         reply, _ = self._request({"op": "open", "sources": sources, "config": self.config(cpu_s), "timeout": timeout},
                                  timeout=timeout)

@@ -17,6 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from grader.limits import CHILD_CPU_S, CHILD_FSIZE_MB, CHILD_MEM_MB, CHILD_NOFILE, CHILD_NPROC
 from grader.sandbox import cgroups, landlock, seccomp_filter
 from grader.sandbox.layer_errors import cause
 
@@ -132,11 +133,11 @@ def _vm_size_bytes():
 def _rlimits(config, applied):
     mb = 1024 * 1024
     limits = {
-        resource.RLIMIT_CPU: int(config.get("cpu_s", 600)),
-        resource.RLIMIT_AS: _vm_size_bytes() + int(config.get("mem_mb", 3072)) * mb,
-        resource.RLIMIT_FSIZE: int(config.get("fsize_mb", 16)) * mb,
-        resource.RLIMIT_NOFILE: int(config.get("nofile", 64)),
-        resource.RLIMIT_NPROC: int(config.get("nproc", 32)),
+        resource.RLIMIT_CPU: int(config.get("cpu_s", CHILD_CPU_S)),
+        resource.RLIMIT_AS: _vm_size_bytes() + int(config.get("mem_mb", CHILD_MEM_MB)) * mb,
+        resource.RLIMIT_FSIZE: int(config.get("fsize_mb", CHILD_FSIZE_MB)) * mb,
+        resource.RLIMIT_NOFILE: int(config.get("nofile", CHILD_NOFILE)),
+        resource.RLIMIT_NPROC: int(config.get("nproc", CHILD_NPROC)),
         resource.RLIMIT_CORE: 0,
     }
     for which, value in limits.items():
