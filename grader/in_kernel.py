@@ -30,7 +30,7 @@ from grader.probes import probe_for, probe_table
 from grader.protocol import decode, encode, pack, unpack_bytes
 from grader.judging.reference import ClassContext
 from grader.rubric import Rubric
-from grader.sandbox.child import _encode_results, _parts, _run_job  # the child's case runner: one for both tracks
+from grader.sandbox.child import encode_results, probe_parts, run_job  # the child's case runner: one for both tracks
 from grader.specs import all_functions
 from grader.submission import Submission
 
@@ -126,10 +126,10 @@ class KernelClient:
     def run_functions(self, functions, known=None, limits=None, derive=None):
         derive = derive or {}
         for jobs, _timeout in functions:
-            results = [_run_job(_parts(probe_for(cid, self.probes, derive.get(cid))), self.impl,
-                                self.ctx.cases[cid] if cases is None else cases, cid)
+            results = [run_job(probe_parts(probe_for(cid, self.probes, derive.get(cid))), self.impl,
+                               self.ctx.cases[cid] if cases is None else cases, cid)
                        for cid, cases in jobs]
-            frame = pack(*_encode_results(results))  # the same plain data the sandboxed judge decodes
+            frame = pack(*encode_results(results))  # the same plain data the sandboxed judge decodes
             message, buffers = unpack_bytes(frame)
             yield {"status": "done", "digest": None, "results": decode(message["results"], buffers), "bytes": len(frame)}
 

@@ -4,7 +4,7 @@ import time
 from grader.judging.cases import SearchStopped
 from grader.judging.compare import Verdict, fmt
 from grader.judging.diagnosis import diagnosed
-from grader.outputs.feedback import _is_stub as is_stub
+from grader.outputs.feedback import is_stub
 from grader.outputs.feedback_plots import draw_plots
 from grader.forms import FORM_KEY, form_hint, shown
 from grader.limits import (IMPORT_TIMEOUT, PLOT_SECONDS, SHRINK_BUDGET, SHRINK_CALLS, SHRINK_SAFETY_S,

@@ -24,7 +24,7 @@ def feedback_markdown(result):
     out += corrections_markdown(result)
     problems = set((result.get("problems") or {}).values())
     wrong = [f for f in result["functions"]
-             if f["score"] < f["max_score"] and not _is_stub(f) and not _is_blocked(f, problems)]
+             if f["score"] < f["max_score"] and not is_stub(f) and not _is_blocked(f, problems)]
     if wrong:
         out += ["## What to fix", ""]
         for function in wrong:
@@ -61,7 +61,7 @@ def summary_markdown(result):
         if blocked:
             out += [f"**Not graded** because of these problems ({points_text(sum(f['max_score'] for f in blocked))} points): "
                     + ", ".join(f"`{_short(f)}`" for f in blocked), ""]
-    stubs = [f for f in result["functions"] if _is_stub(f)]
+    stubs = [f for f in result["functions"] if is_stub(f)]
     if stubs:
         points = sum(f["max_score"] for f in stubs)
         out += [f"**Not answered yet** ({points_text(points)} points): " + ", ".join(f"`{_short(f)}`" for f in stubs), ""]
@@ -97,7 +97,7 @@ def _short(function):
     return function["function"].split(".", 1)[1]
 
 
-def _is_stub(function):
+def is_stub(function):
     """The function is still its untouched stub: every check raised NotImplementedError, at least
     one from this function's own stub (the others may come from a stub it calls first)."""
     own = re.compile(rf"{NOT_IMPLEMENTED}: {re.escape(_short(function))}[.:]")

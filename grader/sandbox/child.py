@@ -46,7 +46,7 @@ def child_main(sock_fd, sources, config, class_cases):
         # Code at import may rebind what grader.probes holds; this table keeps what was captured.
         # A check no probe module names gets the default probe, made from its id and, for a standard
         # check, the plain declaration the judge sends with the job (a forward's name; no judge data).
-        probes = {cid: _parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
+        probes = {cid: probe_parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
         default = default_probe
         recorder = CallRecorder(_graded_functions(probes, class_cases))
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
@@ -59,9 +59,9 @@ def child_main(sock_fd, sources, config, class_cases):
             caps = [message.get("max_bytes", MAX_FRAME_BYTES), message.get("max_total", MAX_FRAME_BYTES)]
             for function in message["functions"]:  # one frame per function: the runner times each
                 recorder.start(function["jobs"][0]["check"].split(":")[0] if function["jobs"] else None)
-                results = [_run_job(probes.get(job["check"]) or _parts(default(job["check"], job.get("derive"))), impl,
-                                    decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]],
-                                    job["check"])
+                results = [run_job(probes.get(job["check"]) or probe_parts(default(job["check"], job.get("derive"))), impl,
+                                   decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]],
+                                   job["check"])
                            for job in function["jobs"]]
                 frame = _results_frame(results, *caps, called=recorder.calls())
                 caps[1] -= len(frame) - FRAME_PREFIX_BYTES
@@ -70,7 +70,7 @@ def child_main(sock_fd, sources, config, class_cases):
         os._exit(0)
 
 
-def _parts(probe):
+def probe_parts(probe):
     return probe.call, probe.pieces, probe.watch_warnings
 
 
@@ -84,15 +84,15 @@ def _results_frame(results, function_cap, student_left, called=()):
     """The results frame, within the judge's byte caps: over them, every case says so instead.
     (The runner enforces the caps whatever a child sends, by closing it: this spares an honest child
     that returned too much a restart.) called: the graded functions the function under test called."""
-    frame = pack(*_encode_results(results, called))
+    frame = pack(*encode_results(results, called))
     over = over_caps(len(frame) - FRAME_PREFIX_BYTES, function_cap, student_left)
     if over is None:
         return frame
     message = too_much_data(len(frame) - FRAME_PREFIX_BYTES, *over)
-    return pack(*_encode_results([[{"contract": message} for _ in outcomes] for outcomes in results], called))
+    return pack(*encode_results([[{"contract": message} for _ in outcomes] for outcomes in results], called))
 
 
-def _encode_results(results, called=()):
+def encode_results(results, called=()):
     """The results frame; a value that cannot be read becomes that case's error, not a crash."""
     try:
         tree, arrays = encode(results)
@@ -116,7 +116,7 @@ def _encode_results(results, called=()):
     return {"event": "done", "results": tree, "called": list(called)}, arrays
 
 
-def _run_job(probe, impl, cases, check_id=""):
+def run_job(probe, impl, cases, check_id=""):
     call, pieces, watch_warnings = probe
     if watch_warnings:
         return [_run_case(call, pieces, impl, case, check_id=check_id) for case in cases]
