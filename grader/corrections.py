@@ -55,7 +55,8 @@ def _checked(entry, path, number):
 
 def add(out_dir, student, points, reason):
     """Append one adjustment for a graded student to OUT/adjustments.toml."""
-    from grader.outputs.reports import atomic_write, read_student
+    from grader.atomic import atomic_write
+    from grader.outputs.reports import read_student
 
     out_dir = Path(out_dir)
     if read_student(out_dir, student) is None:
@@ -123,7 +124,8 @@ def rewrite_student(out_dir, record):
     """results.json, feedback.md and feedback.html again from the stored record; feedback.html
     keeps its plots (drawn when the student was graded, not stored in the record)."""
     from grader.outputs.feedback_html import FEEDBACK_HTML
-    from grader.outputs.reports import atomic_write, write_student
+    from grader.atomic import atomic_write
+    from grader.outputs.reports import write_student
 
     page = Path(out_dir) / record["student"] / FEEDBACK_HTML
     try:

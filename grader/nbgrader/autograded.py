@@ -10,11 +10,10 @@ saying so. The gradebook gets the same points per cell (gradebook.write_scores).
 student reads names the notebook and its cells, never the .py modules they were rebuilt into.
 """
 import json
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from grader.atomic import atomic_write
 from grader.outputs.feedback import check_text, failed_check_markdown, points_text
 from grader.nbgrader.gradebook import GRADE_PREFIX
 from grader.release.nbimport import SOLUTION_PREFIX
@@ -121,7 +120,7 @@ def write_autograded(course_dir, assignment, student, module, notebook):
     """autograded/<student>/<assignment>/<module>.ipynb (nbgrader's own autograde leaves its
     notebooks read-only: replaced, not opened)."""
     text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-    _replace(_folder(course_dir, assignment, student) / f"{module}.ipynb", text.encode("utf-8"))
+    atomic_write(_folder(course_dir, assignment, student) / f"{module}.ipynb", text.encode("utf-8"), mode=0o644)
 
 
 def write_submission_records(course_dir, assignment, student, records):
@@ -129,25 +128,13 @@ def write_submission_records(course_dir, assignment, student, records):
     autograded notebooks, as autograde copies them: generate_feedback carries them to feedback/,
     where release_feedback needs them."""
     for name, data in records.items():
-        _replace(_folder(course_dir, assignment, student) / name, data)
+        atomic_write(_folder(course_dir, assignment, student) / name, data, mode=0o644)
 
 
 def _folder(course_dir, assignment, student):
     folder = Path(course_dir) / "autograded" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def _replace(path, data):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _text(source):

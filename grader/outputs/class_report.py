@@ -10,8 +10,8 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from grader.outputs import figures
+from grader.atomic import atomic_write
 from grader.outputs.feedback_html import MODULE_TITLES
-from grader.outputs.reports import atomic_write
 from grader.outputs.reteach import ReteachTally
 from grader.outputs.safe_text import html_text, one_line
 

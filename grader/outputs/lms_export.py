@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.outputs.feedback import points_text
-from grader.outputs.reports import GRADES, atomic_write
+from grader.atomic import atomic_write
+from grader.outputs.reports import GRADES
 from grader.outputs.safe_text import one_line
 from grader.outputs.spreadsheet import as_text, from_text
 

@@ -9,9 +9,9 @@ import io
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
 
+from grader.atomic import atomic_write
 from grader.outputs.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
 from grader.outputs.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
@@ -30,18 +30,6 @@ KIT_FILE_SUFFIXES = (".csv", ".html", ".json", ".md", ".toml", ".txt", ".zip")
 
 def is_kit_file_name(name):
     return name.lower().endswith(KIT_FILE_SUFFIXES)
-
-
-def _umask():
-    mask = os.umask(0o022)  # os.umask only tells by setting: read once, at import, and put back
-    os.umask(mask)
-    return mask
-
-
-# mkstemp creates 0600 files; the output gets the mode open() would give it (0666 less the umask),
-# never writable by the group or others (a resumed run trusts these files, see refuse_untrusted_output).
-FILE_MODE = 0o644 & ~_umask()
-FOLDER_MODE = 0o755  # less the umask
 
 
 def make_private_output(out_dir):
@@ -88,22 +76,6 @@ def _not_the_graders(path, is_out=False):
     if info.st_mode & 0o022:
         return f"is writable by {'others' if info.st_mode & 0o002 else 'its group'} (mode {stat.S_IMODE(info.st_mode):o})"
     return None
-
-
-def atomic_write(path, text):
-    path = Path(path)
-    path.parent.mkdir(FOLDER_MODE, parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def gradescope_results(result):

@@ -11,7 +11,7 @@ misconception, so neither is a failure here. Plain data in, plain data out.
 from collections import defaultdict
 
 from grader.outputs.feedback import _is_blocked as is_blocked
-from grader.outputs.feedback import _is_stub as is_stub
+from grader.outputs.feedback import is_stub
 
 
 def student_roots(record):

@@ -69,7 +69,7 @@ def results_json(outcome):
 
 def run(root):
     """Grade /autograder/submission; always writes /autograder/results/results.json."""
-    from grader.outputs.reports import atomic_write
+    from grader.atomic import atomic_write
 
     root = Path(root)
     outcome = grade_upload(root / "submission", root / "source", hide=[root], plots=False,  # Gradescope shows no images

@@ -138,7 +138,7 @@ def staff_details(outcome):
 
 def run(root):
     """Grade /grade/student; always writes /grade/results/results.json."""
-    from grader.outputs.reports import atomic_write
+    from grader.atomic import atomic_write
 
     root = Path(root)
     outcome = grade_upload(root / "student", root / "tests", hide=[root],

@@ -6,7 +6,7 @@ import time
 from pathlib import Path
 
 from grader.batch import BatchError
-from grader.outputs.reports import atomic_write
+from grader.atomic import atomic_write
 from grader.similarity import intake, score
 from grader.similarity.page import similarity_html
 
