@@ -8,8 +8,9 @@ without root or without a writable hierarchy there is none (the caller then deni
 keeps the private tmpfs small).
 """
 import os
-import signal
 import time
+
+from grader.sandbox.kill import kill_all
 
 CGROUP_ROOT = "/sys/fs/cgroup"
 
@@ -96,11 +97,7 @@ def remove(path, wait_s=2.0):
         except OSError:
             if time.monotonic() > deadline:
                 return
-        for pid in _members(path):
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_all(_members(path))
         time.sleep(0.01)
 
 

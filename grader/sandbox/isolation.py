@@ -19,6 +19,7 @@ from pathlib import Path
 
 from grader.limits import CHILD_CPU_S, CHILD_FSIZE_MB, CHILD_MEM_MB, CHILD_NOFILE, CHILD_NPROC
 from grader.sandbox import cgroups, landlock, seccomp_filter
+from grader.sandbox.kill import kill_all
 from grader.sandbox.layer_errors import cause
 
 CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x40000000
@@ -382,11 +383,7 @@ def sweep_uid(uid):
         victims = [int(e) for e in os.listdir("/proc") if e.isdigit() and int(e) != os.getpid() and uid in _uids_of(e)]
         if not victims:
             return
-        for pid in victims:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_all(victims)
         time.sleep(0.005)
 
 
@@ -408,11 +405,7 @@ def kill_descendants(root_pid, spare=(), passes=200):
                     stack.append(child)
         if not victims:
             break
-        for pid in victims:
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except OSError:
-                pass
+        kill_all(victims)
         killed.update(victims)
         first_direct = set(direct) if first_direct is None else first_direct
         if sweep:
