@@ -62,33 +62,33 @@ def run_reference(check, reference, case):
     return check.prepare(output, case) if check.prepare else output
 
 
-def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR):
+def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR, portable=False):
     """Changes whenever the grader's code, the reference, the rubric or a library the grading
-    depends on changes (resume key: a student graded before any such change is graded again)."""
-    return _fingerprint(rubric_path or DEFAULT_RUBRIC, solutions_dir)
+    depends on changes (resume key: a student graded before any such change is graded again).
+    portable: Python's minor version only, not its patch, for a cache made on another machine
+    (PrairieLearn's is made where the question is built; the image's 3.11.x seldom matches)."""
+    digest = hashlib.sha256(_versions(portable))
+    code = [(p.relative_to(PROJECT_ROOT).as_posix(), p) for p in sorted((PROJECT_ROOT / "grader").rglob("*.py"))]
+    data = [(f"solutions/{p.name}", p) for p in sorted(Path(solutions_dir).glob("*.py"))]
+    for name, path in [*code, *data, ("rubric", Path(rubric_path or DEFAULT_RUBRIC))]:
+        digest.update(name.encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 # Besides the kit's own code: what generates the class's cases and runs the checks.
 FINGERPRINT_LIBRARIES = ("numpy", "torch", "hypothesis")
 
 
-def _versions():
-    found = [f"python={sys.version.split()[0]}"]
+def _versions(portable):
+    python = ".".join(map(str, sys.version_info[:2 if portable else 3]))
+    found = [f"python={python}"]
     for name in FINGERPRINT_LIBRARIES:
         try:
             found.append(f"{name}={metadata.version(name)}")
         except metadata.PackageNotFoundError:
             found.append(f"{name}=?")
     return " ".join(found).encode()
-
-
-def _fingerprint(rubric_path, solutions_dir):
-    digest = hashlib.sha256(_versions())
-    files = sorted((PROJECT_ROOT / "grader").rglob("*.py")) + sorted(Path(solutions_dir).glob("*.py")) + [Path(rubric_path)]
-    for path in files:
-        digest.update(path.name.encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
@@ -112,7 +112,7 @@ def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
                 raise ValueError(f"{rubric_path}: [{function}] {check.name} earns points only together with "
                                  f"{', '.join(missing)}: list that check too")
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
-    key = _fingerprint(rubric_path, solutions_dir)
+    key = fingerprint(rubric_path, solutions_dir)
     if cached is not None:
         return ClassContext(rubric, functions, checks, cached["cases"], cached["expected"], LazyReference(solutions_dir), key)
     reference = import_reference(solutions_dir)

@@ -7,6 +7,7 @@ student's upload in /autograder/submission, the results in /autograder/results/r
 NNGRADE_AUTOGRADER_ROOT overrides /autograder (the kit's tests grade in a temporary root).
 """
 import argparse
+import io
 import json
 import os
 import stat
@@ -14,6 +15,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from grader.atomic import atomic_write
 from grader.platforms import kit
 from grader.platforms.entry import grade_upload
 from grader.outputs.safe_text import md_prose, plain
@@ -32,16 +34,15 @@ def build_bundle(out, rubric_path=None):
     """Write the zip Gradescope's "Zip file upload" takes; returns the list of its entries."""
     files = {**{name: kit.template(t).encode() for name, t in SCRIPTS.items()}, **kit.kit_files(rubric_path)}
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in sorted(files.items()):
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))  # reproducible bytes
             executable = name in SCRIPTS
             info.external_attr = (stat.S_IFREG | (0o755 if executable else 0o644)) << 16
             info.compress_type = zipfile.ZIP_DEFLATED
             zf.writestr(info, data)
-    tmp.replace(out)
+    atomic_write(out, buffer.getvalue())
     return sorted(files)
 
 
