@@ -120,7 +120,19 @@ def _visibility(table, points, path):
             raise RubricError(f"{path}: [visibility] names unknown function {key!r}{_suggest(key, list(points))}")
     table = dict(table)
     default = table.pop("default", "visible")
-    return table, default
+    return {**_spec_visibility(path), **table}, default
+
+
+def _spec_visibility(path):
+    """The visibility the specs declare (FunctionSpec.visibility): the rubric's [visibility] overrides."""
+    from grader.specs import default_visibility
+
+    declared = default_visibility()
+    for function, value in declared.items():
+        if value not in VISIBILITIES:
+            raise RubricError(f"grader/specs/{function.split('.')[0]}.py: {function} declares visibility {value!r}: "
+                              f"expected one of {', '.join(VISIBILITIES)}")
+    return declared
 
 
 def _limits(table, path):

@@ -125,3 +125,28 @@ def test_prairielearn_results_show_no_hidden_function_anywhere():
     assert results["score"] == 0.4 and results["message"].startswith("2 / 5 points")  # 6 of 15 counted, 2 of 5 shown
     staff = staff_details(outcome)  # the job log, staff only
     assert all(f"{f} 0/3" in staff or f"{f} 4/4" in staff for f in HIDDEN), staff
+
+
+def test_the_spec_declares_defaults_and_the_rubric_overrides(tmp_path, monkeypatch):
+    import dataclasses
+
+    import grader.specs as specs
+    from grader.specs import all_functions
+
+    functions = all_functions()
+    declared = {"ex01_perceptron.add_bias": ("hidden", 5.0), "ex07_torch.train_xor": ("after_due_date", None)}
+    changed = [dataclasses.replace(f, visibility=declared[f.function][0],
+                                   checks=tuple(dataclasses.replace(c, points=declared[f.function][1]) for c in f.checks))
+               if f.function in declared else f for f in functions]
+    monkeypatch.setattr(specs, "all_functions", lambda: changed)
+    rubric = load_rubric(_rubric(tmp_path, '[visibility]\n"ex07_torch.train_xor" = "visible"\n'))
+    assert rubric.visibility_of("ex01_perceptron.add_bias") == "hidden"  # the spec's
+    assert rubric.visibility_of("ex07_torch.train_xor") == "visible"  # the rubric overrides the spec
+    assert rubric.check_points("ex01_perceptron.add_bias", "matches_reference") == 2  # the rubric's points win
+    without = tmp_path / "without.toml"
+    without.write_text(DEFAULT_RUBRIC.read_text().replace("[ex01_perceptron.add_bias]\nmatches_reference = 2\n", ""))
+    assert load_rubric(without).check_points("ex01_perceptron.add_bias", "matches_reference") == 5  # the spec's
+    monkeypatch.setattr(specs, "all_functions", lambda: [dataclasses.replace(f, visibility="sometimes")
+                                                         if f.function == "ex01_perceptron.add_bias" else f for f in changed])
+    with pytest.raises(RubricError, match=r"grader/specs/ex01_perceptron.py: ex01_perceptron.add_bias declares visibility 'sometimes'"):
+        load_rubric(_rubric(tmp_path, ""))

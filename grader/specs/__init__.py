@@ -104,6 +104,7 @@ class FunctionSpec:
     function: str
     checks: tuple
     depends: tuple = field(default=())  # other graded functions this one calls in the student's code
+    visibility: str = None  # when Gradescope shows its results, unless the rubric's [visibility] says
 
 
 # The words of the standard checks, for a Check that does not `describe` itself.
@@ -196,6 +197,11 @@ def default_points():
     return out
 
 
+def default_visibility():
+    """{function: visibility} of the functions whose spec declares one."""
+    return {s.function: s.visibility for s in all_functions() if s.visibility is not None}
+
+
 def all_checks():
     return {check.id: check for spec in all_functions() for check in spec.checks}
 
@@ -216,5 +222,5 @@ def with_points(function_spec, **points):
     return replace(function_spec, checks=checks)
 
 
-def spec(function, *checks, depends=()):
-    return FunctionSpec(function, tuple(checks), tuple(depends))
+def spec(function, *checks, depends=(), visibility=None):
+    return FunctionSpec(function, tuple(checks), tuple(depends), visibility)
