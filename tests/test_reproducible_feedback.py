@@ -12,7 +12,7 @@ from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
 from grader.probes import Probe
-from grader.sandbox.child import _parts, _run_case
+from grader.sandbox.child import _run_case, probe_parts
 from grader.sandbox.seeding import case_seed
 from grader.judging.search_memo import SearchMemo
 
@@ -45,7 +45,7 @@ def test_case_seed_depends_on_the_check_and_the_values_only():
 
 
 def test_unseeded_draws_repeat_per_case_whatever_ran_before():
-    draw = _parts(Probe(lambda impl, c: np.random.standard_normal(3) + c["x"]))
+    draw = probe_parts(Probe(lambda impl, c: np.random.standard_normal(3) + c["x"]))
     first = _run_case(*draw[:2], None, {"x": 1.0}, check_id="m.f:c")["value"]
     np.random.standard_normal(7)  # the order of cases changes between runs: the seed must not
     _run_case(*draw[:2], None, {"x": 2.0}, check_id="m.f:c")
