@@ -11,6 +11,10 @@ import math
 import tomllib
 from pathlib import Path
 
+from grader.atomic import atomic_write
+from grader.outputs.feedback_html import FEEDBACK_HTML
+from grader.outputs.reports import all_corrections, graded_records, read_student, write_student
+
 FILE = "adjustments.toml"
 PLOTS_MARK = "<h2>Plots of your code</h2>"  # where feedback.html's plots begin (kept when the text is redrawn)
 
@@ -55,9 +59,6 @@ def _checked(entry, path, number):
 
 def add(out_dir, student, points, reason):
     """Append one adjustment for a graded student to OUT/adjustments.toml."""
-    from grader.atomic import atomic_write
-    from grader.outputs.reports import read_student
-
     out_dir = Path(out_dir)
     if read_student(out_dir, student) is None:
         raise CorrectionsError(f"{out_dir}: no graded student named {student!r} (grade them first)")
@@ -88,16 +89,9 @@ def corrected(record, entries):
     return record
 
 
-def all_corrections(record):
-    """The late penalty, if any, then the instructor's adjustments."""
-    return ([record["late"]] if record.get("late") else []) + list(record.get("adjustments") or [])
-
-
 def apply(out_dir):
     """Bring every student's record and feedback in line with OUT/adjustments.toml; returns the
     names in the file that no graded student has (to be told, not dropped)."""
-    from grader.outputs.reports import read_student
-
     out_dir = Path(out_dir)
     corrections = load(out_dir)
     unknown = []
@@ -115,18 +109,12 @@ def apply(out_dir):
 def _adjusted_students(out_dir):
     """Students whose stored record carries corrections or a late penalty not yet applied (one
     removed from the file is undone)."""
-    from grader.outputs.reports import graded_records
-
     return {r["student"] for r in graded_records(out_dir) if r.get("adjustments") or r.get("late")}
 
 
 def rewrite_student(out_dir, record):
     """results.json, feedback.md and feedback.html again from the stored record; feedback.html
     keeps its plots (drawn when the student was graded, not stored in the record)."""
-    from grader.outputs.feedback_html import FEEDBACK_HTML
-    from grader.atomic import atomic_write
-    from grader.outputs.reports import write_student
-
     page = Path(out_dir) / record["student"] / FEEDBACK_HTML
     try:
         old = page.read_text(encoding="utf-8")

@@ -15,7 +15,6 @@ from grader.atomic import atomic_write
 from grader.outputs.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
 from grader.outputs.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
-from grader.corrections import all_corrections
 from grader.outputs.spreadsheet import as_text
 from grader.outputs.visibility import shown_record
 
@@ -76,6 +75,11 @@ def _not_the_graders(path, is_out=False):
     if info.st_mode & 0o022:
         return f"is writable by {'others' if info.st_mode & 0o002 else 'its group'} (mode {stat.S_IMODE(info.st_mode):o})"
     return None
+
+
+def all_corrections(record):
+    """The late penalty, if any, then the instructor's adjustments."""
+    return ([record["late"]] if record.get("late") else []) + list(record.get("adjustments") or [])
 
 
 def gradescope_results(result):

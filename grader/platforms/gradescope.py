@@ -21,7 +21,7 @@ from grader.platforms.entry import grade_upload
 from grader.outputs.safe_text import md_prose, plain
 
 ROOT_ENV = "NNGRADE_AUTOGRADER_ROOT"
-SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}
+SCRIPTS = kit.GRADESCOPE_SCRIPTS
 
 
 def autograder_root():

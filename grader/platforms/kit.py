@@ -17,6 +17,9 @@ TORCH_INDEX = "https://download.pytorch.org/whl/cpu"
 RUBRIC = "rubric.toml"  # the rubric the bundle grades with, at the kit's root
 CACHE = "cache/class_context.bin"
 NOTEBOOKS = "release/nn_basics"
+# Where each platform starts the kit (the bundles write them; `--test` runs them as the platform does).
+GRADESCOPE_SCRIPTS = {"setup.sh": "gradescope_setup.sh", "run_autograder": "gradescope_run_autograder"}
+PRAIRIELEARN_ENTRYPOINT = "/grade/tests/run.sh"
 
 
 def torch_version():

@@ -21,7 +21,7 @@ from grader.platforms.entry import grade_upload
 from grader.outputs.safe_text import plain
 
 ROOT_ENV = "NNGRADE_PRAIRIELEARN_ROOT"
-ENTRYPOINT = "/grade/tests/run.sh"
+ENTRYPOINT = kit.PRAIRIELEARN_ENTRYPOINT
 DEFAULT_IMAGE = "YOUR_REGISTRY_NAME/nngrade-grader"  # built from tests/image/Dockerfile
 TIMEOUT_S = 120  # PrairieLearn's default is 30 s; a cold start takes ~10 s at half a CPU
 

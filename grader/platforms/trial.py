@@ -18,6 +18,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from grader.platforms import kit
+
 GRADESCOPE_BASE = "ubuntu:22.04"  # Gradescope's base image for a zip upload
 LIMITS = ["--memory", "768m", "--cpus", "0.5"]  # Gradescope's defaults
 GRADESCOPE_OPTIONS = [*LIMITS]  # its default network, seccomp profile and capabilities
@@ -70,11 +72,10 @@ def torch_build_args():
 
 
 def unpack_gradescope(bundle, source):
-    from grader.platforms.gradescope import SCRIPTS
 
     with zipfile.ZipFile(bundle) as zf:
         zf.extractall(source)
-    for script in SCRIPTS:
+    for script in kit.GRADESCOPE_SCRIPTS:
         (Path(source) / script).chmod(0o755)
 
 
@@ -150,9 +151,8 @@ def try_prairielearn(question, submission, use_docker=None):
         copy_submission(submission, root / "student")
         (root / "results").mkdir()
         if docker_available() if use_docker is None else use_docker:
-            from grader.platforms.prairielearn import ENTRYPOINT
 
-            out, err = in_container(prairielearn_image(question), PRAIRIELEARN_OPTIONS, [(root, "/grade")], ENTRYPOINT)
+            out, err = in_container(prairielearn_image(question), PRAIRIELEARN_OPTIONS, [(root, "/grade")], kit.PRAIRIELEARN_ENTRYPOINT)
         else:
             done = subprocess.run(["bash", str(root / "tests" / "run.sh")], env=_local_env("NNGRADE_PRAIRIELEARN_ROOT", root),
                                   capture_output=True, text=True, timeout=RUN_TIMEOUT_S)
