@@ -21,8 +21,8 @@ from grader.outputs.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded
                             refuse_untrusted_output, make_private_output, write_grades, write_student)
 from grader.sandbox import untraversable
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
-from grader.intake import is_zip_entry, read_entry, student_name
-from grader.platforms.uploads import printable_name
+from grader.intake.entries import is_zip_entry, read_entry, student_name
+from grader.intake.uploads import printable_name
 from grader.outputs.safe_text import one_line
 
 

@@ -18,7 +18,7 @@ import math
 import os
 from pathlib import Path
 
-from grader.outputs.feedback import points_text
+from grader.points import points_text
 
 DAY = datetime.timedelta(days=1)
 FILE_TIMES = "the newest modification time of the submitted files"

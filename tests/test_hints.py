@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from grader.judging.compare import Verdict
+from grader.toolkit.compare import Verdict
 from grader.judging.diagnosis import degenerate, diagnosed
 from grader.judging.grading import evaluate
 from grader.probes import run_probe

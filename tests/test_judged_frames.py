@@ -87,7 +87,7 @@ def test_memory_is_bounded():
 def test_failing_verdicts_keep_short_copies_and_the_memo_bounds_its_bytes():
     import numpy as np
 
-    from grader.judging.compare import Verdict
+    from grader.toolkit.compare import Verdict
     from grader.judging.judged_frames import judged_size
 
     big = np.zeros(3_500_000, dtype=np.uint8).astype(float)  # 28 MB, as the judge reads a uint8 flood

@@ -3,7 +3,7 @@ gradient check; own-piece credit needs real, failing pieces and is settled acros
 import numpy as np
 import pytest
 
-from grader.judging.compare import Verdict, close, compare_arrays, compare_dict, compare_float, compare_parts, relative_error
+from grader.toolkit.compare import Verdict, close, compare_arrays, compare_dict, compare_float, compare_parts, relative_error
 from grader.judging.grading import evaluate, settle
 from grader.probes import Call, run_probe
 from grader.judging.reference import plain

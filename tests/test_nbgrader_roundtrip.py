@@ -161,7 +161,7 @@ def test_nbgrader_autograde_is_beaten_by_the_attacks(run):
     # what the student's functions return goes through the plain-data protocol before the specs'
     # judges see it, so the stand-in arrives as the name of its type and fails every check; the
     # patched numpy functions are not what the judges compare with. The kernel is still no
-    # boundary: an attack that patches grader.judging.compare itself in the kernel would pass.
+    # boundary: an attack that patches grader.toolkit.compare itself in the kernel would pass.
     assert run.own["allclose_patch"]["total"] == (0, maximum)
     # input_transformer: full marks. nbgrader restores the hidden test cells' source, but the
     # kernel transforms every cell after the attack's into `pass`: no cell raises, and a grade

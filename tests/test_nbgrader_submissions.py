@@ -21,7 +21,7 @@ from grader import RELEASE_DIR
 from grader.cli import main as nngrade
 from grader.nbgrader.grading import grade_nbgrader
 from grader.release.course import ASSIGNMENT, run_nbgrader
-from grader.nbgrader.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source, strip_ipython
+from grader.intake.notebooks import NotebookSubmissionError, notebook_to_module_source, strip_ipython
 from grader.release.notebooks import build_source_notebooks, notebook_text
 from grader.release.reference import load_reference
 from grader.rubric import load_rubric

@@ -20,7 +20,7 @@ from grader.platforms import context_cache
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
-from grader.platforms.uploads import find_upload
+from grader.intake.uploads import find_upload
 from grader.protocol import encode, pack
 from grader.rubric import load_rubric
 from grader.submission import read_submission

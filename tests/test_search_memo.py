@@ -4,9 +4,9 @@ from dataclasses import dataclass
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging.cases import SearchStopped, search_minimal
+from grader.toolkit.cases import SearchStopped, search_minimal
 from grader.judging.search_memo import SearchMemo
-from grader.judging.strategies import array
+from grader.toolkit.strategies import array
 
 
 @dataclass

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.judging.cases import class_cases
+from grader.toolkit.cases import class_cases
 from grader.rubric import RubricError, load_rubric
 from grader.specs import all_checks
 
@@ -31,7 +31,7 @@ def test_rubric_errors_name_the_file_and_entry(tmp_path):
 
 
 def test_inputs_are_the_same_in_a_fresh_process():
-    code = ("from grader.judging.cases import class_cases; from grader.specs import all_checks; import hashlib, pickle;"
+    code = ("from grader.toolkit.cases import class_cases; from grader.specs import all_checks; import hashlib, pickle;"
             "c = class_cases(all_checks().values());"
             "print(hashlib.sha256(repr(sorted((k, repr(v)) for k, v in c.items())).encode()).hexdigest())")
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout for _ in range(2)}

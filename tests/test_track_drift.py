@@ -22,7 +22,7 @@ import grader.release.reference
 from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES
 from grader.release.course import ASSIGNMENT
-from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID
+from grader.intake.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID
 from grader.release.notebooks import build_source_notebooks, notebook_text
 from grader.outputs.reports import read_student
 from grader.rubric import load_rubric

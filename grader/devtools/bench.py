@@ -188,7 +188,7 @@ def percentile(values, q):
 
 
 def run_bench(n, jobs, with_nbgrader=True):
-    from grader.judging.cases import class_cases
+    from grader.toolkit.cases import class_cases
     from grader.outputs.reports import read_student
     from grader.specs import all_checks
 

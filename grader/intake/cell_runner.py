@@ -22,7 +22,7 @@ import ast
 RUNNER_SOURCE = '''\
 def _nngrade_run_cell(number, grade_id, defines, source, _notebook={notebook!r}, _namespace=globals(),
                       _exec=exec, _compile=compile, _error=RuntimeError):
-    """Runs one answer cell; an exception stops that cell only (nngrade: grader/nbgrader/cell_runner.py)."""
+    """Runs one answer cell; an exception stops that cell only (nngrade: grader/intake/cell_runner.py)."""
     where = f"{{_notebook}} cell {{number}}"
     folder = str(_namespace.get("__file__", "")).rpartition("/")[0]
     filename = f"{{folder}}/{{where}}" if folder else where

@@ -2,7 +2,7 @@
 
 `nngrade grade`, Gradescope and PrairieLearn all take the same forms per student: a folder of
 exNN_*.py files, the same inside wrapping folders, the release's notebooks, or one .zip of either
-(grader/platforms/uploads.py finds the gradable folder). Anything else becomes that student's
+(grader/intake/uploads.py finds the gradable folder). Anything else becomes that student's
 problem message, never an exception.
 """
 import shutil
@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from grader import RELEASE_DIR
-from grader.platforms.uploads import find_upload
+from grader.intake.uploads import find_upload
 from grader.submission import Submission, read_submission
 
 NOTEBOOKS = RELEASE_DIR / "nn_basics"  # the release's notebooks: their given cells are restored

@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from grader.nbgrader.nbgrader_submissions import NotebookSubmissionError, notebook_to_module_source
+from grader.intake.notebooks import NotebookSubmissionError, notebook_to_module_source
 
 JUNK = {"__MACOSX", ".DS_Store", "__pycache__", ".ipynb_checkpoints", "Thumbs.db"}
 MAX_DEPTH = 20

@@ -1,1 +1,1 @@
-"""Judging: grading one submission (grading), comparing values (compare, finite_diff), naming mistakes (diagnosis), the cases and their search (cases, strategies, search_memo, judged_frames), the reference's expected values (reference)."""
+"""Judging: grading one submission (grading), naming mistakes (diagnosis), the reference's expected values (reference) and the search's memory (search_memo, judged_frames). The checks themselves are the specs', written with grader.toolkit."""

@@ -1,8 +1,8 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
 import time
 
-from grader.judging.cases import SearchStopped
-from grader.judging.compare import Verdict, fmt
+from grader.toolkit.cases import SearchStopped
+from grader.toolkit.compare import Verdict, fmt
 from grader.judging.diagnosis import diagnosed
 from grader.outputs.feedback import is_stub
 from grader.outputs.feedback_plots import draw_plots

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader.judging.cases import class_cases
+from grader.toolkit.cases import class_cases
 from grader.forms import apply_forms
 from grader.judging.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources

@@ -13,7 +13,7 @@ The student's code is called on each new case exactly as in a plain search, thro
 """
 import threading
 
-from grader.judging.cases import SearchStopped, search_minimal
+from grader.toolkit.cases import SearchStopped, search_minimal
 
 MAX_NODES = 20_000  # per class: memory stays bounded however many distinct mistakes there are
 

@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 from grader.atomic import atomic_write
-from grader.outputs.feedback import check_text, failed_check_markdown, points_text
+from grader.outputs.feedback import check_text, failed_check_markdown
+from grader.points import points_text
 from grader.nbgrader.gradebook import GRADE_PREFIX
-from grader.release.nbimport import SOLUTION_PREFIX
+from grader.intake.nbimport import SOLUTION_PREFIX
 from grader.outputs.safe_text import one_line, plain
 
 # "ex03_activations.py, line 12": a line of the rebuilt module, which the student never saw (the answer

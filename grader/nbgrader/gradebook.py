@@ -23,7 +23,7 @@ import contextlib
 import warnings
 from pathlib import Path
 
-from grader.release.nbimport import SOLUTION_PREFIX
+from grader.intake.nbimport import SOLUTION_PREFIX
 
 GRADE_PREFIX = "grade_"
 

@@ -18,9 +18,9 @@ from grader.nbgrader.autograded import (
     answer_status, autograded_notebook, function_comment, notebook_function, write_autograded, write_submission_records)
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
 from grader.nbgrader.gradebook import write_scores
-from grader.nbgrader.nbgrader_submissions import (
+from grader.intake.notebooks import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
-from grader.nbgrader.submitted_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
+from grader.intake.notebook_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.outputs.reports import read_student
 from grader.rubric import RubricError, closest_name
 from grader.outputs.safe_text import one_line

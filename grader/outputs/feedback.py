@@ -7,6 +7,7 @@ left as stubs are one line. Deterministic: no timings, no paths of the grader's 
 import re
 
 from grader.outputs.safe_text import md_block, md_code, md_text, one_line, plain
+from grader.points import points_text
 NOT_IMPLEMENTED = "NotImplementedError"
 
 
@@ -162,6 +163,3 @@ def _expected_and_got(check):
     return lines + [f"got:      {got}"]
 
 
-def points_text(value):
-    """A score or a number of points as people write it: 83, 81.5, 0."""
-    return f"{value:g}"

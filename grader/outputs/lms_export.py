@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.outputs.feedback import points_text
+from grader.points import points_text
 from grader.atomic import atomic_write
 from grader.outputs.reports import GRADES
 from grader.outputs.safe_text import one_line

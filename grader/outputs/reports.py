@@ -12,7 +12,8 @@ import stat
 from pathlib import Path
 
 from grader.atomic import atomic_write
-from grader.outputs.feedback import failed_check_markdown, feedback_markdown, points_text, summary_markdown
+from grader.outputs.feedback import failed_check_markdown, feedback_markdown, summary_markdown
+from grader.points import points_text
 from grader.outputs.feedback_html import FEEDBACK_HTML, feedback_html
 from grader.limits import OUTPUT_BYTES, shorten, size_text
 from grader.outputs.spreadsheet import as_text

@@ -44,7 +44,7 @@ def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True, e
     try:
         kit.make_root_only(kit_root)
         from grader.platforms.single import grade_one, not_graded_record
-        from grader.platforms.uploads import find_upload
+        from grader.intake.uploads import find_upload
         from grader.rubric import load_rubric
 
         modules = load_rubric(rubric).modules

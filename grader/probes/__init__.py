@@ -195,7 +195,7 @@ FD_STEP = 1e-5  # central differences: the judge divides the outputs of these ca
 
 def perturbed(inputs, wrt, step=FD_STEP):
     """Copies of `inputs` ({name: array}) with one entry moved by +step, then -step: for each name
-    in wrt, for each index in C order. grader.judging.finite_diff.central_differences reads them in this order."""
+    in wrt, for each index in C order. grader.toolkit.finite_diff.central_differences reads them in this order."""
     out = []
     for name in wrt:
         base = np.array(inputs[name], dtype=float)

@@ -11,7 +11,7 @@ from pathlib import Path
 from grader import exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.course import ASSIGNMENT, run_nbgrader, write_course
-from grader.release.nbimport import SOLUTION_PREFIX
+from grader.intake.nbimport import SOLUTION_PREFIX
 
 
 def _definitions(student_dir):

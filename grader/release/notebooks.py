@@ -19,7 +19,7 @@ import nbformat
 from grader import SOLUTIONS_DIR, exercise_files
 from grader.release.anatomy import parse_module
 from grader.release.hidden_cells import hidden_cells
-from grader.release.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
+from grader.intake.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
 from grader.release.teaching import HOW_TO, HOW_TO_IMPORTS, SLIDES, title_and_body
 from grader.release.visible_cells import IMPORT_LINE, visible_cells
 from grader.rubric import load_rubric

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_modules
 from grader.batch import list_students
-from grader.intake import NOTEBOOKS, read_entry, student_name
+from grader.intake.entries import NOTEBOOKS, read_entry, student_name
 
 RUNNER = "_nngrade_run_cell"  # the function a rebuilt module runs each answer cell with
 
@@ -23,7 +23,7 @@ class Class:
 
 
 def read_class(submissions_dir, modules=None, release_dir=None, prefix=""):
-    """Every student of submissions_dir, read by grading's own intake (grader/intake.py);
+    """Every student of submissions_dir, read by grading's own intake (grader/intake/entries.py);
     student names get `prefix` (an archived term's)."""
     modules = tuple(modules or exercise_modules())
     students, skipped = list_students(submissions_dir)
@@ -44,7 +44,7 @@ def read_class(submissions_dir, modules=None, release_dir=None, prefix=""):
 
 def answer_cells(module_source):
     """A module rebuilt from a notebook holds each answer cell as a string run by a runner
-    (grader/nbgrader/cell_runner.py): the cells' own code, one after the other, is what the
+    (grader/intake/cell_runner.py): the cells' own code, one after the other, is what the
     student wrote. Other text is returned as it is."""
     try:
         tree = ast.parse(module_source)
@@ -65,7 +65,7 @@ def answer_cells(module_source):
 @functools.lru_cache(maxsize=1)
 def _runner_names():
     """The functions the kit puts in every module rebuilt from a notebook (not the student's)."""
-    from grader.nbgrader.cell_runner import RUNNER_SOURCE
+    from grader.intake.cell_runner import RUNNER_SOURCE
 
     tree = ast.parse(RUNNER_SOURCE.format(notebook="notebook.ipynb"))
     return frozenset(n.name for n in tree.body if isinstance(n, ast.FunctionDef))

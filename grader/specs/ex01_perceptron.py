@@ -2,7 +2,7 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging import strategies as S
+from grader.toolkit import strategies as S
 from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_array, finite_array, same_array
 

@@ -2,9 +2,9 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging import strategies as S
-from grader.judging.compare import close
-from grader.judging.finite_diff import central_differences
+from grader.toolkit import strategies as S
+from grader.toolkit.compare import close
+from grader.toolkit.finite_diff import central_differences
 from grader.probes import ex02_gradient_descent as P
 from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array, same_float

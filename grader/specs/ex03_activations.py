@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader import SOLUTIONS_DIR
-from grader.judging import strategies as S
+from grader.toolkit import strategies as S
 from grader.forms import declared_in_file, form_cases
 from grader.probes import FD_STEP
 from grader.specs import Check, CurvePlot, spec

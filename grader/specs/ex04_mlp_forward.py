@@ -1,7 +1,7 @@
 """Checks for exercise 4, forward propagation (judge side; the probes are in grader.probes)."""
 import numpy as np
 
-from grader.judging import strategies as S
+from grader.toolkit import strategies as S
 from grader.specs import Check, args, spec
 from grader.specs.judges import Verdict, WrongType, as_dict, finite_array, same_array
 

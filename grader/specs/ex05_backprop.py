@@ -2,12 +2,12 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging import strategies as S
-from grader.judging.finite_diff import central_differences, numeric_gradients
+from grader.toolkit import strategies as S
+from grader.toolkit.finite_diff import central_differences, numeric_gradients
 from grader.probes import ex05_backprop as P
 from grader.specs import Check, args, spec
 from grader.specs.ex04_mlp_forward import sigmoid
-from grader.judging.compare import first_failure
+from grader.toolkit.compare import first_failure
 from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
                                  same_array, same_parts)
 from grader.specs.own_pieces import own_piece_credit, usable_pieces

@@ -2,10 +2,10 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging import strategies as S
+from grader.toolkit import strategies as S
 from grader.probes import ex06_sgd as P
 from grader.specs import Check, spec
-from grader.judging.compare import Shown
+from grader.toolkit.compare import Shown
 from grader.specs.ex04_mlp_forward import XOR_TRUE, XOR_X, forward
 from grader.specs.judges import Verdict, WrongType, as_array, as_dict, finite_array, same_dict
 from grader.specs.own_pieces import own_piece_credit

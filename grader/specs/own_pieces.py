@@ -33,7 +33,7 @@ import dataclasses
 
 import numpy as np
 
-from grader.judging.compare import Verdict, WrongType, as_array, close
+from grader.toolkit.compare import Verdict, WrongType, as_array, close
 
 SPREAD = 1e-6  # true outputs that differ by less (relative) may round to equal ones in float32
 ROUNDING = 1e-9  # outputs closer than this (relative) are the same number computed another way

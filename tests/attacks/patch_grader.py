@@ -1,12 +1,12 @@
 # Attack, at import: rewrite the grader's probes and judges in this process so that every check
 # "passes", and make the child report warnings, errors and mutations as absent. The judges and
-# comparisons are not in the child (grader.specs and grader.judging.compare are judge-only); they are
+# comparisons are not in the child (grader.specs and grader.toolkit.compare are judge-only); they are
 # patched if they can be imported at all.
 import grader.probes as _probes
 from grader.sandbox import child as _child
 
 try:
-    import grader.judging.compare as _compare
+    import grader.toolkit.compare as _compare
     import grader.specs.judges as _judges
 
     _PASS = _compare.Verdict(True)

@@ -3,7 +3,7 @@ the default probe, module.function(**case), so each case's keys are the paramete
 import numpy as np
 from hypothesis import strategies as st
 
-from grader.judging import strategies as S
+from grader.toolkit import strategies as S
 from grader.specs import Check, spec
 from grader.specs.judges import same_array
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from grader import PROJECT_ROOT
 from grader.release.course import ASSIGNMENT, nbgrader_env, run_nbgrader
-from grader.release.nbimport import SOLUTION_PREFIX
+from grader.intake.nbimport import SOLUTION_PREFIX
 
 MISTAKE_CELL = "sigmoid_derivative"
 MISTAKE = ("s = sigmoid(z)\n    return s * (1.0 - s)", "return z * (1.0 - z)")

@@ -1,0 +1,1 @@
+"""Reading what students hand in: a class's entries (entries), one upload's gradable folder (uploads), submitted notebooks rebuilt into modules (notebooks, notebook_files, cell_runner) and the notebook cells' ids that the release writes and the intake reads (nbimport)."""

@@ -1,0 +1,1 @@
+"""The toolkit a spec's checks are written with: the inputs and their search (strategies, cases), how a value is compared (compare) and a gradient estimated (finite_diff). It sits below the specs; judging runs the specs."""
