@@ -16,7 +16,8 @@ import pytest
 from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
-from grader.platforms import context_cache
+from grader.judging import reference
+from grader.judging.reference import fingerprint
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
@@ -270,14 +271,15 @@ def test_anything_else_says_what_was_expected_and_what_was_found(tmp_path):
 
 
 def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp_path, monkeypatch):
-    """PrairieLearn's cache is made where the question is built; the image's 3.11.x differs."""
-    key = cache_key()
-    monkeypatch.setattr(sys, "version", "3.11.99 (another build)")
-    assert cache_key() == key
+    """PrairieLearn's cache is made where the question is built; the image's 3.11.x differs. The
+    resume key (the same fingerprint, not portable) does count the patch."""
+    key, resume_key = cache_key(), fingerprint()
+    monkeypatch.setattr(sys, "version_info", (*sys.version_info[:2], 99, "final", 0))
+    assert cache_key() == key and fingerprint() != resume_key
     rubric = tmp_path / "rubric.toml"
     rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
     assert cache_key(rubric) != key
-    monkeypatch.setattr(context_cache.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
+    monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
     assert cache_key() != key
 
 
