@@ -36,10 +36,9 @@ def test_visible_tests_and_grader_know_the_same_forms_and_convert_alike():
 
 
 def _function_docstrings(path):
-    """{function: its docstring} of a module file, and the module's docstring."""
+    """{function: its docstring} of a module file."""
     tree = ast.parse(path.read_text())
-    functions = {n.name: ast.get_docstring(n) or "" for n in tree.body if isinstance(n, ast.FunctionDef)}
-    return functions, ast.get_docstring(tree) or ""
+    return {n.name: ast.get_docstring(n) or "" for n in tree.body if isinstance(n, ast.FunctionDef)}
 
 
 def test_both_sides_read_the_same_declarations_from_a_module():
@@ -47,10 +46,10 @@ def test_both_sides_read_the_same_declarations_from_a_module():
     for path in exercise_files(SOLUTIONS_DIR):
         declared = declared_forms(path)
         assert declared_forms(EXERCISES_DIR / path.name) == declared, f"{path.name}: the stub declares other input forms"
-        functions, module_doc = _function_docstrings(EXERCISES_DIR / path.name)
+        functions = _function_docstrings(EXERCISES_DIR / path.name)
         for name, arguments in declared.items():
-            # the docstrings as a notebook shows them: the module's text reachable from the function's
-            function = types.SimpleNamespace(__doc__=functions[name] + "\n\n" + module_doc, __module__="")
+            # as a notebook defines it: in a cell of __main__, the module's text a markdown cell
+            function = types.SimpleNamespace(__doc__=functions[name], __module__="__main__", __name__=name)
             for argument, forms in arguments.items():
                 assert conftest._declared_forms(function, argument) == forms, f"{path.name}: {name}({argument})"
 
