@@ -23,11 +23,10 @@ def _node_case(draw, names=("x", "y", "G")):
 
 
 # Base values of the graded examples of the node backwards' input forms (the docstrings list them):
-# per position of the node's arguments, a matrix, an integral matrix, a vector and integral scalars.
+# per position of the node's arguments, a matrix, an integral matrix and integral scalars.
 _NODE_BASES = (
     ([[-2.5, 0.5, 3.0], [1.5, -0.25, 4.0]], [[1.5, -2.0, 0.75], [0.5, 2.5, -1.25]], [[0.5, -1.5, 2.0], [1.0, 0.25, -3.0]]),
     ([[-2.0, 1.0], [3.0, -1.0]], [[2.0, -3.0], [1.0, 4.0]], [[1.0, -2.0], [3.0, 2.0]]),
-    ([1.5, -2.0, 0.25], [0.5, 3.0, -1.5], [2.0, -0.5, 1.5]),
     (2.0, -3.0, 4.0),
 )
 

@@ -30,10 +30,11 @@ from ex04_mlp_forward import mlp_forward, sigmoid
 def multiply_backward(x, y, grad_out):
     """Gradients (grad_x, grad_y) of z = x * y (elementwise) given grad_out = dL/dz.
 
-    x, y and grad_out have one shape, any shape (a scalar too); each result has it.
+    x, y and grad_out are numbers or numpy arrays of one shape, any shape; each
+    result has it (lists are not among the forms).
 
-    Input forms of x, y and grad_out: Python float, Python int, numpy float64 scalar,
-    numpy float32 scalar, float64 array, float32 array, int array, list, nested list.
+    Input forms of x, y and grad_out: Python float, Python int, numpy float64
+    scalar, numpy float32 scalar, float64 array, float32 array, int array.
     """
     raise NotImplementedError("multiply_backward: not implemented yet - replace this line with your code (see the docstring)")
 
@@ -41,10 +42,11 @@ def multiply_backward(x, y, grad_out):
 def add_backward(x, y, grad_out):
     """Gradients (grad_x, grad_y) of z = x + y (elementwise, same shapes) given grad_out.
 
-    x, y and grad_out have one shape, any shape (a scalar too); each result has it.
+    x, y and grad_out are numbers or numpy arrays of one shape, any shape; each
+    result has it (lists are not among the forms).
 
-    Input forms of x, y and grad_out: Python float, Python int, numpy float64 scalar,
-    numpy float32 scalar, float64 array, float32 array, int array, list, nested list.
+    Input forms of x, y and grad_out: Python float, Python int, numpy float64
+    scalar, numpy float32 scalar, float64 array, float32 array, int array.
     """
     raise NotImplementedError("add_backward: not implemented yet - replace this line with your code (see the docstring)")
 
@@ -52,10 +54,11 @@ def add_backward(x, y, grad_out):
 def square_backward(s, grad_out):
     """Gradient dL/ds of z = s^2 (elementwise) given grad_out = dL/dz.
 
-    s and grad_out have one shape, any shape (a scalar too); the result has it.
+    s and grad_out are numbers or numpy arrays of one shape, any shape; the
+    result has it (lists are not among the forms).
 
     Input forms of s and grad_out: Python float, Python int, numpy float64 scalar,
-    numpy float32 scalar, float64 array, float32 array, int array, list, nested list.
+    numpy float32 scalar, float64 array, float32 array, int array.
     """
     raise NotImplementedError("square_backward: not implemented yet - replace this line with your code (see the docstring)")
 
@@ -83,10 +86,11 @@ def dense_backward(grad_out, X, W):
 def sigmoid_backward(grad_out, z):
     """Backward pass of a = sigmoid(z): grad_out * sigmoid'(z), elementwise.
 
-    grad_out and z have one shape, any shape (a scalar too); the result has it.
+    grad_out and z are numbers or numpy arrays of one shape, any shape; the
+    result has it (lists are not among the forms).
 
     Input forms of grad_out and z: Python float, Python int, numpy float64 scalar,
-    numpy float32 scalar, float64 array, float32 array, int array, list, nested list.
+    numpy float32 scalar, float64 array, float32 array, int array.
     """
     raise NotImplementedError("sigmoid_backward: not implemented yet - replace this line with your code (see the docstring)")
 
