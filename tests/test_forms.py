@@ -110,7 +110,10 @@ def test_the_visible_tests_try_every_declared_form():
         declared = declared_forms(path)
         calls = _visible_form_calls(path.stem)
         assert set(calls) == set(declared), f"test_{path.name}: FORM_CALLS is about {sorted(calls)}, the docstrings declare {sorted(declared)}"
+        params = {n.name: [a.arg for a in n.args.args] for n in ast.parse(path.read_text()).body if isinstance(n, ast.FunctionDef)}
         for name, arguments in declared.items():
+            for call in calls[name]:  # passed positionally, in the contract's order
+                assert list(call) == params[name][:len(call)], f"test_{path.name}: FORM_CALLS of {name}: {list(call)}"
             for together, forms in _declared_combinations(arguments).items():
                 for form in forms:
                     fits = FORMS[form][0]

@@ -16,7 +16,6 @@ import ast
 import importlib
 import importlib.abc
 import importlib.util
-import inspect
 import re
 import sys
 import warnings
@@ -243,7 +242,8 @@ class Check:
         there): a function that works on float64 arrays only fails here."""
         __tracebackhide__ = True
         name = getattr(function, "__name__", "the function")
-        declared = {a: _declared_forms(function, a) for a in _parameters(function)}
+        params = _contract_docs(function)[2]
+        declared = {a: _declared_forms(function, a) for a in params}
         declared = {a: forms for a, forms in declared.items() if forms}
         if not declared:
             raise AssertionError(f"the docstring of {name} lists no input forms")
@@ -254,8 +254,8 @@ class Check:
             given, plain = _in_form(calls, list(declared), arguments, form)
             shown = ", ".join(f"{a} = {given[a]!r}" for a in arguments)
             what = f"{name}(...) with {shown} ({'a' if len(arguments) == 1 else 'each a'} {form}, listed in the docstring)"
-            want = _call(f"{name} on float64 arrays of the same values", expected or function, plain)
-            got = _call(what, function, given)
+            want = _call(f"{name} on float64 arrays of the same values", expected or function, plain, params)
+            got = _call(what, function, given, params)
             self.same_result(got, want, what)
 
     def same_result(self, got, want, what):
@@ -304,10 +304,11 @@ def _input_forms():
 
 
 def _declared_forms(function, argument):
-    """The forms "Input forms of ARGUMENT ...: a, b, c." lists in the function's or its module's
-    docstring (the function's own line first; several names: "Input forms of x, y and z: ...")."""
-    text = (getattr(function, "__doc__", None) or "") + "\n\n" + _module_doc(function)
-    for names, listed in re.findall(DECLARATION, text, re.S):
+    """The forms "Input forms of ARGUMENT ...: a, b, c." lists for `function`, read from the exercise
+    file beside this conftest (the contract, whatever the tested code's own docstrings say): the
+    function's own line first, then its module's ("Input forms of x, y and z: ..." names several)."""
+    function_doc, module_doc, _ = _contract_docs(function)
+    for names, listed in re.findall(DECLARATION, function_doc + "\n\n" + module_doc, re.S):
         if argument in re.split(r",\s*|\s+and\s+", names):
             forms = [" ".join(form.split()) for form in listed.split(",")]
             unknown = [form for form in forms if form not in _input_forms()]
@@ -317,39 +318,27 @@ def _declared_forms(function, argument):
     return []
 
 
-def _module_doc(function):
-    """The docstring of the exercise module defining `function`: its module's, or, for a function
-    defined elsewhere (a notebook's cell, whose module text is a markdown cell), that of the
-    exercise file next to this conftest that defines a function of that name."""
-    module = sys.modules.get(getattr(function, "__module__", None) or "")
-    if module is not None and EXERCISE_NAME.fullmatch(module.__name__):
-        return module.__doc__ or ""
-    return _stub_docs().get(getattr(function, "__name__", None), "")
+_DOCS = {}
 
 
-_STUB_DOCS = {}
-
-
-def _stub_docs():
-    """{function name: module docstring} of the exercise files next to this conftest."""
-    if not _STUB_DOCS:
-        for name in MODULES:
-            tree = ast.parse((HERE / f"{name}.py").read_text(encoding="utf-8"))
-            doc = ast.get_docstring(tree) or ""
-            for node in tree.body:  # the first module defining a name is its exercise (ex04's sigmoid is a given copy)
+def _contract_docs(function):
+    """(the function's docstring, its module's docstring, its parameters) in the exercise files beside this conftest:
+    of the module the function comes from, or, for a function defined elsewhere (a notebook's cell),
+    of the first exercise file defining that name (ex04's sigmoid is a given copy of ex03's)."""
+    if not _DOCS:
+        for module in MODULES:
+            tree = ast.parse((HERE / f"{module}.py").read_text(encoding="utf-8"))
+            for node in tree.body:
                 if isinstance(node, ast.FunctionDef):
-                    _STUB_DOCS.setdefault(node.name, doc)
-    return _STUB_DOCS
+                    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+                    docs = (ast.get_docstring(node) or "", ast.get_docstring(tree) or "", params)
+                    _DOCS[(module, node.name)] = docs
+                    _DOCS.setdefault(node.name, docs)
+    name = getattr(function, "__name__", None)
+    return _DOCS.get((getattr(function, "__module__", None), name)) or _DOCS.get(name, ("", "", []))
 
 
 DECLARATION = r"Input forms of (\w+(?:(?:,\s*|\s+and\s+)\w+)*)[^:\n]*:\s*(.+?)\.(?:\s*\n\s*\n|\s*$)"
-
-
-def _parameters(function):
-    try:
-        return list(inspect.signature(function).parameters)
-    except (TypeError, ValueError):
-        return []
 
 
 def _in_form(calls, declared, arguments, form):
@@ -367,11 +356,12 @@ def _in_form(calls, declared, arguments, form):
     raise AssertionError(f"no test input can hold {', '.join(arguments)} as a {form}")
 
 
-def _call(what, function, kwargs):
-    """function(**kwargs); an exception other than NotImplementedError becomes a failure naming the call."""
+def _call(what, function, kwargs, params):
+    """function(*args) with the contract's parameters in order (whatever the code names them); an
+    exception other than NotImplementedError becomes a failure naming the call."""
     __tracebackhide__ = True
     try:
-        return function(**kwargs)
+        return function(*[kwargs[p] for p in params if p in kwargs])
     except NotImplementedError:
         raise
     except Exception as exc:  # noqa: BLE001 - the failure names the form that broke
