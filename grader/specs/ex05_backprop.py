@@ -8,7 +8,7 @@ from grader.probes import ex05_backprop as P
 from grader.specs import Check, args, form_examples, spec
 from grader.specs.ex04_mlp_forward import sigmoid
 from grader.judging.compare import first_failure
-from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
+from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_number, fd_judge, normwise,
                                  same_array, same_parts)
 from grader.specs.own_pieces import own_piece_credit, usable_pieces
 
@@ -101,7 +101,7 @@ def _mlp_expected(reference, c):
 
 
 def _read_mlp(value):
-    loss = as_float(value["loss"], "the loss")
+    loss = as_number(value["loss"], "the loss")
     grads = as_dict(value["grads"], PARAMS, "grads")
     return loss, {k: as_array(grads[k], f"grads[{k!r}]") for k in PARAMS}
 
