@@ -12,6 +12,7 @@ helpers from the fixture ``check``.
 Self-contained on purpose (it ships to students with the exercises): it imports
 only the standard library, numpy, pytest, hypothesis and torch.
 """
+import ast
 import importlib
 import importlib.abc
 import importlib.util
@@ -232,22 +233,44 @@ class Check:
                     "- it must stay finite and warning-free (avoid computing exp of a large positive number)"
                 ) from None
 
-    @staticmethod
-    def forms(function, argument, values):
-        """[(form, value in that form, the same value as a float array)]: one per input form of
-        `argument` that the docstring of `function` or of its module lists ("Input forms of z: ..."),
-        each holding the first of `values` that the form can hold (a scalar, a vector, a matrix)."""
-        out = []
-        for form in _declared_forms(function, argument):
-            fits, convert = _input_forms()[form]
-            for value in values:
-                plain = np.asarray(value, dtype=float)
-                if "float32" in form:
-                    plain = plain.astype(np.float32).astype(float)
-                if fits(plain):
-                    out.append((form, convert(plain), plain))
-                    break
-        return out
+    def same_in_every_form(self, function, calls, expected=None):
+        """Try every input form the docstrings declare for the arguments of `function` ("Input forms
+        of x: ..." in its own docstring or its module's): each argument alone in each of its forms,
+        then all of them at once in each form they share, on the first of `calls` ({argument: value})
+        whose values the form can hold (a scalar, a vector, a matrix). The result must equal
+        expected(**call) on the same values as float64 arrays (by default the function's own result
+        there): a function that works on float64 arrays only fails here."""
+        __tracebackhide__ = True
+        name = getattr(function, "__name__", "the function")
+        params = _contract_docs(function)[2]
+        declared = {a: _declared_forms(function, a) for a in params}
+        declared = {a: forms for a, forms in declared.items() if forms}
+        if not declared:
+            raise AssertionError(f"the docstring of {name} lists no input forms")
+        tries = [([a], form) for a, forms in declared.items() for form in forms]
+        if len(declared) > 1:
+            tries += [(list(declared), f) for f in _input_forms() if all(f in forms for forms in declared.values())]
+        for arguments, form in tries:
+            given, plain = _in_form(calls, list(declared), arguments, form)
+            shown = ", ".join(f"{a} = {given[a]!r}" for a in arguments)
+            what = f"{name}(...) with {shown} ({'a' if len(arguments) == 1 else 'each a'} {form}, listed in the docstring)"
+            want = _call(f"{name} on float64 arrays of the same values", expected or function, plain, params)
+            got = _call(what, function, given, params)
+            self.same_result(got, want, what)
+
+    def same_result(self, got, want, what):
+        """got == want, part by part for a tuple or a dict of results."""
+        __tracebackhide__ = True
+        if isinstance(want, (tuple, dict)):
+            if not isinstance(got, (tuple, list, dict)) or len(got) != len(want):
+                raise AssertionError(f"{what}: expected {len(want)} results, got {got!r}")
+            keys = list(want) if isinstance(want, dict) else range(len(want))
+            for key in keys:
+                if isinstance(want, dict) and (not isinstance(got, dict) or key not in got):
+                    raise AssertionError(f"{what}: the result has no {key!r}")
+                self.same_result(got[key], want[key], f"{what}, result {key!r}")
+            return
+        self.close(got, want, what)
 
     @staticmethod
     def numeric_gradient(f, x, h):
@@ -281,17 +304,68 @@ def _input_forms():
 
 
 def _declared_forms(function, argument):
-    """The forms "Input forms of ARGUMENT ...: a, b, c." lists in the function's or its module's docstring."""
-    module = sys.modules.get(getattr(function, "__module__", None) or "")
-    text = (getattr(function, "__doc__", None) or "") + "\n\n" + (getattr(module, "__doc__", None) or "")
-    for name, listed in re.findall(r"Input forms of (\w+)[^:\n]*:\s*(.+?)\.(?:\s*\n\s*\n|\s*$)", text, re.S):
-        if name == argument:
+    """The forms "Input forms of ARGUMENT ...: a, b, c." lists for `function`, read from the exercise
+    file beside this conftest (the contract, whatever the tested code's own docstrings say): the
+    function's own line first, then its module's ("Input forms of x, y and z: ..." names several)."""
+    function_doc, module_doc, _ = _contract_docs(function)
+    for names, listed in re.findall(DECLARATION, function_doc + "\n\n" + module_doc, re.S):
+        if argument in re.split(r",\s*|\s+and\s+", names):
             forms = [" ".join(form.split()) for form in listed.split(",")]
             unknown = [form for form in forms if form not in _input_forms()]
             if unknown:
                 raise AssertionError(f"the docstring lists unknown input forms {unknown} of {argument}")
             return forms
     return []
+
+
+_DOCS = {}
+
+
+def _contract_docs(function):
+    """(the function's docstring, its module's docstring, its parameters) in the exercise files beside this conftest:
+    of the module the function comes from, or, for a function defined elsewhere (a notebook's cell),
+    of the first exercise file defining that name (ex04's sigmoid is a given copy of ex03's)."""
+    if not _DOCS:
+        for module in MODULES:
+            tree = ast.parse((HERE / f"{module}.py").read_text(encoding="utf-8"))
+            for node in tree.body:
+                if isinstance(node, ast.FunctionDef):
+                    params = [a.arg for a in node.args.posonlyargs + node.args.args]
+                    docs = (ast.get_docstring(node) or "", ast.get_docstring(tree) or "", params)
+                    _DOCS[(module, node.name)] = docs
+                    _DOCS.setdefault(node.name, docs)
+    name = getattr(function, "__name__", None)
+    return _DOCS.get((getattr(function, "__module__", None), name)) or _DOCS.get(name, ("", "", []))
+
+
+DECLARATION = r"Input forms of (\w+(?:(?:,\s*|\s+and\s+)\w+)*)[^:\n]*:\s*(.+?)\.(?:\s*\n\s*\n|\s*$)"
+
+
+def _in_form(calls, declared, arguments, form):
+    """(the first call whose `arguments` the form can hold, with them in the form; the same call with
+    every `declared` argument a float64 array)."""
+    __tracebackhide__ = True
+    fits, convert = _input_forms()[form]
+    for call in calls:
+        plain = {a: np.asarray(v, dtype=float) if a in declared else v for a, v in call.items()}
+        for a in arguments:
+            if "float32" in form:
+                plain[a] = plain[a].astype(np.float32).astype(float)
+        if all(fits(plain[a]) for a in arguments):
+            return {**plain, **{a: convert(plain[a]) for a in arguments}}, plain
+    raise AssertionError(f"no test input can hold {', '.join(arguments)} as a {form}")
+
+
+def _call(what, function, kwargs, params):
+    """function(*args) with the contract's parameters in order (whatever the code names them); an
+    exception other than NotImplementedError becomes a failure naming the call."""
+    __tracebackhide__ = True
+    try:
+        return function(*[kwargs[p] for p in params if p in kwargs])
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the failure names the form that broke
+        raise AssertionError(f"{what} raised {type(exc).__name__}: {exc}") from None
 
 
 def _the_alternative(got, expected, alternative, rtol, atol):

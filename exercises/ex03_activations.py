@@ -86,6 +86,7 @@ def elu_derivative(z, alpha=1.0):
 def maxout(X, W1, b1, W2, b2):
     """Maxout unit: elementwise max(X W1 + b1, X W2 + b2).
 
-    X: (m, n), W1 and W2: (n, k), b1 and b2: (k,). Returns (m, k).
+    X: (m, n), W1 and W2: (n, k), b1 and b2: (k,), float64 numpy arrays (the
+    input forms of z do not apply here). Returns (m, k).
     """
     raise NotImplementedError("maxout: not implemented yet - replace this line with your code (see the docstring)")

@@ -11,7 +11,8 @@ sigmoid after each layer:
     out = sigmoid(h W2 + b2)        output layer, (m, n_out)
 
 Conventions: samples are rows; params is a dict with keys "W1", "b1", "W2",
-"b2". Return numpy float arrays and never modify an input.
+"b2"; X and the parameters are float64 numpy arrays (no other input forms: not
+lists, not torch tensors). Return numpy float arrays and never modify an input.
 
 Watch for: W is (n_in, n_out), so it is X @ W, not W @ X; the bias is added to
 every row. `sigmoid` below is given (exercise 3 is where you write your own).

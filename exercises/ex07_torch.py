@@ -47,7 +47,8 @@ class LinearModel(nn.Module):
 def train_linear(x, y, lr=0.01, epochs=100):
     """Train a LinearModel with torch.optim.SGD on the squared loss.
 
-    x, y: sequences of floats (the slides use x = [1, 2, 3], y = [2, 4, 6]).
+    x, y: Python lists of floats (the slides use x = [1, 2, 3], y = [2, 4, 6]);
+    no other input forms.
     Returns the trained LinearModel; on the slides' data it predicts about 8
     for x = 4.
     """

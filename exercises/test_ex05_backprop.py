@@ -73,6 +73,34 @@ def test_square_backward_matches_autograd(seed, shape, ex05, check):
     check.close(got, expected, f"square_backward(s, grad_out) = grad_out * 2 s with s = {check.fmt(s)}, grad_out = {check.fmt(g)}")
 
 
+# Inputs for the input forms the docstrings list ("Input forms of x, y and grad_out: ..."): each form
+# gets the first one it can hold (a matrix, integral values, integral scalars), and must
+# give the same result as the float64 arrays of the same values.
+NODE_VALUES = (
+    ([[-2.5, 0.5, 3.0], [1.5, -0.25, 4.0]], [[1.5, -2.0, 0.75], [0.5, 2.5, -1.25]], [[0.5, -1.5, 2.0], [1.0, 0.25, -3.0]]),
+    ([[-2.0, 1.0], [3.0, -1.0]], [[2.0, -3.0], [1.0, 4.0]], [[1.0, -2.0], [3.0, 2.0]]),
+    (2.0, -3.0, 4.0),
+)
+
+
+def node_calls(*names):
+    return [dict(zip(names, values)) for values in NODE_VALUES]
+
+
+FORM_CALLS = {
+    "multiply_backward": node_calls("x", "y", "grad_out"),
+    "add_backward": node_calls("x", "y", "grad_out"),
+    "square_backward": node_calls("s", "grad_out"),
+    "sigmoid_backward": node_calls("grad_out", "z"),
+    "scalar_loss_and_gradient": [{"w": 0.5, "x": 1.5, "y": -2.0}, {"w": 2.0, "x": -1.0, "y": 3.0}],
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORM_CALLS))
+def test_accepts_every_input_form(name, ex05, check):
+    check.same_in_every_form(getattr(ex05, name), FORM_CALLS[name])
+
+
 # --- the slides' scalar example -----------------------------------------------------
 
 

@@ -1,17 +1,20 @@
 """The input forms a contract allows, declared once in the exercise's docstring.
 
-A module docstring line such as
+A docstring paragraph ending in a line such as
 
     Input forms of z (every function but maxout): Python float, Python int, numpy float64
     scalar, numpy float32 scalar, float64 array, float32 array, int array, list, nested list.
 
-says which forms every function of the module with a parameter `z` must accept. The grader
-reads the line from the reference (solutions/), makes one graded example per form (`form_cases`),
+says which forms an argument must be accepted in: in a function's docstring (several names:
+"Input forms of x, y and grad_out: ..."), for that function; in the module docstring, for every
+function of the module with a parameter of that name. An argument no line names takes float64
+numpy arrays only (the module's conventions say so). The grader reads the lines from the reference
+(solutions/, `declared_forms`), makes graded examples of every declared form (`form_examples`),
 and the child converts the case to that form just before the student's call (`apply_forms`):
-a case carries its values as plain float64 arrays plus FORM_KEY, {argument: form name}, so the
-judges, the protocol and the shrinker see plain data. The visible tests read the same line from
-the module they test (exercises/conftest.py, `check.forms`; tests/test_forms.py checks that the
-two vocabularies convert alike).
+a case carries its values as plain float64 arrays plus FORM_KEY, {case key: form name}, so the
+judges, the protocol and the shrinker see plain data. The visible tests read the same lines from
+the module they test (exercises/conftest.py, `check.same_in_every_form`; tests/test_forms.py
+checks that the two vocabularies convert alike and that both sides try every declared form).
 
 Child-safe: no answers here, only conversions.
 """
@@ -21,7 +24,9 @@ import re
 import numpy as np
 
 FORM_KEY = "__form__"
-DECLARATION = re.compile(r"Input forms of (\w+)[^:\n]*:\s*(.+?)\.(?:\s*\n\s*\n|\s*$)", re.S)
+# "Input forms of ARG[, ARG ... and ARG] (any remark): form, form, ... form." ending its paragraph
+DECLARATION = re.compile(r"Input forms of (\w+(?:(?:,\s*|\s+and\s+)\w+)*)[^:\n]*:\s*(.+?)\.(?:\s*\n\s*\n|\s*$)", re.S)
+NAMES = re.compile(r",\s*|\s+and\s+")
 
 
 def _integral(arr):
@@ -46,19 +51,33 @@ def parse_declarations(docstring):
     """{argument: [form name, ...]} of every "Input forms of ARG: ..." line; ValueError naming an
     unknown form."""
     declared = {}
-    for argument, listed in DECLARATION.findall(docstring or ""):
+    for arguments, listed in DECLARATION.findall(docstring or ""):
         names = [" ".join(name.split()) for name in listed.split(",")]
         unknown = [n for n in names if n not in FORMS]
         if unknown:
-            raise ValueError(f"input forms of {argument}: unknown form(s) {unknown}; known: {list(FORMS)}")
-        declared[argument] = names
+            raise ValueError(f"input forms of {arguments}: unknown form(s) {unknown}; known: {list(FORMS)}")
+        for argument in NAMES.split(arguments):
+            declared[argument] = names
     return declared
 
 
-def declared_in_file(path):
-    """parse_declarations of a module file's docstring, read without importing the module."""
+def declared_forms(path):
+    """{function: {argument: [form, ...]}} of a module file, read without importing it: a function's
+    own docstring declares the forms of its arguments; a module docstring line declares them for
+    every function of the module with a parameter of that name that does not declare its own."""
     with open(path, encoding="utf-8") as f:
-        return parse_declarations(ast.get_docstring(ast.parse(f.read())) or "")
+        tree = ast.parse(f.read(), filename=str(path))
+    module = parse_declarations(ast.get_docstring(tree) or "")
+    out = {}
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        params = [a.arg for a in node.args.posonlyargs + node.args.args + node.args.kwonlyargs]
+        forms = {a: module[a] for a in params if a in module}
+        forms.update(parse_declarations(ast.get_docstring(node) or ""))
+        if forms:
+            out[node.name] = forms
+    return out
 
 
 def plain_for(form, value):
@@ -71,21 +90,28 @@ def plain_for(form, value):
     return arr
 
 
-def form_cases(argument, forms, values, extra=None):
-    """One case per form: {argument: plain value, FORM_KEY: {argument: form}, **extra}; `values`
-    are candidate values, the first one the form can hold is used (e.g. a scalar, a vector, a matrix)."""
-    cases = []
-    for form in forms:
-        for value in values:
+def form_examples(declared, bases, keys=None):
+    """The graded examples of one function's declared forms ({argument: [form, ...]}): one case per
+    (argument, form) with only that argument in the form, then, for several arguments, one per form
+    with all of them in it at once. Each is built on the first of `bases` (plain cases) whose values
+    the form can hold (a scalar, a vector, a matrix, integral values). keys: {argument: case key}
+    where the probe's case names an argument otherwise (grad_out as "G")."""
+    keys = keys or {}
+
+    def fitting(form, arguments):
+        for base in bases:
             try:
-                plain = plain_for(form, value)
+                converted = {keys.get(a, a): plain_for(form, base[keys.get(a, a)]) for a in arguments}
             except ValueError:
                 continue
-            cases.append({argument: plain, FORM_KEY: {argument: form}, **(extra or {})})
-            break
-        else:
-            raise ValueError(f"none of the values fits the form {form!r}")
-    return cases
+            return {**base, **converted, FORM_KEY: {key: form for key in converted}}
+        raise ValueError(f"none of the base cases can hold {', '.join(arguments)} as a {form}")
+
+    cases = [fitting(form, [argument]) for argument, forms in declared.items() for form in forms]
+    if len(declared) > 1:
+        common = [f for f in FORMS if all(f in forms for forms in declared.values())]
+        cases += [fitting(form, list(declared)) for form in common]
+    return tuple(cases)
 
 
 def apply_forms(case):
@@ -128,5 +154,6 @@ def form_hint(case):
     if not named:
         return ""
     argument, form = named[0]
-    return (f"it fails only when {argument} is a {form}, one of the input forms of {argument} the docstring "
-            f"lists: convert it first, e.g. {argument} = np.asarray({argument}, dtype=float)")
+    which = argument if len(named) == 1 else ", ".join(k for k, _ in named)
+    return (f"it fails only when {which} {'is a' if len(named) == 1 else 'are each a'} {form}, one of the input forms "
+            f"of {which} the docstring lists: convert it first, e.g. {argument} = np.asarray({argument}, dtype=float)")

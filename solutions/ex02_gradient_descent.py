@@ -13,7 +13,8 @@ The delta rule takes a step against the gradient:
 
     w_new = w_old - lr * dE/dw = w_old + lr * X^T (y - X w).
 
-Conventions: X is (m, n) with samples in rows, w is (n,), y is (m,).
+Conventions: X is (m, n) with samples in rows, w is (n,), y is (m,), all
+float64 numpy arrays (no other input forms: not lists, not torch tensors).
 Return numpy float arrays (a float where stated) and never modify an input.
 
 Slide errata (watch for them):

@@ -4,7 +4,9 @@ Per function: whenever the grader gives it full marks, its visible tests pass; w
 its visible tests fails, the grader takes points from it. Checked on the catalogued mistakes
 (grader/devtools/mistakes.py), the correct alternative styles (tests/alt_impls) and the contract's hard
 cases (tests/helpers/contract_variants.py: an ELU with np.where, a one-element LinearModel weight, an
-XorNet of nn.LazyLinear layers, a tanh_derivative that is nan at extreme z).
+XorNet of nn.LazyLinear layers, a tanh_derivative that is nan at extreme z, a multiply_backward right
+on every declared input form but not on lists, an add_bias that fails on a nested list). That both
+sides try exactly the declared input forms of every function is tests/test_forms.py.
 
 The visible runs are the session's `runs` (tests/conftest.py), shared with test_visible_tests.
 The grader's verdicts: the contract folders are graded here; for the mistakes and the styles

@@ -271,3 +271,12 @@ def test_undecided_failures_count_only_where_no_case_decided():
         _, verdict, failures, _ = SubmissionGrader._judge_check(grader, check, [{"value": v} for v in outcomes])
         assert verdict.ok is ok, outcomes
     assert not counts(undecided) and counts(FAIL) and not counts(credit)
+
+
+def test_a_float_result_is_one_number_of_shape_empty():
+    """A contract returning a float accepts a Python float, a numpy scalar, a 0-d array; not shape (1,)."""
+    for good in (2.0, np.float32(2.0), np.array(2.0)):
+        assert compare_float(good, 2.0).ok, good
+    for bad in (np.array([2.0]), [2.0], np.array([[2.0]])):
+        verdict = compare_float(bad, 2.0)
+        assert not verdict.ok and "single number" in verdict.message, bad

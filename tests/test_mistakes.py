@@ -23,10 +23,10 @@ from helpers.alt_styles import completed
 import torch
 
 from grader import SOLUTIONS_DIR, exercise_files, exercise_modules
-from grader.forms import apply_forms
+from grader.forms import FORM_KEY, apply_forms
 from grader.devtools.mistakes import MISTAKES, Mistake, mutated_sources, write_mutant
 from grader.rubric import load_rubric
-from grader.specs import ex03_activations as ex03_spec
+from grader.specs import all_checks
 
 ALT_IMPLS = Path(__file__).parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
@@ -167,10 +167,12 @@ def _calls(name):
         "sgd_step": [(i["network"][2], {k: v * 0.5 + 1 for k, v in i["network"][2].items()}, 0.3)],
         "autograd_gradient": i["scalar"],
     }
+    check = all_checks().get(f"{name}:matches_reference")
+    # the graded examples of the input forms the docstring declares (a Python float, a list, ...)
+    in_forms = [apply_forms(check.arguments(case)) for case in check.examples if FORM_KEY in case] if check else []
     if module == "ex03_activations" and function != "maxout":
-        in_forms = [(apply_forms(case)["z"],) for case in ex03_spec.FORM_EXAMPLES]  # a Python float, a list, ...
-        return [(args, kw) for args in [(i["z"],), *in_forms] for kw in ALPHAS.get(base, [{}])]
-    return [(args, {}) for args in table[function]]
+        return [((), {**z, **kw}) for z in [{"z": i["z"]}, *in_forms] for kw in ALPHAS.get(base, [{}])]
+    return [(args, {}) for args in table[function]] + [((), kwargs) for kwargs in in_forms]
 
 
 def _quiet(function, *args, **kwargs):

@@ -91,6 +91,14 @@ def test_a_wrong_answer_prints_one_line_per_failing_check(mistake, monkeypatch):
     assert not [line for line in lines for noise in SCREEN_NOISE if noise in line], lines
 
 
+def test_a_notebook_answer_is_tried_in_every_input_form_its_module_declares(monkeypatch):
+    """The module's text is a markdown cell there: its "Input forms of z" line still applies."""
+    m = next(m for m in MISTAKES if m.name == "relu_derivative_arrays_only")
+    lines = _printed(mutated_sources(m)[f"{m.module}.py"], "relu_derivative", monkeypatch)
+    assert any(line.startswith("FAILED activation_accepts_every_input_form[relu_derivative]") and "listed in the docstring" in line
+               for line in lines), lines
+
+
 def test_the_student_package_runs_the_checks_without_the_kit(tmp_path):
     for name, text in checks_package_files().items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)

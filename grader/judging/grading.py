@@ -348,7 +348,7 @@ class SubmissionGrader:
             record = {"check": check.name, "passed": verdict.ok, "score": max_points if verdict.ok else 0.0,
                       "max_score": max_points}
             if not verdict.ok:
-                record.update(message=verdict.message, hint=verdict.hint or (form_hint(case) if case else ""))
+                record.update(message=verdict.message, hint=verdict.hint or (form_hint(check.arguments(case)) if case else ""))
                 if case is not None:
                     record.update(input=_fmt_case(check.arguments(case)), expected=fmt(verdict.expected), got=fmt(verdict.got))
             checks.append(record)

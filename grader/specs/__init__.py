@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Callable
 
-from grader import exercise_modules
+from grader import SOLUTIONS_DIR, exercise_modules
+from grader import forms
 from grader.probes import ContractError, probe_for, probe_table  # noqa: F401 - ContractError re-exported for judges
 
 
@@ -96,7 +97,29 @@ def args(*names):
     """Check.shown for a probe whose case keys are not the function's parameters: each name is a
     parameter taken from the case key of the same name, or a pair (parameter, case key)."""
     pairs = [(n, n) if isinstance(n, str) else n for n in names]
-    return lambda case: {param: case[key] for param, key in pairs if key in case}
+
+    def shown(case):
+        out = {param: case[key] for param, key in pairs if key in case}
+        if forms.FORM_KEY in case:  # the forms, by the same names
+            out[forms.FORM_KEY] = {param: case[forms.FORM_KEY][key] for param, key in pairs if key in case[forms.FORM_KEY]}
+        return out
+    return shown
+
+
+@lru_cache(maxsize=None)
+def _declared_forms(module):
+    return forms.declared_forms(SOLUTIONS_DIR / f"{module}.py")
+
+
+def form_examples(function, *bases, keys=None):
+    """Graded examples of every input form the reference's docstring declares for `function`
+    ("module.name"), built on the plain cases `bases` (grader.forms.form_examples; keys: {argument:
+    case key} where they differ). ValueError when the docstring declares none."""
+    module, name = function.split(".")
+    declared = _declared_forms(module).get(name)
+    if not declared:
+        raise ValueError(f"solutions/{module}.py declares no input forms of {name}")
+    return forms.form_examples(declared, bases, keys)
 
 
 @dataclass(frozen=True)

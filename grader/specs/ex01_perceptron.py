@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from grader.toolkit import strategies as S
-from grader.specs import Check, args, spec
+from grader.specs import Check, args, form_examples, spec
 from grader.specs.judges import Verdict, WrongType, as_array, finite_array, same_array
 
 M = "ex01_perceptron"
@@ -136,7 +136,7 @@ FUNCTIONS = [
               same_array("add_bias(X)", lambda c: {"the column of ones is appended at the end; it must come first":
                                                     np.hstack([c["X"], np.ones((len(c["X"]), 1))])}),
               cases=st.tuples(S.dims(1, 6), S.dims(1, 4)).flatmap(lambda s: S.array(s)).map(lambda X: {"X": X}),
-              examples=({"X": np.array([[2.0, 3.0]])},)),
+              examples=({"X": np.array([[2.0, 3.0]])},) + form_examples(f"{M}.add_bias", {"X": np.array([[2.0, -3.0, 1.0], [0.0, 1.0, 4.0]])})),
     ),
     spec(
         f"{M}.perceptron_predict",

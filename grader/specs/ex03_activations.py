@@ -2,22 +2,20 @@
 import numpy as np
 from hypothesis import strategies as st
 
-from grader import SOLUTIONS_DIR
 from grader.toolkit import strategies as S
-from grader.forms import declared_in_file, form_cases
 from grader.probes import FD_STEP
-from grader.specs import Check, CurvePlot, spec
+from grader.specs import Check, CurvePlot, form_examples, spec
 from grader.specs.judges import Verdict, WrongType, as_array, fd_judge, same_array
 from grader.specs.own_pieces import usable_pieces
 
 M = "ex03_activations"
 EXTREMES = np.array([-1000.0, -745.0, -710.0, -50.0, 0.0, 50.0, 710.0, 745.0, 1000.0])
 ALPHAS = st.sampled_from([0.1, 0.2, 0.5])
-# One graded example per input form the contract's docstring allows for z (a Python float, a list,
-# a float32 array, ...), away from the kinks: an activation that works on float64 arrays only loses
-# its matches_reference points, as it fails the visible tests.
-FORM_VALUES = ([[-2.5, 0.5, 3.0], [1.5, -0.25, 4.0]], [[-2.0, 1.0], [3.0, -1.0]], [1.5, -2.0, 0.25], 0.5, -2.0)
-FORM_EXAMPLES = tuple(form_cases("z", declared_in_file(SOLUTIONS_DIR / f"{M}.py")["z"], FORM_VALUES))
+# The base values of the graded examples of every input form the contract's docstring allows for z
+# (a Python float, a list, a float32 array, ...), away from the kinks: an activation that works on
+# float64 arrays only loses its matches_reference points, as it fails the visible tests.
+FORM_BASES = tuple({"z": np.array(v)} for v in ([[-2.5, 0.5, 3.0], [1.5, -0.25, 4.0]], [[-2.0, 1.0], [3.0, -1.0]],
+                                               [1.5, -2.0, 0.25], 0.5, -2.0))
 
 
 def _sig(z):
@@ -74,7 +72,7 @@ def _finite_and_right(got, expected, c):
 def _reference_check(function, what, mistakes=None, extreme=True, alpha=False, elements=None):
     cases = S.elementwise_case(elements)
     examples = ({"z": EXTREMES},) if extreme else ()
-    examples += ({"z": np.array(0.5)},) + FORM_EXAMPLES
+    examples += ({"z": np.array(0.5)},) + form_examples(f"{M}.{function}", *FORM_BASES)
     if alpha:
         cases = _with_alpha(cases)
     return Check(f"{M}.{function}", "matches_reference", same_array(what, mistakes), cases=cases, examples=examples)
@@ -86,7 +84,7 @@ def _derivative_spec(forward, derivative, mistakes=None, kink=None, alpha=False,
         away = _with_alpha(away)
     # The contract asks for finite derivatives at every finite z: the extremes are one more
     # example of matching the reference (off the kink, where any value in between is right).
-    extremes = ({"z": EXTREMES[EXTREMES != 0]},) + FORM_EXAMPLES
+    extremes = ({"z": EXTREMES[EXTREMES != 0]},) + form_examples(f"{M}.{derivative}", *FORM_BASES)
     checks = [
         Check(f"{M}.{derivative}", "matches_reference", same_array(f"{derivative}(z)", mistakes), cases=away,
               examples=extremes),

@@ -5,10 +5,10 @@ from hypothesis import strategies as st
 from grader.toolkit import strategies as S
 from grader.toolkit.finite_diff import central_differences, numeric_gradients
 from grader.probes import ex05_backprop as P
-from grader.specs import Check, args, spec
+from grader.specs import Check, args, form_examples, spec
 from grader.specs.ex04_mlp_forward import sigmoid
 from grader.toolkit.compare import first_failure
-from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_float, fd_judge, normwise,
+from grader.specs.judges import (GRAD_TOL, Verdict, WrongType, as_array, as_dict, as_number, fd_judge, normwise,
                                  same_array, same_parts)
 from grader.specs.own_pieces import own_piece_credit, usable_pieces
 
@@ -20,6 +20,21 @@ PARAMS = P.PARAMS
 def _node_case(draw, names=("x", "y", "G")):
     shape = draw(S.any_shape(max_dims=2))
     return {name: draw(S.array(shape)) for name in names}
+
+
+# Base values of the graded examples of the node backwards' input forms (the docstrings list them):
+# per position of the node's arguments, a matrix, an integral matrix and integral scalars.
+_NODE_BASES = (
+    ([[-2.5, 0.5, 3.0], [1.5, -0.25, 4.0]], [[1.5, -2.0, 0.75], [0.5, 2.5, -1.25]], [[0.5, -1.5, 2.0], [1.0, 0.25, -3.0]]),
+    ([[-2.0, 1.0], [3.0, -1.0]], [[2.0, -3.0], [1.0, 4.0]], [[1.0, -2.0], [3.0, 2.0]]),
+    (2.0, -3.0, 4.0),
+)
+
+
+def _node_forms(function, names=("x", "y", "G")):
+    """The graded examples of every input form of a node backward's arguments (grad_out is "G")."""
+    bases = [{name: np.array(v) for name, v in zip(names, values)} for values in _NODE_BASES]
+    return form_examples(f"{M}.{function}", *bases, keys={"grad_out": "G"})
 
 
 def _scalar_case():
@@ -86,7 +101,7 @@ def _mlp_expected(reference, c):
 
 
 def _read_mlp(value):
-    loss = as_float(value["loss"], "the loss")
+    loss = as_number(value["loss"], "the loss")
     grads = as_dict(value["grads"], PARAMS, "grads")
     return loss, {k: as_array(grads[k], f"grads[{k!r}]") for k in PARAMS}
 
@@ -146,23 +161,24 @@ FUNCTIONS = [
          Check(f"{M}.multiply_backward", "matches_reference",
                same_parts("multiply_backward(x, y, grad_out)", ("grad_x", "grad_y"), lambda c: {
                    "grad_x": {"the local gradient of x * y with respect to x is y, not x": c["G"] * c["x"]}}),
-               cases=_node_case(), shown=_NODE_ARGS),
+               cases=_node_case(), examples=_node_forms("multiply_backward"), shown=_NODE_ARGS),
          Check(f"{M}.multiply_backward", "finite_differences", fd_judge("multiply_backward", ["x", "y"]), cases=_node_case(),
                max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x * y), shown=_NODE_ARGS)),
     spec(f"{M}.add_backward",
          Check(f"{M}.add_backward", "matches_reference", same_parts("add_backward(x, y, grad_out)", ("grad_x", "grad_y")),
-               cases=_node_case(), shown=_NODE_ARGS),
+               cases=_node_case(), examples=_node_forms("add_backward"), shown=_NODE_ARGS),
          Check(f"{M}.add_backward", "finite_differences", fd_judge("add_backward", ["x", "y"]), cases=_node_case(),
                max_examples=6, prepare=_node_expected(("x", "y"), lambda x, y: x + y), shown=_NODE_ARGS)),
     spec(f"{M}.square_backward",
          Check(f"{M}.square_backward", "matches_reference", same_array("square_backward(s, grad_out)"),
-               cases=_node_case(("s", "G")), shown=_SQUARE_ARGS),
+               cases=_node_case(("s", "G")), examples=_node_forms("square_backward", ("s", "G")), shown=_SQUARE_ARGS),
          Check(f"{M}.square_backward", "finite_differences", fd_judge("square_backward", ["s"]), cases=_node_case(("s", "G")),
                max_examples=6, prepare=_node_expected(("s",), lambda s: s * s), shown=_SQUARE_ARGS)),
     spec(f"{M}.scalar_loss_and_gradient",
          Check(f"{M}.scalar_loss_and_gradient", "matches_reference",
                same_parts("scalar_loss_and_gradient(w, x, y)", ("loss", "dloss/dw")),
-               cases=_scalar_case(), examples=({"w": 1.0, "x": 1.0, "y": 2.0},)),
+               cases=_scalar_case(), examples=({"w": 1.0, "x": 1.0, "y": 2.0},) + form_examples(
+                   f"{M}.scalar_loss_and_gradient", {"w": 0.5, "x": 1.5, "y": -2.0}, {"w": 2.0, "x": -1.0, "y": 3.0})),
          Check(f"{M}.scalar_loss_and_gradient", "finite_differences", fd_judge("dloss/dw", ["w"], own=_own_scalar_fd),
                cases=_scalar_case(), max_examples=8, prepare=_scalar_fd_expected),
          depends=(f"{M}.multiply_backward", f"{M}.square_backward")),
@@ -175,7 +191,7 @@ FUNCTIONS = [
                cases=S.dense_case(), max_examples=6, prepare=_dense_fd_expected, shown=_DENSE_ARGS)),
     spec(f"{M}.sigmoid_backward",
          Check(f"{M}.sigmoid_backward", "matches_reference", same_array("sigmoid_backward(grad_out, z)", _sigmoid_backward_mistakes),
-               cases=_node_case(("G", "z")), shown=_SIGMOID_ARGS),
+               cases=_node_case(("G", "z")), examples=_node_forms("sigmoid_backward", ("G", "z")), shown=_SIGMOID_ARGS),
          Check(f"{M}.sigmoid_backward", "finite_differences", fd_judge("sigmoid_backward", ["z"]), cases=_node_case(("G", "z")),
                max_examples=6, prepare=_node_expected(("z",), sigmoid), shown=_SIGMOID_ARGS)),
     spec(f"{M}.mlp_backward",

@@ -1,7 +1,7 @@
 """Judge builders shared by the spec modules. Every test is written so that nan fails it."""
 import numpy as np
 
-from grader.toolkit.compare import (Verdict, WrongType, as_array, as_dict, as_float, as_sequence, compare_arrays, compare_dict, compare_float,
+from grader.toolkit.compare import (Verdict, WrongType, as_array, as_dict, as_float, as_number, as_sequence, compare_arrays, compare_dict, compare_float,
                             compare_parts, fmt, generic_hint, relative_error)
 
 GRAD_TOL = 1e-4  # normwise relative error allowed between analytic and numeric gradients
@@ -122,6 +122,6 @@ def normwise(analytic, numeric):
 
 
 __all__ = [
-    "Verdict", "WrongType", "as_array", "as_dict", "as_float", "as_sequence", "fmt", "relative_error",
+    "Verdict", "WrongType", "as_array", "as_dict", "as_float", "as_number", "as_sequence", "fmt", "relative_error",
     "same_array", "same_float", "same_parts", "same_dict", "gradients_match_fd", "fd_judge", "finite_array", "normwise", "GRAD_TOL",
 ]

@@ -79,6 +79,15 @@ def as_float(value, what="the result"):
     return float(arr.reshape(()))
 
 
+def as_number(value, what="the result"):
+    """as_float for a contract that returns a float: a Python or numpy scalar or a 0-d array, not
+    an array of shape (1,) (the shape the visible tests check too)."""
+    arr = as_array(value, what)
+    if arr.shape != ():
+        raise WrongType(f"{what} should be a single number (a float), got an array of shape {arr.shape}")
+    return float(arr)
+
+
 def as_sequence(value, length, what="the result"):
     if isinstance(value, (tuple, list)) and len(value) == length:
         return list(value)
@@ -320,7 +329,7 @@ def compare_dict(got, expected, what="the result", mistakes=None):
 
 def compare_float(got, expected, what="the result", mistakes=None):
     try:
-        value = as_float(got, what)
+        value = as_number(got, what)
     except WrongType as exc:
         return Verdict(False, str(exc), expected, got)
     if close(value, expected):

@@ -15,12 +15,21 @@ CORRECT = (
     Mistake("linear_model_one_element_weight", EX7, "self.w = nn.Parameter(torch.tensor(1.0))",
             "self.w = nn.Parameter(torch.tensor([1.0]))",
             "LinearModel's weight as torch.tensor([1.0]), as 'PyTorch: Zero to All' writes it: shape (1,) for a 0-d x.", ()),
+    Mistake("multiply_backward_numbers_and_arrays", "ex05_backprop",
+            "x, y, g = (np.asarray(a, dtype=float) for a in (x, y, grad_out))\n    return g * y, g * x",
+            "return grad_out * y, grad_out * x",
+            "multiply_backward on its arguments as given: right for every declared form (numbers, numpy arrays), "
+            "a TypeError for two lists, which are not among its forms.", ()),
     Mistake("xornet_lazy_linear", EX7,
             "self.hidden = nn.Linear(2, hidden_units)\n        self.output = nn.Linear(hidden_units, 1)",
             "self.hidden = nn.LazyLinear(hidden_units)\n        self.output = nn.LazyLinear(1)",
             "XorNet built with nn.LazyLinear: its parameters exist after the first forward pass.", ()),
 )
 WRONG = (
+    Mistake("add_bias_arrays_only", "ex01_perceptron", "X = np.asarray(X, dtype=float)\n    return np.hstack",
+            "return np.hstack",
+            "add_bias reads X.shape: right for arrays, an AttributeError for a nested list, one of X's declared forms.",
+            ("ex01_perceptron.add_bias",)),
     Mistake("tanh_derivative_nan_at_extremes", EX3, "return 1.0 - np.tanh(np.asarray(z, dtype=float)) ** 2",
             "z = np.asarray(z, dtype=float)\n    t = (np.exp(z) - np.exp(-z)) / (np.exp(z) + np.exp(-z))\n    return 1.0 - t ** 2",
             "tanh_derivative from the exponentials: nan once e^|z| overflows (|z| >= 710), "

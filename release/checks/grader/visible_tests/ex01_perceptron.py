@@ -13,7 +13,9 @@ Learning follows Rosenblatt's rule, one sample at a time:
 so nothing changes when the sample is already classified correctly.
 
 Conventions: samples are rows, ``X`` has shape (m, n); ``w`` has shape (n,);
-labels are +1.0 / -1.0. Return new numpy float arrays and never modify an input.
+labels are +1.0 / -1.0. Arrays come as float64 numpy arrays, unless a function's
+docstring lists other input forms (torch tensors are never among them). Return
+new numpy float arrays and never modify an input.
 
 Watch for: a tie ``w . x == 0`` counts as +1 (the slide says ">= 0"); the bias
 column goes first; a single perceptron can separate AND and OR but never XOR.
@@ -26,6 +28,8 @@ def add_bias(X):
 
     X: (m, n) array-like. Returns a new float array of shape (m, n + 1) whose
     column 0 is all ones (x0 = 1 carries the bias weight w0) followed by X.
+
+    Input forms of X: float64 array, float32 array, int array, nested list.
     """
     raise NotImplementedError("add_bias: not implemented yet - replace this line with your code (see the docstring)")
 
@@ -42,7 +46,7 @@ def perceptron_predict(w, X):
 def perceptron_update(w, x, y, lr):
     """One step of Rosenblatt's rule for a single sample.
 
-    w: (n,), x: (n,), y: +1 or -1, lr: learning rate (float).
+    w: (n,), x: (n,), y: +1.0 or -1.0, lr: learning rate (float).
     Returns the new weights w + lr * (y - y_hat) * x, shape (n,), where y_hat is
     the thresholded prediction (+1 if w . x >= 0 else -1). w itself is not changed.
     """

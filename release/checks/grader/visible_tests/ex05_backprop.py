@@ -14,8 +14,10 @@ For a dense layer out = X W + b with upstream gradient G = dL/dout (m, n_out):
 
     dL/dX = G W^T (m, n_in)    dL/dW = X^T G (n_in, n_out)    dL/db = sum of G over rows (n_out,)
 
-Conventions: samples are rows, W is (n_in, n_out); return numpy float arrays
-(Python floats where stated) and never modify an input.
+Conventions: samples are rows, W is (n_in, n_out); arrays come as float64
+numpy arrays, unless a function's docstring lists other input forms (torch
+tensors are never among them); return numpy float arrays (Python floats where
+stated) and never modify an input.
 
 Watch for: the bias gradient sums over the batch; dL/dW has W's shape (not its
 transpose); sigmoid'(z) = sigmoid(z) (1 - sigmoid(z)), not z (1 - z).
@@ -26,17 +28,38 @@ from ex04_mlp_forward import mlp_forward, sigmoid
 
 
 def multiply_backward(x, y, grad_out):
-    """Gradients (grad_x, grad_y) of z = x * y (elementwise) given grad_out = dL/dz."""
+    """Gradients (grad_x, grad_y) of z = x * y (elementwise) given grad_out = dL/dz.
+
+    x, y and grad_out are numbers or numpy arrays of one shape, any shape; each
+    result has it (lists are not among the forms).
+
+    Input forms of x, y and grad_out: Python float, Python int, numpy float64
+    scalar, numpy float32 scalar, float64 array, float32 array, int array.
+    """
     raise NotImplementedError("multiply_backward: not implemented yet - replace this line with your code (see the docstring)")
 
 
 def add_backward(x, y, grad_out):
-    """Gradients (grad_x, grad_y) of z = x + y (elementwise, same shapes) given grad_out."""
+    """Gradients (grad_x, grad_y) of z = x + y (elementwise, same shapes) given grad_out.
+
+    x, y and grad_out are numbers or numpy arrays of one shape, any shape; each
+    result has it (lists are not among the forms).
+
+    Input forms of x, y and grad_out: Python float, Python int, numpy float64
+    scalar, numpy float32 scalar, float64 array, float32 array, int array.
+    """
     raise NotImplementedError("add_backward: not implemented yet - replace this line with your code (see the docstring)")
 
 
 def square_backward(s, grad_out):
-    """Gradient dL/ds of z = s^2 (elementwise) given grad_out = dL/dz."""
+    """Gradient dL/ds of z = s^2 (elementwise) given grad_out = dL/dz.
+
+    s and grad_out are numbers or numpy arrays of one shape, any shape; the
+    result has it (lists are not among the forms).
+
+    Input forms of s and grad_out: Python float, Python int, numpy float64 scalar,
+    numpy float32 scalar, float64 array, float32 array, int array.
+    """
     raise NotImplementedError("square_backward: not implemented yet - replace this line with your code (see the docstring)")
 
 
@@ -45,6 +68,8 @@ def scalar_loss_and_gradient(w, x, y):
 
     Chain the three nodes above: multiply, subtract (an add of -y), square.
     The slides' case w = 1, x = 1, y = 2 gives (1.0, -2.0).
+
+    Input forms of w, x and y: Python float, Python int, numpy float64 scalar.
     """
     raise NotImplementedError("scalar_loss_and_gradient: not implemented yet - replace this line with your code (see the docstring)")
 
@@ -59,7 +84,14 @@ def dense_backward(grad_out, X, W):
 
 
 def sigmoid_backward(grad_out, z):
-    """Backward pass of a = sigmoid(z): grad_out * sigmoid'(z), same shape as z."""
+    """Backward pass of a = sigmoid(z): grad_out * sigmoid'(z), elementwise.
+
+    grad_out and z are numbers or numpy arrays of one shape, any shape; the
+    result has it (lists are not among the forms).
+
+    Input forms of grad_out and z: Python float, Python int, numpy float64 scalar,
+    numpy float32 scalar, float64 array, float32 array, int array.
+    """
     raise NotImplementedError("sigmoid_backward: not implemented yet - replace this line with your code (see the docstring)")
 
 

@@ -7,10 +7,12 @@ GD computes the gradient of the loss over the whole data set before every step
 
 One epoch visits every sample exactly once, in a fresh random order.
 
-Conventions: params and grads are dicts of numpy arrays with the same keys and
-shapes ("W1", "b1", "W2", "b2" for the exercise-4 network); X is (m, n_in),
-y is (m, n_out); randomness comes only from the numpy Generator you are given
-(np.random.default_rng(seed)), so runs are reproducible. Never modify an input.
+Conventions: params and grads are dicts of float64 numpy arrays (of any shape,
+0-d arrays included) with the same keys and shapes ("W1", "b1", "W2", "b2" for
+the exercise-4 network); X is (m, n_in), y is (m, n_out), float64 numpy arrays
+(no other input forms: not lists, not torch tensors); randomness comes only
+from the numpy Generator you are given (np.random.default_rng(seed)), so runs
+are reproducible. Never modify an input.
 
 Watch for: the SGD step returns *new* arrays (params - lr * grads) and leaves the
 old dict alone; keep the rows of X and y paired when you shuffle; the last
@@ -22,7 +24,11 @@ from ex05_backprop import mlp_backward
 
 
 def sgd_step(params, grads, lr):
-    """Return a new dict {key: params[key] - lr * grads[key]} for every key of params."""
+    """Return a new dict {key: params[key] - lr * grads[key]} for every key of params.
+
+    Each value is a float64 numpy array of any shape, a 0-d array (a single
+    number) too; lr is a float. The new values have the parameters' shapes.
+    """
     raise NotImplementedError("sgd_step: not implemented yet - replace this line with your code (see the docstring)")
 
 

@@ -60,6 +60,16 @@ def test_add_bias_accepts_lists_and_leaves_input_alone(ex01, check):
     check.close(X, [[1.5, -2.0]], "X after add_bias(X) (the input must not be modified)", rtol=0, atol=0)
 
 
+# Inputs for the input forms the docstrings list ("Input forms of X: ..."): each form gets the first
+# one it can hold, and must give the same result as the float64 array of the same values.
+FORM_CALLS = {"add_bias": [{"X": [[2.0, -3.0, 1.0], [0.0, 1.0, 4.0]]}]}
+
+
+@pytest.mark.parametrize("name", sorted(FORM_CALLS))
+def test_accepts_every_input_form(name, ex01, check):
+    check.same_in_every_form(getattr(ex01, name), FORM_CALLS[name])
+
+
 # --- perceptron_predict -----------------------------------------------------
 
 

@@ -54,6 +54,18 @@ def test_sgd_step_moves_against_the_gradient(ex06, check):
         raise AssertionError("sgd_step must return a new dict, not the params dict it was given")
 
 
+def test_sgd_step_takes_0d_parameters(ex06, check):
+    """A parameter may be a single number as a 0-d array (the docstring: any shape, 0-d included)."""
+    params = {"w": np.array([1.0, -2.0]), "bias": np.array(0.5)}
+    grads = {"w": np.array([0.5, 1.0]), "bias": np.array(-2.0)}
+    new = ex06.sgd_step(params, grads, 0.1)
+    if not isinstance(new, dict) or set(new) != set(params):
+        raise AssertionError(f"sgd_step(params, grads, lr) must return a dict with the keys {sorted(params)}, got {new!r}")
+    what = "sgd_step(params, grads, lr=0.1) with params = {'w': [1., -2.], 'bias': np.array(0.5)}, grads = {'w': [0.5, 1.], 'bias': np.array(-2.)}"
+    check.close(new["bias"], np.array(0.7), f"{what}['bias'] (a 0-d parameter keeps shape ())")
+    check.close(new["w"], [0.95, -2.1], f"{what}['w']")
+
+
 # --- minibatches --------------------------------------------------------------
 
 
