@@ -172,8 +172,34 @@ def fmt(value, limit=SHOWN_CHARS):
     return shorten(_fmt(value, [limit]), limit)
 
 
+def fmt_input(value, limit=SHOWN_CHARS):
+    """fmt of an argument in a form that re-creates its type when run as shown (a shown
+    counterexample must reproduce): float64 arrays of one or more dimensions read as nested lists
+    (the feedback's convention for arrays), a 0-d array or another dtype as np.array(...), a Python
+    float always with its point or exponent (1.0, not 1); inside dicts, lists and tuples too."""
+    return fmt(_as_source(value), limit)
+
+
+def _as_source(value):
+    t = type(value)
+    if t is dict:
+        return {k: _as_source(v) for k, v in value.items()}
+    if t in (list, tuple) and not _is_numeric_nest(value):
+        return t(_as_source(v) for v in value)
+    if t is float:
+        text = f"{value:.6g}"
+        return Shown(text if any(c in text for c in ".en") else text + ".0")
+    if t is np.ndarray and value.dtype.kind in "biuf" and (value.ndim == 0 or value.dtype != np.float64):
+        dtype = "" if value.dtype == np.float64 else f", dtype=np.{value.dtype.name}"
+        return Shown(f"np.array({fmt(value)}{dtype})")
+    return value
+
+
 def _fmt(value, room):
     """room: [characters still wanted]; a container stops adding items once it is spent."""
+    if isinstance(value, Shown):  # already formatted (inside a container too)
+        room[0] -= len(value)
+        return str(value)
     if isinstance(value, dict):
         return "{" + _join([(f"{k!r}: ", v) for k, v in value.items()], room) + "}"
     if isinstance(value, (tuple, list)) and not _is_numeric_nest(value):

@@ -2,7 +2,7 @@
 import time
 
 from grader.judging.cases import SearchStopped
-from grader.judging.compare import Verdict, fmt
+from grader.judging.compare import Verdict, fmt, fmt_input
 from grader.judging.diagnosis import diagnosed
 from grader.outputs.feedback import is_stub
 from grader.outputs.feedback_plots import draw_plots
@@ -430,7 +430,7 @@ def dependency_note(broken):
 
 
 def _fmt_case(case):
-    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt).items()) if case else "(no arguments)"
+    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt_input).items()) if case else "(no arguments)"
 
 
 def _size(case):
