@@ -32,6 +32,9 @@ class Verdict:
     # Other catalogued mistakes that give the same value on this case as the one `hint` names (a
     # tie, a zero input): grader.judging.diagnosis picks the mistake every failing case agrees on.
     alike: tuple = ()
+    # The graded functions this failure does not come from (grader.judging.blame): the value was
+    # judged against the student's own pieces and is not what they imply.
+    not_from: tuple = ()
 
     def __post_init__(self):
         # Memory: a failing verdict lives as long as the batch (judged frames, searches); it keeps a
