@@ -124,7 +124,8 @@ def apply_forms(case):
 
 
 def shown(case, fmt):
-    """{argument: text} of the case as the feedback shows it: the value in its form, named."""
+    """{argument: text} of the case as the feedback shows it: the value in its form, named; with
+    fmt = compare.fmt_input the text re-creates the value's type when run as shown."""
     forms = case.get(FORM_KEY, {}) if type(case) is dict else {}
     out = {}
     for k, v in case.items():
@@ -141,8 +142,8 @@ def shown(case, fmt):
             out[k] = f"{float(v)!r} (a Python float)"
         elif form.startswith("numpy"):
             out[k] = f"np.{form.split()[1]}({float(v)!r})"
-        else:
-            out[k] = f"{fmt(v)} (a {form})"
+        else:  # a float32 or int array: fmt_input names its dtype (np.array(..., dtype=...))
+            out[k] = fmt(FORMS[form][1](np.asarray(v)))
     return out
 
 

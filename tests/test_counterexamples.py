@@ -1,14 +1,15 @@
 """Every counterexample the feedback shows is honest: its argument names are the function's own, and
 the reference run on the shown input gives the shown expected value (for the catalogued mistakes and
 the correct answers in other styles, as graded in the session's class)."""
-import ast
 import inspect
-import re
 
 import numpy as np
 import pytest
 
 from helpers.class_submissions import STYLES
+from helpers.shown_inputs import parse_value as literal, split_input
+from grader.forms import FORMS, apply_forms, form_cases, shown as shown_args
+from grader.toolkit.compare import fmt_input
 from grader.judging.grading import evaluate
 from grader.devtools.mistakes import MISTAKES
 from grader.probes import run_probe
@@ -16,50 +17,6 @@ from grader.judging.reference import plain
 from grader.outputs.reports import read_student
 
 STUDENTS = [f"mistake_{m.name}" for m in MISTAKES] + [f"style_{s}" for s in STYLES]
-NAME = re.compile(r"([A-Za-z_]\w*) = ")
-
-
-def split_input(text):
-    """"w = [0.], x = [1.], y = -1" -> [("w", "[0.]"), ("x", "[1.]"), ("y", "-1")]: names at nesting depth 0."""
-    parts, depth, start, name = [], 0, 0, None
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif depth == 0 and (i == 0 or text[i - 2:i] == ", "):
-            match = NAME.match(text, i)
-            if match:
-                if name is not None:
-                    parts.append((name, text[start:i - 2]))
-                name, start = match.group(1), match.end()
-                i = match.end()
-                continue
-        i += 1
-    if name is not None:
-        parts.append((name, text[start:]))
-    return parts
-
-
-def literal(text):
-    """The value a shown number, array or dict of arrays stands for, or None if it is not one."""
-    if "…" in text or "..." in text:
-        return None
-    try:
-        value = ast.literal_eval(re.sub(r"(?<=\d)\.(?=[\s,\]\)}]|$)", ".0", text))
-    except (ValueError, SyntaxError):
-        return None
-    return _arrays(value)
-
-
-def _arrays(value):
-    if isinstance(value, dict):
-        return {k: _arrays(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return np.asarray(value, dtype=float)
-    return value
 
 
 def _numeric(value):
@@ -152,3 +109,30 @@ def test_the_reference_gives_the_shown_expected_value_on_the_shown_input(ctx, sh
             wrong.append((student, function, record["check"], record["input"], record["expected"]))
     assert checked > 20
     assert not wrong, "\n".join(map(str, wrong))
+
+
+def _same_value(a, b):
+    """Same type (and dtype, shape), same numbers: a shown value re-creates what the code got."""
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_value(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return type(b) is list and len(a) == len(b) and all(_same_value(x, y) for x, y in zip(a, b))
+    if isinstance(a, np.ndarray):
+        return type(b) is np.ndarray and a.dtype == b.dtype and a.shape == b.shape and np.allclose(a, b, rtol=1e-5)
+    return type(a) is type(b) and np.isclose(a, b, rtol=1e-5)
+
+
+@pytest.mark.parametrize("value", [
+    np.array(0.), np.array(-3.6876341), np.array(2.5, dtype=np.float32), np.array(3), np.array([-3, 2]),
+    np.array([[0.5, -1.25]], dtype=np.float32), np.array([True, False]), np.zeros((2, 1)), 1.0, 0.5, -1, 2.0e-7,
+    {"W": np.array([[1.0, 2.0]]), "bias": np.array(-0.75)}, [np.array(0.), {"b": np.array([1, 2], dtype=np.int32)}],
+], ids=repr)
+def test_a_shown_argument_reads_back_as_the_value_the_code_got(value):
+    assert _same_value(value, literal(fmt_input(value)))
+
+
+@pytest.mark.parametrize("form", sorted(FORMS))
+def test_every_input_form_is_shown_as_it_was_passed(form):
+    case = form_cases("z", [form], [np.array(0.1), np.array([1.5, -2.0]), np.array([[1.0, 2.0]]), np.array(3.0), np.array([3.0, -2.0])])[0]
+    text = shown_args(case, fmt_input)["z"]
+    assert _same_value(apply_forms(case)["z"], literal(text)), text

@@ -146,3 +146,53 @@ def test_train_mlp_hints_tell_equal_from_small_starts_and_say_nothing_of_ascent(
         assert (words in verdict.hint) if words else verdict.hint == "", verdict.hint
         others = [w for _, w in STARTS.values() if w and w != words]
         assert not any(w in verdict.hint for w in others)
+
+
+# ---- perceptron_update: y_hat computed in ways that fail on the same cases -------------------------
+_STEP = {
+    "np.sign (0 at a tie)": np.sign,
+    "1/0 step, >= 0": lambda s: 1.0 if s >= 0 else 0.0,
+    "1/0 step, > 0": lambda s: 1.0 if s > 0 else 0.0,
+    "> 0 (a tie to -1)": lambda s: 1.0 if s > 0 else -1.0,
+    "the raw score": lambda s: s,
+    "np.heaviside(s, 0.5)": lambda s: np.heaviside(s, 0.5),
+}
+# What the hint may say: words it names, or "" (silence, where no catalogued mistake explains
+# every failing case). A 1/0 step with > 0 is also a tie mistake: either true hint, or none.
+_NAMED = {"np.sign (0 at a tie)": ("np.sign gives 0",), "1/0 step, >= 0": ("predicts 1/0",),
+          "1/0 step, > 0": ("predicts 1/0", ""), "> 0 (a tie to -1)": (">= 0, not > 0",),
+          "the raw score": ("raw score w . x",), "np.heaviside(s, 0.5)": ("",)}
+
+
+@pytest.mark.parametrize("check", ["matches_reference", "no_change_when_correct"])
+@pytest.mark.parametrize("y_hat", sorted(_STEP))
+def test_a_perceptron_update_hint_names_how_y_hat_was_computed_or_nothing(ctx, y_hat, check):
+    """Every case the class replays, judged as the grader judges it: the hint is the one mistake
+    that explains all the failing cases (at a tie the raw score and np.sign give the same update,
+    so failures only at ties are np.sign's), and silence where none does."""
+    check_id = f"ex01_perceptron.perceptron_update:{check}"
+    step = _STEP[y_hat]
+    failures = []
+    ties = [{"w": np.array([1.0, -1.0]), "x": np.array([2.0, 2.0]), "y": y, "lr": 0.5} for y in (1.0, -1.0)]
+    ties += [{"w": np.array([2.0, 1.0, 0.0]), "x": np.array([1.0, -2.0, 3.0]), "y": 1.0, "lr": 1.0}]
+    domain = ctx.checks[check_id].domain or (lambda case: True)
+    for case in [*ctx.cases[check_id], *filter(domain, ties)]:
+        w, x = np.asarray(case["w"], dtype=float), np.asarray(case["x"], dtype=float)
+        got = w + case["lr"] * (case["y"] - step(float(w @ x))) * x
+        verdict = judged(ctx, check_id, case, got)
+        if not verdict.ok:
+            failures.append((case, verdict))
+    assert failures, f"{y_hat} passes {check}"
+    hint = diagnosed(failures[0][1], failures).hint
+    assert any((words in hint) if words else hint == "" for words in _NAMED[y_hat]), hint
+    if y_hat != "the raw score":
+        assert "raw score" not in hint, hint
+
+
+def test_a_case_two_mistakes_explain_names_the_one_all_failures_agree_on():
+    fail = lambda hint, *alike: Verdict(False, "differs", 1.0, 2.0, hint, alike=alike)  # noqa: E731
+    big = {"X": np.ones((5, 2))}
+    tie, off_tie = fail("narrow", "broad"), fail("broad")
+    assert diagnosed(tie, [(big, tie), (big, tie)]).hint == "narrow"
+    assert diagnosed(tie, [(big, tie), (big, off_tie)]).hint == "broad"
+    assert diagnosed(tie, [(big, tie), (big, fail("other"))]).hint == ""

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from grader import SOLUTIONS_DIR
+from grader.judging.blame import blamed, not_from
 from grader.judging.grading import SubmissionGrader, evaluate
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
@@ -126,3 +127,59 @@ def test_a_composite_exact_for_its_own_pieces_is_credited_on_every_case(ctx, fun
         own = [c for c in ctx.checks.values() if c.function == piece]
         assert any(not _verdict(c, impl, case, exp).ok
                    for c in own for case, exp in zip(ctx.cases[c.id], ctx.expected[c.id])), f"{piece} loses no points"
+
+
+# ---- "fix X first" only where X can explain the failure (grader.judging.blame) -------------------
+_EX2 = "ex02_gradient_descent"
+_DESCENT = '''    for _ in range(steps):
+        losses.append(squared_error(w, X, y))
+        w = delta_rule_step(w, X, y, lr)
+'''
+# {student: (edits of ex02, the called functions that lost points, those "fix X first" may name)}
+DESCENTS = {
+    # its loss lacks 1/2, which gradient_descent halves back; the steps go one sample at a time
+    "per_sample_steps": ([(LOSS, "    return float(residual @ residual)\n"),
+                          (_DESCENT, _DESCENT.replace("squared_error(w, X, y))", "squared_error(w, X, y) / 2)").replace(
+                              "        w = delta_rule_step(w, X, y, lr)\n",
+                              "        for x_i, y_i in zip(np.asarray(X, dtype=float), np.asarray(y, dtype=float)):\n"
+                              "            w = w + lr * (y_i - x_i @ w) * x_i\n"))],
+                         {f"{_EX2}.squared_error"}, set()),
+    # its delta_rule_step is right (inline); gradient_descent steps with its doubled gradient instead
+    "steps_on_its_gradient": ([(GRADIENT, "    return -2 * X.T @ residual\n"),
+                               ("    return np.asarray(w, dtype=float) - lr * squared_error_gradient(w, X, y)\n",
+                                "    w, X = np.asarray(w, dtype=float), np.asarray(X, dtype=float)\n"
+                                "    return w + lr * X.T @ (np.asarray(y, dtype=float) - X @ w)\n"),
+                               ("        w = delta_rule_step(w, X, y, lr)\n",
+                                "        w = w - lr * squared_error_gradient(w, X, y)\n")],
+                              {f"{_EX2}.squared_error_gradient"}, {f"{_EX2}.squared_error_gradient"}),
+}
+
+
+@pytest.mark.parametrize("student", sorted(DESCENTS))
+def test_fix_first_names_only_called_functions_that_can_explain_the_failure(ctx, student):
+    edits, lost, named = DESCENTS[student]
+    sources = read_sources(SOLUTIONS_DIR)
+    for old, new in edits:
+        assert sources[_EX2].count(old) == 1, old
+        sources[_EX2] = sources[_EX2].replace(old, new)
+    impl, status = import_sources(sources, student)
+    assert not any(status.values()), status
+    checks = [c for c in ctx.checks.values() if c.function == f"{_EX2}.gradient_descent"]
+    every = ([(check, _verdict(check, impl, case, run_reference(check, ctx.reference, case))) for check in checks]
+             for case in ctx.cases[checks[0].id])
+    judged = next((j for j in every if any(not verdict.ok for _, verdict in j)), None)
+    assert judged, "gradient_descent passes every case"
+    record = {"function": f"{_EX2}.gradient_descent", "called": sorted(lost | {f"{_EX2}.linear_predict"}),
+              "not_from": not_from(judged)}
+    assert set(blamed(record, lost | {record["function"]})) == named, record
+
+
+def test_a_piece_is_ruled_out_only_when_every_own_failure_rules_it_out():
+    from grader.toolkit.compare import Verdict
+    check = lambda name, *needs: SimpleNamespace(name=name, needs=needs)  # noqa: E731
+    own = Verdict(False, "differs", not_from=("f", "g"))
+    assert not_from([(check("a"), own), (check("b", "a"), Verdict(False, "needs a"))]) == ["f", "g"]
+    assert not_from([(check("a"), own), (check("b"), Verdict(False, "its own"))]) == []
+    assert not_from([(check("a"), own), (check("b"), Verdict(False, "x", not_from=("g",)))]) == ["g"]
+    record = {"function": "h", "called": ["f", "g", "k"], "not_from": ["g"]}
+    assert blamed(record, {"f", "g", "h"}) == ["f"]

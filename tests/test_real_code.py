@@ -16,7 +16,6 @@ import contextlib
 import dataclasses
 import importlib
 import inspect
-import math
 import shutil
 import re
 import sys
@@ -28,6 +27,7 @@ import numpy as np
 import pytest
 
 from helpers import visible_runs
+from helpers.shown_inputs import parse_shown, parse_value
 from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
@@ -129,37 +129,6 @@ def _failed_checks(graded):
 
 
 # --- the shown counterexamples -------------------------------------------------------------------
-
-def parse_shown(text):
-    """The arguments of a shown input ("w = [0.], x = [1.], y = -1") as {name: value}: nested number
-    lists become float64 arrays (how the grader prints arrays), bare numbers stay Python numbers;
-    None when it cannot be read back (a shortened text, no arguments)."""
-    if not text or "…" in text or text == "(no arguments)":
-        return None
-    try:
-        values = eval(f"dict({text})", {"__builtins__": {}}, {"dict": dict, "nan": math.nan, "inf": math.inf})
-    except SyntaxError:
-        return None
-    return {name: _as_arrays(value) for name, value in values.items()}
-
-
-def parse_value(text):
-    try:
-        return _as_arrays(eval(text, {"__builtins__": {}}, {"nan": math.nan, "inf": math.inf}))
-    except (SyntaxError, NameError, TypeError):
-        return None
-
-
-def _as_arrays(value):
-    if isinstance(value, dict):
-        return {k: _as_arrays(v) for k, v in value.items()}
-    if isinstance(value, list):
-        try:
-            return np.array(value, dtype=float)
-        except (TypeError, ValueError):
-            return [_as_arrays(v) for v in value]
-    return value
-
 
 @contextlib.contextmanager
 def exercise_modules(folder):
@@ -280,6 +249,8 @@ def test_a_dishonest_counterexample_is_reported():
     walks_iterables = lambda z: [v for v in z] if hasattr(z, "__iter__") else z  # noqa: E731 - fine on a float
     assert "raises nothing" in unreproduced_raises(crash, walks_iterables)[0]
     assert not unreproduced_raises(crash, lambda z: [v for v in z])  # a float raises TypeError too
+    zero_d = _record("f", input="z = np.array(0.)", message="raised TypeError: iteration over a 0-d array", expected="None")
+    assert not unreproduced_raises(zero_d, walks_iterables)  # shown as the 0-d array it was, it reproduces
 
 
 def test_a_shown_input_reads_back_as_the_grader_prints_it():
@@ -287,6 +258,10 @@ def test_a_shown_input_reads_back_as_the_grader_prints_it():
     assert args["X"].dtype == float and args["X"].shape == (2, 2) and args["y"] == -1 and args["lr"] == 0.5
     assert args["params"]["W1"].shape == (1, 1)
     assert parse_shown("X = [[1., 0.], … (9 items)]") is None and parse_shown("(no arguments)") is None
+    typed = parse_shown("z = np.array(0.), params = {'W': [1., 2.], 'bias': np.array(-3.5)}, lr = 1.0")
+    assert typed["z"].shape == () and typed["params"]["bias"].shape == () and type(typed["lr"]) is float
+    forms = parse_shown("a = np.array([-3, 2], dtype=np.int64), b = np.float32(0.5), c = [1.5, -2.0] (a list), d = 2 (a Python int)")
+    assert forms["a"].dtype == np.int64 and type(forms["b"]) is np.float32 and forms["c"] == [1.5, -2.0] and type(forms["d"]) is int
 
 
 # Code drawing from unseeded generators: Python's random (lists_mlm), numpy's global one

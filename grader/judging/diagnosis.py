@@ -5,6 +5,12 @@ all-zero input, z close to 0), where several mistakes give the same number: a co
 "a factor 1/2 too many" at m = 2. So the diagnosis reads every failing case the search saw, prefers
 the informative ones, and names a mistake only when they all agree on it. The case shown to the
 student stays the minimal one.
+
+One case can fit several mistakes (Verdict.alike: at a tie w . x == 0, the raw score w . x and
+np.sign's 0 give the same update). The hint is then the first mistake, in the catalogue's order,
+that explains every informative failing case; a catalogue lists the narrower mistake (one that fails
+only on ties) before the broader one (one that fails almost everywhere), so failures seen only on
+ties name the narrow mistake, and failures off the ties too name the broad one.
 """
 import dataclasses
 
@@ -26,9 +32,13 @@ def diagnosed(verdict, failures):
     # mistake the float64 cases show is diagnosed from them alone.
     failures = [(case, v) for case, v in failures if not form_hint(case)] or failures
     informative = [v for case, v in failures if not degenerate(case)] or [v for _, v in failures]
-    hints = {v.hint or "" for v in informative}
-    hint = hints.pop() if len(hints) == 1 else ""
+    hint = next((h for h in _explanations(informative[0]) if all(h in _explanations(v) for v in informative)), "")
     return verdict if hint == (verdict.hint or "") else dataclasses.replace(verdict, hint=hint)
+
+
+def _explanations(verdict):
+    """The mistakes that give this failing case's value, in the catalogue's order."""
+    return (verdict.hint, *verdict.alike) if verdict.hint else ()
 
 
 def degenerate(case):

@@ -1,8 +1,9 @@
 """Grading one submission: run its functions in the sandbox, judge every check, score by the rubric."""
 import time
 
+from grader.judging.blame import blamed, dependency_note, not_from
 from grader.toolkit.cases import SearchStopped
-from grader.toolkit.compare import Verdict, fmt
+from grader.toolkit.compare import Verdict, fmt, fmt_input
 from grader.judging.diagnosis import diagnosed
 from grader.outputs.feedback import is_stub
 from grader.outputs.feedback_plots import draw_plots
@@ -355,7 +356,8 @@ class SubmissionGrader:
         return {"function": spec.function, "visibility": rubric.visibility_of(spec.function),
                 "score": sum(c["score"] for c in checks),
                 "max_score": rubric.function_points(spec.function), "depends": list(spec.depends),
-                "called": self.called.get(spec.function, []), "checks": checks}
+                "called": self.called.get(spec.function, []),
+                "not_from": not_from([(check, verdict) for check, verdict, _ in verdicts]), "checks": checks}
 
 
 def settle(verdicts):
@@ -416,21 +418,17 @@ def case_key(case):
 
 
 def _note_dependencies(functions):
-    """"Fix X first" only where the student's code called X (as its child reported) and X lost points."""
+    """"Fix X first" only where the student's code called X (as its child reported), X lost points,
+    and the failure may come from X (grader.judging.blame)."""
     failed = {f["function"] for f in functions if f["score"] < f["max_score"]}
     for f in functions:
-        broken = [d for d in f.get("called", []) if d in failed]
+        broken = blamed(f, failed)
         if f["function"] in failed and broken:
             f["note"] = dependency_note(broken)
 
 
-def dependency_note(broken):
-    """The note of a function that calls functions which also lost points."""
-    return f"this function calls {', '.join(broken)}, which also lost points: fix that first"
-
-
 def _fmt_case(case):
-    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt).items()) if case else "(no arguments)"
+    return ", ".join(f"{k} = {text}" for k, text in shown(case, fmt_input).items()) if case else "(no arguments)"
 
 
 def _size(case):

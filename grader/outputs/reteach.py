@@ -2,14 +2,15 @@
 diagnosed there.
 
 A function that lost points while a function it called lost points too (the student's code called
-it, as the sandbox reported: the record's "called", the same fact behind feedback's "fix that
-first") is not counted as a failure of its own: it is folded into the function where the failure
+it, as the sandbox reported, and its failure may come from there: grader.judging.blame, the same
+rule behind feedback's "fix that first") is not counted as a failure of its own: it is folded into the function where the failure
 starts, followed through chains (mlp_backward -> mlp_forward -> dense_forward). Untouched stubs are
 "not answered" and functions whose file did not import are file problems: neither is a
 misconception, so neither is a failure here. Plain data in, plain data out.
 """
 from collections import defaultdict
 
+from grader.judging.blame import blamed
 from grader.outputs.feedback import _is_blocked as is_blocked
 from grader.outputs.feedback import is_stub
 
@@ -24,7 +25,7 @@ def student_roots(record):
 
     def roots(name, seen=()):
         if name not in memo:
-            broken = [c for c in functions[name].get("called") or [] if c in lost and c not in seen and c != name]
+            broken = [c for c in blamed(functions[name], lost) if c not in seen]
             if is_stub(functions[name]) or is_blocked(functions[name], problems) or not broken:
                 memo[name] = {name}
             else:

@@ -6,6 +6,8 @@ visibility) and everything PrairieLearn shows (which has no per-test visibility)
 count in the platform's score, as Gradescope counts a hidden test's; its results go to
 staff-only places (Gradescope's per-test visibility, extra_data and stdout; PrairieLearn's job log).
 """
+from grader.judging.blame import blamed, dependency_note
+
 SHOWN = "visible"
 
 
@@ -33,8 +35,6 @@ def _renoted(function, failed):
     """The function's "calls X, which also lost points" note, naming only functions still shown."""
     if "note" not in function:
         return function
-    from grader.judging.grading import dependency_note
-
     copy = {k: v for k, v in function.items() if k != "note"}
-    broken = [d for d in function.get("called", []) if d in failed]
+    broken = blamed(function, failed)
     return {**copy, "note": dependency_note(broken)} if broken else copy

@@ -1,5 +1,9 @@
 """Probes for exercise 6, GD versus SGD."""
+import contextlib
 import copy
+import random
+import sys
+import types
 
 import numpy as np
 
@@ -70,14 +74,62 @@ def _own_steps(impl, c, params):
     return params
 
 
+_DEFAULT_RNG = np.random.default_rng
+
+
+@contextlib.contextmanager
+def _rng_stream(impl, salt, global_seed):
+    """np.random.default_rng(seed) gives a stream that depends on `salt` as well as the seed (also
+    where a student module bound default_rng to a name of its own), and the global generators
+    (numpy's legacy one, Python's random, torch's) are seeded with `global_seed`: code whose initial
+    weights come from rng = np.random.default_rng(seed) changes with the salt and with nothing else."""
+    def default_rng(seed=None):
+        plain_int = isinstance(seed, (int, np.integer)) and not isinstance(seed, bool) and seed >= 0
+        return _DEFAULT_RNG([int(seed), salt] if plain_int else seed)
+    aliases = [(module, name) for module in _student_modules(impl)
+               for name, value in list(vars(module).items()) if value is _DEFAULT_RNG]
+    random.seed(global_seed)
+    np.random.seed(global_seed)
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        torch.manual_seed(global_seed)
+    np.random.default_rng = default_rng
+    for module, name in aliases:
+        setattr(module, name, default_rng)
+    try:
+        yield
+    finally:
+        np.random.default_rng = _DEFAULT_RNG
+        for module, name in aliases:
+            setattr(module, name, _DEFAULT_RNG)
+
+
+def _student_modules(impl):
+    """The student's modules train_mlp's procedure runs through (those that imported)."""
+    found = []
+    for name in ("ex04_mlp_forward", "ex05_backprop", M):
+        try:
+            found.append(module_of(impl, name))
+        except AttributeError:
+            continue
+    return [m for m in found if isinstance(m, types.ModuleType)]
+
+
 def _procedure(impl, c):
-    """train_mlp's initial weights (lr = 0: nothing moves) twice and for the next seed, its params after
-    training, and the contract's steps made from those initial weights with the student's own pieces."""
+    """train_mlp's initial weights (lr = 0: nothing moves) from rng streams and global generators
+    varied one at a time (same stream, other global seeds: "again"; another stream: "other_rng"), for
+    the next seed, its params after training, and the contract's steps made from those initial weights
+    with the student's own pieces."""
     seed = c["kwargs"]["seed"]
-    initial = _params_of(impl, c, lr=0.0)
-    out = {"initial": initial, "again": _params_of(impl, c, lr=0.0), "next_seed": _params_of(impl, c, lr=0.0, seed=seed + 1),
-           "trained": _params_of(impl, c)}
-    out["own"] = attempt(lambda: _own_steps(impl, c, initial))
+
+    def params(salt, global_seed, **changes):
+        with _rng_stream(impl, salt, global_seed):
+            return _params_of(impl, c, **changes)
+    initial = params(1, 11, lr=0.0)
+    out = {"initial": initial, "again": params(1, 12, lr=0.0), "other_rng": params(2, 11, lr=0.0),
+           "next_seed": params(1, 11, lr=0.0, seed=seed + 1), "trained": params(1, 11)}
+    with _rng_stream(impl, 1, 11):
+        out["own"] = attempt(lambda: _own_steps(impl, c, initial))
     return out
 
 

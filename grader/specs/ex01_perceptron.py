@@ -1,4 +1,6 @@
 """Checks for exercise 1, the perceptron (judge side; the probes are in grader.probes)."""
+import dataclasses
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -80,11 +82,17 @@ def _predict_mistakes(c):
 
 
 def _update_mistakes(c):
-    score = c["w"] @ c["x"]
-    return {"the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1":
-                c["w"] + c["lr"] * (c["y"] - score) * c["x"],
-            "where w . x == 0 exactly y_hat must be +1: use >= 0, not > 0":
-                c["w"] + c["lr"] * (c["y"] - (1.0 if score > 0 else -1.0)) * c["x"]}
+    """{hint: the update that mistake gives}, narrowest first: at a tie the raw score and np.sign
+    both give y_hat = 0, and the diagnosis names the first mistake every failing case fits."""
+    w, x, y, lr = (np.asarray(c[k], dtype=float) for k in ("w", "x", "y", "lr"))
+    score = float(w @ x)
+    with_y_hat = lambda y_hat: w + lr * (y - y_hat) * x  # noqa: E731
+    return {"where w . x == 0 exactly y_hat must be +1: use >= 0, not > 0": with_y_hat(1.0 if score > 0 else -1.0),
+            "at a tie (w . x == 0) np.sign gives 0, but y_hat must be +1 there: threshold with >= 0 instead of np.sign":
+                with_y_hat(np.sign(score)),
+            "y_hat must be +1 or -1: a step function that predicts 1/0 gives 0 where it must give -1":
+                with_y_hat(1.0 if score >= 0 else 0.0),
+            "the update uses the raw score w . x instead of the thresholded prediction y_hat = +/-1": with_y_hat(score)}
 
 
 def _train_mistakes(c):
@@ -109,11 +117,11 @@ def _all_plus_one(got, expected, case):
 
 
 def _unchanged(got, expected, case):
-    verdict = same_array("perceptron_update(w, x, y, lr)")(got, case["w"], case)
+    """The update must be w itself; a hint only where a catalogued mistake gives what the code gave."""
+    verdict = same_array("perceptron_update(w, x, y, lr)", _update_mistakes)(got, case["w"], case)
     if verdict.ok:
         return verdict
-    return Verdict(False, "a correctly classified sample must leave w unchanged (y - y_hat == 0)", case["w"], verdict.got,
-                   "use the thresholded prediction y_hat = +1/-1, not the raw score w . x")
+    return dataclasses.replace(verdict, message="a correctly classified sample must leave w unchanged (y - y_hat == 0)")
 
 
 def _separates(got, expected, case):

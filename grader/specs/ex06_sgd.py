@@ -267,13 +267,20 @@ def _procedure_hint(trained, initial, c):
 def _procedure_judge(got, expected, c):
     kwargs = c["kwargs"]
     try:
-        initial, again, next_seed, trained = (_params({"params": got[k]}, c) for k in ("initial", "again", "next_seed", "trained"))
+        initial, again, other_rng, next_seed, trained = (
+            _params({"params": got[k]}, c) for k in ("initial", "again", "other_rng", "next_seed", "trained"))
     except (WrongType, ValueError) as exc:
         return Verdict(False, f"train_mlp's params: {exc}", "params of the contract's shapes", "other params")
     if not all(np.array_equal(initial[k], again[k]) for k in PARAMS):
         return Verdict(False, f"two runs of train_mlp with seed = {kwargs['seed']} started from different weights: draw the "
                               "initial weights from rng = np.random.default_rng(seed), not from np.random, random or torch",
                        initial["W1"], again["W1"])
+    fixed = [k for k in ("W1", "W2") if np.array_equal(initial[k], other_rng[k])]
+    if fixed:
+        return Verdict(False, f"with seed = {kwargs['seed']}, train_mlp started from the same {' and '.join(fixed)} when "
+                              "np.random.default_rng(seed) gave other numbers: they do not come from rng = "
+                              "np.random.default_rng(seed) (but from random, np.random or torch, seeded with the seed, "
+                              "or a constant): draw them from rng", "weights that change with rng", initial[fixed[0]])
     if np.array_equal(initial["W1"], next_seed["W1"]) and np.array_equal(initial["W2"], next_seed["W2"]):
         return Verdict(False, f"seeds {kwargs['seed']} and {kwargs['seed'] + 1} gave the same initial weights: draw them from "
                               "rng = np.random.default_rng(seed)", "different weights", initial["W1"])

@@ -24,6 +24,10 @@ No credit when:
     wrong only as a piece): the credit is a conditional pass naming every differing piece
     (Verdict.if_failed), settled by grader.judging.grading.settle once the whole submission is judged.
 
+A composite that disagrees with what its own (usable, non-degenerate) pieces imply fails on its own:
+its verdict names those pieces as Verdict.not_from, and "fix X first" does not name them
+(grader.judging.blame).
+
 Where the decision cannot be taken (no piece is distinguishable from the true one on the case, yet
 the composite both fails the reference and agrees with its own pieces: tolerances stacking up), the
 failure is marked undecided (Verdict.undecided): grader.judging.grading judges the check on the cases where
@@ -67,6 +71,8 @@ def own_piece_credit(judge, declared, implied, agree, true_pieces=None, differs=
             wrong = wrong_pieces(calls, own, truth, lambda: bool(differs(mine, implied(truth, case), case)) if differs else False)
             if _agrees(agree, got["value"], mine, case):
                 return Verdict.if_failed(wrong, verdict) if wrong else dataclasses.replace(verdict, undecided=True)
+            # Wrong even given its own pieces as they are: fixing them first would not help.
+            return dataclasses.replace(verdict, not_from=tuple(sorted({call.function for call in calls})))
         except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
             pass
         return verdict

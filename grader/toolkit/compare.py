@@ -29,6 +29,12 @@ class Verdict:
     # A failure on a case where own-piece credit cannot be decided (grader.specs.own_pieces): the
     # check is judged on the other cases, and no search shrinks onto this one.
     undecided: bool = False
+    # Other catalogued mistakes that give the same value on this case as the one `hint` names (a
+    # tie, a zero input): grader.judging.diagnosis picks the mistake every failing case agrees on.
+    alike: tuple = ()
+    # The graded functions this failure does not come from (grader.judging.blame): the value was
+    # judged against the student's own pieces and is not what they imply.
+    not_from: tuple = ()
 
     def __post_init__(self):
         # Memory: a failing verdict lives as long as the batch (judged frames, searches); it keeps a
@@ -36,6 +42,7 @@ class Verdict:
         if not self.ok:
             object.__setattr__(self, "message", shorten(str(self.message), MESSAGE_CHARS))
             object.__setattr__(self, "hint", shorten(str(self.hint or ""), MESSAGE_CHARS))
+            object.__setattr__(self, "alike", tuple(shorten(str(h), MESSAGE_CHARS) for h in self.alike))
             object.__setattr__(self, "expected", kept(self.expected))
             object.__setattr__(self, "got", kept(self.got))
 
@@ -181,8 +188,34 @@ def fmt(value, limit=SHOWN_CHARS):
     return shorten(_fmt(value, [limit]), limit)
 
 
+def fmt_input(value, limit=SHOWN_CHARS):
+    """fmt of an argument in a form that re-creates its type when run as shown (a shown
+    counterexample must reproduce): float64 arrays of one or more dimensions read as nested lists
+    (the feedback's convention for arrays), a 0-d array or another dtype as np.array(...), a Python
+    float always with its point or exponent (1.0, not 1); inside dicts, lists and tuples too."""
+    return fmt(_as_source(value), limit)
+
+
+def _as_source(value):
+    t = type(value)
+    if t is dict:
+        return {k: _as_source(v) for k, v in value.items()}
+    if t in (list, tuple) and not _is_numeric_nest(value):
+        return t(_as_source(v) for v in value)
+    if t is float:
+        text = f"{value:.6g}"
+        return Shown(text if any(c in text for c in ".en") else text + ".0")
+    if t is np.ndarray and value.dtype.kind in "biuf" and (value.ndim == 0 or value.dtype != np.float64):
+        dtype = "" if value.dtype == np.float64 else f", dtype=np.{value.dtype.name}"
+        return Shown(f"np.array({fmt(value)}{dtype})")
+    return value
+
+
 def _fmt(value, room):
     """room: [characters still wanted]; a container stops adding items once it is spent."""
+    if isinstance(value, Shown):  # already formatted (inside a container too)
+        room[0] -= len(value)
+        return str(value)
     if isinstance(value, dict):
         return "{" + _join([(f"{k!r}: ", v) for k, v in value.items()], room) + "}"
     if isinstance(value, (tuple, list)) and not _is_numeric_nest(value):
@@ -272,19 +305,26 @@ def compare_arrays(got, expected, what="the result", mistakes=None):
     if arr.shape == exp.shape and (arr == exp).all():  # speed: the common exact answer (nan never equals)
         return Verdict.passed()
     if arr.shape != exp.shape:  # the catalogue first: a transposed or unsummed gradient has its own shape
-        return Verdict(False, f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, mistake_hint(arr, exp, mistakes))
+        return hinted(f"{what} has shape {arr.shape}, expected {exp.shape}", exp, arr, mistake_hints(arr, exp, mistakes))
     if not np.all(np.isfinite(arr)) and np.all(np.isfinite(exp)):
         return Verdict(False, f"{what} contains nan or inf", exp, arr)
     if close(arr, exp):
         return Verdict.passed()
-    return Verdict(False, f"{what} differs from the expected value", exp, arr, mistake_hint(arr, exp, mistakes))
+    return hinted(f"{what} differs from the expected value", exp, arr, mistake_hints(arr, exp, mistakes))
 
 
-def mistake_hint(got, expected, mistakes=None):
-    for hint, wrong in (mistakes or {}).items():
-        if wrong is not None and close(got, wrong) and not close(wrong, expected):
-            return hint
-    return generic_hint(got, expected)
+def mistake_hints(got, expected, mistakes=None):
+    """Every catalogued mistake ({hint: the value it gives}) that gives `got` where the right value
+    is `expected`, in the catalogue's order; else the generic hint, if any. Several mistakes can
+    give the same value on one case (at a tie, on a zero input): see Verdict.alike."""
+    found = tuple(hint for hint, wrong in (mistakes or {}).items()
+                  if wrong is not None and close(got, wrong) and not close(wrong, expected))
+    return found or tuple(h for h in (generic_hint(got, expected),) if h)
+
+
+def hinted(message, expected, got, hints):
+    """A failing verdict naming the first of `hints`, the others kept as alike."""
+    return Verdict(False, message, expected, got, hints[0] if hints else "", alike=tuple(hints[1:]))
 
 
 def compare_parts(got, expected, names, what="the result", mistakes=None):
@@ -334,7 +374,7 @@ def compare_float(got, expected, what="the result", mistakes=None):
         return Verdict(False, str(exc), expected, got)
     if close(value, expected):
         return Verdict.passed()
-    return Verdict(False, f"{what} differs from the expected value", expected, value, mistake_hint(value, expected, mistakes))
+    return hinted(f"{what} differs from the expected value", expected, value, mistake_hints(value, expected, mistakes))
 
 
 def relative_error(analytic, numeric):

@@ -2,9 +2,11 @@
 
 Any random order and any random initialisation are fine: the tests only ask
 for what the docstrings promise (every sample once per epoch, rows paired,
-reproducible from the seed, one plain SGD step per mini-batch, XOR learnt with
-the defaults).
+initial weights from rng and reproducible from the seed, one plain SGD step
+per mini-batch, XOR learnt with the defaults).
 """
+import random
+
 import numpy as np
 import pytest
 import torch
@@ -153,6 +155,45 @@ def test_train_mlp_is_reproducible(ex06, check):
     for key in KEYS:
         check.close(again[key], first[key], f"params[{key!r}] of two runs of {what} "
                     "(take every random number from rng = np.random.default_rng(seed), not from np.random)", rtol=0, atol=0)
+
+
+def _initial_weights(ex06, check, stream, global_seed):
+    """W1 and W2 of train_mlp's lr=0.0 run, with the global generators (np.random, random, torch)
+    seeded with global_seed, and np.random.default_rng(seed) giving the stream `stream` of that seed
+    (0: its usual numbers; another number: other numbers)."""
+    real = np.random.default_rng
+
+    def other_numbers(seed=None):
+        usual = stream == 0 or not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0
+        return real(seed) if usual else real([int(seed), stream])
+    aliases = [name for name, value in vars(ex06).items() if value is real]  # from numpy.random import default_rng
+    random.seed(global_seed)
+    np.random.seed(global_seed)
+    torch.manual_seed(global_seed)
+    np.random.default_rng = other_numbers
+    for name in aliases:
+        setattr(ex06, name, other_numbers)
+    try:
+        what = "train_mlp(XOR inputs, XOR targets, lr=0.0, epochs=1, seed=3)"
+        params, _ = trained(ex06.train_mlp(XOR_X, XOR_Y, lr=0.0, epochs=1, seed=3), what, check, [(2, 4), (4,), (4, 1), (1,)])
+    finally:
+        np.random.default_rng = real
+        for name in aliases:
+            setattr(ex06, name, real)
+    return {k: np.asarray(params[k], dtype=float) for k in ("W1", "W2")}
+
+
+def test_train_mlp_draws_its_initial_weights_from_rng(ex06, check):
+    # The test makes np.random.default_rng(seed) give other numbers, or seeds np.random, random and
+    # torch otherwise: only the first may change the initial weights.
+    usual, other_globals, other_rng = (_initial_weights(ex06, check, *args) for args in ((0, 1), (0, 2), (1, 1)))
+    for key in ("W1", "W2"):
+        check.close(other_globals[key], usual[key], f"initial {key} of train_mlp(..., seed=3) after seeding np.random, random "
+                    "and torch with other seeds (draw the weights only from rng = np.random.default_rng(seed))", rtol=0, atol=0)
+        if np.array_equal(other_rng[key], usual[key]):
+            raise AssertionError(f"train_mlp(..., seed=3) started from the same {key} when np.random.default_rng(3) gave other "
+                                 f"numbers: {key} does not come from rng = np.random.default_rng(seed) (but from random, "
+                                 "np.random or torch seeded with the seed, or a constant): draw it from rng")
 
 
 def _autograd_steps(params, X, y, sizes, lr):
