@@ -8,7 +8,7 @@ import pytest
 
 from helpers.class_submissions import STYLES
 from helpers.shown_inputs import parse_value as literal, split_input
-from grader.forms import FORMS, apply_forms, form_cases, shown as shown_args
+from grader.forms import FORMS, apply_forms, form_examples, shown as shown_args
 from grader.toolkit.compare import fmt_input
 from grader.judging.grading import evaluate
 from grader.devtools.mistakes import MISTAKES
@@ -133,6 +133,7 @@ def test_a_shown_argument_reads_back_as_the_value_the_code_got(value):
 
 @pytest.mark.parametrize("form", sorted(FORMS))
 def test_every_input_form_is_shown_as_it_was_passed(form):
-    case = form_cases("z", [form], [np.array(0.1), np.array([1.5, -2.0]), np.array([[1.0, 2.0]]), np.array(3.0), np.array([3.0, -2.0])])[0]
+    bases = [{"z": v} for v in (np.array(0.1), np.array([1.5, -2.0]), np.array([[1.0, 2.0]]), np.array(3.0), np.array([3.0, -2.0]))]
+    case = form_examples({"z": [form]}, bases)[0]
     text = shown_args(case, fmt_input)["z"]
     assert _same_value(apply_forms(case)["z"], literal(text)), text
