@@ -5,8 +5,8 @@ A function's record lists the graded functions the student's code called ("calle
 reported) and those its failure is known not to come from ("not_from"). The rule, decidable from the
 verdicts alone (no extra run): a called function that lost points is blamed unless some failing
 check of the caller was judged against the student's own pieces, that function among them, and on
-the shown case those pieces, as the student wrote them, imply what the true pieces imply while the
-caller's value is neither (grader.specs.own_pieces): the caller is wrong there whatever that
+the shown case the caller's value is not what those pieces imply while that function's outputs do
+not enter the implication (grader.specs.own_pieces): the caller is wrong there whatever that
 function's errors, so "fix that first" would not explain its failure (a per-sample loop in
 gradient_descent is wrong with a right squared_error too). A check that fails only because another
 check of the function failed (Check.needs) does not count. Plain data in, plain data out.
