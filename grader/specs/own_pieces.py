@@ -24,9 +24,12 @@ No credit when:
     wrong only as a piece): the credit is a conditional pass naming every differing piece
     (Verdict.if_failed), settled by grader.judging.grading.settle once the whole submission is judged.
 
-A composite that disagrees with what its own (usable, non-degenerate) pieces imply fails on its own:
-its verdict names those pieces as Verdict.not_from, and "fix X first" does not name them
-(grader.judging.blame).
+A composite that is not what its (usable, non-degenerate) own pieces imply fails on its own as far
+as a piece whose outputs do not enter that implication goes (the implication is the same with that
+piece's true outputs: gradient_descent's final weights and its squared_error): its verdict names
+such pieces as Verdict.not_from, and "fix X first" does not name them (grader.judging.blame). A
+piece whose errors change the implied value (a forward without its output sigmoid, which the
+student's backward assumes) may well be the cause: the note stays.
 
 Where the decision cannot be taken (no piece is distinguishable from the true one on the case, yet
 the composite both fails the reference and agrees with its own pieces: tolerances stacking up), the
@@ -71,8 +74,11 @@ def own_piece_credit(judge, declared, implied, agree, true_pieces=None, differs=
             wrong = wrong_pieces(calls, own, truth, lambda: bool(differs(mine, implied(truth, case), case)) if differs else False)
             if _agrees(agree, got["value"], mine, case):
                 return Verdict.if_failed(wrong, verdict) if wrong else dataclasses.replace(verdict, undecided=True)
-            # Wrong even given its own pieces as they are: fixing them first would not help.
-            return dataclasses.replace(verdict, not_from=tuple(sorted({call.function for call in calls})))
+            # Not what its own pieces imply: a piece whose outputs do not enter that implication (the
+            # same with its true outputs) cannot explain the failure.
+            unused = [f for f in sorted({call.function for call in calls})
+                      if _same_implication(mine, implied(_with_true(f, calls, own, truth), case), case, differs)]
+            return dataclasses.replace(verdict, not_from=tuple(unused)) if unused else verdict
         except (ArithmeticError, ValueError, WrongType, KeyError, TypeError):
             pass
         return verdict
@@ -124,6 +130,22 @@ def degenerate(own, truth, functions):
             if any(float(np.max(np.abs(truth[i] - base), initial=0.0)) > scale for i in calls[1:]):
                 return True
     return False
+
+
+def _with_true(function, calls, own, truth):
+    """The student's piece outputs, those of `function` replaced by the true ones."""
+    return [t if call.function == function else o for call, o, t in zip(calls, own, truth)]
+
+
+def _same_implication(mine, truth, case, differs):
+    """What the student's pieces imply for the composite is what the true pieces imply."""
+    if differs is not None:
+        return not differs(mine, truth, case)
+    if isinstance(mine, dict):
+        return isinstance(truth, dict) and mine.keys() == truth.keys() and all(
+            _same_implication(mine[k], truth[k], case, None) for k in mine)
+    mine, truth = np.asarray(mine, dtype=float), np.asarray(truth, dtype=float)
+    return mine.shape == truth.shape and close(mine, truth)
 
 
 def _agrees(agree, value, implied, case):

@@ -202,8 +202,8 @@ def _as_source(value):
         return {k: _as_source(v) for k, v in value.items()}
     if t in (list, tuple) and not _is_numeric_nest(value):
         return t(_as_source(v) for v in value)
-    if t is float:
-        text = f"{value:.6g}"
+    if isinstance(value, (float, np.floating)):  # the child gets a Python float (grader.protocol)
+        text = f"{float(value):.6g}"
         return Shown(text if any(c in text for c in ".en") else text + ".0")
     if t is np.ndarray and value.dtype.kind in "biuf" and (value.ndim == 0 or value.dtype != np.float64):
         dtype = "" if value.dtype == np.float64 else f", dtype=np.{value.dtype.name}"
