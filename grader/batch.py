@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
-from grader.judging.grading import SubmissionGrader
+from grader.judging.grading import grade_submission
 from grader.judging.reference import build_context, fingerprint
 from grader.outputs.class_report import terminal_text, write_class_report
 from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
@@ -232,7 +232,7 @@ def _grade_one(client, ctx, folder, handed_in, out_dir):
     record = None
     for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
         try:
-            record = SubmissionGrader(ctx, client).grade(submission)
+            record = grade_submission(ctx, client, submission)
             break
         except RunnerDied as exc:
             client.stop()

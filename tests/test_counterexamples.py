@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from helpers.class_submissions import STYLES
-from grader.judging.grading import evaluate
+from grader.judging.stages.judge import evaluate
 from grader.devtools.mistakes import MISTAKES
 from grader.probes import run_probe
 from grader.judging.reference import plain

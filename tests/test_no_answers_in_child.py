@@ -60,7 +60,7 @@ def solved(ctx, found):
     checks it needs first (a behaviour check earns nothing alone: identity passes value_at_kink at 0)."""
     import warnings
 
-    from grader.judging.grading import evaluate
+    from grader.judging.stages.judge import evaluate
     from grader.probes import run_probe
 
     passed = set()

@@ -33,7 +33,7 @@ def _renoted(function, failed):
     """The function's "calls X, which also lost points" note, naming only functions still shown."""
     if "note" not in function:
         return function
-    from grader.judging.grading import dependency_note
+    from grader.judging.stages.record import dependency_note
 
     copy = {k: v for k, v in function.items() if k != "note"}
     broken = [d for d in function.get("called", []) if d in failed]

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 from grader import SOLUTIONS_DIR
 from grader.batch import failed_record, submission_digest
-from grader.judging.grading import SubmissionGrader
+from grader.judging.grading import grade_submission
 from grader.platforms.context_cache import load_context
 from grader.judging.reference import fingerprint
 from grader.rubric import DEFAULT_RUBRIC, load_rubric
@@ -18,7 +18,7 @@ from grader.submission import read_submission
 
 @dataclass
 class Graded:
-    record: dict  # the grader's record (see grading.SubmissionGrader.grade)
+    record: dict  # the grader's record (see grader.judging.grading.grade_submission)
     timings: dict = field(default_factory=dict)  # {"start-up": s, "cases": s, "grading": s}
     context: str = ""  # "cached" | "generated"
     error: str = None  # details of a grader failure (for the staff), None when grading worked
@@ -73,7 +73,7 @@ def _grade(ctx, client, submission, plots=True):
     error = None
     for _ in range(2):
         try:
-            return SubmissionGrader(ctx, client, plots=plots).grade(submission), None
+            return grade_submission(ctx, client, submission, plots=plots), None
         except RunnerDied as exc:
             client.stop()
             error = f"the sandbox runner failed twice: {exc}"
