@@ -52,23 +52,3 @@ def demo_command(args):
     print(f"feedback:  {results}/<student>/feedback.md (and results.json, Gradescope's format)")
     return 0
 
-
-def main(argv=None):
-    """`python -m grader.devtools.demo --write-golden`: store the demo class's graded output as the
-    golden digests (tests/golden/demo_class.json) after an intended change of grades or feedback."""
-    import argparse
-
-    from grader.devtools.golden import GOLDEN, write_golden
-
-    parser = argparse.ArgumentParser(prog="python -m grader.devtools.demo", description=main.__doc__)
-    parser.add_argument("--write-golden", action="store_true", required=True,
-                        help=f"grade the demo class and rewrite {GOLDEN.relative_to(GOLDEN.parents[2])}")
-    parser.add_argument("--jobs", type=int, default=2, help="parallel lanes (default: 2)")
-    args = parser.parse_args(argv)
-    changed = write_golden(jobs=args.jobs)
-    print(f"{GOLDEN}: {len(changed)} file(s) changed" + "".join(f"\n  {line}" for line in changed))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -9,6 +9,7 @@ import csv
 import hashlib
 import io
 import json
+import sys
 import tempfile
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from grader.outputs.feedback_html import FEEDBACK_HTML
 from grader.outputs.reports import FEEDBACK, GRADES, RESULTS
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden" / "demo_class.json"
-REWRITE = "python -m grader.devtools.demo --write-golden"
+REWRITE = "python -m grader.devtools.golden --write"
 # results.json's fields that differ between two gradings of the same files (extra_data's, but
 # execution_time, which is top-level).
 MACHINE_FIELDS = ("fingerprint", "function_seconds", "isolation", "notices", "submitted")
@@ -98,3 +99,21 @@ def write_golden(path=GOLDEN, jobs=2):
     path.write_text(json.dumps({"about": f"digests of the graded demo class; rewrite with `{REWRITE}`",
                                 "digests": found}, indent=1, sort_keys=True) + "\n")
     return changed
+
+
+def main(argv=None):
+    """`python -m grader.devtools.golden --write`: grade the demo class and store its digests as the
+    golden ones (tests/golden/demo_class.json), after an intended change of grades or feedback."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m grader.devtools.golden", description=main.__doc__)
+    parser.add_argument("--write", action="store_true", required=True, help=f"grade the demo class and rewrite {GOLDEN}")
+    parser.add_argument("--jobs", type=int, default=2, help="parallel lanes (default: 2)")
+    args = parser.parse_args(argv)
+    changed = write_golden(jobs=args.jobs)
+    print(f"{GOLDEN}: {len(changed)} file(s) changed" + "".join(f"\n  {line}" for line in changed))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
