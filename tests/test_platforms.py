@@ -16,13 +16,13 @@ import pytest
 from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
-from grader.platforms import context_cache
+from grader.judging import reference
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
 from grader.platforms.uploads import find_upload
 from grader.protocol import encode, pack
-from grader.rubric import load_rubric
+from grader.rubric import load_checked_rubric, load_rubric
 from grader.submission import read_submission
 from helpers.platform_schemas import gradescope_problems, prairielearn_problems
 from helpers.submission_forms import reference_notebooks
@@ -276,8 +276,8 @@ def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp
     assert cache_key() == key
     rubric = tmp_path / "rubric.toml"
     rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
-    assert cache_key(rubric) != key
-    monkeypatch.setattr(context_cache.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
+    assert cache_key(load_checked_rubric(rubric)) != key
+    monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
     assert cache_key() != key
 
 
