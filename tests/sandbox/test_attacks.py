@@ -45,7 +45,7 @@ from grader.sandbox.client import SANDBOX_UID_BASE
 from grader.outputs.spreadsheet import as_text
 from grader.rubric import load_checked_rubric
 
-ATTACKS_DIR = Path(__file__).with_name("attacks")
+ATTACKS_DIR = Path(__file__).parent.parent / "attacks"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 LANE_UIDS = modes.LANE_UIDS
 IS_ROOT_LINUX = modes.IS_ROOT_LINUX

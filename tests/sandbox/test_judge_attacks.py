@@ -3,7 +3,7 @@ nan gradients, constant or context-detecting "own pieces", probes swapped at imp
 the behaviour checks, and a search of the child's memory for the grader's own formulas. Each attack
 is a real submission (tests/attacks/judge_*.py spliced into the blank stubs or the reference),
 graded in ONE batch with the honest reference and the blank stubs, under the short-limit rubric of
-tests/test_attacks.py.
+tests/sandbox/test_attacks.py.
 
 An attack file holds sections "# --- <module>": each section's definitions replace the module's
 functions of the same names (the section is appended to the module, the originals removed)."""
