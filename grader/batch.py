@@ -13,10 +13,10 @@ import time
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
-from grader.judging.grading import SubmissionGrader
+from grader.judging.grading import grade_submission
 from grader.judging.reference import build_context, fingerprint
 from grader.outputs.class_report import terminal_text, write_class_report
-from grader.rubric import DEFAULT_RUBRIC, RubricError, check_names, closest_name, load_rubric
+from grader.rubric import RubricError, closest_name, load_checked_rubric
 from grader.outputs.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
                             refuse_untrusted_output, make_private_output, write_grades, write_student)
 from grader.sandbox import untraversable
@@ -91,16 +91,6 @@ def nbgrader_course_marks(folder):
     if (folder / "source").is_dir() and (folder / "submitted").is_dir():
         marks.append("source/ and submitted/")
     return marks
-
-
-def load_checked_rubric(rubric=None):
-    """The rubric, every section, function and check it names checked against the grader's own
-    (a typo is a RubricError listing the valid names, before anything is graded)."""
-    from grader.specs import all_functions
-
-    rubric_obj = load_rubric(rubric or DEFAULT_RUBRIC)
-    check_names(rubric_obj, {spec.function: [c.name for c in spec.checks] for spec in all_functions()})
-    return rubric_obj
 
 
 @contextlib.contextmanager
@@ -232,7 +222,7 @@ def _grade_one(client, ctx, folder, handed_in, out_dir):
     record = None
     for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
         try:
-            record = SubmissionGrader(ctx, client).grade(submission)
+            record = grade_submission(ctx, client, submission)
             break
         except RunnerDied as exc:
             client.stop()
@@ -279,7 +269,8 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     `only` (graded again even if unchanged); returns a summary and writes grades.csv, which holds
     every student graded into out_dir. Refuses (BatchError) where the sandbox lacks its required
     layers, unless insecure. wrap_client(client) -> client stands between each lane and its
-    sandbox client (nngrade bench records the calls grading makes through it)."""
+    sandbox client (nngrade bench records the calls grading makes through it). rubric: a Rubric
+    (grader.rubric.load_checked_rubric; None: the bundled one), unless ctx brings its own."""
     students, skipped = list_students(submissions_dir)
     if only:
         students, skipped = select_students(students, only), []
@@ -291,21 +282,21 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     out_dir = Path(out_dir)
     if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
         raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
-    rubric_obj = ctx.rubric if ctx else load_checked_rubric(rubric)
+    rubric = ctx.rubric if ctx else rubric or load_checked_rubric()
     corrections.load(out_dir)  # a malformed adjustments.toml stops the run before anything is graded
     make_private_output(out_dir)
     untrusted = refuse_untrusted_output(out_dir)
     if untrusted:
         raise BatchError(untrusted)
     key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
-    modules = rubric_obj.modules
+    modules = rubric.modules
     bar = Progress(len(students), progress)
     work = queue.Queue()
     times = late.read_times(submitted_times) if submitted_times else None
     for folder in students:
         handed_in = late.submitted(folder, student_name(folder), times)
         previous = None if only else _resumable(folder, modules, out_dir, key)
-        if previous and (not rubric_obj.late or previous.get("submitted") == handed_in):
+        if previous and (not rubric.late or previous.get("submitted") == handed_in):
             bar.update(previous, resumed=True)
         else:
             work.put((folder, handed_in))  # read again by the lane: sources are not held for the whole class
@@ -342,7 +333,7 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     # OUT/<student>/results.json writes both the gradebook and the class report.
     for student in corrections.apply(out_dir):
         print(f"note: {out_dir / corrections.FILE} adjusts {student!r}, who is not graded in {out_dir}", file=sys.stderr)
-    rows, report = write_gradebook(out_dir, rubric_obj.functions)
+    rows, report = write_gradebook(out_dir, rubric.functions)
     names = {student_name(s) for s in students}
     lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
     return {"lost": lost, "skipped_names": refused, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
@@ -420,8 +411,9 @@ def grade_command(args):
         return 2
     out = args.out or "graded"
     try:
+        rubric = load_checked_rubric(args.rubric)  # once, here: every stage below is given the Rubric
         with removed_if_left_empty(out):
-            summary = grade_folder(args.submissions, out, rubric=args.rubric, jobs=args.jobs, progress=not args.no_progress,
+            summary = grade_folder(args.submissions, out, rubric=rubric, jobs=args.jobs, progress=not args.no_progress,
                                    only=args.student or (), insecure=args.insecure, submitted_times=args.submitted_times)
     except (BatchError, RubricError, corrections.CorrectionsError, late.LateError) as exc:
         print(f"error: {one_line(str(exc))}", file=sys.stderr)

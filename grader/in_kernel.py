@@ -8,10 +8,10 @@ DATA, computed at release time, holds plain data only (grader.protocol, compress
 cases of the function's checks and of the checks of every function whose pieces they call, the
 reference's expected values on them, and the rubric's points. Nothing of the reference's code, and
 solutions/ is never imported here. The cell then grades exactly as the sandbox does:
-grader.judging.grading.SubmissionGrader runs the probes (grader.probes) through KernelClient, which calls
+grader.judging.grading.grade_submission runs the probes (grader.probes) through KernelClient, which calls
 them on the notebook's own namespace instead of a sandboxed child (with the child's own case runner
 and the protocol's round trip, so the judges see the same plain data), judges them with the specs'
-judges, settles own-piece credit and behaviour checks (grader.judging.grading.settle), and the cell asserts
+judges, settles own-piece credit and behaviour checks (grader.judging.stages.settle), and the cell asserts
 its check's verdict with the feedback's text (grader.outputs.feedback.check_text).
 
 Differences from the sandbox, all outside the verdicts: no search for a smaller failing input (it
@@ -23,7 +23,7 @@ import importlib
 import zlib
 
 from grader.outputs.feedback import check_text
-from grader.judging.grading import SubmissionGrader
+from grader.judging.grading import grade_submission
 from grader.judging.judged_frames import JudgedFrames
 from grader.loader import describe_exception
 from grader.probes import probe_for, probe_table
@@ -98,7 +98,7 @@ class _Attributes:
 
 
 class KernelClient:
-    """What SubmissionGrader asks of a sandbox client, answered in this process."""
+    """What grade_submission asks of a sandbox client, answered in this process."""
 
     def __init__(self, ctx, namespace, module):
         self.ctx, self.namespace, self.module = ctx, namespace, module
@@ -161,8 +161,8 @@ def _graded(namespace, function, text):
     data = unpack_data(text)
     module = function.split(".")[0]
     ctx = context(data)
-    record = SubmissionGrader(ctx, KernelClient(ctx, namespace, module), plots=False).grade(
-        Submission(module, None, sources={f.split(".")[0]: "" for f in data["points"]}))
+    record = grade_submission(ctx, KernelClient(ctx, namespace, module),
+                              Submission(module, None, sources={f.split(".")[0]: "" for f in data["points"]}), plots=False)
     own = [f.split(".", 1)[1] for f in data["points"] if f.startswith(module + ".")]
     memo[text] = ([(name, namespace.get(name)) for name in own], record)
     return record

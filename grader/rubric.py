@@ -22,6 +22,7 @@ class Rubric:
     visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
     default_visibility: str = "visible"
     late: dict = None  # the late policy from [late] (grader.late), None without one
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.reference.fingerprint)
 
     @property
     def functions(self):
@@ -59,8 +60,9 @@ def _number(value, where):
 def load_rubric(path=DEFAULT_RUBRIC):
     path = Path(path)
     try:
-        data = tomllib.loads(path.read_text())
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raw = path.read_bytes()
+        data = tomllib.loads(raw.decode())
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RubricError(f"{path}: cannot read the rubric: {exc}") from exc
     timeouts = dict(data.pop("timeouts", {}))
     per_student = _limits(data.pop("limits", {}), path)
@@ -82,7 +84,21 @@ def load_rubric(path=DEFAULT_RUBRIC):
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
     points = _with_spec_defaults(points)
     visibility, default_visibility = _visibility(data_visibility, points, path)
-    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility, late_policy)
+    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility, late_policy, raw)
+
+
+def load_checked_rubric(path=None):
+    """The rubric (DEFAULT_RUBRIC without a path), checked once against the grader's specs: every
+    section, function and check it names exists, and every check a graded check needs is graded
+    too (a RubricError naming the file, before anything is graded). A command loads it here, at
+    its edge, and passes the Rubric on."""
+    from grader.specs import all_functions
+
+    rubric = load_rubric(path or DEFAULT_RUBRIC)
+    specs = {spec.function: spec for spec in all_functions()}
+    check_names(rubric, {function: [c.name for c in spec.checks] for function, spec in specs.items()})
+    check_needs(rubric, specs)
+    return rubric
 
 
 def _with_spec_defaults(points):
@@ -164,6 +180,16 @@ def check_names(rubric, available):
             if check not in available[qualified]:
                 raise RubricError(f"{rubric.source}: [{qualified}] names unknown check {check!r}"
                                   f"{_suggest(check, list(available[qualified]))}")
+
+
+def check_needs(rubric, specs):
+    """RubricError unless every graded check's Check.needs are graded too; specs: {function: FunctionSpec}."""
+    for function, points in rubric.points.items():
+        for check in specs[function].checks:
+            missing = [n for n in check.needs if check.name in points and n not in points]
+            if missing:
+                raise RubricError(f"{rubric.source}: [{function}] {check.name} earns points only together with "
+                                  f"{', '.join(missing)}: list that check too")
 
 
 def _suggest(name, choices):

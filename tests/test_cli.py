@@ -89,6 +89,9 @@ TYPOS = {  # rubric.toml edited: (old, new), then what the error says
     "check": ("[ex03_activations.sigmoid]\nmatches_reference", "[ex03_activations.sigmoid]\nmatches_referense",
               ["[ex03_activations.sigmoid] names unknown check 'matches_referense'; did you mean 'matches_reference'?",
                "(valid: matches_reference, "]),
+    "needed check left out": ("[ex01_perceptron.perceptron_predict]\nmatches_reference = 2\n", "[ex01_perceptron.perceptron_predict]\n",
+                              ["[ex01_perceptron.perceptron_predict] ties_go_to_plus_one earns points only together with "
+                               "matches_reference: list that check too"]),
 }
 
 

@@ -10,7 +10,7 @@ sides try exactly the declared input forms of every function is tests/test_forms
 
 The visible runs are the session's `runs` (tests/conftest.py), shared with test_visible_tests.
 The grader's verdicts: the contract folders are graded here; for the mistakes and the styles
-they are the catalogue's `loses_points` and full marks, which tests/test_grading.py checks by
+they are the catalogue's `loses_points` and full marks, which tests/judging/test_grading.py checks by
 grading every one of them (grading them again here would double the suite's biggest batch).
 """
 import dataclasses

@@ -4,7 +4,7 @@ A released notebook's code besides its answer and given cells is one import line
 `check("name")` per exercise; a check prints "not answered yet" once for a blank answer, one line
 per failing check with its input, expected and got for a wrong one, with nothing of pytest or
 hypothesis; the student package runs the same checks. That the reference notebooks pass every
-check is tests/test_release.py, where the notebooks run.
+check is tests/release/test_release.py, where the notebooks run.
 """
 import contextlib
 import io

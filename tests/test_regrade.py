@@ -16,6 +16,7 @@ from grader.batch import grade_folder
 from grader.cli import main as nngrade
 from grader.judging.reference import build_context, fingerprint
 from grader.outputs.reports import GRADES, is_kit_file_name, read_student
+from grader.rubric import load_checked_rubric
 
 CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
 
@@ -98,6 +99,7 @@ def test_a_changed_rubric_grades_everyone_again(graded_class, tmp_path):
     text = (SOLUTIONS_DIR.parent / "grader" / "rubric.toml").read_text()
     rubric.write_text(text.replace("[ex03_activations.sigmoid]\nmatches_reference = 1", "[ex03_activations.sigmoid]\nmatches_reference = 5", 1))
     assert rubric.read_text() != text
+    rubric = load_checked_rubric(rubric)
     summary = grade_folder(subs, out, rubric=rubric, jobs=2, progress=False, ctx=build_context(rubric))
     assert (summary["graded"], summary["resumed"]) == (3, 0)
     assert float(_gradebook(out)["alice"]["max_score"]) == float(before["alice"]["max_score"]) + 4
@@ -134,7 +136,7 @@ def test_a_changed_rubric_on_a_folder_of_one_student_is_refused_not_mixed(graded
     subs, out, before = graded_class
     only_bob = tmp_path / "only_bob"
     _copy(subs / "bob", only_bob / "bob")
-    rubric = _bigger_sigmoid_rubric(tmp_path)
+    rubric = load_checked_rubric(_bigger_sigmoid_rubric(tmp_path))
     with pytest.raises(BatchError, match=r"2 student\(s\) graded with another rubric"):
         grade_folder(only_bob, out, rubric=rubric, jobs=1, progress=False, ctx=build_context(rubric))
 

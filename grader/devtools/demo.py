@@ -26,6 +26,13 @@ def write_demo_class(folder, solutions_dir=SOLUTIONS_DIR, exercises_dir=EXERCISE
     return sorted(p.name for p in folder.iterdir())
 
 
+def demo_students():
+    """The demo class's student names (the folders write_demo_class writes), sorted."""
+    from grader.devtools.mistakes import MISTAKES
+
+    return sorted(["reference", "blank_stubs", *(f"mistake_{m.name}" for m in MISTAKES)])
+
+
 def class_table(summary):
     width = max([len(s) for s, _, _ in summary["records"]] + [7])
     lines = [f"{'student':<{width}}  score", f"{'-' * width}  -----"]
@@ -44,3 +51,4 @@ def demo_command(args):
     print(f"class report: {results / 'report.html'} (and summary.json)")
     print(f"feedback:  {results}/<student>/feedback.md (and results.json, Gradescope's format)")
     return 0
+

@@ -9,7 +9,7 @@ the functions listed in `breaks`) and the benchmark are built from these.
 gives wrong results in the mutant, including callers in the same folder (e.g. a
 wrong dense_backward also makes mlp_backward wrong). For the training functions
 "wrong" means the promised behaviour fails (XOR not learnt, wrong loss history),
-not merely other numbers. tests/test_mistakes.py checks every list by running
+not merely other numbers. tests/devtools/test_mistakes.py checks every list by running
 the mutant.
 
 `loses_points` names the functions the grader takes points from. It is `breaks`
@@ -17,12 +17,12 @@ minus the callers the grader deliberately does not penalise twice: a composite
 that is right given the student's own (wrong) pieces keeps its points (e.g.
 delta_rule_step built on a wrong squared_error_gradient; the one rule for all of
 them is grader/specs/own_pieces.py). GRADED_LOSSES below records
-the outcome of that rule per mistake, as expectations; tests/test_grading.py
+the outcome of that rule per mistake, as expectations; tests/judging/test_grading.py
 checks them by grading the mutant.
 
 `hint` holds the words the feedback of the mistake's own function (the first of
 `breaks`) must say about it: the right hint, or the message of a behaviour check
-that names the cause; tests/test_grading.py checks them in each mutant's feedback.md.
+that names the cause; tests/judging/test_grading.py checks them in each mutant's feedback.md.
 """
 from dataclasses import dataclass
 from pathlib import Path

@@ -16,7 +16,7 @@ from grader.judging.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
 from grader.protocol import decode, encode
-from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.rubric import DEFAULT_RUBRIC, load_checked_rubric
 from grader.judging.search_memo import SearchMemo
 from grader.specs import all_functions
 
@@ -62,17 +62,19 @@ def run_reference(check, reference, case):
     return check.prepare(output, case) if check.prepare else output
 
 
-def fingerprint(rubric_path=None, solutions_dir=SOLUTIONS_DIR, portable=False):
-    """Changes whenever the grader's code, the reference, the rubric or a library the grading
-    depends on changes (resume key: a student graded before any such change is graded again).
+def fingerprint(rubric=None, solutions_dir=SOLUTIONS_DIR, portable=False):
+    """Changes whenever the grader's code, the reference, the rubric (a Rubric: the file it was read
+    from; None: the bundled one) or a library the grading depends on changes (resume key: a student
+    graded before any such change is graded again).
     portable: Python's minor version only, not its patch, for a cache made on another machine
     (PrairieLearn's is made where the question is built; the image's 3.11.x seldom matches)."""
     digest = hashlib.sha256(_versions(portable))
     code = [(p.relative_to(PROJECT_ROOT).as_posix(), p) for p in sorted((PROJECT_ROOT / "grader").rglob("*.py"))]
     data = [(f"solutions/{p.name}", p) for p in sorted(Path(solutions_dir).glob("*.py"))]
-    for name, path in [*code, *data, ("rubric", Path(rubric_path or DEFAULT_RUBRIC))]:
+    for name, path in [*code, *data]:
         digest.update(name.encode() + b"\0")
         digest.update(path.read_bytes())
+    digest.update(b"rubric\0" + (rubric.raw if rubric is not None else DEFAULT_RUBRIC.read_bytes()))
     return digest.hexdigest()[:16]
 
 
@@ -91,28 +93,15 @@ def _versions(portable):
     return " ".join(found).encode()
 
 
-def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
-    """The class context. cached: {"cases", "expected"} computed before for the same fingerprint
+def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+    """The class context. rubric: a Rubric checked against the specs (grader.rubric.load_checked_rubric;
+    None: the bundled one). cached: {"cases", "expected"} computed before for the same fingerprint
     (grader.platforms.context_cache); the reference is then imported only if a search needs it."""
-    rubric_path = rubric_path or DEFAULT_RUBRIC
-    rubric = load_rubric(rubric_path)
-    functions = {spec.function: spec for spec in all_functions()}
-    missing = [f for f in rubric.functions if f not in functions]
-    if missing:
-        raise ValueError(f"{rubric_path}: no checks are defined for {', '.join(missing)}")
-    for function in rubric.functions:
-        unknown = set(rubric.points[function]) - {c.name for c in functions[function].checks}
-        if unknown:
-            raise ValueError(f"{rubric_path}: [{function}] names unknown checks {sorted(unknown)}")
-    functions = {f: functions[f] for f in rubric.functions}
-    for function in rubric.functions:
-        for check in functions[function].checks:
-            missing = [n for n in check.needs if check.name in rubric.points[function] and n not in rubric.points[function]]
-            if missing:
-                raise ValueError(f"{rubric_path}: [{function}] {check.name} earns points only together with "
-                                 f"{', '.join(missing)}: list that check too")
+    rubric = rubric or load_checked_rubric()
+    specs = {spec.function: spec for spec in all_functions()}
+    functions = {f: specs[f] for f in rubric.functions}
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
-    key = fingerprint(rubric_path, solutions_dir)
+    key = fingerprint(rubric, solutions_dir)
     if cached is not None:
         return ClassContext(rubric, functions, checks, cached["cases"], cached["expected"], LazyReference(solutions_dir), key)
     reference = import_reference(solutions_dir)

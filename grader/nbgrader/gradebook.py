@@ -11,7 +11,7 @@ sandboxed grader instead of the notebook's kernel). nbgrader's `score` is
 manual_score (when set) plus extra_credit, else auto_score plus extra_credit,
 so the cells written here get their manual_score and extra_credit cleared:
 `nbgrader autograde` runs the student's code in a kernel that can open
-gradebook.db and set both (tests/test_nbgrader_roundtrip.py, the
+gradebook.db and set both (tests/nbgrader/test_nbgrader_roundtrip.py, the
 gradebook_edit student), and such a value would hide the sandboxed score from
 `nbgrader export` and formgrader. Override an autograded cell by hand in
 formgrader after running nngrade, not before. Other cells (manually graded

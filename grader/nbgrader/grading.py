@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from grader.batch import BatchError, grade_folder, load_checked_rubric, not_graded_status, removed_if_left_empty
+from grader.batch import BatchError, grade_folder, not_graded_status, removed_if_left_empty
 from grader.nbgrader.autograded import (
     answer_status, autograded_notebook, function_comment, notebook_function, write_autograded, write_submission_records)
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
@@ -22,7 +22,7 @@ from grader.intake.notebooks import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
 from grader.intake.notebook_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
 from grader.outputs.reports import read_student
-from grader.rubric import RubricError, closest_name
+from grader.rubric import RubricError, closest_name, load_checked_rubric
 from grader.outputs.safe_text import one_line
 from grader.limits import MAX_RECORD_BYTES
 
@@ -169,7 +169,7 @@ def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progres
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as tmp:
         students = collect_sources(course_dir, assignment, released, tmp)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
-        summary = grade_folder(tmp, out_dir, rubric=rubric, jobs=jobs, progress=progress, extra_hide=[course_dir],
+        summary = grade_folder(tmp, out_dir, rubric=rubric_obj, jobs=jobs, progress=progress, extra_hide=[course_dir],
                                only=only, insecure=insecure)
     scores = {}
     for student in [s for s in students if not only or s in only]:  # the ones this run graded

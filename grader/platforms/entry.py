@@ -40,20 +40,20 @@ def grade_upload(upload_dir, kit_root, hide, student="submission", plots=True, e
     script the staff would edit, named when the sandbox refuses)."""
     started = process_started()
     kit_root = Path(kit_root)
-    rubric = kit_root / kit.RUBRIC
     try:
         kit.make_root_only(kit_root)
         from grader.platforms.single import grade_one, not_graded_record
         from grader.intake.uploads import find_upload
-        from grader.rubric import load_rubric
+        from grader.rubric import load_checked_rubric
 
-        modules = load_rubric(rubric).modules
+        rubric = load_checked_rubric(kit_root / kit.RUBRIC)  # once, here: grading is given the Rubric
+        modules = rubric.modules
         with tempfile.TemporaryDirectory(prefix="nngrade-upload-") as work:
             upload = find_upload(upload_dir, modules, work, kit_root / kit.NOTEBOOKS)
             if upload.folder is None:
                 record = not_graded_record(rubric, student, upload.problem, kit_root / "solutions")
                 return Outcome(record, "not-gradable", upload.problem, upload.problem)
-            graded = grade_one(upload.folder, student=student, rubric_path=rubric, cache_path=kit_root / kit.CACHE,
+            graded = grade_one(upload.folder, student=student, rubric=rubric, cache_path=kit_root / kit.CACHE,
                                hide=[*hide, work], solutions_dir=kit_root / "solutions", started=started, plots=plots,
                                entry_script=entry_script)
         details = (f"class context: {graded.context}; timings: {graded.timings}; "

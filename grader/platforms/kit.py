@@ -58,10 +58,11 @@ def kit_files(rubric_path=None):
 def write_cache_for(kit_root):
     """Compute the class context cache inside an unpacked kit (setup time); returns its path."""
     from grader.platforms.context_cache import write_cache
+    from grader.rubric import load_checked_rubric
 
     kit_root = Path(kit_root)
     path = kit_root / CACHE
-    write_cache(path, kit_root / RUBRIC, kit_root / "solutions")
+    write_cache(path, load_checked_rubric(kit_root / RUBRIC), kit_root / "solutions")
     return path
 
 

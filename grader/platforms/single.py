@@ -8,27 +8,28 @@ from types import SimpleNamespace
 
 from grader import SOLUTIONS_DIR
 from grader.batch import failed_record, submission_digest
-from grader.judging.grading import SubmissionGrader
+from grader.judging.grading import grade_submission
 from grader.platforms.context_cache import load_context
 from grader.judging.reference import fingerprint
-from grader.rubric import DEFAULT_RUBRIC, load_rubric
+from grader.rubric import load_checked_rubric
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
 
 
 @dataclass
 class Graded:
-    record: dict  # the grader's record (see grading.SubmissionGrader.grade)
+    record: dict  # the grader's record (see grader.judging.grading.grade_submission)
     timings: dict = field(default_factory=dict)  # {"start-up": s, "cases": s, "grading": s}
     context: str = ""  # "cached" | "generated"
     error: str = None  # details of a grader failure (for the staff), None when grading worked
 
 
-def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None,
+def grade_one(folder, *, student, rubric=None, cache_path=None, hide=(), solutions_dir=SOLUTIONS_DIR, started=None,
               plots=True, entry_script="the entry point"):
     """Grade the exNN_*.py files in `folder`. A grader failure gives an all-zero record and
     `error`; it never raises for anything the submission contains. started: time.time() when the
-    process began (the start-up then includes the interpreter's own start and imports). plots:
+    process began (the start-up then includes the interpreter's own start and imports). rubric: a
+    checked Rubric (grader.rubric.load_checked_rubric; None: the bundled one). plots:
     draw the feedback page's plots (record["plots"]). entry_script: the platform's script where the
     staff may set NNGRADE_INSECURE=1 (named when a layer is missing)."""
     timings, started = {}, started or time.time()
@@ -38,7 +39,7 @@ def grade_one(folder, *, student, rubric_path=None, cache_path=None, hide=(), so
     try:
         error = _start(client, entry_script)
         timings["start-up"] = _lap(timings, started)
-        ctx, how = load_context(cache_path, rubric_path, solutions_dir)
+        ctx, how = load_context(cache_path, rubric, solutions_dir)
         timings["cases"] = _lap(timings, started)
         submission = read_submission(folder, ctx.rubric.modules)
         submission.student = student
@@ -73,7 +74,7 @@ def _grade(ctx, client, submission, plots=True):
     error = None
     for _ in range(2):
         try:
-            return SubmissionGrader(ctx, client, plots=plots).grade(submission), None
+            return grade_submission(ctx, client, submission, plots=plots), None
         except RunnerDied as exc:
             client.stop()
             error = f"the sandbox runner failed twice: {exc}"
@@ -87,10 +88,11 @@ def _lap(timings, started):
     return round(time.time() - started - sum(timings.values()), 3)
 
 
-def not_graded_record(rubric_path, student, reason, solutions_dir=SOLUTIONS_DIR):
-    """All zeros with the reason, without starting a sandbox: an upload with nothing to grade."""
-    rubric = load_rubric(rubric_path or DEFAULT_RUBRIC)
-    ctx = SimpleNamespace(rubric=rubric, functions=rubric.functions, fingerprint=fingerprint(rubric_path, solutions_dir))
+def not_graded_record(rubric, student, reason, solutions_dir=SOLUTIONS_DIR):
+    """All zeros with the reason, without starting a sandbox: an upload with nothing to grade
+    (rubric: a checked Rubric; None: the bundled one)."""
+    rubric = rubric or load_checked_rubric()
+    ctx = SimpleNamespace(rubric=rubric, functions=rubric.functions, fingerprint=fingerprint(rubric, solutions_dir))
     record = failed_record(ctx, SimpleNamespace(student=student), reason)
     record["problems"] = {"(upload)": reason}
     return record

@@ -2,7 +2,7 @@
 
 This package is the child's whole view of the checks. It holds calls and nothing that computes an
 answer: no formula, no expected value, no judge, no finite differences (those live in grader.specs,
-which only the judge imports; tests/test_specs.py checks that the runner never loads it).
+which only the judge imports; tests/specs/test_specs.py checks that the runner never loads it).
 
 A Probe has two parts (and whether to record the warnings its call emits):
   - `call(impl, case) -> value`: the student's graded function on the case (with the contract's

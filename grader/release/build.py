@@ -117,7 +117,7 @@ def write_release(files, release_dir=RELEASE_DIR):
 
 
 def release_command(args):
-    from grader.batch import load_checked_rubric
+    from grader.rubric import load_checked_rubric
 
     rubric_path = getattr(args, "rubric", None)
     release_dir = Path(getattr(args, "out", None) or RELEASE_DIR)

@@ -65,7 +65,7 @@ def write_course(root, notebooks=None, rubric=None):
 def course_command(args):
     """`nngrade course DIR [--rubric R]`: write the course (its grade cells worth the rubric's
     points), say what to run next."""
-    from grader.batch import load_checked_rubric
+    from grader.rubric import load_checked_rubric
 
     root = Path(args.dir)
     config = root / "nbgrader_config.py"

@@ -13,7 +13,6 @@ Fairness therefore follows from the specs themselves: tolerances that accept flo
 fail only the check about warnings, any value between the one-sided derivatives at a kink, behaviour
 (not the reference's numbers) where the contract leaves freedom.
 """
-from functools import lru_cache
 from pathlib import Path
 
 from grader import SOLUTIONS_DIR
@@ -29,8 +28,7 @@ grade_cell(globals(), {function!r}, {check!r}, {data!r})
 
 def hidden_cells(rubric, solutions_dir=SOLUTIONS_DIR):
     """source(function, check) -> the hidden test code of that rubric check."""
-    rubric_path = rubric.source if Path(rubric.source).is_file() else None
-    ctx = _context(str(solutions_dir), rubric_path, fingerprint(rubric_path, solutions_dir))
+    ctx = _context(rubric, solutions_dir)
     cache = {}
 
     def source(function, check):
@@ -43,10 +41,17 @@ def hidden_cells(rubric, solutions_dir=SOLUTIONS_DIR):
     return source
 
 
-@lru_cache(maxsize=2)
-def _context(solutions_dir, rubric_path, key):
-    """The class context, once per kit state (key: the fingerprint of grader, reference and rubric)."""
-    return build_context(rubric_path, Path(solutions_dir))
+_CONTEXTS = {}  # {(solutions folder, fingerprint): class context}, the last two
+
+
+def _context(rubric, solutions_dir):
+    """The class context, once per kit state (the fingerprint of grader, reference and rubric)."""
+    key = (str(solutions_dir), fingerprint(rubric, solutions_dir))
+    if key not in _CONTEXTS:
+        if len(_CONTEXTS) >= 2:
+            _CONTEXTS.pop(next(iter(_CONTEXTS)))
+        _CONTEXTS[key] = build_context(rubric, Path(solutions_dir))
+    return _CONTEXTS[key]
 
 
 def cell_data(ctx, rubric, function):

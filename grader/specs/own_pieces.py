@@ -22,7 +22,7 @@ No credit when:
   - no piece is wrong on the case (the composite is then simply wrong), or the true pieces give nan;
   - a piece whose outputs differ did not lose points on its own checks (right in its own checks,
     wrong only as a piece): the credit is a conditional pass naming every differing piece
-    (Verdict.if_failed), settled by grader.judging.grading.settle once the whole submission is judged.
+    (Verdict.if_failed), settled by grader.judging.stages.settle once the whole submission is judged.
 
 A composite that is not what its (usable, non-degenerate) own pieces imply fails on its own as far
 as a piece whose outputs do not enter that implication goes (the implication is the same with that
@@ -33,7 +33,7 @@ student's backward assumes) may well be the cause: the note stays.
 
 Where the decision cannot be taken (no piece is distinguishable from the true one on the case, yet
 the composite both fails the reference and agrees with its own pieces: tolerances stacking up), the
-failure is marked undecided (Verdict.undecided): grader.judging.grading judges the check on the cases where
+failure is marked undecided (Verdict.undecided): grader.judging.stages.judge judges the check on the cases where
 the decision stands and never shrinks a failure onto such a case.
 """
 import dataclasses

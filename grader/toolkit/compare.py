@@ -23,7 +23,7 @@ class Verdict:
     hint: str = ""  # a recognised common mistake
     # A conditional pass (ok True): it holds only if each of these graded functions lost points on
     # its own checks ("right given your own wrong pieces"); else `otherwise` (a failing Verdict)
-    # stands. Settled by grader.judging.grading.settle once every function of the submission is judged.
+    # stands. Settled by grader.judging.stages.settle once every function of the submission is judged.
     credit_if_failed: tuple = ()
     otherwise: object = None
     # A failure on a case where own-piece credit cannot be decided (grader.specs.own_pieces): the

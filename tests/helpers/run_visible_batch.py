@@ -6,7 +6,7 @@ For each FOLDER this calls pytest.main(TEST_PATHS (default: exercises) --impl FO
 and writes {spec: {"exit": code, "passed": [...], "failed": [...], "errors": [...]}}
 to OUT.json. One process pays the start-up (torch, pytest plugins) once instead
 of once per folder; exercises/conftest.py forgets the exercise modules between
-runs, so every run imports its own folder. Used by tests/test_visible_tests.py.
+runs, so every run imports its own folder. Used by tests/release/test_visible_tests.py.
 """
 import json
 import sys

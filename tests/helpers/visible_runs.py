@@ -3,7 +3,7 @@
 All runs start together on two workers; the many small runs share one process each
 (tests/helpers/run_visible_batch.py) so the start-up is paid once. The mistakes' runs report
 every test's verdict (no shrinking, one-line tracebacks), as do the contract's hard cases
-(tests/helpers/contract_variants.py): tests/test_visible_tests.py asks whether a mistake is caught,
+(tests/helpers/contract_variants.py): tests/release/test_visible_tests.py asks whether a mistake is caught,
 tests/test_contract_agreement.py which functions fail.
 """
 import json

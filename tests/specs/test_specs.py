@@ -10,7 +10,7 @@ from grader.toolkit.cases import class_cases
 from grader.rubric import RubricError, load_rubric
 from grader.specs import all_checks
 
-GRADER = Path(__file__).resolve().parent.parent / "grader"
+GRADER = Path(__file__).resolve().parents[2] / "grader"
 
 
 def test_every_rubric_entry_has_a_check_and_vice_versa():

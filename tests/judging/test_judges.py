@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from grader.toolkit.compare import Verdict, close, compare_arrays, compare_dict, compare_float, compare_parts, relative_error
-from grader.judging.grading import evaluate, settle
+from grader.judging.stages.judge import evaluate
+from grader.judging.stages.settle import settle_verdicts
 from grader.probes import Call, run_probe
 from grader.judging.reference import plain
 from grader.specs import Check
@@ -185,7 +186,7 @@ def test_settle_keeps_own_piece_credit_only_when_a_piece_lost_points():
     for piece_ok, credited in ((False, True), (True, False)):
         verdicts = {"m.piece": [(_check("m.piece", "matches_reference"), Verdict.passed() if piece_ok else FAIL, [])],
                     "m.composite": [(_check("m.composite", "matches_reference"), conditional, [({"w": 1}, FAIL)])]}
-        settle(verdicts)
+        settle_verdicts(verdicts, {"m.composite": ("m.piece",)})
         assert verdicts["m.composite"][0][1].ok is credited
         assert verdicts["m.composite"][0][2] == ([] if credited else [({"w": 1}, FAIL)])
 
@@ -197,7 +198,7 @@ def test_settle_needs_every_wrong_piece_to_have_lost_points():
         verdicts = {"m.loss": [(_check("m.loss", "matches_reference"), Verdict.passed() if loss_ok else FAIL, [])],
                     "m.step": [(_check("m.step", "matches_reference"), FAIL, [])],
                     "m.descent": [(_check("m.descent", "final"), Verdict.if_failed(("m.loss", "m.step"), FAIL), [({}, FAIL)])]}
-        settle(verdicts)
+        settle_verdicts(verdicts, {"m.descent": ("m.loss", "m.step")})
         assert verdicts["m.descent"][0][1].ok is credited
 
 
@@ -209,7 +210,7 @@ def test_settle_resolves_chains_pieces_first():
             "m.step": [(_check("m.step", "matches_reference"), Verdict.if_failed(("m.gradient",), FAIL), [({}, FAIL)])],
             "m.gradient": [(_check("m.gradient", "matches_reference"), Verdict.passed() if gradient_ok else FAIL, [])],
         }
-        settle(verdicts)
+        settle_verdicts(verdicts, {"m.descent": ("m.step",), "m.step": ("m.gradient",)})
         assert verdicts["m.step"][0][1].ok is (not gradient_ok)
         # the step is wrong either way: it lost points, or it is excused by the gradient's own loss
         assert verdicts["m.descent"][0][1].ok
@@ -219,7 +220,7 @@ def test_settle_gates_behaviour_on_the_value_check():
     for value_ok in (True, False):
         verdicts = {"m.f": [(_check("m.f", "matches_reference"), Verdict.passed() if value_ok else FAIL, []),
                             (_check("m.f", "ties", needs=("matches_reference",)), Verdict.passed(), [])]}
-        settle(verdicts)
+        settle_verdicts(verdicts, {})
         behaviour = verdicts["m.f"][1][1]
         assert behaviour.ok is value_ok
         if not value_ok:
@@ -230,9 +231,55 @@ def test_settle_does_not_touch_cached_entries():
     conditional = Verdict.if_failed(("m.piece",), FAIL)
     cached = [(_check("m.composite", "matches_reference"), conditional, [({}, FAIL)], None)]
     fresh = {"m.composite": [(c, v, f) for c, v, f, _ in cached], "m.piece": []}
-    settle(fresh)
+    settle_verdicts(fresh, {"m.composite": ("m.piece",)})
     assert cached[0][1] is conditional and not fresh["m.composite"][0][1].ok
 
+
+
+def test_settle_takes_pieces_before_composites_whatever_the_order_given():
+    """One pass in dependency order: a composite listed before the piece it depends on still waits
+    for the piece's own credit to be settled."""
+    for order in (("m.descent", "m.step", "m.gradient"), ("m.gradient", "m.step", "m.descent")):
+        entries = {"m.descent": [(_check("m.descent", "final"), Verdict.if_failed(("m.step",), FAIL), [({}, FAIL)])],
+                   "m.step": [(_check("m.step", "matches_reference"), Verdict.if_failed(("m.gradient",), FAIL), [({}, FAIL)])],
+                   "m.gradient": [(_check("m.gradient", "matches_reference"), FAIL, [])]}
+        verdicts = {function: entries[function] for function in order}
+        settle_verdicts(verdicts, {"m.descent": ("m.step",), "m.step": ("m.gradient",)})
+        assert verdicts["m.step"][0][1].ok and verdicts["m.descent"][0][1].ok, order
+
+
+def test_settle_gives_no_credit_for_a_piece_it_was_not_told_comes_first():
+    """A piece outside the composite's dependencies is not settled when the composite is: no credit."""
+    verdicts = {"m.descent": [(_check("m.descent", "final"), Verdict.if_failed(("m.step",), FAIL), [({}, FAIL)])],
+                "m.step": [(_check("m.step", "matches_reference"), Verdict.if_failed(("m.gradient",), FAIL), [({}, FAIL)])],
+                "m.gradient": [(_check("m.gradient", "matches_reference"), FAIL, [])]}
+    settle_verdicts(verdicts, {"m.step": ("m.gradient",)})
+    assert verdicts["m.step"][0][1].ok and not verdicts["m.descent"][0][1].ok
+
+
+def test_every_piece_a_check_calls_is_among_its_functions_dependencies(ctx):
+    """What makes one pass of settle enough: the pieces whose credit a composite's verdict can name
+    (grader.specs.own_pieces) are the functions it depends on (FunctionSpec.depends, followed), or itself."""
+    depends = {spec.function: spec.depends for spec in ctx.functions.values()}
+
+    def reachable(function):
+        seen, todo = set(), list(depends.get(function, ()))
+        while todo:
+            f = todo.pop()
+            if f not in seen:
+                seen.add(f)
+                todo.extend(depends.get(f, ()))
+        return seen
+
+    checked = 0
+    for check in ctx.checks.values():
+        if not getattr(check.judge, "own_pieces", False):  # only own_piece_credit names pieces in a verdict
+            continue
+        for case in ctx.cases[check.id][:3]:
+            called = {call.function for call in check.probe.pieces(case)} - {check.function}
+            assert called <= reachable(check.function), (check.id, sorted(called - reachable(check.function)))
+            checked += 1
+    assert checked
 
 # ---- messages name the first cause: shape, then nan/inf, then the value ------------------------------
 
@@ -261,14 +308,14 @@ def test_undecided_failures_count_only_where_no_case_decided():
     that decided the credit; alone, it stands."""
     from types import SimpleNamespace
 
-    from grader.judging.grading import SubmissionGrader, counts
+    from grader.judging.stages.judge import counts, judge_check
     check = Check("ex99_demo.f", "matches_reference", judge=lambda got, expected, case: got)
     undecided = Verdict(False, "off", undecided=True)
     credit = Verdict.if_failed(("ex99_demo.piece",), FAIL)
     for outcomes, ok in (([undecided, credit], True), ([undecided, undecided], False), ([undecided, FAIL], False)):
         cases = [{"i": i} for i in range(len(outcomes))]
-        grader = SimpleNamespace(ctx=SimpleNamespace(cases={check.id: cases}, expected={check.id: [None] * len(cases)}))
-        _, verdict, failures, _ = SubmissionGrader._judge_check(grader, check, [{"value": v} for v in outcomes])
+        ctx = SimpleNamespace(cases={check.id: cases}, expected={check.id: [None] * len(cases)})
+        _, verdict, failures, _ = judge_check(ctx, check, [{"value": v} for v in outcomes])
         assert verdict.ok is ok, outcomes
     assert not counts(undecided) and counts(FAIL) and not counts(credit)
 

@@ -8,7 +8,7 @@ import pytest
 
 from grader.toolkit.compare import Verdict
 from grader.judging.diagnosis import degenerate, diagnosed
-from grader.judging.grading import evaluate
+from grader.judging.stages.judge import evaluate
 from grader.probes import run_probe
 
 

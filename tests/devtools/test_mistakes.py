@@ -28,7 +28,7 @@ from grader.devtools.mistakes import MISTAKES, Mistake, mutated_sources, write_m
 from grader.rubric import load_rubric
 from grader.specs import all_checks
 
-ALT_IMPLS = Path(__file__).parent / "alt_impls"
+ALT_IMPLS = Path(__file__).parent.parent / "alt_impls"
 STYLES = sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir())
 EXERCISE_NAME = re.compile(r"ex\d\d_\w+")
 MODULES = exercise_modules()

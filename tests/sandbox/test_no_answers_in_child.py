@@ -1,7 +1,7 @@
 """No answers in the child: nothing a sandboxed child holds computes a graded function.
 
 The runner (and so every fork server and child) imports only the child-side modules (checked in
-tests/test_specs.py). Here every callable those modules define, and everything reachable from the
+tests/specs/test_specs.py). Here every callable those modules define, and everything reachable from the
 probe objects (closures, defaults, the probe table), is tried as each graded function on the class's
 inputs and judged like a student's answer: none may pass a check. It runs in a subprocess, as some
 of those callables change interpreter state when called with nonsense (the source loader)."""
@@ -60,7 +60,7 @@ def solved(ctx, found):
     checks it needs first (a behaviour check earns nothing alone: identity passes value_at_kink at 0)."""
     import warnings
 
-    from grader.judging.grading import evaluate
+    from grader.judging.stages.judge import evaluate
     from grader.probes import run_probe
 
     passed = set()

@@ -43,8 +43,9 @@ from grader.judging.reference import build_context
 from grader.outputs.reports import read_student
 from grader.sandbox.client import SANDBOX_UID_BASE
 from grader.outputs.spreadsheet import as_text
+from grader.rubric import load_checked_rubric
 
-ATTACKS_DIR = Path(__file__).with_name("attacks")
+ATTACKS_DIR = Path(__file__).parent.parent / "attacks"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
 LANE_UIDS = modes.LANE_UIDS
 IS_ROOT_LINUX = modes.IS_ROOT_LINUX
@@ -547,7 +548,7 @@ def sandbox_uids():
 
 @pytest.fixture(scope="session")
 def attack_ctx(tmp_path_factory):
-    return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
+    return build_context(load_checked_rubric(test_rubric_file(tmp_path_factory.mktemp("rubric"))))
 
 
 STRAY_ROOTS = ("/tmp", "/var/tmp", "/dev/shm", "/run", "/var/lock", "/var/crash")

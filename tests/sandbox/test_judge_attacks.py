@@ -3,7 +3,7 @@ nan gradients, constant or context-detecting "own pieces", probes swapped at imp
 the behaviour checks, and a search of the child's memory for the grader's own formulas. Each attack
 is a real submission (tests/attacks/judge_*.py spliced into the blank stubs or the reference),
 graded in ONE batch with the honest reference and the blank stubs, under the short-limit rubric of
-tests/test_attacks.py.
+tests/sandbox/test_attacks.py.
 
 An attack file holds sections "# --- <module>": each section's definitions replace the module's
 functions of the same names (the section is appended to the module, the originals removed)."""
@@ -17,6 +17,7 @@ import pytest
 from grader.batch import grade_folder
 from grader.judging.reference import build_context
 from grader.outputs.reports import read_student
+from grader.rubric import load_checked_rubric
 from test_attacks import ATTACKS_DIR, REFERENCE, STUBS, as_files, messages, report_of, score, splice, test_rubric_file, workspace
 
 SECTION = re.compile(r"^# --- (ex\d\d_\w+)\s*$", re.M)
@@ -95,7 +96,7 @@ ATTACKS = [
 
 @pytest.fixture(scope="module")
 def judge_ctx(tmp_path_factory):
-    return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
+    return build_context(load_checked_rubric(test_rubric_file(tmp_path_factory.mktemp("rubric"))))
 
 
 @pytest.fixture(scope="module")

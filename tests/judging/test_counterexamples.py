@@ -10,7 +10,7 @@ from helpers.class_submissions import STYLES
 from helpers.shown_inputs import parse_value as literal, split_input
 from grader.forms import FORMS, apply_forms, form_examples, shown as shown_args
 from grader.toolkit.compare import fmt_input
-from grader.judging.grading import evaluate
+from grader.judging.stages.judge import evaluate
 from grader.devtools.mistakes import MISTAKES
 from grader.probes import run_probe
 from grader.judging.reference import plain

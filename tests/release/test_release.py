@@ -328,7 +328,7 @@ def test_other_initial_weights_pass(source_notebooks, tmp_path, monkeypatch, cle
     assert _failed(results) == []
 
 
-ALT_IMPLS = Path(__file__).parent / "alt_impls"  # correct answers in other styles (float32, loops, lists, ...)
+ALT_IMPLS = Path(__file__).parent.parent / "alt_impls"  # correct answers in other styles (float32, loops, lists, ...)
 
 
 @pytest.mark.parametrize("style", sorted(p.name for p in ALT_IMPLS.iterdir() if p.is_dir()) if ALT_IMPLS.is_dir() else [])

@@ -25,7 +25,7 @@ from grader.batch import grade_folder
 from grader.limits import FUNCTION_BYTES, OUTPUT_BYTES, STUDENT_BYTES, size_text
 from grader.judging.reference import build_context
 from grader.outputs.reports import FEEDBACK, RESULTS, read_student
-from grader.rubric import RubricError, load_rubric
+from grader.rubric import RubricError, load_checked_rubric, load_rubric
 from grader.sandbox import client as client_module
 from test_attacks import REFERENCE, as_files, test_rubric_file, write_folder
 
@@ -72,7 +72,8 @@ FLOODS = {
 RUN_BATCH = """
 import json, resource, sys
 from grader.batch import grade_folder
-summary = grade_folder(sys.argv[1], sys.argv[2], rubric=sys.argv[3], jobs=2, progress=False)
+from grader.rubric import load_checked_rubric
+summary = grade_folder(sys.argv[1], sys.argv[2], rubric=load_checked_rubric(sys.argv[3]), jobs=2, progress=False)
 print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
                   "graded": summary["graded"], "failed": summary["failed"]}))
 """
@@ -80,7 +81,7 @@ print(json.dumps({"peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_max
 
 @pytest.fixture(scope="module")
 def limits_ctx(tmp_path_factory):
-    return build_context(test_rubric_file(tmp_path_factory.mktemp("rubric")))
+    return build_context(load_checked_rubric(test_rubric_file(tmp_path_factory.mktemp("rubric"))))
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +215,7 @@ def budget_rubric(folder):
 
 def test_a_slow_student_is_graded_within_its_budget(tmp_path):
     rubric = budget_rubric(tmp_path)
-    ctx = build_context(rubric)
+    ctx = build_context(load_checked_rubric(rubric))
     limits = {f.split(".")[1]: ctx.rubric.timeout(f) for f in ctx.functions}
     code = SLOW.replace("__LIMITS__", repr(limits)).replace("__DEFAULT__", repr(ctx.rubric.default_timeout))
     subs, out = tmp_path / "subs", tmp_path / "out"

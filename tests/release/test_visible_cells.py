@@ -2,7 +2,7 @@
 
 Every visible test case belongs to exactly one function's check; a function without a visible
 test is an error naming the file. What the checks print is tests/test_notebook_checks.py; that
-they pass on the reference notebooks is checked where the notebooks run (tests/test_release.py).
+they pass on the reference notebooks is checked where the notebooks run (tests/release/test_release.py).
 """
 import shutil
 import xml.etree.ElementTree as ET

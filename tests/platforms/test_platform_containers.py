@@ -5,7 +5,7 @@ by .ci/docker-base, since no image registry is needed), then each submission gra
 container with the platform's limits and Docker's default security (seccomp profile, no
 CAP_SYS_ADMIN). The images are built once per test session (and kept by content across runs).
 
-`python -m pytest tests/test_platform_containers.py -s` prints the figures: wall time, the CPU
+`python -m pytest tests/platforms/test_platform_containers.py -s` prints the figures: wall time, the CPU
 time and the container cgroup's peak memory of one submission, page cache cold and warm.
 """
 import contextlib

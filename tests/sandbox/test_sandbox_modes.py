@@ -2,7 +2,7 @@
 --insecure), from the command line.
 
 The three modes themselves (root; root without CAP_SYS_ADMIN, as in Docker or Gradescope; an
-ordinary user) are tested with the whole attack suite in tests/test_attacks.py, which grades every
+ordinary user) are tested with the whole attack suite in tests/sandbox/test_attacks.py, which grades every
 attack, the one-lane batch and the SIGKILL resume in each of them (tests/helpers/grader_modes.py).
 """
 import re

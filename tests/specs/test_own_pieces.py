@@ -8,7 +8,7 @@ import pytest
 
 from grader import SOLUTIONS_DIR
 from grader.judging.blame import blamed, not_from
-from grader.judging.grading import SubmissionGrader, evaluate
+from grader.judging.stages.judge import evaluate, judge_check
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
 from grader.judging.reference import plain, run_reference
@@ -119,8 +119,8 @@ def test_a_composite_exact_for_its_own_pieces_is_credited_on_every_case(ctx, fun
             assert set(verdict.credit_if_failed) <= pieces, (check.id, verdict.credit_if_failed)
             credited += bool(verdict.credit_if_failed)
         # the check as the grader judges it over all these cases: a (conditional) pass
-        grader = SimpleNamespace(ctx=SimpleNamespace(cases={check.id: cases}, expected={check.id: expected}))
-        _, verdict, _, _ = SubmissionGrader._judge_check(grader, check, outcomes)
+        judged_ctx = SimpleNamespace(cases={check.id: cases}, expected={check.id: expected})
+        _, verdict, _, _ = judge_check(judged_ctx, check, outcomes)
         assert verdict.ok and set(verdict.credit_if_failed) <= pieces, (check.id, verdict)
     assert credited, "the student's pieces are right: no credit was needed"
     for piece in pieces - {f for f, _, _ in CASES}:  # a composite piece is excused by its own pieces (settle)

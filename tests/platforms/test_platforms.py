@@ -23,7 +23,7 @@ from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
 from grader.intake.uploads import find_upload
 from grader.protocol import encode, pack
-from grader.rubric import load_rubric
+from grader.rubric import load_checked_rubric, load_rubric
 from grader.submission import read_submission
 from helpers.platform_schemas import gradescope_problems, prairielearn_problems
 from helpers.submission_forms import reference_notebooks
@@ -278,7 +278,7 @@ def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp
     assert cache_key() == key and fingerprint() != resume_key
     rubric = tmp_path / "rubric.toml"
     rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
-    assert cache_key(rubric) != key
+    assert cache_key(load_checked_rubric(rubric)) != key
     monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
     assert cache_key() != key
 
