@@ -55,6 +55,19 @@ def test_unseeded_draws_repeat_per_case_whatever_ran_before():
     assert not np.array_equal(first, other)
 
 
+def test_torch_is_seeded_as_torch_manual_seed_seeds_it():
+    torch = pytest.importorskip("torch")
+    from grader.sandbox.seeding import seed_generators
+
+    for seed in (0, 12345, 2**32 - 1):
+        torch.manual_seed(seed)
+        expected = (torch.randn(4), torch.rand(3), torch.randint(0, 100, (5,)))
+        torch.randn(9)  # whatever ran before
+        seed_generators(seed)
+        got = (torch.randn(4), torch.rand(3), torch.randint(0, 100, (5,)))
+        assert all(torch.equal(a, b) for a, b in zip(expected, got))
+
+
 def _without_timings(results):
     """results.json minus the run's wall-clock figures (the only values allowed to differ)."""
     data = json.loads(results)
