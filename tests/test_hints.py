@@ -146,3 +146,15 @@ def test_train_mlp_hints_tell_equal_from_small_starts_and_say_nothing_of_ascent(
         assert (words in verdict.hint) if words else verdict.hint == "", verdict.hint
         others = [w for _, w in STARTS.values() if w and w != words]
         assert not any(w in verdict.hint for w in others)
+
+
+def test_failures_that_all_share_a_hint_give_it_without_the_cases_being_read():
+    fail = lambda hint: Verdict(False, "differs", 1.0, 2.0, hint)  # noqa: E731
+    class Unreadable(dict):
+        def __getattribute__(self, name):
+            raise AssertionError(f"the case was read ({name})")
+
+    unreadable = Unreadable()  # looking for degenerate inputs in it would fail
+    assert diagnosed(fail(""), [(unreadable, fail("a"))] * 500).hint == "a"
+    assert diagnosed(fail("a"), [(unreadable, fail(""))] * 3).hint == ""
+    assert diagnosed(fail("a"), [(unreadable, fail("a"))]) == fail("a")

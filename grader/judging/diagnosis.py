@@ -22,12 +22,18 @@ def diagnosed(verdict, failures):
     input form count only when no float64 case failed."""
     if verdict.ok or not failures:
         return verdict
+    hints = {v.hint or "" for _, v in failures}
+    if len(hints) == 1:  # every subset of the cases agrees too (a stub's hundreds of failures: no need to sort them)
+        return _with_hint(verdict, hints.pop())
     # A case in another input form (a Python float, a list: grader.forms) fails for its form; the
     # mistake the float64 cases show is diagnosed from them alone.
     failures = [(case, v) for case, v in failures if not form_hint(case)] or failures
     informative = [v for case, v in failures if not degenerate(case)] or [v for _, v in failures]
     hints = {v.hint or "" for v in informative}
-    hint = hints.pop() if len(hints) == 1 else ""
+    return _with_hint(verdict, hints.pop() if len(hints) == 1 else "")
+
+
+def _with_hint(verdict, hint):
     return verdict if hint == (verdict.hint or "") else dataclasses.replace(verdict, hint=hint)
 
 
