@@ -90,11 +90,17 @@ def measure(class_dir, out_dir):
         grade(students[0])
         restore = [_timed(spent, _resolve(owner), name, label) for owner, name, label in JUDGE_PHASES
                    if hasattr(_resolve(owner), name)]  # a phase renamed since: counted in "the rest"
-        runner, server = client.proc.pid, client._fork_server
-        before = (cpu_ticks(runner), cpu_ticks(server), cpu_ticks(server, children=True), time.process_time())
+        runner = client.proc.pid
+        server = client._fork_server or runner  # without a fork server the runner forks and reaps the children
+
+        def now():
+            return (cpu_ticks(runner), cpu_ticks(server) if server != runner else 0.0, cpu_ticks(server, children=True),
+                    time.process_time())
+
+        before = now()
         for folder in students[1:]:
             grade(folder)
-        after = (cpu_ticks(runner), cpu_ticks(server), cpu_ticks(server, children=True), time.process_time())
+        after = now()
     finally:
         for undo in restore:
             undo()
