@@ -25,9 +25,10 @@ VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a c
 PIECE_DEPTH = VALUE_DEPTH + 2  # a piece's value: ... > outcome > its pieces > ["ok", value]
 
 
-def child_main(sock_fd, sources, config, class_cases):
+def child_main(sock_fd, sources, config, class_cases, seeds=None):
     """Never returns: serves requests until told to exit or killed. With sources None (forked by
-    the runner's fork server), the submission's sources and config arrive as the first frame."""
+    the runner's fork server), the submission's sources and config arrive as the first frame.
+    seeds: {check id: the seed of each class case} (seeding.class_seeds), computed before the fork."""
     try:
         channel, init = Channel(sock_fd, sock_fd), None
         if sources is None:
@@ -49,6 +50,7 @@ def child_main(sock_fd, sources, config, class_cases):
         probes = {cid: probe_parts(probe) for cid, probe in {**probe_table(), **plot_table()}.items()}
         default = default_probe
         recorder = CallRecorder(_graded_functions(probes, class_cases))
+        seeds = seeds or {}
         impl, status = import_sources(sources, LABEL, on_module=lambda name: channel.send({"event": "importing", "module": name}),
                                       keep_in_sys_modules=True, after_exec=recorder.wrap_module)
         channel.send({"event": "ready", "modules": status})
@@ -60,8 +62,8 @@ def child_main(sock_fd, sources, config, class_cases):
             for function in message["functions"]:  # one frame per function: the runner times each
                 recorder.start(function["jobs"][0]["check"].split(":")[0] if function["jobs"] else None)
                 results = [run_job(probes.get(job["check"]) or probe_parts(default(job["check"], job.get("derive"))), impl,
-                                   decode(job["cases"], buffers) if "cases" in job else class_cases[job["check"]],
-                                   job["check"])
+                                   *((decode(job["cases"], buffers), job["check"]) if "cases" in job
+                                     else (class_cases[job["check"]], job["check"], seeds.get(job["check"]))))
                            for job in function["jobs"]]
                 frame = _results_frame(results, *caps, called=recorder.calls())
                 caps[1] -= len(frame) - FRAME_PREFIX_BYTES
@@ -116,20 +118,24 @@ def encode_results(results, called=()):
     return {"event": "done", "results": tree, "called": list(called)}, arrays
 
 
-def run_job(probe, impl, cases, check_id=""):
+def run_job(probe, impl, cases, check_id="", seeds=None):
+    """The outcomes of one check's cases; seeds: their case seeds if known (else computed here)."""
     call, pieces, watch_warnings = probe
+    seeds = seeds if seeds is not None and len(seeds) == len(cases) else [None] * len(cases)
     if watch_warnings:
-        return [_run_case(call, pieces, impl, case, check_id=check_id) for case in cases]
+        return [_run_case(call, pieces, impl, case, check_id=check_id, seed=seed) for case, seed in zip(cases, seeds)]
     with warnings.catch_warnings():  # warnings only matter to checks that fail on them
         warnings.simplefilter("ignore")
-        return [_run_case(call, pieces, impl, case, watch_warnings=False, check_id=check_id) for case in cases]
+        return [_run_case(call, pieces, impl, case, watch_warnings=False, check_id=check_id, seed=seed)
+                for case, seed in zip(cases, seeds)]
 
 
-def _run_case(call, pieces, impl, pristine, watch_warnings=True, check_id=""):
+def _run_case(call, pieces, impl, pristine, watch_warnings=True, check_id="", seed=None):
     """{"value": ..., "pieces": [...] if the probe declares piece calls} (or "error" / "contract"),
     plus "mutated" and "warnings" when there are any. The global generators are seeded from the
-    case first, so unseeded random code gives the same value on every run."""
-    seed = case_seed(check_id, pristine)
+    case first (seed: case_seed(check_id, pristine), if already known), so unseeded random code
+    gives the same value on every run."""
+    seed = case_seed(check_id, pristine) if seed is None else seed
     pristine = apply_forms(pristine)  # each argument in the form the case names (a float, a list, ...)
     case = _copy(pristine)  # the student gets a copy; the original tells whether it was modified
     caught = []

@@ -25,6 +25,7 @@ from grader.protocol import (FRAME_PREFIX_BYTES, MAX_CHILD_HEADER_BYTES, MAX_FRA
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, enter_lane_cgroup, kill_descendants, make_subreaper,  # noqa: E402
                                       prctl, reap, set_process_name, sweep_children, sweep_uid)
+from grader.sandbox.seeding import class_seeds  # noqa: E402
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner: 16 bytes each
@@ -104,7 +105,7 @@ def _serve_forks(sock):
     import grader.sandbox.child  # noqa: F401 - once here rather than read from disk in every child
 
     server_pid = os.getpid()
-    channel, cases = Channel(sock.fileno(), sock.fileno()), {}
+    channel, cases, seeds = Channel(sock.fileno(), sock.fileno()), {}, {}
     while True:
         try:
             message, buffers = channel.recv()
@@ -114,6 +115,7 @@ def _serve_forks(sock):
         op = message.get("op")
         if op == "cases":
             cases = decode(message["cases"], buffers)
+            seeds = class_seeds(cases)  # once here, inherited by every child
         elif op == "fork":
             enter_lane_cgroup(message.get("cgroup"))
             # Speed: objects that exist now are exempt from the child's garbage collections, which
@@ -133,7 +135,7 @@ def _serve_forks(sock):
                     if os.getppid() == server_pid:  # else the fork server died before the line above
                         from grader.sandbox.child import child_main
 
-                        child_main(child_sock.detach(), None, None, cases)
+                        child_main(child_sock.detach(), None, None, cases, seeds)
                 finally:
                     os._exit(0)
             signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
@@ -176,7 +178,7 @@ class Runner:
         self.fork_server = fork_server  # None (no subreaper, not Linux): children are forked here
         # Never swept with this lane's children: the fork server and the sibling runners (other lanes).
         self.spare = ((fork_server.pid,) if fork_server else ()) + tuple(spare)
-        self.cases = {}  # the class's inputs, sent once; children inherit them through fork
+        self.cases = self.seeds = {}  # the class's inputs (and their case seeds), sent once; children inherit them through fork
         self.child_pid = None
         self.child = None
         self.uid = None
@@ -205,7 +207,7 @@ class Runner:
                 parent_sock.close()
                 from grader.sandbox.child import child_main
 
-                child_main(child_sock.detach(), message["sources"], config, self.cases)
+                child_main(child_sock.detach(), message["sources"], config, self.cases, self.seeds)
             child_sock.close()
             self.child_pid, self._sock = pid, parent_sock
         self.child = Channel(self._sock.fileno(), self._sock.fileno())
@@ -391,6 +393,8 @@ def main():
                 runner.cases = decode(message["cases"], buffers)
                 if fork_server is not None:
                     fork_server.forward(raw)
+                else:
+                    runner.seeds = class_seeds(runner.cases)
                 judge.send({"status": "ok", "checks": len(runner.cases)})
             elif op == "open":
                 runner.open(message)

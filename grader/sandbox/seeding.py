@@ -26,10 +26,18 @@ def case_seed(check_id, case):
     return int.from_bytes(digest.digest()[:4], "big")
 
 
+def class_seeds(class_cases):
+    """{check id: [case_seed of each of its cases]}: computed once where the class's inputs arrive
+    (the runner, before forking), so that a child does not digest the same cases for every student."""
+    return {check_id: [case_seed(check_id, case) for case in cases] for check_id, cases in class_cases.items()}
+
+
 def seed_generators(seed):
     """Seed every global generator a student's code may draw from without seeding it."""
     random.seed(seed)
     np.random.seed(seed)
     torch = sys.modules.get("torch")  # not imported here: a student who never imports torch pays nothing
     if torch is not None:
-        torch.manual_seed(seed)
+        # The CPU generator alone: what torch.manual_seed seeds on a CPU build, without its lazy
+        # seeding of absent accelerators, which records a stack trace (reading source files) each call.
+        torch.default_generator.manual_seed(seed)

@@ -196,3 +196,15 @@ def test_a_case_two_mistakes_explain_names_the_one_all_failures_agree_on():
     assert diagnosed(tie, [(big, tie), (big, tie)]).hint == "narrow"
     assert diagnosed(tie, [(big, tie), (big, off_tie)]).hint == "broad"
     assert diagnosed(tie, [(big, tie), (big, fail("other"))]).hint == ""
+
+
+def test_failures_that_all_share_a_hint_give_it_without_the_cases_being_read():
+    fail = lambda hint: Verdict(False, "differs", 1.0, 2.0, hint)  # noqa: E731
+    class Unreadable(dict):
+        def __getattribute__(self, name):
+            raise AssertionError(f"the case was read ({name})")
+
+    unreadable = Unreadable()  # looking for degenerate inputs in it would fail
+    assert diagnosed(fail(""), [(unreadable, fail("a"))] * 500).hint == "a"
+    assert diagnosed(fail("a"), [(unreadable, fail(""))] * 3).hint == ""
+    assert diagnosed(fail("a"), [(unreadable, fail("a"))]) == fail("a")

@@ -55,6 +55,32 @@ def test_unseeded_draws_repeat_per_case_whatever_ran_before():
     assert not np.array_equal(first, other)
 
 
+def test_seeds_computed_before_the_fork_are_the_seeds_of_each_case():
+    from grader.sandbox.child import run_job
+    from grader.sandbox.seeding import class_seeds
+
+    draw = probe_parts(Probe(lambda impl, c: np.random.standard_normal(2) + c["x"]))
+    cases = {"m.f:c": [{"x": 1.0}, {"x": np.array([2.0, 3.0])}], "m.f:d": [{"x": 1.0}]}
+    seeds = class_seeds(cases)
+    assert seeds == {cid: [case_seed(cid, case) for case in check_cases] for cid, check_cases in cases.items()}
+    for cid, check_cases in cases.items():
+        precomputed, fresh = run_job(draw, None, check_cases, cid, seeds[cid]), run_job(draw, None, check_cases, cid)
+        assert all(np.array_equal(a["value"], b["value"]) for a, b in zip(precomputed, fresh))
+
+
+def test_torch_is_seeded_as_torch_manual_seed_seeds_it():
+    torch = pytest.importorskip("torch")
+    from grader.sandbox.seeding import seed_generators
+
+    for seed in (0, 12345, 2**32 - 1):
+        torch.manual_seed(seed)
+        expected = (torch.randn(4), torch.rand(3), torch.randint(0, 100, (5,)))
+        torch.randn(9)  # whatever ran before
+        seed_generators(seed)
+        got = (torch.randn(4), torch.rand(3), torch.randint(0, 100, (5,)))
+        assert all(torch.equal(a, b) for a, b in zip(expected, got))
+
+
 def _without_timings(results):
     """results.json minus the run's wall-clock figures (the only values allowed to differ)."""
     data = json.loads(results)

@@ -1,0 +1,174 @@
+"""Where one submission's CPU goes: `python -m grader.devtools.phases [-n N] [--blank]`.
+
+Grades a synthetic class (as `nngrade bench` writes it, or N copies of the blank stubs) through one
+lane of the root sandbox, with the judge in this process's main thread, and prints per submission
+the CPU time of each part: the judge's phases (its process time inside each), the lane's runner
+and fork server, and the sandboxed children (reaped by the fork server: its children's time in
+/proc), next to the floor (the same calls of the class's cases and plot probes, in-process).
+The first student is graded before counting (first drawings, lazy imports). Linux only.
+"""
+import argparse
+import collections
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from grader import EXERCISES_DIR
+from grader.loader import read_sources
+
+JUDGE_PHASES = (  # (owner, attribute, label): timed in the order a submission meets them
+    ("grader.judging.grading:SubmissionGrader", "_open", "judge: open the child (round trip)"),
+    ("grader.judging.grading:SubmissionGrader", "_run_all", "judge: run request, frames read"),
+    ("grader.judging.grading:SubmissionGrader", "_judge_function", "judge: judging frames (own pieces included)"),
+    ("grader.judging.grading:SubmissionGrader", "_shrink_failures", "judge: smallest failing inputs (searches)"),
+    ("grader.judging.grading:SubmissionGrader", "_run_plots", "judge: plot probe request"),
+    ("grader.judging.grading", "draw_plots", "judge: drawing the plots"),
+    ("grader.outputs.reports", "write_student", "judge: writing feedback.md/.html, results.json"),
+)
+NESTED = {"judge: run request, frames read": "judge: judging frames (own pieces included)"}
+
+
+def _timed(spent, owner, name, label):
+    original = getattr(owner, name)
+
+    def wrapper(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            spent[label] += time.process_time() - started
+
+    setattr(owner, name, wrapper)
+    return lambda: setattr(owner, name, original)
+
+
+def _resolve(path):
+    import importlib
+
+    module, _, attribute = path.partition(":")
+    owner = importlib.import_module(module)
+    return getattr(owner, attribute) if attribute else owner
+
+
+def cpu_ticks(pid, children=False):
+    """CPU seconds of a live process (or of its reaped children) from /proc/<pid>/stat."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    ticks = int(fields[13]) + int(fields[14]) if children else int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def write_blank_class(folder, n, exercises_dir=EXERCISES_DIR):
+    stubs = read_sources(exercises_dir)
+    for i in range(n):
+        (Path(folder) / f"b{i:04d}").mkdir(parents=True)
+        for module, text in stubs.items():
+            (Path(folder) / f"b{i:04d}" / f"{module}.py").write_text(text)
+    return Path(folder)
+
+
+def measure(class_dir, out_dir):
+    """{part: CPU seconds} over the class's students but the first, and how many were counted."""
+    from grader.intake import read_entry
+    from grader.judging import grading
+    from grader.judging.reference import build_context
+    from grader.outputs import reports
+    from grader.sandbox.client import SandboxClient
+
+    ctx = build_context()
+    students = sorted(Path(class_dir).iterdir())
+    client = SandboxClient(0, hide=[str(class_dir), str(out_dir)])
+    client.cases = ctx.cases
+
+    def grade(folder):
+        reports.write_student(out_dir, grading.SubmissionGrader(ctx, client).grade(read_entry(folder, ctx.rubric.modules)))
+
+    spent, restore = collections.Counter(), []
+    try:
+        grade(students[0])
+        restore = [_timed(spent, _resolve(owner), name, label) for owner, name, label in JUDGE_PHASES
+                   if hasattr(_resolve(owner), name)]  # a phase renamed since: counted in "the rest"
+        runner = client.proc.pid
+        server = client._fork_server or runner  # without a fork server the runner forks and reaps the children
+
+        def now():
+            return (cpu_ticks(runner), cpu_ticks(server) if server != runner else 0.0, cpu_ticks(server, children=True),
+                    time.process_time())
+
+        before = now()
+        for folder in students[1:]:
+            grade(folder)
+        after = now()
+    finally:
+        for undo in restore:
+            undo()
+        client.stop()
+    parts = dict(spent)
+    for outer, inner in NESTED.items():
+        parts[outer] = parts.get(outer, 0.0) - parts.get(inner, 0.0)
+    parts["judge: the rest"] = after[3] - before[3] - sum(parts.values())
+    parts["runner: relaying frames"] = after[0] - before[0]
+    parts["fork server: forks and sweeps"] = after[1] - before[1]
+    parts["children: student code and the harness around it"] = after[2] - before[2]
+    return parts, len(students) - 1, ctx
+
+
+def floor_cpu(class_dir, ctx):
+    """CPU seconds of the floor's calls (class cases and plot probes, in-process) over the students
+    but the first (the searches' extra calls are not in it)."""
+    from grader.devtools.bench import floor_worker
+    from grader.protocol import encode, pack
+
+    folders = sorted(str(p) for p in Path(class_dir).iterdir())
+    with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
+        handle.write(pack(*encode(ctx.cases)))
+        handle.flush()
+        floor_worker(handle.name, folders[:1], time.perf_counter())
+        started = time.process_time()
+        floor_worker(handle.name, folders[1:], time.perf_counter())
+        return time.process_time() - started
+
+
+def table(parts, n, floor_s=None):
+    """The markdown table: ms of CPU per submission and share of the total, largest first."""
+    total = sum(parts.values())
+    lines = ["| where | ms of CPU per submission | share |", "|---|---|---|"]
+    lines += [f"| {name} | {seconds / n * 1000:.1f} | {seconds / total * 100:.0f} % |"
+              for name, seconds in sorted(parts.items(), key=lambda kv: -kv[1])]
+    lines.append(f"| **total** | **{total / n * 1000:.1f}** | 100 % |")
+    if floor_s is not None:
+        lines.append(f"| floor: the same calls in-process (not in the total) | {floor_s / n * 1000:.1f} | |")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m grader.devtools.phases", description=__doc__.splitlines()[0])
+    parser.add_argument("-n", type=int, default=40, help="class size, the first student not counted (default: 40)")
+    parser.add_argument("--blank", action="store_true", help="N copies of the blank stubs instead of the synthetic class")
+    parser.add_argument("--no-floor", action="store_true", help="skip the floor's measurement")
+    args = parser.parse_args(argv)
+    if args.n < 2:
+        parser.error("-n must be at least 2 (the first student is not counted)")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    with tempfile.TemporaryDirectory(prefix="nngrade-phases-") as tmp:
+        class_dir = Path(tmp) / "class"
+        if args.blank:
+            write_blank_class(class_dir, args.n)
+        else:
+            from grader.devtools.bench import write_synthetic_class
+
+            write_synthetic_class(class_dir, args.n)
+        out = Path(tmp) / "out"
+        out.mkdir(mode=0o700)
+        parts, n, ctx = measure(class_dir, out)
+        floor_s = None if args.no_floor else floor_cpu(class_dir, ctx)
+        shutil.rmtree(out, ignore_errors=True)
+    print(f"{n} submissions ({'blank stubs' if args.blank else 'synthetic class'}), one lane:")
+    print(table(parts, n, floor_s))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
