@@ -20,15 +20,34 @@ from grader import EXERCISES_DIR
 from grader.loader import read_sources
 
 JUDGE_PHASES = (  # (owner, attribute, label): timed in the order a submission meets them
-    ("grader.judging.grading:SubmissionGrader", "_open", "judge: open the child (round trip)"),
-    ("grader.judging.grading:SubmissionGrader", "_run_all", "judge: run request, frames read"),
-    ("grader.judging.grading:SubmissionGrader", "_judge_function", "judge: judging frames (own pieces included)"),
-    ("grader.judging.grading:SubmissionGrader", "_shrink_failures", "judge: smallest failing inputs (searches)"),
-    ("grader.judging.grading:SubmissionGrader", "_run_plots", "judge: plot probe request"),
+    ("grader.judging.grading", "open_child", "judge: open the child (round trip)"),
+    ("grader.judging.stages.run", "judge_function", "judge: judging frames (own pieces included)"),
     ("grader.judging.grading", "draw_plots", "judge: drawing the plots"),
     ("grader.outputs.reports", "write_student", "judge: writing feedback.md/.html, results.json"),
 )
-NESTED = {"judge: run request, frames read": "judge: judging frames (own pieces included)"}
+STAGE_LABELS = {"run": "judge: stage run (request, frames read)", "settle": "judge: stage settle",
+                "shrink": "judge: stage shrink (smallest failing inputs)", "record": "judge: stage record",
+                "plot": "judge: stage plot (plot probe request)"}
+NESTED = {"judge: stage run (request, frames read)": "judge: judging frames (own pieces included)"}
+
+
+def _timed_stages(spent, grading):
+    """Each of grading.STAGES timed under its label (the pipeline is a tuple: wrap its entries)."""
+    original = grading.STAGES
+
+    def timed(stage):
+        label = STAGE_LABELS.get(stage.__name__, f"judge: stage {stage.__name__}")
+
+        def wrapper(*args, **kwargs):
+            started = time.process_time()
+            try:
+                return stage(*args, **kwargs)
+            finally:
+                spent[label] += time.process_time() - started
+        return wrapper
+
+    grading.STAGES = tuple(timed(stage) for stage in original)
+    return lambda: setattr(grading, "STAGES", original)
 
 
 def _timed(spent, owner, name, label):
@@ -71,7 +90,7 @@ def write_blank_class(folder, n, exercises_dir=EXERCISES_DIR):
 
 def measure(class_dir, out_dir):
     """{part: CPU seconds} over the class's students but the first, and how many were counted."""
-    from grader.intake import read_entry
+    from grader.intake.entries import read_entry
     from grader.judging import grading
     from grader.judging.reference import build_context
     from grader.outputs import reports
@@ -83,13 +102,14 @@ def measure(class_dir, out_dir):
     client.cases = ctx.cases
 
     def grade(folder):
-        reports.write_student(out_dir, grading.SubmissionGrader(ctx, client).grade(read_entry(folder, ctx.rubric.modules)))
+        reports.write_student(out_dir, grading.grade_submission(ctx, client, read_entry(folder, ctx.rubric.modules)))
 
     spent, restore = collections.Counter(), []
     try:
         grade(students[0])
         restore = [_timed(spent, _resolve(owner), name, label) for owner, name, label in JUDGE_PHASES
                    if hasattr(_resolve(owner), name)]  # a phase renamed since: counted in "the rest"
+        restore.append(_timed_stages(spent, grading))
         runner = client.proc.pid
         server = client._fork_server or runner  # without a fork server the runner forks and reaps the children
 
