@@ -17,7 +17,7 @@ from grader.cli import main as nngrade
 from grader.judging.reference import build_context, fingerprint
 from grader.outputs.reports import GRADES, is_kit_file_name, read_student
 
-CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
+from helpers.class_submissions import SMALL_CLASS as CLASS
 
 
 def _copy(source, folder):
@@ -35,12 +35,9 @@ def _hand_in(folder, module):
 
 
 @pytest.fixture
-def graded_class(ctx, tmp_path):
-    subs, out = tmp_path / "subs", tmp_path / "out"
-    for student, source in CLASS.items():
-        _copy(source, subs / student)
-    summary = grade_folder(subs, out, jobs=2, progress=False, ctx=ctx)
-    assert summary["graded"] == 3
+def graded_class(small_class):
+    """The session's small class (tests/conftest.py), a copy of its own per test: (subs, out, gradebook)."""
+    subs, out = small_class
     return subs, out, _gradebook(out)
 
 
