@@ -47,10 +47,10 @@ def _only_bob_changed(before, after):
     assert float(after["bob"]["score"]) > float(before["bob"]["score"])
 
 
-def test_regrading_one_student_by_name_keeps_the_others(graded_class, capsys):
+def test_regrading_one_student_by_name_keeps_the_others(graded_class, ctx, monkeypatch, capsys):
     subs, out, before = graded_class
     _hand_in(subs / "bob", "ex03_activations")
-    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "bob", "--jobs", "1", "--no-progress"]) == 0
+    assert _run(ctx, monkeypatch, ["grade", str(subs), "--out", str(out), "--student", "bob", "--jobs", "1", "--no-progress"]) == 0
     assert "graded 1 submission(s), resumed 0" in capsys.readouterr().out
     _only_bob_changed(before, _gradebook(out))
 
@@ -64,11 +64,11 @@ def test_regrading_a_folder_holding_one_student_keeps_the_others(graded_class, c
     _only_bob_changed(before, _gradebook(out))
 
 
-def test_student_names_the_same_submission_regraded(graded_class, capsys):
+def test_student_names_the_same_submission_regraded(graded_class, ctx, monkeypatch, capsys):
     """--student grades again even when nothing changed (e.g. after a time-out on a busy machine)."""
     subs, out, before = graded_class
-    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "alice", "--student", "carol", "--jobs", "1",
-                    "--no-progress"]) == 0
+    assert _run(ctx, monkeypatch, ["grade", str(subs), "--out", str(out), "--student", "alice", "--student", "carol",
+                               "--jobs", "1", "--no-progress"]) == 0
     assert "graded 2 submission(s), resumed 0" in capsys.readouterr().out
     assert _gradebook(out) == before
 
