@@ -5,11 +5,24 @@ import shutil
 import pytest
 
 from helpers import visible_runs
+from helpers.contexts import build_context
 from helpers.class_submissions import SMALL_CLASS, write_class, write_small_class
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
-from grader.judging.reference import build_context
 from grader.judging.search_memo import SearchMemo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_context_per_kit_state():
+    """grade_folder and the release's hidden cells build the class context once per kit state
+    (tests/helpers/contexts.py) instead of once per call."""
+    import grader.batch
+    import grader.release.hidden_cells
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grader.batch, "build_context", build_context)
+        patch.setattr(grader.release.hidden_cells, "build_context", build_context)
+        yield
 
 
 @pytest.fixture(scope="session")

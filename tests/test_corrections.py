@@ -101,7 +101,7 @@ def test_a_malformed_adjustments_file_stops_the_run_naming_it(graded, capsys):
 import datetime  # noqa: E402
 import os  # noqa: E402
 
-from grader.judging.reference import build_context  # noqa: E402
+from helpers.contexts import build_context  # noqa: E402
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric  # noqa: E402
 
 DEADLINE = datetime.datetime(2026, 12, 1, 23, 59, tzinfo=datetime.timezone.utc)

@@ -14,7 +14,8 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader import batch
 from grader.batch import grade_folder
 from grader.cli import main as nngrade
-from grader.judging.reference import build_context, fingerprint
+from grader.judging.reference import fingerprint
+from helpers.contexts import build_context
 from grader.outputs.reports import GRADES, is_kit_file_name, read_student
 
 from helpers.class_submissions import SMALL_CLASS as CLASS
