@@ -1,14 +1,28 @@
 """Shared fixtures for the kit's own tests."""
 import dataclasses
+import shutil
 
 import pytest
 
 from helpers import visible_runs
-from helpers.class_submissions import write_class
+from helpers.contexts import build_context
+from helpers.class_submissions import SMALL_CLASS, write_class, write_small_class
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
-from grader.judging.reference import build_context
 from grader.judging.search_memo import SearchMemo
+
+
+@pytest.fixture(scope="session", autouse=True)
+def one_context_per_kit_state():
+    """grade_folder and the release's hidden cells build the class context once per kit state
+    (tests/helpers/contexts.py) instead of once per call."""
+    import grader.batch
+    import grader.release.hidden_cells
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(grader.batch, "build_context", build_context)
+        patch.setattr(grader.release.hidden_cells, "build_context", build_context)
+        yield
 
 
 @pytest.fixture(scope="session")
@@ -40,3 +54,22 @@ def runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("visible")
     with visible_runs.pool() as pool:
         yield root, visible_runs.start_runs(pool, root)
+
+
+@pytest.fixture(scope="session")
+def small_class_once(ctx, tmp_path_factory):
+    """SMALL_CLASS graded once per session: (subs, out, summary). Read-only: use small_class to change it."""
+    root = tmp_path_factory.mktemp("small_class")
+    write_small_class(root / "subs")
+    summary = grade_folder(root / "subs", root / "out", jobs=2, progress=False, ctx=ctx)
+    return root / "subs", root / "out", summary
+
+
+@pytest.fixture
+def small_class(small_class_once, tmp_path):
+    """(subs, out): this test's own copy of the graded SMALL_CLASS (modes and times kept), to regrade,
+    adjust or break without grading the class again."""
+    subs, out, summary = small_class_once
+    assert summary["graded"] == len(SMALL_CLASS), summary
+    copies = tmp_path / "small_class"
+    return shutil.copytree(subs, copies / "subs", symlinks=True), shutil.copytree(out, copies / "out", symlinks=True)

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from grader import EXERCISES_DIR, SOLUTIONS_DIR
+from grader import SOLUTIONS_DIR
 from grader.batch import grade_folder
 from grader.cli import main as nngrade
 from grader.corrections import FILE, PLOTS_MARK
@@ -24,12 +24,10 @@ def _gradebook(out):
 
 
 @pytest.fixture
-def graded(ctx, tmp_path):
-    subs, out = tmp_path / "subs", tmp_path / "out"
-    _copy(SOLUTIONS_DIR, subs / "alice")
-    _copy(EXERCISES_DIR, subs / "bob")
-    grade_folder(subs, out, jobs=2, progress=False, ctx=ctx)
-    return subs, out
+def graded(small_class):
+    """(subs, out): a copy of the session's small class (tests/conftest.py): alice and carol hand in
+    the reference, bob the blank stubs."""
+    return small_class
 
 
 def test_an_adjustment_reaches_the_gradebook_the_feedback_and_the_results(graded, capsys):
@@ -64,7 +62,7 @@ def test_adjustments_survive_a_regrade_and_reach_the_export(graded, ctx, tmp_pat
     assert graded_points > 0 and float(row["adjustment"]) == 3.5 and float(row["score"]) == graded_points + 3.5
     assert "partial credit: right idea" in (out / "bob" / "feedback.md").read_text()
     roster = tmp_path / "roster.csv"
-    roster.write_text("student,id\nalice,1\nbob,2\n")
+    roster.write_text("student,id\nalice,1\nbob,2\ncarol,3\n")
     assert nngrade(["export", str(out), "--to", "canvas", "--roster", str(roster), "--out", str(tmp_path / "c.csv")]) == 0
     exported = {r[1]: r[-1] for r in csv.reader((tmp_path / "c.csv").open())}
     assert float(exported["2"]) == graded_points + 3.5
@@ -103,7 +101,7 @@ def test_a_malformed_adjustments_file_stops_the_run_naming_it(graded, capsys):
 import datetime  # noqa: E402
 import os  # noqa: E402
 
-from grader.judging.reference import build_context  # noqa: E402
+from helpers.contexts import build_context  # noqa: E402
 from grader.rubric import DEFAULT_RUBRIC, RubricError, load_rubric  # noqa: E402
 
 DEADLINE = datetime.datetime(2026, 12, 1, 23, 59, tzinfo=datetime.timezone.utc)

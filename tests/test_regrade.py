@@ -14,11 +14,12 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR
 from grader import batch
 from grader.batch import grade_folder
 from grader.cli import main as nngrade
-from grader.judging.reference import build_context, fingerprint
+from grader.judging.reference import fingerprint
+from helpers.contexts import build_context
 from grader.outputs.reports import GRADES, is_kit_file_name, read_student
 from grader.rubric import load_checked_rubric
 
-CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
+from helpers.class_submissions import SMALL_CLASS as CLASS
 
 
 def _copy(source, folder):
@@ -36,12 +37,9 @@ def _hand_in(folder, module):
 
 
 @pytest.fixture
-def graded_class(ctx, tmp_path):
-    subs, out = tmp_path / "subs", tmp_path / "out"
-    for student, source in CLASS.items():
-        _copy(source, subs / student)
-    summary = grade_folder(subs, out, jobs=2, progress=False, ctx=ctx)
-    assert summary["graded"] == 3
+def graded_class(small_class):
+    """The session's small class (tests/conftest.py), a copy of its own per test: (subs, out, gradebook)."""
+    subs, out = small_class
     return subs, out, _gradebook(out)
 
 
@@ -51,10 +49,10 @@ def _only_bob_changed(before, after):
     assert float(after["bob"]["score"]) > float(before["bob"]["score"])
 
 
-def test_regrading_one_student_by_name_keeps_the_others(graded_class, capsys):
+def test_regrading_one_student_by_name_keeps_the_others(graded_class, ctx, monkeypatch, capsys):
     subs, out, before = graded_class
     _hand_in(subs / "bob", "ex03_activations")
-    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "bob", "--jobs", "1", "--no-progress"]) == 0
+    assert _run(ctx, monkeypatch, ["grade", str(subs), "--out", str(out), "--student", "bob", "--jobs", "1", "--no-progress"]) == 0
     assert "graded 1 submission(s), resumed 0" in capsys.readouterr().out
     _only_bob_changed(before, _gradebook(out))
 
@@ -68,11 +66,11 @@ def test_regrading_a_folder_holding_one_student_keeps_the_others(graded_class, c
     _only_bob_changed(before, _gradebook(out))
 
 
-def test_student_names_the_same_submission_regraded(graded_class, capsys):
+def test_student_names_the_same_submission_regraded(graded_class, ctx, monkeypatch, capsys):
     """--student grades again even when nothing changed (e.g. after a time-out on a busy machine)."""
     subs, out, before = graded_class
-    assert nngrade(["grade", str(subs), "--out", str(out), "--student", "alice", "--student", "carol", "--jobs", "1",
-                    "--no-progress"]) == 0
+    assert _run(ctx, monkeypatch, ["grade", str(subs), "--out", str(out), "--student", "alice", "--student", "carol",
+                               "--jobs", "1", "--no-progress"]) == 0
     assert "graded 2 submission(s), resumed 0" in capsys.readouterr().out
     assert _gradebook(out) == before
 

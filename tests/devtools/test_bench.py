@@ -17,12 +17,15 @@ KEYS = ("submissions", "jobs", "wall_s", "per_second", "p50_s", "p95_s", "peak_r
 
 @pytest.fixture(scope="module")
 def tiny():
+    """`nngrade bench` on four students from the command line (its tests are slow: an end-to-end run
+    that also times the floor in-process)."""
     out = subprocess.run([sys.executable, "-m", "grader.cli", "bench", "-n", "4", "--jobs", "1", "--json", "--no-nbgrader"],
                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=600)
     assert out.returncode == 0, out.stderr[-2000:]
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+@pytest.mark.slow
 def test_bench_json_has_every_figure_for_a_tiny_class(tiny):
     assert set(KEYS) <= set(tiny)
     assert tiny["submissions"] == 4 and tiny["jobs"] == 1
@@ -37,6 +40,7 @@ def test_bench_json_has_every_figure_for_a_tiny_class(tiny):
     assert tiny["searches_run"] + tiny["searches_walked"] >= 1
 
 
+@pytest.mark.slow
 def test_bench_table_prints_each_figure(tiny, monkeypatch, capsys):
     monkeypatch.setattr(bench, "run_bench", lambda n, jobs, with_nbgrader: tiny)
     assert bench.bench_command(argparse.Namespace(submissions=4, jobs=1, no_nbgrader=True, json=False)) == 0

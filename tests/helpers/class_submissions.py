@@ -145,3 +145,13 @@ def write_class(folder):
     write_hostile_plots(folder)
     write_hostile_text(folder)
     write_partial(folder)
+
+
+# The small class that regrade and correction tests change (tests/conftest.py, small_class): alice
+# and carol hand in the reference, bob the blank stubs.
+SMALL_CLASS = {"alice": SOLUTIONS_DIR, "bob": EXERCISES_DIR, "carol": SOLUTIONS_DIR}
+
+
+def write_small_class(root):
+    for student, source in SMALL_CLASS.items():
+        shutil.copytree(source, root / student, ignore=shutil.ignore_patterns("__pycache__", "test_*", "conftest.py"))

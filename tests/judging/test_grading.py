@@ -143,6 +143,7 @@ def test_failed_check_feedback_shows_input_expected_and_got(graded):
         assert "- smallest failing input: `z = " in text and "z * (1 - z)" in text
 
 
+@pytest.mark.slow  # the whole class graded a second time
 def test_regrading_gives_identical_grades_and_feedback(graded, graded_ctx, tmp_path):
     """Again, in the same class context: every search is now walked from memory instead of run by
     hypothesis (see grader.judging.search_memo) and every results frame has been judged before (see

@@ -39,7 +39,7 @@ import pytest
 from helpers import grader_modes as modes
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
-from grader.judging.reference import build_context
+from helpers.contexts import build_context
 from grader.outputs.reports import read_student
 from grader.sandbox.client import SANDBOX_UID_BASE
 from grader.outputs.spreadsheet import as_text

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pytest
 
 from grader.batch import grade_folder
-from grader.judging.reference import build_context
+from helpers.contexts import build_context
 from grader.outputs.reports import read_student
 from grader.rubric import load_checked_rubric
 from test_attacks import ATTACKS_DIR, REFERENCE, STUBS, as_files, messages, report_of, score, splice, test_rubric_file, workspace

@@ -23,7 +23,7 @@ import pytest
 from grader import PROJECT_ROOT
 from grader.batch import grade_folder
 from grader.limits import FUNCTION_BYTES, OUTPUT_BYTES, STUDENT_BYTES, size_text
-from grader.judging.reference import build_context
+from helpers.contexts import build_context
 from grader.outputs.reports import FEEDBACK, RESULTS, read_student
 from grader.rubric import RubricError, load_checked_rubric, load_rubric
 from grader.sandbox import client as client_module

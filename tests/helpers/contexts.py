@@ -1,0 +1,27 @@
+"""The class context computed once per kit state for the whole test session.
+
+Building a context (grader.judging.reference.build_context) generates the class's cases with
+hypothesis and runs the reference on them: seconds of CPU, paid by every grade_folder without a
+ctx, every in-process `nngrade grade` and every rubric the tests build one for. The first build of a
+state (its fingerprint: grader code, reference, rubric and library versions) is a real one; later
+builds of that state take the production path for a precomputed context
+(grader.platforms.context_cache): the same cases and expected values, fresh memos, the reference
+imported when a search needs it.
+"""
+from grader import SOLUTIONS_DIR
+from grader.judging import reference
+
+_real_build = reference.build_context
+_computed = {}  # fingerprint: {"cases", "expected"}
+
+
+def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+    """grader.judging.reference.build_context, computed once per fingerprint in this process."""
+    if cached is not None:
+        return _real_build(rubric_path, solutions_dir, cached=cached)
+    key = reference.fingerprint(rubric_path, solutions_dir)
+    if key in _computed:
+        return _real_build(rubric_path, solutions_dir, cached=_computed[key])
+    ctx = _real_build(rubric_path, solutions_dir)
+    _computed[key] = {"cases": ctx.cases, "expected": ctx.expected}
+    return ctx
