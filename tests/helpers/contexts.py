@@ -15,13 +15,13 @@ _real_build = reference.build_context
 _computed = {}  # fingerprint: {"cases", "expected"}
 
 
-def build_context(rubric_path=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
     """grader.judging.reference.build_context, computed once per fingerprint in this process."""
     if cached is not None:
-        return _real_build(rubric_path, solutions_dir, cached=cached)
-    key = reference.fingerprint(rubric_path, solutions_dir)
+        return _real_build(rubric, solutions_dir, cached=cached)
+    key = reference.fingerprint(rubric, solutions_dir)
     if key in _computed:
-        return _real_build(rubric_path, solutions_dir, cached=_computed[key])
-    ctx = _real_build(rubric_path, solutions_dir)
+        return _real_build(rubric, solutions_dir, cached=_computed[key])
+    ctx = _real_build(rubric, solutions_dir)
     _computed[key] = {"cases": ctx.cases, "expected": ctx.expected}
     return ctx
