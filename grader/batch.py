@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
+from grader.outputs.feedback_plots import draw_plots
 from grader.judging.grading import grade_submission
 from grader.judging.reference import build_context, fingerprint
 from grader.outputs.class_report import terminal_text, write_class_report
@@ -222,7 +223,7 @@ def _grade_one(client, ctx, folder, handed_in, out_dir):
     record = None
     for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
         try:
-            record = grade_submission(ctx, client, submission)
+            record = grade_submission(ctx, client, submission, draw=draw_plots)
             break
         except RunnerDied as exc:
             client.stop()

@@ -162,7 +162,7 @@ def _graded(namespace, function, text):
     module = function.split(".")[0]
     ctx = context(data)
     record = grade_submission(ctx, KernelClient(ctx, namespace, module),
-                              Submission(module, None, sources={f.split(".")[0]: "" for f in data["points"]}), plots=False)
+                              Submission(module, None, sources={f.split(".")[0]: "" for f in data["points"]}))
     own = [f.split(".", 1)[1] for f in data["points"] if f.startswith(module + ".")]
     memo[text] = ([(name, namespace.get(name)) for name in own], record)
     return record

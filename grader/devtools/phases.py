@@ -22,7 +22,7 @@ from grader.loader import read_sources
 JUDGE_PHASES = (  # (owner, attribute, label): timed in the order a submission meets them
     ("grader.judging.grading", "open_child", "judge: open the child (round trip)"),
     ("grader.judging.stages.run", "judge_function", "judge: judging frames (own pieces included)"),
-    ("grader.judging.grading", "draw_plots", "judge: drawing the plots"),
+    ("grader.outputs.feedback_plots", "draw_plots", "judge: drawing the plots"),
     ("grader.outputs.reports", "write_student", "judge: writing feedback.md/.html, results.json"),
 )
 STAGE_LABELS = {"run": "judge: stage run (request, frames read)", "settle": "judge: stage settle",
@@ -93,7 +93,7 @@ def measure(class_dir, out_dir):
     from grader.intake.entries import read_entry
     from grader.judging import grading
     from grader.judging.reference import build_context
-    from grader.outputs import reports
+    from grader.outputs import feedback_plots, reports
     from grader.sandbox.client import SandboxClient
 
     ctx = build_context()
@@ -102,7 +102,7 @@ def measure(class_dir, out_dir):
     client.cases = ctx.cases
 
     def grade(folder):
-        reports.write_student(out_dir, grading.grade_submission(ctx, client, read_entry(folder, ctx.rubric.modules)))
+        reports.write_student(out_dir, grading.grade_submission(ctx, client, read_entry(folder, ctx.rubric.modules), draw=feedback_plots.draw_plots))
 
     spent, restore = collections.Counter(), []
     try:

@@ -9,25 +9,25 @@ from grader.judging.stages.run import run
 from grader.judging.stages.settle import settle
 from grader.judging.stages.shrink import shrink
 from grader.judging.stages.state import SubmissionState, open_child
-from grader.outputs.feedback_plots import draw_plots
 
 STAGES = (run, settle, shrink, record, plot)  # each stage(state, ctx, client), in this order
 
 
-def grade_submission(ctx, client, submission, plots=True):
-    """The grading record of one submission (plain data; "plots" are feedback.html's, drawn only if
-    `plots`: Gradescope shows none)."""
+def grade_submission(ctx, client, submission, draw=None):
+    """The grading record of one submission (plain data). draw(outcomes, failing) -> plots: what
+    makes feedback.html's plots of the plot probes' outcomes (grader.outputs.feedback_plots.draw_plots,
+    given by the caller, which writes the pages); None: no plot probes run (Gradescope shows none)."""
     client.warm()  # starting a runner is the grader's cost, not the student's
     state = SubmissionState.begin(ctx, submission)
     open_child(state, ctx, client, first=True)
     for stage in STAGES:
-        if stage is not plot or plots:
+        if stage is not plot or draw:
             stage(state, ctx, client)
     client.close()
-    return result(state, ctx, plots)
+    return result(state, ctx, draw)
 
 
-def result(state, ctx, plots):
+def result(state, ctx, draw):
     if state.out_of_time:
         state.problems["(time budget)"] = f"{state.budget.message}: what was not graded by then scores 0"
     return {
@@ -41,5 +41,5 @@ def result(state, ctx, plots):
         "fingerprint": ctx.fingerprint,
         "execution_time": round(time.monotonic() - state.started, 3),
         "function_seconds": state.seconds,  # like execution_time, the machine's: never in feedback
-        "plots": draw_plots(state.plotted, failing_cases(state.verdicts)) if plots else [],  # feedback.html's (not in results.json)
+        "plots": draw(state.plotted, failing_cases(state.verdicts)) if draw else [],  # feedback.html's (not in results.json)
     }

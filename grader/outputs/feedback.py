@@ -4,11 +4,9 @@ Short on purpose: the score and one table of every function first, then only wha
 failure with what was checked in plain words, the smallest failing input, expected vs got and the hint. Functions
 left as stubs are one line. Deterministic: no timings, no paths of the grader's machine.
 """
-import re
-
 from grader.outputs.safe_text import md_block, md_code, md_text, one_line, plain
+from grader.judging.stages.record import is_stub
 from grader.points import points_text
-NOT_IMPLEMENTED = "NotImplementedError"
 
 
 def check_words(check, function=None):
@@ -96,15 +94,6 @@ def _mark(function):
 
 def _short(function):
     return function["function"].split(".", 1)[1]
-
-
-def is_stub(function):
-    """The function is still its untouched stub: every check raised NotImplementedError, at least
-    one from this function's own stub (the others may come from a stub it calls first)."""
-    own = re.compile(rf"{NOT_IMPLEMENTED}: {re.escape(_short(function))}[.:]")
-    messages = [c.get("message", "") for c in function["checks"]]
-    return (all(not c["passed"] for c in function["checks"]) and all(NOT_IMPLEMENTED in m for m in messages)
-            and any(own.search(m) for m in messages))
 
 
 def _is_blocked(function, problems):

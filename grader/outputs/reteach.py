@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from grader.judging.blame import blamed
 from grader.outputs.feedback import _is_blocked as is_blocked
-from grader.outputs.feedback import is_stub
+from grader.judging.stages.record import is_stub
 
 
 def student_roots(record):

@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 from grader import SOLUTIONS_DIR
 from grader.batch import failed_record, submission_digest
+from grader.outputs.feedback_plots import draw_plots
 from grader.judging.grading import grade_submission
 from grader.platforms.context_cache import load_context
 from grader.judging.reference import fingerprint
@@ -74,7 +75,7 @@ def _grade(ctx, client, submission, plots=True):
     error = None
     for _ in range(2):
         try:
-            return grade_submission(ctx, client, submission, plots=plots), None
+            return grade_submission(ctx, client, submission, draw=draw_plots if plots else None), None
         except RunnerDied as exc:
             client.stop()
             error = f"the sandbox runner failed twice: {exc}"

@@ -5,6 +5,7 @@ import pytest
 
 from grader import SOLUTIONS_DIR
 from grader.judging.grading import grade_submission
+from grader.outputs.feedback_plots import draw_plots
 from grader.judging.judged_frames import JudgedFrames
 from grader.loader import read_sources
 from grader.devtools.mistakes import MISTAKES, mutated_sources
@@ -57,7 +58,7 @@ def test_the_same_code_sends_the_same_bytes_and_a_mistake_changes_only_its_funct
 def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(client, ctx, monkeypatch):
     fresh = dataclasses.replace(ctx, searches=SearchMemo(), judged=JudgedFrames())
     submission = Submission("s", None, mutant_sources())
-    first = grade_submission(fresh, client, submission)
+    first = grade_submission(fresh, client, submission, draw=draw_plots)
     judged = fresh.judged.judged
     assert judged == len(ctx.functions) and fresh.judged.reused == 0
     parsed = []
@@ -68,7 +69,7 @@ def test_a_known_frame_is_not_decoded_and_gets_the_verdicts_its_bytes_earned(cli
         return message, buffers
 
     monkeypatch.setattr(client_module, "unpack_bytes", recording_unpack)
-    second = grade_submission(fresh, client, submission, plots=False)  # the plot probes' frame is always read
+    second = grade_submission(fresh, client, submission)  # no drawing: the plot probes' frame is not asked for
     assert fresh.judged.judged == judged and fresh.judged.reused == len(ctx.functions)
     assert "done" not in parsed and "ready" in parsed  # the runner's own replies are still parsed
     strip = lambda record: {**record, "execution_time": None, "function_seconds": None, "plots": None}  # noqa: E731 (the machine's timings)

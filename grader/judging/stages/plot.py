@@ -1,6 +1,6 @@
 """Stage plot: the plot probes of the modules the student worked on, run in one request after the
 grading, so nothing here can change a grade; feedback.html draws what they return."""
-from grader.outputs.feedback import is_stub
+from grader.judging.stages.record import is_stub
 from grader.judging.stages.state import limits, time_spent
 from grader.limits import PLOT_SECONDS
 from grader.probes import plot_id, plot_table

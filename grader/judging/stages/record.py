@@ -1,6 +1,8 @@
 """Stage record: each function's record (plain data: its checks' points, messages, the input shown),
 scored by the rubric, with "fix X first" where the student's code called a function that also lost
 points and that function may explain the failure (grader.judging.blame)."""
+import re
+
 from grader.forms import form_hint, shown
 from grader.judging.blame import blamed, dependency_note, not_from
 from grader.toolkit.compare import fmt, fmt_input
@@ -28,6 +30,19 @@ def function_record(ctx, state, spec, verdicts):
             "max_score": rubric.function_points(spec.function), "depends": list(spec.depends),
             "called": state.called.get(spec.function, []),
             "not_from": not_from([(check, verdict) for check, verdict, _ in verdicts]), "checks": checks}
+
+
+NOT_IMPLEMENTED = "NotImplementedError"
+
+
+def is_stub(function):
+    """The function is still its untouched stub: every check raised NotImplementedError, at least
+    one from this function's own stub (the others may come from a stub it calls first)."""
+    name = function["function"].split(".", 1)[1]
+    own = re.compile(rf"{NOT_IMPLEMENTED}: {re.escape(name)}[.:]")
+    messages = [c.get("message", "") for c in function["checks"]]
+    return (all(not c["passed"] for c in function["checks"]) and all(NOT_IMPLEMENTED in m for m in messages)
+            and any(own.search(m) for m in messages))
 
 
 def note_dependencies(functions):
