@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from grader import SOLUTIONS_DIR
-from grader.judging.grading import evaluate
+from grader.judging.stages.judge import evaluate
 from grader.judging.reference import plain
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
