@@ -10,6 +10,7 @@ and the grader answers those from the replay it already judged (no call to the s
 """
 import threading
 import warnings
+from contextlib import contextmanager
 
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -22,9 +23,30 @@ def _visit(case):
     _visitor(case)
 
 
+@contextmanager
+def _no_local_constants():
+    """Hypothesis (6.131 and later) mixes into its draws the constants it finds in every local
+    module in sys.modules: the class's cases and a search's path would then depend on which of the
+    kit's modules (or the reference's, or a test's) the process happened to import, and two graders
+    of one class would show different smallest inputs. The kit's draws depend on the check alone."""
+    try:
+        from hypothesis.internal.conjecture import providers
+        original, empty = providers._get_local_constants, providers.Constants()
+    except (ImportError, AttributeError):  # a hypothesis without the feature
+        yield
+        return
+    providers._get_local_constants = lambda: empty
+    providers.CONSTANTS_CACHE.cache.clear()  # the allowed constants per draw, computed with the old pool
+    try:
+        yield
+    finally:
+        providers._get_local_constants = original
+        providers.CONSTANTS_CACHE.cache.clear()
+
+
 def _run(check, visitor, **options):
     global _visitor
-    with _lock, warnings.catch_warnings():
+    with _lock, warnings.catch_warnings(), _no_local_constants():
         warnings.simplefilter("ignore")
         _visitor = visitor
         try:

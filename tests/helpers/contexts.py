@@ -6,13 +6,16 @@ ctx, every in-process `nngrade grade` and every rubric the tests build one for. 
 state (its fingerprint: grader code, reference, rubric and library versions) is a real one; later
 builds of that state take the production path for a precomputed context
 (grader.platforms.context_cache): the same cases and expected values, fresh memos, the reference
-imported when a search needs it.
+imported when a search needs it. As in that cache, the values are kept as the protocol's bytes and
+decoded afresh for each build: no context shares an object with another (grading one class must
+not see what grading another did to its context).
 """
 from grader import SOLUTIONS_DIR
 from grader.judging import reference
+from grader.protocol import decode, encode, pack, unpack_bytes
 
 _real_build = reference.build_context
-_computed = {}  # fingerprint: {"cases", "expected"}
+_computed = {}  # fingerprint: the protocol's bytes of {"cases", "expected"}
 
 
 def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
@@ -21,7 +24,7 @@ def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
         return _real_build(rubric, solutions_dir, cached=cached)
     key = reference.fingerprint(rubric, solutions_dir)
     if key in _computed:
-        return _real_build(rubric, solutions_dir, cached=_computed[key])
+        return _real_build(rubric, solutions_dir, cached=decode(*unpack_bytes(_computed[key])))
     ctx = _real_build(rubric, solutions_dir)
-    _computed[key] = {"cases": ctx.cases, "expected": ctx.expected}
+    _computed[key] = pack(*encode({"cases": ctx.cases, "expected": ctx.expected}))
     return ctx
