@@ -278,8 +278,8 @@ def generic_hint(got, expected):
     got, expected = np.asarray(got, dtype=float), np.asarray(expected, dtype=float)
     if (got.shape != expected.shape and got.size == expected.size and got.squeeze().shape == expected.squeeze().shape
             and close(got.reshape(expected.shape), expected)):
-        return (f"the values are right but the shape is {got.shape}, not {expected.shape}: drop the extra axis of size 1 "
-                "(keepdims=True, or reshape)")
+        # in the same words on every case (the shapes are in the problem line), so the cases agree on it
+        return "the values are right, with an extra axis of size 1: drop the extra axis of size 1 (keepdims=True, or reshape)"
     if not np.any(np.abs(expected) > 1e-6):
         return ""
     if close(got, -expected):
@@ -315,11 +315,13 @@ def compare_arrays(got, expected, what="the result", mistakes=None):
 
 def mistake_hints(got, expected, mistakes=None):
     """Every catalogued mistake ({hint: the value it gives}) that gives `got` where the right value
-    is `expected`, in the catalogue's order; else the generic hint, if any. Several mistakes can
-    give the same value on one case (at a tie, on a zero input): see Verdict.alike."""
+    is `expected`, in the catalogue's order, then the generic hint, if any. Several mistakes can
+    give the same value on one case (at a tie, on a zero input, an unsummed gradient of one row and
+    an extra axis): see Verdict.alike."""
     found = tuple(hint for hint, wrong in (mistakes or {}).items()
                   if wrong is not None and close(got, wrong) and not close(wrong, expected))
-    return found or tuple(h for h in (generic_hint(got, expected),) if h)
+    generic = generic_hint(got, expected)
+    return found + ((generic,) if generic and generic not in found else ())
 
 
 def hinted(message, expected, got, hints):
