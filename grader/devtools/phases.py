@@ -34,34 +34,25 @@ NESTED = {"judge: stage run (request, frames read)": "judge: judging frames (own
 def _timed_stages(spent, grading):
     """Each of grading.STAGES timed under its label (the pipeline is a tuple: wrap its entries)."""
     original = grading.STAGES
-
-    def timed(stage):
-        label = STAGE_LABELS.get(stage.__name__, f"judge: stage {stage.__name__}")
-
-        def wrapper(*args, **kwargs):
-            started = time.process_time()
-            try:
-                return stage(*args, **kwargs)
-            finally:
-                spent[label] += time.process_time() - started
-        return wrapper
-
-    grading.STAGES = tuple(timed(stage) for stage in original)
+    grading.STAGES = tuple(_timing(spent, STAGE_LABELS.get(s.__name__, f"judge: stage {s.__name__}"), s) for s in original)
     return lambda: setattr(grading, "STAGES", original)
 
 
 def _timed(spent, owner, name, label):
     original = getattr(owner, name)
+    setattr(owner, name, _timing(spent, label, original))
+    return lambda: setattr(owner, name, original)
 
+
+def _timing(spent, label, function):
+    """function, its process time added to spent[label] at each call."""
     def wrapper(*args, **kwargs):
         started = time.process_time()
         try:
-            return original(*args, **kwargs)
+            return function(*args, **kwargs)
         finally:
             spent[label] += time.process_time() - started
-
-    setattr(owner, name, wrapper)
-    return lambda: setattr(owner, name, original)
+    return wrapper
 
 
 def _resolve(path):
