@@ -38,6 +38,12 @@ MAX_FILE_BYTES = 1_000_000  # one exNN_*.py
 # A notebook with its outputs (plots inline) stays well under this; the JSON of a file this size
 # takes at most a few hundred MB to parse (see MAX_JSON_CONTAINERS).
 MAX_NOTEBOOK_BYTES = 10_000_000
+# What one platform upload may hold (grader/intake/uploads.py): a notebook sent alone, the members
+# and unpacked bytes of a .zip, and how many single wrapping folders are looked through.
+MAX_UPLOADED_NOTEBOOK_BYTES = 5_000_000
+ZIP_MAX_MEMBERS = 500
+ZIP_MAX_BYTES = 50_000_000
+MAX_WRAPPING_FOLDERS = 20
 # Every JSON object or array costs ~60 bytes once parsed: `[[],[],...]` would take 20 times its
 # size in memory. A notebook has a few per cell and output; this bounds a hostile one.
 MAX_JSON_CONTAINERS = 500_000

@@ -10,7 +10,6 @@ in between), checked again on the open descriptor, and read up to the size limit
 import os
 import stat
 
-from grader.limits import MAX_NOTEBOOK_BYTES
 
 _OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC
 _KINDS = ((stat.S_ISLNK, "a symbolic link"), (stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"),

@@ -32,7 +32,8 @@ from typing import NamedTuple
 from grader.intake.cell_runner import RUNNER_SOURCE, run_cell_source
 from grader.limits import MAX_JSON_CONTAINERS
 from grader.intake.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
-from grader.intake.notebook_files import MAX_NOTEBOOK_BYTES, RefusedFile, read_regular_file
+from grader.intake.notebook_files import RefusedFile, read_regular_file
+from grader.limits import MAX_NOTEBOOK_BYTES
 
 # Cell magics whose body is plain Python: keep the body, drop the magic line.
 PYTHON_CELL_MAGICS = {"time", "timeit", "capture", "prun"}

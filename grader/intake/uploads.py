@@ -15,12 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from grader.intake.notebooks import NotebookSubmissionError, notebook_to_module_source
+from grader.limits import MAX_UPLOADED_NOTEBOOK_BYTES, MAX_WRAPPING_FOLDERS, ZIP_MAX_BYTES, ZIP_MAX_MEMBERS
 
 JUNK = {"__MACOSX", ".DS_Store", "__pycache__", ".ipynb_checkpoints", "Thumbs.db"}
-MAX_DEPTH = 20
-MAX_NOTEBOOK_BYTES = 5_000_000
-ZIP_MAX_MEMBERS = 500
-ZIP_MAX_BYTES = 50_000_000
 SHOWN = 12  # entries listed when saying what was found
 UNZIPPED = "unzipped"  # where an uploaded zip is unpacked, under the work folder
 
@@ -66,7 +63,7 @@ def _unwrap(folder, work_dir, modules):
     its only sub-folder (never a symbolic link; loose files such as a README beside it are fine),
     or into its only .zip."""
     archive = None
-    for _ in range(MAX_DEPTH):
+    for _ in range(MAX_WRAPPING_FOLDERS):
         if folder.is_symlink() or not folder.is_dir():
             raise UploadError(f"{printable_name(folder.name)}: a symbolic link or not a folder; upload the files themselves")
         entries = _entries(folder)
@@ -144,8 +141,8 @@ def _notebook_source(notebook, official):
     if not _is_regular(notebook):
         raise NotebookSubmissionError(f"{notebook.name} is a symbolic link or not a file; upload the notebook itself")
     size = notebook.stat().st_size
-    if size > MAX_NOTEBOOK_BYTES:
-        raise NotebookSubmissionError(f"{notebook.name} is {size} bytes, over the {MAX_NOTEBOOK_BYTES}-byte limit")
+    if size > MAX_UPLOADED_NOTEBOOK_BYTES:
+        raise NotebookSubmissionError(f"{notebook.name} is {size} bytes, over the {MAX_UPLOADED_NOTEBOOK_BYTES}-byte limit")
     return notebook_to_module_source(notebook, official)
 
 

@@ -20,7 +20,8 @@ from grader.nbgrader.course_points import CoursePointsError, check_course_points
 from grader.nbgrader.gradebook import write_scores
 from grader.intake.notebooks import (
     NotebookSubmissionError, given_sources, module_source, parse_notebook)
-from grader.intake.notebook_files import MAX_NOTEBOOK_BYTES, RefusedFile, open_folder, read_regular_file
+from grader.intake.notebook_files import RefusedFile, open_folder, read_regular_file
+from grader.limits import MAX_NOTEBOOK_BYTES
 from grader.outputs.reports import read_student
 from grader.rubric import RubricError, closest_name, load_checked_rubric
 from grader.outputs.safe_text import one_line

@@ -256,7 +256,7 @@ def _same_steps(got, want, start):
 
 
 def _procedure_hint(trained, initial, c):
-    m, kwargs = len(c["X"]), c["kwargs"]
+    m = len(c["X"])
     if _same_steps(trained, _sgd_steps(initial, c, sizes=[m]), initial):
         return "one step per epoch on all samples: batch_size is ignored; step once per mini-batch from minibatches(...)"
     if _same_steps(trained, _sgd_steps(initial, c, scale=lambda size: 1.0 / size), initial):
