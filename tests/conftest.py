@@ -73,3 +73,19 @@ def small_class(small_class_once, tmp_path):
     assert summary["graded"] == len(SMALL_CLASS), summary
     copies = tmp_path / "small_class"
     return shutil.copytree(subs, copies / "subs", symlinks=True), shutil.copytree(out, copies / "out", symlinks=True)
+
+
+# The fixtures that grade a class through the sandbox, run the visible tests over many folders or run
+# a command end to end (here and in the test modules). A test that needs one, directly or through
+# another fixture, is an end-to-end run: marked slow, so `-m "not slow"` is the quick loop of unit tests.
+END_TO_END_FIXTURES = frozenset({
+    "graded_class", "small_class_once", "runs",  # this file's
+    "graded", "root_batch", "one_lane", "resume_class", "floods", "late_class", "graded_forms", "graded_contract",
+    "corpus", "regraded", "measured", "bundle", "gradescope_root", "prairielearn_root", "rebuilt", "run", "tiny",
+})
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if END_TO_END_FIXTURES.intersection(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
