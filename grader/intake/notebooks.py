@@ -157,38 +157,42 @@ def _placeholder(name, error):
     return f"def {name}(*args, **kwargs):\n    raise SyntaxError({message!r})"
 
 
-def _python_error(source):
-    """Why `source` is not a Python module (None if it is)."""
+def _parsed(source):
+    """(the module tree of `source`, None), or (None, why it is not a Python module)."""
     if "\0" in source:
-        return "it contains a NUL character (code 0)"
+        return None, "it contains a NUL character (code 0)"
     try:
-        ast.parse(source)
-        return None
+        return ast.parse(source), None
     except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
+        return None, f"line {exc.lineno}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # what the parser raises besides SyntaxError
-        return f"{type(exc).__name__}: {exc}"[:200]
+        return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
 def _solution_source(cell, notebook_name):
     # Only a cell that is not Python as written gets its IPython lines removed:
     # a line starting with % may be a continued expression (`x = (a\n% b)`).
     source = cell.source
-    if _python_error(source) is None:
-        return run_cell_source(cell, source)
-    source = strip_ipython(source)
-    error = _python_error(source)
+    tree, error = _parsed(source)
+    if error is not None:
+        source = strip_ipython(source)
+        tree, error = _parsed(source)
     if error is not None:
         name = cell.grade_id[len(SOLUTION_PREFIX):] if cell.grade_id.startswith(SOLUTION_PREFIX) else ""
         if not name.isidentifier():
             raise NotebookSubmissionError(f"{notebook_name}: a solution cell is not valid Python: {error}")
         return _placeholder(name, error)
-    return run_cell_source(cell, source)
+    return run_cell_source(cell, source, tree)
 
 
 def given_sources(cells):
     """{grade_id: source} of the given code cells (from the released notebook, as nbgrader restores them)."""
     return {c.grade_id: c.source for c in cells if c.kind == "code" and c.grade_id.startswith(GIVEN_PREFIX)}
+
+
+def answer_sources(cells):
+    """{grade_id: source} of the answer cells (what the autograded notebook puts back)."""
+    return {c.grade_id: c.source for c in cells if c.solution and c.grade_id}
 
 
 def module_source(cells, notebook_name, official=None):
