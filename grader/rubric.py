@@ -22,7 +22,7 @@ class Rubric:
     visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
     default_visibility: str = "visible"
     late: dict = None  # the late policy from [late] (grader.late), None without one
-    raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.reference.fingerprint)
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.fingerprint)
 
     @property
     def functions(self):
