@@ -10,14 +10,12 @@ a module failing at import with that reason, naming the student's file: graded 0
 """
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.intake.notebook_files import RefusedFile, UnreadFolder, read_files
-from grader.intake.notebooks import NotebookSubmissionError, answer_sources, given_sources, module_source, parse_notebook
+from grader.intake.notebook_files import UnreadFolder, read_files
+from grader.intake.notebooks import NotebookSubmissionError, given_sources, parse_notebook, rebuilt_module
 from grader.limits import MAX_NOTEBOOK_BYTES, MAX_RECORD_BYTES
-from grader.outputs.safe_text import one_line
 
 # What `nbgrader collect` writes next to the notebooks and release_feedback needs in feedback/
 SUBMISSION_RECORDS = ("timestamp.txt", "submission_secret.txt")
@@ -38,6 +36,7 @@ class StudentNotebooks:
 class CourseNotebooks:
     released: dict  # {module: the released notebook (nbformat JSON), None without one}
     students: dict  # {student: StudentNotebooks}, in name order, only those who submitted the assignment
+    problems: list  # what could not be read, each once, naming the file: the notes for the instructor
 
 
 def read_course(course_dir, assignment, modules, class_dir):
@@ -50,29 +49,31 @@ def read_course(course_dir, assignment, modules, class_dir):
     if not submitted.is_dir():
         raise CourseError(f"{submitted}: no submitted/ folder in the nbgrader course (run `nbgrader collect` first)")
     limits = {**{f"{m}.ipynb": MAX_NOTEBOOK_BYTES for m in modules}, **dict.fromkeys(SUBMISSION_RECORDS, MAX_RECORD_BYTES)}
-    students = {}
+    students, problems = {}, {}
     submitted_fd = os.open(submitted, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     try:
         for student in _student_names(submitted_fd):
-            shown = f"submitted/{student}/{assignment}"
             try:
-                files = read_files(submitted_fd, (student, assignment), limits)
+                files = read_files(submitted_fd, (student, assignment), limits, "submitted")
             except UnreadFolder as exc:
-                files = dict.fromkeys(limits, _noted(f"submitted/{exc}"))
+                files = dict.fromkeys(limits, exc)  # every notebook fails with the folder's reason
             if files is None:
                 continue  # this student did not submit the assignment
             target = Path(class_dir) / student
             target.mkdir(parents=True)
             answers = {}
             for module in modules:
-                source, answers[module] = _rebuilt(files[f"{module}.ipynb"], shown, f"{module}.ipynb", given[module])
+                source, answers[module], problem = rebuilt_module(
+                    files[f"{module}.ipynb"], f"submitted/{student}/{assignment}", f"{module}.ipynb", given[module])
+                if problem:
+                    problems[problem] = None  # a folder's reason comes with each of its notebooks: once
                 (target / f"{module}.py").write_text(source, encoding="utf-8")
             # what cannot be read is left out: release_feedback says what it misses
             records = {name: files[name] for name in SUBMISSION_RECORDS if isinstance(files[name], bytes)}
             students[student] = StudentNotebooks(answers, records)
     finally:
         os.close(submitted_fd)
-    return CourseNotebooks({module: notebook for module, (notebook, _) in released.items()}, students)
+    return CourseNotebooks({module: notebook for module, (notebook, _) in released.items()}, students, list(problems))
 
 
 def _released(path):
@@ -91,36 +92,3 @@ def _student_names(submitted_fd):
     # plain files next to the student folders (a README, .DS_Store) are not students; links are (refused when read)
     return [entry.name for entry in sorted(os.scandir(submitted_fd), key=lambda e: e.name)
             if not entry.name.startswith(".") and (entry.is_dir(follow_symlinks=False) or entry.is_symlink())]
-
-
-def _rebuilt(data, shown, name, given):
-    """(module source, {grade_id: source} of the answer cells or None) of one notebook: its bytes,
-    the exception that kept it unread, or the reason (str, already noted) its folder was not read."""
-    if isinstance(data, bytes):
-        try:
-            cells = parse_notebook(data, name)
-            return module_source(cells, name, given), answer_sources(cells)
-        except NotebookSubmissionError as exc:
-            message = f"{shown}/{exc}"
-        except Exception as exc:  # noqa: BLE001 - one student's notebook must never stop the class
-            message = f"{shown}/{name}: could not be read ({type(exc).__name__}); please report it"
-    elif isinstance(data, FileNotFoundError):
-        return _failing_module(f"{name} was not submitted"), None
-    elif isinstance(data, RefusedFile):
-        message = f"{shown}/{name}: refused: it {data}"
-    elif isinstance(data, OSError):
-        message = f"{shown}/{name}: cannot read it: {data.strerror}"
-    else:
-        return _failing_module(data), None
-    return _failing_module(_noted(message)), None
-
-
-def _failing_module(message):
-    """A module that fails at import with the reason: the other notebooks are graded normally."""
-    return f"raise ImportError({message!r})\n"
-
-
-def _noted(message):
-    """The message, said on stderr as a note (the run goes on)."""
-    print(f"note: {one_line(message.encode('utf-8', 'backslashreplace').decode('utf-8'))}", file=sys.stderr)
-    return message

@@ -51,15 +51,15 @@ def open_folder(name, dir_fd=None):
     return fd
 
 
-def read_files(dir_fd, path, limits):
+def read_files(dir_fd, path, limits, where):
     """{name: bytes, or the RefusedFile or OSError that kept it unread} of the files that limits
-    ({name: max bytes}) names, in the folder reached from dir_fd through the folders of `path`
-    (a tuple of names, each opened with open_folder). None if the last folder does not exist;
-    UnreadFolder naming the folder (its path from dir_fd) if one cannot be opened."""
+    ({name: max bytes}) names, in the folder reached from dir_fd (shown as `where`) through the
+    folders of `path` (a tuple of names, each opened with open_folder). None if the last folder
+    does not exist; UnreadFolder naming the folder if one cannot be opened."""
     fd = dir_fd
     try:
         for depth, name in enumerate(path, 1):
-            shown = "/".join(path[:depth])
+            shown = "/".join((where, *path[:depth]))
             try:
                 folder = open_folder(name, fd)
             except RefusedFile as exc:

@@ -18,6 +18,7 @@ from grader.nbgrader.autograded import student_feedback
 from grader.nbgrader.course_points import CoursePointsError, check_course_points
 from grader.nbgrader.gradebook import write_scores
 from grader.outputs.reports import read_student
+from grader.outputs.safe_text import one_line
 from grader.rubric import RubricError, closest_name, load_checked_rubric
 
 
@@ -48,6 +49,8 @@ def grade_nbgrader(course_dir, assignment, out_dir, jobs=1, rubric=None, progres
     check_course_points(course_dir, assignment, rubric_obj, rubric)
     with tempfile.TemporaryDirectory(prefix="nngrade-nbgrader-") as class_dir:
         course = read_course(course_dir, assignment, rubric_obj.modules, class_dir)
+        for problem in course.problems:  # a student's folder name may not be valid UTF-8
+            print(f"note: {one_line(problem.encode('utf-8', 'backslashreplace').decode('utf-8'))}", file=sys.stderr)
         # the course folder holds every student's notebooks and the gradebook: hidden from the child too
         summary = grade_folder(class_dir, out_dir, rubric=rubric_obj, jobs=jobs, progress=progress, extra_hide=[course_dir],
                                only=only, insecure=insecure)
