@@ -1,88 +1,24 @@
-"""Grading a class: lanes in parallel, results written as each student finishes, resumable.
+"""Grading a class folder, resumable: `nngrade grade` and `nngrade adjust`.
 
-One lane = one thread of this (trusted) process driving one warm runner process. The class
-context (inputs and reference outputs) is computed once and shared by the lanes.
+grade_folder runs its steps in order: plan the class (grader.class_plan: list, select, resume),
+grade the pending students in lanes (grader.lanes, which builds the class context), then write the
+gradebook, the class report and the summary.
 """
 import contextlib
-import gc
-import hashlib
-import queue
 import sys
-import threading
-import time
 from pathlib import Path
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR, corrections, late
-from grader.outputs.feedback_plots import draw_plots
-from grader.judging.grading import grade_submission
-from grader.judging.reference import build_context, fingerprint
+from grader.class_plan import BatchError, plan_class
+from grader.judging.fingerprint import fingerprint
+from grader.lanes import grade_pending
 from grader.outputs.class_report import terminal_text, write_class_report
-from grader.rubric import RubricError, closest_name, load_checked_rubric
-from grader.outputs.reports import (GRADES, KIT_FILE_SUFFIXES, grade_row, graded_records, is_kit_file_name, read_student,
-                            refuse_untrusted_output, make_private_output, write_grades, write_student)
-from grader.sandbox import untraversable
-from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient, sandbox_uids
-from grader.intake.entries import is_zip_entry, read_entry, student_name
-from grader.intake.uploads import printable_name
+from grader.outputs.progress import Progress
+from grader.rubric import RubricError, load_checked_rubric
+from grader.outputs.reports import GRADES, grade_row, graded_records, read_student, write_grades
+from grader.sandbox.client import SandboxClient
+from grader.intake.entries import student_name
 from grader.outputs.safe_text import one_line
-
-
-class BatchError(RuntimeError):
-    """Bad command-line input: the message names the path and the problem."""
-
-
-def list_students(submissions_dir):
-    root = Path(submissions_dir)
-    if not root.is_dir():
-        raise BatchError(f"{root}: not a folder (expected one sub-folder per student)")
-    students, skipped, names = [], [], set()
-    for entry in sorted(root.iterdir(), key=lambda p: p.name):
-        if entry.name.startswith("."):
-            continue
-        usable = (entry.is_dir() or entry.is_symlink() or is_zip_entry(entry)) and not _unusable_name(student_name(entry))
-        usable = usable and student_name(entry) not in names  # alice/ and alice.zip: the folder is graded
-        (students if usable else skipped).append(entry)
-        names.update([student_name(entry)] if usable else [])
-    if not students and not skipped:
-        raise BatchError(f"{root}: no student submissions in it (expected one sub-folder or .zip file per student)")
-    if not students:
-        raise BatchError(f"{root}: none of its entries is a student submission (expected one sub-folder or .zip file "
-                         f"per student; found {', '.join(printable_name(e.name) for e in skipped[:5])})")
-    return students, skipped
-
-
-def _unusable_name(name):
-    """Why a folder name cannot be a student of the gradebook (None if it can): the name becomes
-    OUT/<name>/ and a row of grades.csv, both written as UTF-8 text next to grades.csv."""
-    try:
-        name.encode("utf-8")
-    except UnicodeEncodeError:
-        return "the folder name is not valid UTF-8 text: rename it (e.g. without accents) and grade again"
-    if is_kit_file_name(name):
-        return (f"names ending in {', '.join(KIT_FILE_SUFFIXES)} are kept for the grader's own files in the output "
-                f"folder (such as {GRADES}): rename the student folder and grade again")
-    return None
-
-
-def _skip_reason(entry, students):
-    if any(student_name(other) == student_name(entry) for other in students):
-        return f"another submission of {printable_name(student_name(entry))} is graded (a folder and a .zip of the same name)"
-    return (_unusable_name(student_name(entry))
-            or "not a student submission (each student needs a folder of .py files or notebooks, or one .zip of it)")
-
-
-def select_students(students, names):
-    """The entries of `students` named in `names` (--student), in class order; BatchError naming
-    each unknown name, with the closest student folder."""
-    by_name = {student_name(entry): entry for entry in students}
-    unknown = [name for name in names if name not in by_name]
-    if unknown:
-        hints = []
-        for name in unknown:
-            close = closest_name(name, by_name)
-            hints.append(f"{name!r}" + (f" (did you mean {close!r}?)" if close else ""))
-        raise BatchError(f"no student folder named {', '.join(hints)} in the submissions")
-    return [entry for entry in students if student_name(entry) in set(names)]
 
 
 def nbgrader_course_marks(folder):
@@ -133,137 +69,6 @@ def write_gradebook(out_dir, functions):
     return rows, report
 
 
-def submission_digest(submission):
-    digest = hashlib.sha256()
-    for name in sorted(submission.sources):
-        digest.update(name.encode() + b"\0" + submission.sources[name].encode() + b"\0")
-    for name in sorted(submission.problems):
-        digest.update(name.encode() + b"\0" + submission.problems[name].encode() + b"\0")
-    return digest.hexdigest()[:16]
-
-
-def failed_record(ctx, submission, reason):
-    """All zeros, with the reason: what a submission gets when the grader itself could not run it."""
-    functions = [{"function": f, "score": 0.0, "max_score": ctx.rubric.function_points(f), "depends": [],
-                  "checks": [{"check": c, "passed": False, "score": 0.0, "max_score": p, "message": reason}
-                             for c, p in ctx.rubric.points[f].items()]} for f in ctx.functions]
-    return {"student": submission.student, "score": 0.0, "max_score": ctx.rubric.max_score, "functions": functions,
-            "problems": {"(grader)": reason}, "isolation": [], "notices": [], "fingerprint": ctx.fingerprint,
-            "execution_time": 0.0}
-
-
-class Progress:
-    """A tqdm bar on a terminal, plain log lines otherwise. Rate and ETA count only submissions
-    graded since start() (not the warm-up before it, nor resumed ones)."""
-
-    def __init__(self, total, enabled, stream=None):
-        self.total, self.done, self.graded, self.failed = total, 0, 0, 0
-        self.stream, self.lock = stream or sys.stderr, threading.Lock()
-        self.tty = enabled and self.stream.isatty()
-        self.started = self.bar = None
-
-    def start(self):
-        """Grading begins (the runners are warm, the class context is built)."""
-        with self.lock:
-            self.started = time.monotonic()
-            if self.tty:
-                from tqdm import tqdm
-
-                self.bar = tqdm(total=self.total, initial=self.done, unit="sub", file=self.stream, dynamic_ncols=True)
-
-    def update(self, record, resumed=False):
-        with self.lock:
-            self.done += 1
-            self.graded += not resumed
-            self.failed += "(grader)" in record.get("problems", {})
-            if self.bar is not None:
-                self.bar.set_postfix_str(f"failures {self.failed}", refresh=False)
-                self.bar.update(1)
-                return
-            if self.tty:
-                return  # resumed before start(): the bar shows them as its initial count
-            state = "resumed" if resumed else f"{record['score']:g}/{record['max_score']:g}"
-            print(f"[{self.done}/{self.total}] {one_line(record['student'])}: {state} ({self._speed()}, failures {self.failed})",
-                  file=self.stream, flush=True)
-
-    def _speed(self):
-        if not self.graded or self.started is None:
-            return "eta -"
-        elapsed = max(time.monotonic() - self.started, 1e-9)
-        return f"{self.graded / elapsed:.1f}/s, eta {(self.total - self.done) * elapsed / self.graded:.0f} s"
-
-    def close(self):
-        if self.tty and self.bar is None:
-            self.start()  # nothing was graded: the bar still shows the resumed ones
-        if self.bar is not None:
-            self.bar.close()
-
-
-def _lane(client, ctx, work, out_dir, progress, lost, wrap_client=None):
-    """Grade students from the queue until it is empty. A lane never dies of one student: whatever
-    goes wrong with a student becomes that student's recorded failure, and one whose failure cannot
-    even be written goes to `lost` (student, reason), which makes the run fail."""
-    client.cases = ctx.cases
-    client = wrap_client(client) if wrap_client else client
-    while True:
-        try:
-            folder, handed_in = work.get_nowait()
-        except queue.Empty:
-            break
-        try:
-            record = _grade_one(client, ctx, folder, handed_in, out_dir)
-        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
-            record = _record_failure(ctx, folder, out_dir, _internal_error(exc), lost)
-        progress.update(record)
-    client.stop()
-
-
-def _grade_one(client, ctx, folder, handed_in, out_dir):
-    submission = read_entry(folder, ctx.rubric.modules)
-    record = None
-    for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
-        try:
-            record = grade_submission(ctx, client, submission, draw=draw_plots)
-            break
-        except RunnerDied as exc:
-            client.stop()
-            reason = f"grading failed twice: {exc}"
-        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
-            client.stop()
-            reason = _internal_error(exc)
-            print(f"error: {one_line(submission.student)}: {one_line(reason)}", file=sys.stderr)
-    if record is None:
-        record = failed_record(ctx, submission, reason)
-    record["submission_digest"] = submission_digest(submission)
-    record["submitted"] = handed_in
-    record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
-    write_student(out_dir, record)
-    return record
-
-
-def _internal_error(exc):
-    return f"internal grader error ({type(exc).__name__}: {exc}); please report it"
-
-
-def _record_failure(ctx, folder, out_dir, reason, lost):
-    """The student's failure, written as its record if possible (else listed in `lost`)."""
-    name = student_name(folder)
-    print(f"error: {one_line(name)}: {one_line(reason)}", file=sys.stderr)
-    record = failed_record(ctx, _Unread(name), reason)
-    try:
-        write_student(out_dir, record)
-    except Exception as exc:  # noqa: BLE001 - the output itself is the problem: reported at the end
-        lost.append((name, f"{reason}; its record could not be written either ({type(exc).__name__}: {exc})"))
-    return record
-
-
-class _Unread:
-    """What failed_record needs of a submission that could not be read."""
-
-    def __init__(self, student):
-        self.student = student
-
-
 def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, solutions_dir=SOLUTIONS_DIR, ctx=None,
                  extra_hide=(), only=(), insecure=False, wrap_client=None, submitted_times=None):
     """Grade every student folder not already graded (resume), or only the students named in
@@ -272,136 +77,40 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
     layers, unless insecure. wrap_client(client) -> client stands between each lane and its
     sandbox client (nngrade bench records the calls grading makes through it). rubric: a Rubric
     (grader.rubric.load_checked_rubric; None: the bundled one), unless ctx brings its own."""
-    students, skipped = list_students(submissions_dir)
-    if only:
-        students, skipped = select_students(students, only), []
-    refused = []
-    for entry in skipped:
-        why = _unusable_name(student_name(entry))
-        print(one_line(f"note: {printable_name(str(entry))}: skipped, {_skip_reason(entry, students)}"), file=sys.stderr)
-        refused += [(printable_name(entry.name), why)] if why else []
-    out_dir = Path(out_dir)
-    if out_dir.resolve().is_relative_to(Path(submissions_dir).resolve()):
-        raise BatchError(f"{out_dir}: the output folder must not be inside the submissions folder")
     rubric = ctx.rubric if ctx else rubric or load_checked_rubric()
-    corrections.load(out_dir)  # a malformed adjustments.toml stops the run before anything is graded
-    make_private_output(out_dir)
-    untrusted = refuse_untrusted_output(out_dir)
-    if untrusted:
-        raise BatchError(untrusted)
-    key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)
-    modules = rubric.modules
-    bar = Progress(len(students), progress)
-    work = queue.Queue()
-    times = late.read_times(submitted_times) if submitted_times else None
-    for folder in students:
-        handed_in = late.submitted(folder, student_name(folder), times)
-        previous = None if only else _resumable(folder, modules, out_dir, key)
-        if previous and (not rubric.late or previous.get("submitted") == handed_in):
-            bar.update(previous, resumed=True)
-        else:
-            work.put((folder, handed_in))  # read again by the lane: sources are not held for the whole class
-    todo, lost, guarded = work.qsize(), [], []
-    _refuse_mixed_rubrics(out_dir, key, {student_name(entry) for entry in students})
-    if todo:
-        hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(), out_dir.resolve(),
-                *(Path(p).resolve() for p in extra_hide)]
-        clients = [SandboxClient(lane, hide=hide, insecure=insecure) for lane in range(max(1, min(jobs, todo)))]
-        try:
-            # The runners warm up while the class context is computed: one imports, the others are forked from it.
-            starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
-            starter.start()
-            ctx = ctx or build_context(rubric, solutions_dir)
-            starter.join()
-            try:
-                layers = clients[0].check_isolation()  # measured, not assumed: before the first student
-            except InsecureSandbox as exc:
-                raise BatchError(str(exc)) from None
-            if "unprivileged-uid" in layers and "mount-namespace" not in layers:
-                guarded = _untraversable(clients[0].hide)
-            # Speed: the imports and the class context live as long as the batch; the garbage
-            # collector stops walking them (a tenth of the judging time otherwise).
-            gc.freeze()
-            bar.start()
-            _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client)
-        finally:
-            gc.unfreeze()
-            for client in clients:
-                client.stop()
-            untraversable.allow(guarded, list(sandbox_uids()))
+    key = ctx.fingerprint if ctx else fingerprint(rubric, solutions_dir)  # the resume key, and the context's
+    out_dir = Path(out_dir)
+    plan = plan_class(submissions_dir, out_dir, rubric, key, only, submitted_times)
+    bar = Progress(len(plan.students), progress)
+    for record in plan.resumed:
+        bar.update(record, resumed=True)
+    lost = []
+    if plan.pending:
+        hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(),
+                out_dir.resolve(), *(Path(p).resolve() for p in extra_hide)]
+        clients = [SandboxClient(lane, hide=hide, insecure=insecure) for lane in range(max(1, min(jobs, len(plan.pending))))]
+        ctx, lost = grade_pending(plan.pending, clients, out_dir, bar, ctx=ctx, rubric=rubric, solutions_dir=solutions_dir,
+                                  key=key, wrap_client=wrap_client)
     bar.close()
+    return _write_class(out_dir, rubric, plan, ctx if plan.pending else None, lost)
+
+
+def _write_class(out_dir, rubric, plan, ctx, lost):
+    """Corrections applied, grades.csv and the class report written; returns the run's summary
+    (ctx: the class context, None when nobody was graded)."""
     # Memory stays flat: one small row per student is kept, never the full records; one pass over
     # OUT/<student>/results.json writes both the gradebook and the class report.
     for student in corrections.apply(out_dir):
         print(f"note: {out_dir / corrections.FILE} adjusts {student!r}, who is not graded in {out_dir}", file=sys.stderr)
     rows, report = write_gradebook(out_dir, rubric.functions)
-    names = {student_name(s) for s in students}
-    lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
-    return {"lost": lost, "skipped_names": refused, "report": report, "students": len(students), "graded": todo, "resumed": len(students) - todo,
-            "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if todo else {"run": 0, "walked": 0},
-            "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if todo else {"judged": 0, "reused": 0},
+    names = {student_name(s) for s in plan.students}
+    todo = len(plan.pending)
+    return {"lost": lost, "skipped_names": plan.refused, "report": report, "students": len(plan.students),
+            "graded": todo, "resumed": len(plan.students) - todo,
+            "searches": {"run": ctx.searches.searched, "walked": ctx.searches.walked} if ctx else {"run": 0, "walked": 0},
+            "frames": {"judged": ctx.judged.judged, "reused": ctx.judged.reused} if ctx else {"judged": 0, "reused": 0},
             "failed": sum(row["failed"] for row in rows if row["student"] in names) + len(lost),
             "records": [(r["student"], r["score"], r["max_score"]) for r in sorted(rows, key=lambda r: r["student"])]}
-
-
-def _refuse_mixed_rubrics(out_dir, key, graded_now):
-    """One rubric and kit per output folder: a run may not leave students graded with another
-    rubric or kit version beside the ones it grades (their maxima and points would mix)."""
-    if not out_dir.is_dir():
-        return
-    stale = [r["student"] for r in graded_records(out_dir) if r.get("fingerprint") != key and r["student"] not in graded_now]
-    if stale:
-        shown = ", ".join(stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
-        raise BatchError(f"{out_dir} holds {len(stale)} student(s) graded with another rubric or kit version that this "
-                         f"run would not grade again: {shown}. Grade the whole class into it again (every student "
-                         f"folder, without --student), or write to another --out")
-
-
-def _untraversable(hidden):
-    """The hidden folders made untraversable for the sandbox uids (see grader.sandbox.untraversable)."""
-    guarded, notices = untraversable.deny(hidden, list(sandbox_uids()))
-    for notice in notices:
-        print(f"note: {one_line(notice)}", file=sys.stderr)
-    return guarded
-
-
-def _resumable(folder, modules, out_dir, key):
-    """The stored record of this student if it stands (graded by this kit and rubric from the same
-    files, without a grader failure), else None: graded (again)."""
-    try:
-        submission = read_entry(folder, modules)
-    except Exception:  # noqa: BLE001 - its lane records why
-        return None
-    previous = read_student(out_dir, submission.student)
-    if (previous and previous.get("fingerprint") == key and "(grader)" not in (previous.get("problems") or {})
-            and previous.get("submission_digest") == submission_digest(submission)):
-        return previous
-    return None
-
-
-def _start_quietly(client, siblings):
-    try:
-        client.start(siblings)
-    except RunnerDied:
-        for lane in (client, *siblings):
-            lane.stop()  # each lane starts a runner of its own on its first request
-
-
-def _drain(work):
-    left = []
-    while not work.empty():
-        left.append(work.get_nowait())
-    return left
-
-
-def _run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client=None):
-    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, lost, wrap_client), daemon=True)
-               for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        while thread.is_alive():
-            thread.join(0.2)
 
 
 def grade_command(args):

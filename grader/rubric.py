@@ -22,7 +22,7 @@ class Rubric:
     visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
     default_visibility: str = "visible"
     late: dict = None  # the late policy from [late] (grader.late), None without one
-    raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.reference.fingerprint)
+    raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.fingerprint)
 
     @property
     def functions(self):
@@ -67,7 +67,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
     timeouts = dict(data.pop("timeouts", {}))
     per_student = _limits(data.pop("limits", {}), path)
     data_visibility = data.pop("visibility", {})
-    late_policy = _late(data.pop("late", None), path)
+    late_table = data.pop("late", None)
     default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
     points = {}
     for module, functions in data.items():
@@ -84,7 +84,8 @@ def load_rubric(path=DEFAULT_RUBRIC):
         timeouts[function] = _number(seconds, f"{path}: [timeouts] {function}")
     points = _with_spec_defaults(points)
     visibility, default_visibility = _visibility(data_visibility, points, path)
-    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility, late_policy, raw)
+    return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility,
+                  _late(late_table, path), raw)
 
 
 def load_checked_rubric(path=None):

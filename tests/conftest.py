@@ -16,11 +16,11 @@ from grader.judging.search_memo import SearchMemo
 def one_context_per_kit_state():
     """grade_folder and the release's hidden cells build the class context once per kit state
     (tests/helpers/contexts.py) instead of once per call."""
-    import grader.batch
+    import grader.lanes
     import grader.release.hidden_cells
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(grader.batch, "build_context", build_context)
+        patch.setattr(grader.lanes, "build_context", build_context)
         patch.setattr(grader.release.hidden_cells, "build_context", build_context)
         yield
 

@@ -11,7 +11,7 @@ from importlib import metadata
 import pytest
 
 from grader import PROJECT_ROOT, SOLUTIONS_DIR
-from grader import batch
+from grader import lanes
 from grader.cli import build_parser
 from grader.cli import main as nngrade
 from grader.rubric import DEFAULT_RUBRIC
@@ -138,7 +138,7 @@ def test_a_failed_run_leaves_no_empty_output_folder(one_student, tmp_path, monke
     def broken(*args, **kwargs):  # a failure once the output folder exists
         raise RuntimeError("the lanes could not start")
 
-    monkeypatch.setattr(batch, "_run_lanes", broken)
+    monkeypatch.setattr(lanes, "run_lanes", broken)
     with pytest.raises(RuntimeError):
         nngrade(["grade", str(one_student), "--out", str(tmp_path / "new" / "out"), "--jobs", "1", "--no-progress"])
     assert not (tmp_path / "new").exists()
@@ -155,35 +155,3 @@ def test_output_files_honour_the_umask(one_student, tmp_path):
     assert proc.returncode == 0, proc.stderr[-3000:]
     for path in (out / "grades.csv", out / "alice" / "feedback.md", out / "alice" / "results.json"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o640, path
-
-
-def test_the_eta_counts_from_the_first_graded_submission(monkeypatch):
-    """A slow start (imports, the class context, resumed students) does not inflate the ETA."""
-    clock = [1000.0]
-    monkeypatch.setattr(batch.time, "monotonic", lambda: clock[0])
-    lines = []
-    progress = batch.Progress(10, enabled=False, stream=_Lines(lines))
-    progress.update({"student": "resumed_one", "score": 1, "max_score": 2}, resumed=True)
-    clock[0] += 8.0  # warming up
-    progress.start()
-    for student in ("a", "b"):
-        clock[0] += 0.5
-        progress.update({"student": student, "score": 1, "max_score": 2})
-    assert "resumed_one: resumed (eta -" in lines[0]
-    assert lines[1].endswith("a: 1/2 (2.0/s, eta 4 s, failures 0)")  # 8 left at 0.5 s each
-    assert lines[2].endswith("b: 1/2 (2.0/s, eta 4 s, failures 0)")  # 7 left, ~3.5 s
-
-
-class _Lines:
-    def __init__(self, lines):
-        self.lines = lines
-
-    def write(self, text):
-        if text.strip():
-            self.lines.append(text.strip())
-
-    def flush(self):
-        pass
-
-    def isatty(self):
-        return False

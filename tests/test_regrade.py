@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR
-from grader import batch
+from grader import lanes
 from grader.batch import grade_folder
 from grader.cli import main as nngrade
-from grader.judging.reference import fingerprint
+from grader.judging.fingerprint import fingerprint
 from helpers.contexts import build_context
 from grader.outputs.reports import GRADES, is_kit_file_name, read_student
 from grader.rubric import load_checked_rubric
@@ -104,11 +104,11 @@ def test_a_changed_rubric_grades_everyone_again(graded_class, tmp_path):
 
 
 def test_another_library_version_is_another_kit(monkeypatch):
-    from grader.judging import reference
+    from grader.judging import fingerprint as fingerprint_module
 
     before = fingerprint()
-    real = reference.metadata.version
-    monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0-other" if name == "hypothesis" else real(name))
+    real = fingerprint_module.metadata.version
+    monkeypatch.setattr(fingerprint_module.metadata, "version", lambda name: "0.0-other" if name == "hypothesis" else real(name))
     assert fingerprint() != before
 
 
@@ -141,7 +141,7 @@ def test_a_changed_rubric_on_a_folder_of_one_student_is_refused_not_mixed(graded
 
 def _run(ctx, monkeypatch, argv):
     """`nngrade ARGV` in this process, on the session's class context (built once)."""
-    monkeypatch.setattr(batch, "build_context", lambda *args, **kwargs: ctx)
+    monkeypatch.setattr(lanes, "build_context", lambda *args, **kwargs: ctx)
     return nngrade(argv)
 
 
@@ -153,7 +153,7 @@ def test_no_student_is_lost_without_a_recorded_failure_and_a_failed_run(graded_c
                             "summary.json": SOLUTIONS_DIR, "report.html": SOLUTIONS_DIR}.items():
         _copy(source, subs / student)
     unreadable = subs / "gina" / "ex03_activations.py"
-    real_read, real_write, real_read_bytes = batch.read_entry, batch.write_student, Path.read_bytes
+    real_read, real_write, real_read_bytes = lanes.read_entry, lanes.write_student, Path.read_bytes
 
     def read(folder, modules, *rest):
         if Path(folder).name == "erin":
@@ -171,8 +171,8 @@ def test_no_student_is_lost_without_a_recorded_failure_and_a_failed_run(graded_c
         return real_read_bytes(path)
 
     with monkeypatch.context() as patch:
-        patch.setattr(batch, "read_entry", read)
-        patch.setattr(batch, "write_student", write)
+        patch.setattr(lanes, "read_entry", read)
+        patch.setattr(lanes, "write_student", write)
         patch.setattr(Path, "read_bytes", read_bytes)
         code = _run(ctx, patch, ["grade", str(subs), "--out", str(out), "--jobs", "1", "--no-progress"])
     err = capsys.readouterr().err

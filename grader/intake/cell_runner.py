@@ -72,7 +72,7 @@ def defined_names(tree):
     return list(dict.fromkeys(names))
 
 
-def run_cell_source(cell, source):
-    """The module line that runs this answer cell (source: valid Python) through the runner."""
-    names = tuple(defined_names(ast.parse(source)))
+def run_cell_source(cell, source, tree):
+    """The module line that runs this answer cell through the runner (source: valid Python, tree: its ast)."""
+    names = tuple(defined_names(tree))
     return f"_nngrade_run_cell({cell.number}, {cell.grade_id!r}, {names!r}, {source!r})"

@@ -20,6 +20,10 @@ class RefusedFile(ValueError):
     """An entry that is not read; the message says what it is (the caller names the file)."""
 
 
+class UnreadFolder(ValueError):
+    """A folder on the way to the files that cannot be opened; the message names it and why."""
+
+
 def _kind(info):
     return next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
 
@@ -45,6 +49,39 @@ def open_folder(name, dir_fd=None):
         os.close(fd)
         raise RefusedFile("was replaced while it was opened")
     return fd
+
+
+def read_files(dir_fd, path, limits, where):
+    """{name: bytes, or the RefusedFile or OSError that kept it unread} of the files that limits
+    ({name: max bytes}) names, in the folder reached from dir_fd (shown as `where`) through the
+    folders of `path` (a tuple of names, each opened with open_folder). None if the last folder
+    does not exist; UnreadFolder naming the folder if one cannot be opened."""
+    fd = dir_fd
+    try:
+        for depth, name in enumerate(path, 1):
+            shown = "/".join((where, *path[:depth]))
+            try:
+                folder = open_folder(name, fd)
+            except RefusedFile as exc:
+                raise UnreadFolder(f"{shown}: refused: it {exc}") from None
+            except OSError as exc:
+                if isinstance(exc, FileNotFoundError) and depth == len(path):
+                    return None
+                raise UnreadFolder(f"{shown}: cannot open it: {exc.strerror}") from None
+            if fd != dir_fd:
+                os.close(fd)
+            fd = folder
+        return {name: _read_or_why(name, fd, max_bytes) for name, max_bytes in limits.items()}
+    finally:
+        if fd != dir_fd:
+            os.close(fd)
+
+
+def _read_or_why(name, dir_fd, max_bytes):
+    try:
+        return read_regular_file(name, dir_fd, max_bytes)
+    except (RefusedFile, OSError) as exc:
+        return exc
 
 
 def read_regular_file(name, dir_fd, max_bytes):

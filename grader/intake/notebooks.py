@@ -32,7 +32,7 @@ from typing import NamedTuple
 from grader.intake.cell_runner import RUNNER_SOURCE, run_cell_source
 from grader.limits import MAX_JSON_CONTAINERS
 from grader.intake.nbimport import GIVEN_PREFIX, LOADER_GRADE_ID, SOLUTION_PREFIX
-from grader.intake.notebook_files import RefusedFile, read_regular_file
+from grader.intake.notebook_files import RefusedFile, UnreadFolder, read_regular_file
 from grader.limits import MAX_NOTEBOOK_BYTES
 
 # Cell magics whose body is plain Python: keep the body, drop the magic line.
@@ -157,38 +157,42 @@ def _placeholder(name, error):
     return f"def {name}(*args, **kwargs):\n    raise SyntaxError({message!r})"
 
 
-def _python_error(source):
-    """Why `source` is not a Python module (None if it is)."""
+def _parsed(source):
+    """(the module tree of `source`, None), or (None, why it is not a Python module)."""
     if "\0" in source:
-        return "it contains a NUL character (code 0)"
+        return None, "it contains a NUL character (code 0)"
     try:
-        ast.parse(source)
-        return None
+        return ast.parse(source), None
     except SyntaxError as exc:
-        return f"line {exc.lineno}: {exc.msg}"
+        return None, f"line {exc.lineno}: {exc.msg}"
     except (ValueError, RecursionError, MemoryError) as exc:  # what the parser raises besides SyntaxError
-        return f"{type(exc).__name__}: {exc}"[:200]
+        return None, f"{type(exc).__name__}: {exc}"[:200]
 
 
 def _solution_source(cell, notebook_name):
     # Only a cell that is not Python as written gets its IPython lines removed:
     # a line starting with % may be a continued expression (`x = (a\n% b)`).
     source = cell.source
-    if _python_error(source) is None:
-        return run_cell_source(cell, source)
-    source = strip_ipython(source)
-    error = _python_error(source)
+    tree, error = _parsed(source)
+    if error is not None:
+        source = strip_ipython(source)
+        tree, error = _parsed(source)
     if error is not None:
         name = cell.grade_id[len(SOLUTION_PREFIX):] if cell.grade_id.startswith(SOLUTION_PREFIX) else ""
         if not name.isidentifier():
             raise NotebookSubmissionError(f"{notebook_name}: a solution cell is not valid Python: {error}")
         return _placeholder(name, error)
-    return run_cell_source(cell, source)
+    return run_cell_source(cell, source, tree)
 
 
 def given_sources(cells):
     """{grade_id: source} of the given code cells (from the released notebook, as nbgrader restores them)."""
     return {c.grade_id: c.source for c in cells if c.kind == "code" and c.grade_id.startswith(GIVEN_PREFIX)}
+
+
+def answer_sources(cells):
+    """{grade_id: source} of the answer cells (what the autograded notebook puts back)."""
+    return {c.grade_id: c.source for c in cells if c.solution and c.grade_id}
 
 
 def module_source(cells, notebook_name, official=None):
@@ -209,6 +213,36 @@ def module_source(cells, notebook_name, official=None):
         elif cell.grade_id.startswith(GIVEN_PREFIX):
             parts.append(official.get(cell.grade_id, cell.source))
     return "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
+
+
+def failing_module(message):
+    """A module that fails at import with the reason: the student's other modules are graded normally."""
+    return f"raise ImportError({message!r})\n"
+
+
+def rebuilt_module(data, where, name, official=None):
+    """(module source, {grade_id: source} of the answer cells or None, problem or None) of one
+    submitted notebook: data is its bytes, or the exception that kept it unread (what
+    notebook_files.read_files gives). Whatever is wrong becomes a module failing at import with
+    the reason, naming the file (`where`/`name`), and the reason is the problem; a notebook that
+    was not submitted fails with no problem to report."""
+    if isinstance(data, FileNotFoundError):
+        return failing_module(f"{name} was not submitted"), None, None
+    if isinstance(data, UnreadFolder):
+        problem = str(data)
+    elif isinstance(data, RefusedFile):
+        problem = f"{where}/{name}: refused: it {data}"
+    elif isinstance(data, OSError):
+        problem = f"{where}/{name}: cannot read it: {data.strerror}"
+    else:
+        try:
+            cells = parse_notebook(data, name)
+            return module_source(cells, name, official), answer_sources(cells), None
+        except NotebookSubmissionError as exc:
+            problem = f"{where}/{exc}"
+        except Exception as exc:  # noqa: BLE001 - one student's notebook must never stop the class
+            problem = f"{where}/{name}: could not be read ({type(exc).__name__}); please report it"
+    return failing_module(problem), None, problem
 
 
 def notebook_to_module_source(ipynb_path, release_notebook=None):

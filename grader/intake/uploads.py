@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from grader.intake.notebooks import NotebookSubmissionError, notebook_to_module_source
+from grader.intake.notebooks import NotebookSubmissionError, failing_module, notebook_to_module_source
 from grader.limits import MAX_UPLOADED_NOTEBOOK_BYTES, MAX_WRAPPING_FOLDERS, ZIP_MAX_BYTES, ZIP_MAX_MEMBERS
 
 JUNK = {"__MACOSX", ".DS_Store", "__pycache__", ".ipynb_checkpoints", "Thumbs.db"}
@@ -132,7 +132,7 @@ def _with_modules_from_notebooks(folder, notebooks, work_dir, release_dir):
         try:
             source = _notebook_source(notebook, official if official and official.is_file() else None)
         except NotebookSubmissionError as exc:
-            source = f"raise ImportError({str(exc)!r})\n"
+            source = failing_module(str(exc))
         (target / f"{module}.py").write_text(source, encoding="utf-8")
     return target
 

@@ -2,21 +2,18 @@
 
 Lives only in the judge (the grader's own process); never sent to a runner or child.
 """
-import hashlib
-import sys
 import warnings
-from importlib import metadata
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import SOLUTIONS_DIR
 from grader.toolkit.cases import class_cases
 from grader.forms import apply_forms
+from grader.judging.fingerprint import fingerprint
 from grader.judging.judged_frames import JudgedFrames
 from grader.loader import import_sources, read_sources
 from grader.probes import run_probe
 from grader.protocol import decode, encode
-from grader.rubric import DEFAULT_RUBRIC, load_checked_rubric
+from grader.rubric import load_checked_rubric
 from grader.judging.search_memo import SearchMemo
 from grader.specs import all_functions
 
@@ -62,53 +59,23 @@ def run_reference(check, reference, case):
     return check.prepare(output, case) if check.prepare else output
 
 
-def fingerprint(rubric=None, solutions_dir=SOLUTIONS_DIR, portable=False):
-    """Changes whenever the grader's code, the reference, the rubric (a Rubric: the file it was read
-    from; None: the bundled one) or a library the grading depends on changes (resume key: a student
-    graded before any such change is graded again).
-    portable: Python's minor version only, not its patch, for a cache made on another machine
-    (PrairieLearn's is made where the question is built; the image's 3.11.x seldom matches)."""
-    digest = hashlib.sha256(_versions(portable))
-    code = [(p.relative_to(PROJECT_ROOT).as_posix(), p) for p in sorted((PROJECT_ROOT / "grader").rglob("*.py"))]
-    data = [(f"solutions/{p.name}", p) for p in sorted(Path(solutions_dir).glob("*.py"))]
-    for name, path in [*code, *data]:
-        digest.update(name.encode() + b"\0")
-        digest.update(path.read_bytes())
-    digest.update(b"rubric\0" + (rubric.raw if rubric is not None else DEFAULT_RUBRIC.read_bytes()))
-    return digest.hexdigest()[:16]
-
-
-# Besides the kit's own code: what generates the class's cases and runs the checks.
-FINGERPRINT_LIBRARIES = ("numpy", "torch", "hypothesis")
-
-
-def _versions(portable):
-    python = ".".join(map(str, sys.version_info[:2 if portable else 3]))
-    found = [f"python={python}"]
-    for name in FINGERPRINT_LIBRARIES:
-        try:
-            found.append(f"{name}={metadata.version(name)}")
-        except metadata.PackageNotFoundError:
-            found.append(f"{name}=?")
-    return " ".join(found).encode()
-
-
-def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
     """The class context. rubric: a Rubric checked against the specs (grader.rubric.load_checked_rubric;
     None: the bundled one). cached: {"cases", "expected"} computed before for the same fingerprint
-    (grader.platforms.context_cache); the reference is then imported only if a search needs it."""
+    (grader.platforms.context_cache); the reference is then imported only if a search needs it.
+    key: the fingerprint of this rubric and solutions_dir where the caller has it already."""
     rubric = rubric or load_checked_rubric()
     specs = {spec.function: spec for spec in all_functions()}
     functions = {f: specs[f] for f in rubric.functions}
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
-    key = fingerprint(rubric, solutions_dir)
     if cached is not None:
-        return ClassContext(rubric, functions, checks, cached["cases"], cached["expected"], LazyReference(solutions_dir), key)
-    reference = import_reference(solutions_dir)
-    cases = class_cases(checks.values())
-    expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None for case in cases[cid]]
-                for cid in checks}
-    return ClassContext(rubric, functions, checks, cases, expected, reference, key)
+        reference, cases, expected = LazyReference(solutions_dir), cached["cases"], cached["expected"]
+    else:
+        reference = import_reference(solutions_dir)
+        cases = class_cases(checks.values())
+        expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None
+                          for case in cases[cid]] for cid in checks}
+    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir))
 
 
 def import_reference(solutions_dir=SOLUTIONS_DIR):

@@ -117,25 +117,42 @@ def autograded_notebook(released, answers, functions, status):
     return notebook
 
 
-def write_autograded(course_dir, assignment, student, module, notebook):
-    """autograded/<student>/<assignment>/<module>.ipynb (nbgrader's own autograde leaves its
-    notebooks read-only: replaced, not opened)."""
-    text = json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-    atomic_write(_folder(course_dir, assignment, student) / f"{module}.ipynb", text.encode("utf-8"), mode=0o644)
+def student_feedback(course_dir, assignment, student, record, released, notebooks):
+    """Writes the student's autograded folder (what `nbgrader generate_feedback` renders);
+    returns the gradebook's scores and comments for write_scores, in the notebooks' terms.
+    record: the student's graded record; released: {module: released notebook or None};
+    notebooks: the student's StudentNotebooks (grader.intake.course_notebooks)."""
+    scores, files, by_module = {}, {}, {}
+    for function in record["functions"]:
+        by_module.setdefault(function["function"].split(".")[0], []).append(notebook_function(function))
+    for module, functions in by_module.items():
+        notebook, answers = released.get(module), notebooks.answers.get(module)
+        status = answer_status(notebook, answers) if notebook else {}
+        for function in functions:  # a function written in another cell than its own is answered
+            if any(c["passed"] for c in function["checks"]):
+                status[function["function"].split(".", 1)[1]] = True
+        for function in functions:
+            done = status.get(function["function"].split(".", 1)[1], True)
+            scores[function["function"]] = {"checks": {c["check"]: c["score"] for c in function["checks"]},
+                                            "comment": function_comment(function, done)}
+        if notebook:
+            text = json.dumps(autograded_notebook(notebook, answers, functions, status), indent=1, ensure_ascii=False)
+            files[f"{module}.ipynb"] = (text + "\n").encode("utf-8")
+    write_autograded(course_dir, assignment, student, {**files, **notebooks.records})
+    return scores
 
 
-def write_submission_records(course_dir, assignment, student, records):
-    """nbgrader collect's timestamp.txt and submission_secret.txt ({name: bytes}) next to the
-    autograded notebooks, as autograde copies them: generate_feedback carries them to feedback/,
-    where release_feedback needs them."""
-    for name, data in records.items():
-        atomic_write(_folder(course_dir, assignment, student) / name, data, mode=0o644)
-
-
-def _folder(course_dir, assignment, student):
+def write_autograded(course_dir, assignment, student, files):
+    """autograded/<student>/<assignment>/: the autograded notebooks and collect's timestamp.txt and
+    submission_secret.txt ({name: bytes}), as autograde copies them: generate_feedback carries
+    them to feedback/, where release_feedback needs them. nbgrader's own autograde leaves its
+    notebooks read-only: replaced, not opened."""
+    if not files:
+        return
     folder = Path(course_dir) / "autograded" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    for name, data in files.items():
+        atomic_write(folder / name, data, mode=0o644)
 
 
 def _text(source):

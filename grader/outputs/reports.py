@@ -24,7 +24,7 @@ FEEDBACK = "feedback.md"
 GRADES = "grades.csv"
 # OUT holds one folder per student and the kit's own files (grades.csv, summary.json, report.html,
 # ...). One rule keeps them apart: the kit's files at OUT's top level end in one of these suffixes,
-# and no student folder may (batch.list_students skips such names with a note).
+# and no student folder may (grader.class_plan.list_students skips such names with a note).
 KIT_FILE_SUFFIXES = (".csv", ".html", ".json", ".md", ".toml", ".txt", ".zip")
 
 

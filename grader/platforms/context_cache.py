@@ -11,7 +11,8 @@ from pathlib import Path
 from grader import SOLUTIONS_DIR
 from grader.atomic import atomic_write
 from grader.protocol import ProtocolError, decode, encode, pack, unpack_bytes
-from grader.judging.reference import build_context, fingerprint
+from grader.judging.fingerprint import fingerprint
+from grader.judging.reference import build_context
 
 CACHE_NAME = "class_context.bin"
 

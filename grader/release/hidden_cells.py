@@ -17,7 +17,8 @@ from pathlib import Path
 
 from grader import SOLUTIONS_DIR
 from grader.in_kernel import pack_data
-from grader.judging.reference import build_context, fingerprint
+from grader.judging.fingerprint import fingerprint
+from grader.judging.reference import build_context
 
 CELL = '''\
 from grader.in_kernel import grade_cell  # nngrade's checks, the same code as the sandboxed grader's

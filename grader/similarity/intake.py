@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_modules
-from grader.batch import list_students
+from grader.class_plan import list_students
 from grader.intake.entries import NOTEBOOKS, read_entry, student_name
 
 RUNNER = "_nngrade_run_cell"  # the function a rebuilt module runs each answer cell with

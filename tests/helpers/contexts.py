@@ -12,19 +12,20 @@ not see what grading another did to its context).
 """
 from grader import SOLUTIONS_DIR
 from grader.judging import reference
+from grader.judging.fingerprint import fingerprint
 from grader.protocol import decode, encode, pack, unpack_bytes
 
 _real_build = reference.build_context
 _computed = {}  # fingerprint: the protocol's bytes of {"cases", "expected"}
 
 
-def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None):
+def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
     """grader.judging.reference.build_context, computed once per fingerprint in this process."""
     if cached is not None:
-        return _real_build(rubric, solutions_dir, cached=cached)
-    key = reference.fingerprint(rubric, solutions_dir)
+        return _real_build(rubric, solutions_dir, cached=cached, key=key)
+    key = key or fingerprint(rubric, solutions_dir)
     if key in _computed:
-        return _real_build(rubric, solutions_dir, cached=decode(*unpack_bytes(_computed[key])))
-    ctx = _real_build(rubric, solutions_dir)
+        return _real_build(rubric, solutions_dir, cached=decode(*unpack_bytes(_computed[key])), key=key)
+    ctx = _real_build(rubric, solutions_dir, key=key)
     _computed[key] = pack(*encode({"cases": ctx.cases, "expected": ctx.expected}))
     return ctx

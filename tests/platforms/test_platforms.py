@@ -16,8 +16,8 @@ import pytest
 from grader import EXERCISES_DIR, PROJECT_ROOT, RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
-from grader.judging import reference
-from grader.judging.reference import fingerprint
+from grader.judging import fingerprint as fingerprint_module
+from grader.judging.fingerprint import fingerprint
 from grader.platforms.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
@@ -279,7 +279,7 @@ def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp
     rubric = tmp_path / "rubric.toml"
     rubric.write_text(Path(kit.DEFAULT_RUBRIC).read_text() + "\n")  # the rubric's bytes count
     assert cache_key(load_checked_rubric(rubric)) != key
-    monkeypatch.setattr(reference.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
+    monkeypatch.setattr(fingerprint_module.metadata, "version", lambda name: "0.0" if name == "hypothesis" else "1.0")
     assert cache_key() != key
 
 

@@ -1,0 +1,163 @@
+"""Grading a class's pending students: lanes in parallel, each record written as its student finishes.
+
+One lane = one thread of this (trusted) process driving one warm sandbox runner. The class context
+(inputs and reference outputs) is computed once, while the runners warm up, and shared by the lanes.
+A lane never dies of one student: what goes wrong becomes that student's recorded failure.
+"""
+import gc
+import queue
+import sys
+import threading
+
+from grader import SOLUTIONS_DIR, late
+from grader.class_plan import BatchError, submission_digest
+from grader.intake.entries import read_entry, student_name
+from grader.judging.grading import grade_submission
+from grader.judging.reference import build_context
+from grader.outputs.feedback_plots import draw_plots
+from grader.outputs.reports import write_student
+from grader.outputs.safe_text import one_line
+from grader.sandbox import untraversable
+from grader.sandbox.client import InsecureSandbox, RunnerDied, sandbox_uids
+
+
+def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutions_dir=SOLUTIONS_DIR, key=None,
+                  wrap_client=None):
+    """Grade the pending [(entry, handed-in time)] in one lane per sandbox client; returns (the class
+    context: ctx, or the one of rubric, solutions_dir and key built while the runners warm up, and
+    [(student, why)] of the students lost). The clients are stopped whatever happens."""
+    work, lost, guarded = queue.Queue(), [], []
+    for item in pending:
+        work.put(item)
+    try:
+        # The runners warm up while the class context is computed: one imports, the others are forked from it.
+        starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
+        starter.start()
+        ctx = ctx or build_context(rubric, solutions_dir, key=key)
+        starter.join()
+        try:
+            layers = clients[0].check_isolation()  # measured, not assumed: before the first student
+        except InsecureSandbox as exc:
+            raise BatchError(str(exc)) from None
+        if "unprivileged-uid" in layers and "mount-namespace" not in layers:
+            guarded = _untraversable(clients[0].hide)
+        # Speed: the imports and the class context live as long as the batch; the garbage
+        # collector stops walking them (a tenth of the judging time otherwise).
+        gc.freeze()
+        bar.start()
+        run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client)
+    finally:
+        gc.unfreeze()
+        for client in clients:
+            client.stop()
+        untraversable.allow(guarded, list(sandbox_uids()))
+    lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
+    return ctx, lost
+
+
+def _untraversable(hidden):
+    """The hidden folders made untraversable for the sandbox uids (see grader.sandbox.untraversable)."""
+    guarded, notices = untraversable.deny(hidden, list(sandbox_uids()))
+    for notice in notices:
+        print(f"note: {one_line(notice)}", file=sys.stderr)
+    return guarded
+
+
+def _start_quietly(client, siblings):
+    try:
+        client.start(siblings)
+    except RunnerDied:
+        for lane in (client, *siblings):
+            lane.stop()  # each lane starts a runner of its own on its first request
+
+
+def _drain(work):
+    left = []
+    while not work.empty():
+        left.append(work.get_nowait())
+    return left
+
+
+def run_lanes(clients, ctx, work, out_dir, bar, lost, wrap_client=None):
+    threads = [threading.Thread(target=_lane, args=(client, ctx, work, out_dir, bar, lost, wrap_client), daemon=True)
+               for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        while thread.is_alive():
+            thread.join(0.2)
+
+
+def failed_record(ctx, submission, reason):
+    """All zeros, with the reason: what a submission gets when the grader itself could not run it."""
+    functions = [{"function": f, "score": 0.0, "max_score": ctx.rubric.function_points(f), "depends": [],
+                  "checks": [{"check": c, "passed": False, "score": 0.0, "max_score": p, "message": reason}
+                             for c, p in ctx.rubric.points[f].items()]} for f in ctx.functions]
+    return {"student": submission.student, "score": 0.0, "max_score": ctx.rubric.max_score, "functions": functions,
+            "problems": {"(grader)": reason}, "isolation": [], "notices": [], "fingerprint": ctx.fingerprint,
+            "execution_time": 0.0}
+
+
+def _lane(client, ctx, work, out_dir, progress, lost, wrap_client=None):
+    """Grade students from the queue until it is empty. A lane never dies of one student: whatever
+    goes wrong with a student becomes that student's recorded failure, and one whose failure cannot
+    even be written goes to `lost` (student, reason), which makes the run fail."""
+    client.cases = ctx.cases
+    client = wrap_client(client) if wrap_client else client
+    while True:
+        try:
+            folder, handed_in = work.get_nowait()
+        except queue.Empty:
+            break
+        try:
+            record = _grade_one(client, ctx, folder, handed_in, out_dir)
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            record = _record_failure(ctx, folder, out_dir, _internal_error(exc), lost)
+        progress.update(record)
+    client.stop()
+
+
+def _grade_one(client, ctx, folder, handed_in, out_dir):
+    submission = read_entry(folder, ctx.rubric.modules)
+    record = None
+    for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
+        try:
+            record = grade_submission(ctx, client, submission, draw=draw_plots)
+            break
+        except RunnerDied as exc:
+            client.stop()
+            reason = f"grading failed twice: {exc}"
+        except Exception as exc:  # noqa: BLE001 - a grader bug must not stop the batch or lose others
+            client.stop()
+            reason = _internal_error(exc)
+            print(f"error: {one_line(submission.student)}: {one_line(reason)}", file=sys.stderr)
+    if record is None:
+        record = failed_record(ctx, submission, reason)
+    record["submission_digest"] = submission_digest(submission)
+    record["submitted"] = handed_in
+    record["late"] = late.penalty(ctx.rubric.late, submission.student, handed_in, record["max_score"])
+    write_student(out_dir, record)
+    return record
+
+
+def _internal_error(exc):
+    return f"internal grader error ({type(exc).__name__}: {exc}); please report it"
+
+
+def _record_failure(ctx, folder, out_dir, reason, lost):
+    """The student's failure, written as its record if possible (else listed in `lost`)."""
+    name = student_name(folder)
+    print(f"error: {one_line(name)}: {one_line(reason)}", file=sys.stderr)
+    record = failed_record(ctx, _Unread(name), reason)
+    try:
+        write_student(out_dir, record)
+    except Exception as exc:  # noqa: BLE001 - the output itself is the problem: reported at the end
+        lost.append((name, f"{reason}; its record could not be written either ({type(exc).__name__}: {exc})"))
+    return record
+
+
+class _Unread:
+    """What failed_record needs of a submission that could not be read."""
+
+    def __init__(self, student):
+        self.student = student
