@@ -199,4 +199,5 @@ def grades_csv(rows, functions):
 
 
 def write_grades(out_dir, rows, functions):
-    atomic_write(Path(out_dir) / GRADES, grades_csv(rows, functions))
+    table = grades_csv(rows, functions)
+    atomic_write(Path(out_dir) / GRADES, table)
