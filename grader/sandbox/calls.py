@@ -25,10 +25,6 @@ class CallRecorder:
         # tens of thousands of times per submission)
         self.state, self.called = [None, None], set()
 
-    @property
-    def root(self):
-        return self.state[0]
-
     def wrap_module(self, module):
         """Wrap the module's graded functions and classes in place (loader's after_exec)."""
         namespace = module.__dict__
