@@ -63,15 +63,27 @@ def encode_many(values):
 
 
 def _array_node(arr, buffers, kind="array"):
-    arr = np.asarray(arr)
-    arr = arr.view(np.ndarray) if type(arr) is not np.ndarray else arr
-    if arr.dtype.kind not in _ALLOWED_KINDS:
-        return {"t": "object", "type": f"ndarray[{arr.dtype}]"}
-    if arr.dtype.kind == "b":
-        arr = arr.astype(np.uint8)
+    if type(arr) is not np.ndarray:
+        arr = np.asarray(arr)
+        arr = arr.view(np.ndarray) if type(arr) is not np.ndarray else arr
+    dtype = arr.dtype
+    if dtype.kind not in _ALLOWED_KINDS:
+        return {"t": "object", "type": f"ndarray[{dtype}]"}
+    if dtype.kind == "b":
+        arr, dtype = arr.astype(np.uint8), np.dtype(np.uint8)
         kind = kind + "_bool"
-    buffers.append(arr.tobytes(order="C"))
-    return {"t": kind, "dtype": arr.dtype.str, "shape": list(arr.shape), "buf": len(buffers) - 1}
+    buffers.append(arr.tobytes())  # C order
+    return {"t": kind, "dtype": _dtype_text(dtype), "shape": list(arr.shape), "buf": len(buffers) - 1}
+
+
+_DTYPE_TEXT = {}  # speed: dtype.str builds a new string on every read (a results frame holds thousands of arrays)
+
+
+def _dtype_text(dtype):
+    text = _DTYPE_TEXT.get(dtype)
+    if text is None:
+        text = _DTYPE_TEXT[dtype] = dtype.str
+    return text
 
 
 def _encode(value, buffers, depth):

@@ -79,8 +79,10 @@ def write_blank_class(folder, n, exercises_dir=EXERCISES_DIR):
     return Path(folder)
 
 
-def measure(class_dir, out_dir):
-    """{part: CPU seconds} over the class's students but the first, and how many were counted."""
+def measure(class_dir, out_dir, calls_dir=None):
+    """{part: CPU seconds} over the class's students but the first, and how many were counted.
+    calls_dir: where to record each submission's calls beyond the class's cases (bench.CallRecorder)."""
+    from grader.devtools.bench import CallRecorder
     from grader.intake.entries import read_entry
     from grader.judging import grading
     from grader.judging.reference import build_context
@@ -91,9 +93,10 @@ def measure(class_dir, out_dir):
     students = sorted(Path(class_dir).iterdir())
     client = SandboxClient(0, hide=[str(class_dir), str(out_dir)])
     client.cases = ctx.cases
+    lane = CallRecorder(client, calls_dir) if calls_dir else client
 
     def grade(folder):
-        reports.write_student(out_dir, grading.grade_submission(ctx, client, read_entry(folder, ctx.rubric.modules), draw=feedback_plots.draw_plots))
+        reports.write_student(out_dir, grading.grade_submission(ctx, lane, read_entry(folder, ctx.rubric.modules), draw=feedback_plots.draw_plots))
 
     spent, restore = collections.Counter(), []
     try:
@@ -126,9 +129,9 @@ def measure(class_dir, out_dir):
     return parts, len(students) - 1, ctx
 
 
-def floor_cpu(class_dir, ctx):
+def floor_cpu(class_dir, ctx, calls_dir=None):
     """CPU seconds of the floor's calls (class cases and plot probes, in-process) over the students
-    but the first (the searches' extra calls are not in it)."""
+    but the first; with calls_dir (see measure), the searches' extra calls too, as in the children."""
     from grader.devtools.bench import floor_worker
     from grader.protocol import encode, pack
 
@@ -136,9 +139,9 @@ def floor_cpu(class_dir, ctx):
     with tempfile.NamedTemporaryFile(suffix=".bin") as handle:
         handle.write(pack(*encode(ctx.cases)))
         handle.flush()
-        floor_worker(handle.name, folders[:1], time.perf_counter())
+        floor_worker(handle.name, folders[:1], time.perf_counter(), calls_dir)
         started = time.process_time()
-        floor_worker(handle.name, folders[1:], time.perf_counter())
+        floor_worker(handle.name, folders[1:], time.perf_counter(), calls_dir)
         return time.process_time() - started
 
 
@@ -171,10 +174,11 @@ def main(argv=None):
             from grader.devtools.bench import write_synthetic_class
 
             write_synthetic_class(class_dir, args.n)
-        out = Path(tmp) / "out"
+        out, calls = Path(tmp) / "out", Path(tmp) / "calls"
         out.mkdir(mode=0o700)
-        parts, n, ctx = measure(class_dir, out)
-        floor_s = None if args.no_floor else floor_cpu(class_dir, ctx)
+        calls.mkdir()
+        parts, n, ctx = measure(class_dir, out, calls)
+        floor_s = None if args.no_floor else floor_cpu(class_dir, ctx, calls)
         shutil.rmtree(out, ignore_errors=True)
     print(f"{n} submissions ({'blank stubs' if args.blank else 'synthetic class'}), one lane:")
     print(table(parts, n, floor_s))

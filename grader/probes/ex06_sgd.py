@@ -1,13 +1,12 @@
 """Probes for exercise 6, GD versus SGD."""
 import contextlib
 import copy
-import random
-import sys
 import types
 
 import numpy as np
 
 from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of, plot_id
+from grader.sandbox.seeding import seed_generators
 
 M = "ex06_sgd"
 
@@ -88,11 +87,7 @@ def _rng_stream(impl, salt, global_seed):
         return _DEFAULT_RNG([int(seed), salt] if plain_int else seed)
     aliases = [(module, name) for module in _student_modules(impl)
                for name, value in list(vars(module).items()) if value is _DEFAULT_RNG]
-    random.seed(global_seed)
-    np.random.seed(global_seed)
-    torch = sys.modules.get("torch")
-    if torch is not None:
-        torch.manual_seed(global_seed)
+    seed_generators(global_seed)
     np.random.default_rng = default_rng
     for module, name in aliases:
         setattr(module, name, default_rng)
