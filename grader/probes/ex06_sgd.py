@@ -6,7 +6,7 @@ import types
 import numpy as np
 
 from grader.probes import Call, ContractError, Probe, Returned, attempt, module_of, plot_id
-from grader.sandbox.seeding import seed_generators
+from grader.seeding import seed_generators
 
 M = "ex06_sgd"
 

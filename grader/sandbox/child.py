@@ -18,7 +18,7 @@ from grader.sandbox.calls import CallRecorder
 from grader.sandbox.channel import Channel
 from grader.probes import ContractError, default_probe, plot_table, probe_table, run_pieces
 from grader.sandbox.isolation import isolate, missing_layers
-from grader.sandbox.seeding import case_seed, seed_generators
+from grader.seeding import case_seed, seed_generators
 
 LABEL = "submission"
 VALUE_DEPTH = 3  # where a returned value sits in a results frame: results > a check's outcomes > outcome > value

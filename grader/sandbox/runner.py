@@ -25,7 +25,7 @@ from grader.protocol import (FRAME_PREFIX_BYTES, MAX_CHILD_HEADER_BYTES, MAX_FRA
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout, ProtocolError  # noqa: E402
 from grader.sandbox.isolation import (PR_SET_PDEATHSIG, enter_lane_cgroup, kill_descendants, make_subreaper,  # noqa: E402
                                       prctl, reap, set_process_name, sweep_children, sweep_uid)
-from grader.sandbox.seeding import class_seeds  # noqa: E402
+from grader.seeding import class_seeds  # noqa: E402
 from grader.sandbox.warm import warm_up  # noqa: E402
 
 MAX_RESULTS_FRAMES = 4096  # digests of results frames remembered by one runner: 16 bytes each

@@ -13,7 +13,7 @@ from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
 from grader.probes import Probe
 from grader.sandbox.child import _run_case, probe_parts
-from grader.sandbox.seeding import case_seed
+from grader.seeding import case_seed
 from grader.judging.search_memo import SearchMemo
 
 # Unseeded noise from each global generator, large enough to fail the function's checks.
@@ -57,7 +57,7 @@ def test_unseeded_draws_repeat_per_case_whatever_ran_before():
 
 def test_seeds_computed_before_the_fork_are_the_seeds_of_each_case():
     from grader.sandbox.child import run_job
-    from grader.sandbox.seeding import class_seeds
+    from grader.seeding import class_seeds
 
     draw = probe_parts(Probe(lambda impl, c: np.random.standard_normal(2) + c["x"]))
     cases = {"m.f:c": [{"x": 1.0}, {"x": np.array([2.0, 3.0])}], "m.f:d": [{"x": 1.0}]}
@@ -70,7 +70,7 @@ def test_seeds_computed_before_the_fork_are_the_seeds_of_each_case():
 
 def test_torch_is_seeded_as_torch_manual_seed_seeds_it():
     torch = pytest.importorskip("torch")
-    from grader.sandbox.seeding import seed_generators
+    from grader.seeding import seed_generators
 
     for seed in (0, 12345, 2**32 - 1):
         torch.manual_seed(seed)

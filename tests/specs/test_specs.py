@@ -59,8 +59,12 @@ def _imports(path):
             yield node.module
 
 
-@pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + sorted((GRADER / "sandbox").glob("*.py"))
-                         + sorted((GRADER / "probes").glob("*.py")), ids=lambda p: f"{p.parent.name}/{p.name}")
+# The child's code: the sandbox, the probes and the top-level modules it loads.
+CHILD_FILES = sorted((GRADER / "sandbox").glob("*.py")) + sorted((GRADER / "probes").glob("*.py")) + [
+    GRADER / "forms.py", GRADER / "seeding.py"]
+
+
+@pytest.mark.parametrize("path", sorted((GRADER / "specs").glob("*.py")) + CHILD_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
     assert not [m for m in _imports(path) if m.split(".")[0] in ("solutions", "grader.judging.reference") or m == "grader.judging.reference"]
 
@@ -68,16 +72,17 @@ def test_code_loaded_in_the_sandbox_never_imports_the_reference(path):
 # What a runner, fork server and child may hold: the calls (grader.probes), the sandbox, the wire
 # format and the source loader. Everything else in grader/ is the judge's: formulas, mistake hints,
 # finite differences, the reference, the inputs' strategies.
-# limits: byte caps and their messages; forms: the conversions of a case to its input forms
-CHILD_SIDE = ("grader", "grader.probes", "grader.sandbox", "grader.protocol", "grader.loader", "grader.limits", "grader.forms")
+# limits: byte caps and their messages; forms: the conversions of a case to its input forms;
+# seeding: the student's global generators seeded per case
+CHILD_SIDE = ("grader", "grader.probes", "grader.sandbox", "grader.protocol", "grader.loader", "grader.limits", "grader.forms",
+              "grader.seeding")
 
 
 def _child_side(module):
     return any(module == m or module.startswith(m + ".") for m in CHILD_SIDE[1:]) or module == "grader"
 
 
-@pytest.mark.parametrize("path", sorted((GRADER / "sandbox").glob("*.py")) + sorted((GRADER / "probes").glob("*.py"))
-                         + [GRADER / "forms.py"], ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", CHILD_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_child_side_code_imports_only_child_side_modules(path):
     assert not [m for m in _imports(path) if m.startswith("grader") and not _child_side(m)]
 

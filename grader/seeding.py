@@ -38,6 +38,11 @@ def seed_generators(seed):
     np.random.seed(seed)
     torch = sys.modules.get("torch")  # not imported here: a student who never imports torch pays nothing
     if torch is not None:
-        # The CPU generator alone: what torch.manual_seed seeds on a CPU build, without its lazy
-        # seeding of absent accelerators, which records a stack trace (reading source files) each call.
-        torch.default_generator.manual_seed(seed)
+        seed_torch(torch, seed)
+
+
+def seed_torch(torch, seed):
+    """torch's default generator seeded: the CPU generator alone, what torch.manual_seed seeds on a
+    CPU build, without its lazy seeding of absent accelerators, which records a stack trace (reading
+    source files) on each call."""
+    torch.default_generator.manual_seed(seed)
