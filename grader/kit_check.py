@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR, exercise_modules
-from grader.release.regions import BEGIN
+from grader.regions import BEGIN
 
 
 def static_problems():

@@ -1,22 +1,27 @@
 """Grading a class's pending students: lanes in parallel, each record written as its student finishes.
 
 One lane = one thread of this (trusted) process driving one warm sandbox runner. The class context
-(inputs and reference outputs) is computed once, while the runners warm up, and shared by the lanes.
+(inputs and reference outputs) is read from the user's cache or computed once, while the runners warm
+up, and shared by the lanes.
 A lane never dies of one student: what goes wrong becomes that student's recorded failure.
 """
 import gc
 import queue
 import sys
 import threading
+from pathlib import Path
 
 from grader import SOLUTIONS_DIR, late
 from grader.class_plan import BatchError, submission_digest
 from grader.intake.entries import read_entry, student_name
 from grader.judging.grading import grade_submission
+from grader.judging.context_cache import class_context
 from grader.judging.reference import build_context
+from grader.judging.untouched import is_untouched, released_stubs
 from grader.outputs.feedback_plots import draw_plots
 from grader.outputs.reports import write_student
 from grader.outputs.safe_text import one_line
+from grader.rubric import load_checked_rubric
 from grader.sandbox import untraversable
 from grader.sandbox.client import InsecureSandbox, RunnerDied, sandbox_uids
 
@@ -30,17 +35,11 @@ def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutio
     for item in pending:
         work.put(item)
     try:
-        # The runners warm up while the class context is computed: one imports, the others are forked from it.
-        starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
-        starter.start()
-        ctx = ctx or build_context(rubric, solutions_dir, key=key)
-        starter.join()
-        try:
-            layers = clients[0].check_isolation()  # measured, not assumed: before the first student
-        except InsecureSandbox as exc:
-            raise BatchError(str(exc)) from None
-        if "unprivileged-uid" in layers and "mount-namespace" not in layers:
-            guarded = _untraversable(clients[0].hide)
+        if ctx is None and _all_untouched(pending, rubric, solutions_dir):
+            # Nothing will run (grader.judging.untouched): no runner, no reference, no cases.
+            ctx = build_context(rubric, solutions_dir, cached=NOTHING_TO_RUN, key=key)
+        else:
+            ctx, guarded = _start_lanes(clients, lambda: ctx or class_context(rubric, solutions_dir, key=key))
         # Speed: the imports and the class context live as long as the batch; the garbage
         # collector stops walking them (a tenth of the judging time otherwise).
         gc.freeze()
@@ -53,6 +52,34 @@ def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutio
         untraversable.allow(guarded, list(sandbox_uids()))
     lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
     return ctx, lost
+
+
+NOTHING_TO_RUN = {"cases": {}, "expected": {}}  # the context of a class of untouched stubs
+
+
+def _all_untouched(pending, rubric, solutions_dir):
+    """Every pending submission is the released stubs, untouched (read once here, again by its lane)."""
+    rubric = rubric or load_checked_rubric()
+    stubs = released_stubs(Path(solutions_dir), rubric.modules, rubric.functions)
+    return stubs is not None and all(is_untouched(read_entry(folder, rubric.modules), stubs) for folder, _ in pending)
+
+
+def _start_lanes(clients, make_context):
+    """(the class context, the folders made untraversable): the runners warm up while the class
+    context is computed (one imports, the others are forked from it), then the first one measures
+    the isolation layers before the first student (refused where a required one is missing)."""
+    starter = threading.Thread(target=_start_quietly, args=(clients[0], clients[1:]), daemon=True)
+    starter.start()
+    ctx = make_context()
+    starter.join()
+    try:
+        layers = clients[0].check_isolation()  # measured, not assumed
+    except InsecureSandbox as exc:
+        raise BatchError(str(exc)) from None
+    guarded = []
+    if "unprivileged-uid" in layers and "mount-namespace" not in layers:
+        guarded = _untraversable(clients[0].hide)
+    return ctx, guarded
 
 
 def _untraversable(hidden):
@@ -119,6 +146,8 @@ def _lane(client, ctx, work, out_dir, progress, lost, wrap_client=None):
 
 def _grade_one(client, ctx, folder, handed_in, out_dir):
     submission = read_entry(folder, ctx.rubric.modules)
+    if ctx.cases is NOTHING_TO_RUN["cases"] and not is_untouched(submission, ctx.stubs):
+        raise RuntimeError("the submission changed while its class was being graded; grade it again")
     record = None
     for attempt in range(2):  # a runner that dies is replaced; the submission is retried once
         try:

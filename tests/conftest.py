@@ -13,14 +13,25 @@ from grader.judging.search_memo import SearchMemo
 
 
 @pytest.fixture(scope="session", autouse=True)
+def own_context_cache(tmp_path_factory):
+    """Every grader this session starts (in this process or a command it runs) keeps its class
+    contexts in one folder of the session's (grader.judging.context_cache), never in the user's."""
+    folder = tmp_path_factory.mktemp("context_cache")
+    folder.chmod(0o700)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NNGRADE_CACHE_DIR", str(folder))
+        yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
 def one_context_per_kit_state():
     """grade_folder and the release's hidden cells build the class context once per kit state
     (tests/helpers/contexts.py) instead of once per call."""
-    import grader.lanes
+    import grader.judging.context_cache
     import grader.release.hidden_cells
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(grader.lanes, "build_context", build_context)
+        patch.setattr(grader.judging.context_cache, "build_context", build_context)
         patch.setattr(grader.release.hidden_cells, "build_context", build_context)
         yield
 

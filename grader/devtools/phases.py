@@ -1,11 +1,15 @@
 """Where one submission's CPU goes: `python -m grader.devtools.phases [-n N] [--blank]`.
 
-Grades a synthetic class (as `nngrade bench` writes it, or N copies of the blank stubs) through one
-lane of the root sandbox, with the judge in this process's main thread, and prints per submission
-the CPU time of each part: the judge's phases (its process time inside each), the lane's runner
-and fork server, and the sandboxed children (reaped by the fork server: its children's time in
-/proc), next to the floor (the same calls of the class's cases and plot probes, in-process).
-The first student is graded before counting (first drawings, lazy imports). Linux only.
+Grades a synthetic class (as `nngrade bench` writes it) through one lane of the root sandbox, with
+the judge in this process's main thread, and prints per submission the CPU time of each part: the
+judge's phases (its process time inside each), the lane's runner and fork server, and the sandboxed
+children (reaped by the fork server: its children's time in /proc), next to the floor (the same
+calls of the class's cases and plot probes, in-process). The first student is graded before
+counting (first drawings, lazy imports). Linux only.
+
+--blank: N copies of the blank stubs graded by `nngrade grade` in a fresh process, with no class
+context cache: the CPU of the whole command (its start-up, imports and every process it started
+included) per submission.
 """
 import argparse
 import collections
@@ -77,6 +81,21 @@ def write_blank_class(folder, n, exercises_dir=EXERCISES_DIR):
         for module, text in stubs.items():
             (Path(folder) / f"b{i:04d}" / f"{module}.py").write_text(text)
     return Path(folder)
+
+
+def blank_class_cpu(class_dir, out_dir):
+    """CPU seconds of `nngrade grade class_dir` in a fresh process, without a context cache: the
+    command and every process it waited for (runners, their fork servers and children)."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    done = subprocess.run([sys.executable, "-m", "grader.cli", "grade", str(class_dir), "--out", str(out_dir), "--no-progress"],
+                          env={**os.environ, "NNGRADE_CACHE_DIR": ""}, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"nngrade grade failed: {done.stderr[-2000:]}")
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def measure(class_dir, out_dir, calls_dir=None):
@@ -160,27 +179,31 @@ def table(parts, n, floor_s=None):
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m grader.devtools.phases", description=__doc__.splitlines()[0])
     parser.add_argument("-n", type=int, default=40, help="class size, the first student not counted (default: 40)")
-    parser.add_argument("--blank", action="store_true", help="N copies of the blank stubs instead of the synthetic class")
+    parser.add_argument("--blank", action="store_true",
+                        help="N copies of the blank stubs graded by `nngrade grade`: CPU per submission, start-up included")
     parser.add_argument("--no-floor", action="store_true", help="skip the floor's measurement")
     args = parser.parse_args(argv)
     if args.n < 2:
         parser.error("-n must be at least 2 (the first student is not counted)")
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     with tempfile.TemporaryDirectory(prefix="nngrade-phases-") as tmp:
-        class_dir = Path(tmp) / "class"
+        class_dir, out = Path(tmp) / "class", Path(tmp) / "out"
         if args.blank:
             write_blank_class(class_dir, args.n)
-        else:
-            from grader.devtools.bench import write_synthetic_class
+            seconds = blank_class_cpu(class_dir, out)
+            print(f"{args.n} blank submissions (the released stubs) graded by `nngrade grade` without a context cache: "
+                  f"{seconds / args.n * 1000:.0f} ms of CPU per submission, start-up included ({seconds:.2f} s in all)")
+            return 0
+        from grader.devtools.bench import write_synthetic_class
 
-            write_synthetic_class(class_dir, args.n)
-        out, calls = Path(tmp) / "out", Path(tmp) / "calls"
+        write_synthetic_class(class_dir, args.n)
+        calls = Path(tmp) / "calls"
         out.mkdir(mode=0o700)
         calls.mkdir()
         parts, n, ctx = measure(class_dir, out, calls)
         floor_s = None if args.no_floor else floor_cpu(class_dir, ctx, calls)
         shutil.rmtree(out, ignore_errors=True)
-    print(f"{n} submissions ({'blank stubs' if args.blank else 'synthetic class'}), one lane:")
+    print(f"{n} submissions (synthetic class), one lane:")
     print(table(parts, n, floor_s))
     return 0
 

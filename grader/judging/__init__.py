@@ -1,1 +1,1 @@
-"""Judging: grading one submission (grading), naming mistakes (diagnosis), the reference's expected values (reference) and the search's memory (search_memo, judged_frames). The checks themselves are the specs', written with grader.toolkit."""
+"""Judging: grading one submission (grading), naming mistakes (diagnosis), the reference's expected values (reference, kept between runs by context_cache) and the search's memory (search_memo, judged_frames). The checks themselves are the specs', written with grader.toolkit."""

@@ -4,6 +4,7 @@ Lives only in the judge (the grader's own process); never sent to a runner or ch
 """
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grader import SOLUTIONS_DIR
 from grader.toolkit.cases import class_cases
@@ -15,6 +16,7 @@ from grader.probes import run_probe
 from grader.protocol import decode, encode
 from grader.rubric import load_checked_rubric
 from grader.judging.search_memo import SearchMemo
+from grader.judging.untouched import released_stubs
 from grader.specs import all_functions
 
 
@@ -31,6 +33,7 @@ class ClassContext:
     expected: dict  # {check id: [reference output, ...]}
     reference: object  # Impl of the reference modules
     fingerprint: str  # changes whenever the grader, reference or rubric changes
+    stubs: dict = None  # the released stubs' texts and errors (grader.judging.untouched), None: none recognised
     searches: SearchMemo = field(default_factory=SearchMemo)  # hypothesis's searches, shared by the class
     judged: JudgedFrames = field(default_factory=JudgedFrames)  # results frames judged, shared by the class
 
@@ -62,7 +65,7 @@ def run_reference(check, reference, case):
 def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
     """The class context. rubric: a Rubric checked against the specs (grader.rubric.load_checked_rubric;
     None: the bundled one). cached: {"cases", "expected"} computed before for the same fingerprint
-    (grader.platforms.context_cache); the reference is then imported only if a search needs it.
+    (grader.judging.context_cache); the reference is then imported only if a search needs it.
     key: the fingerprint of this rubric and solutions_dir where the caller has it already."""
     rubric = rubric or load_checked_rubric()
     specs = {spec.function: spec for spec in all_functions()}
@@ -75,7 +78,8 @@ def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=Non
         cases = class_cases(checks.values())
         expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None
                           for case in cases[cid]] for cid in checks}
-    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir))
+    stubs = released_stubs(Path(solutions_dir), rubric.modules, functions)
+    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir), stubs)
 
 
 def import_reference(solutions_dir=SOLUTIONS_DIR):

@@ -57,7 +57,7 @@ def kit_files(rubric_path=None):
 
 def write_cache_for(kit_root):
     """Compute the class context cache inside an unpacked kit (setup time); returns its path."""
-    from grader.platforms.context_cache import write_cache
+    from grader.judging.context_cache import write_cache
     from grader.rubric import load_checked_rubric
 
     kit_root = Path(kit_root)

@@ -11,7 +11,7 @@ from grader.lanes import failed_record
 from grader.class_plan import submission_digest
 from grader.outputs.feedback_plots import draw_plots
 from grader.judging.grading import grade_submission
-from grader.platforms.context_cache import load_context
+from grader.judging.context_cache import load_context
 from grader.judging.fingerprint import fingerprint
 from grader.rubric import load_checked_rubric
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient

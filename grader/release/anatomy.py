@@ -9,7 +9,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.release.regions import find_regions
+from grader.regions import find_regions
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,7 @@
 from pathlib import Path
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
-from grader.release.regions import find_regions
-
-STUB_HINT = "not implemented yet - replace this line with your code (see the docstring)"
-
-
-def stub_source(source, filename="<source>"):
-    """The reference source with every solution region replaced by a NotImplementedError."""
-    lines = source.splitlines()
-    out, cursor = [], 0
-    for region in find_regions(source, filename):
-        out.extend(lines[cursor : region.begin])
-        out.append(f'{region.indent}raise NotImplementedError("{region.owner}: {STUB_HINT}")')
-        cursor = region.end + 1
-    out.extend(lines[cursor:])
-    return "\n".join(out) + "\n"
+from grader.regions import stub_source
 
 
 def reference_modules(solutions_dir=SOLUTIONS_DIR):

@@ -11,7 +11,7 @@ import sysconfig
 import tempfile
 from pathlib import Path
 
-from grader import PROJECT_ROOT, SOLUTIONS_DIR
+from grader import PROJECT_ROOT, SOLUTIONS_DIR, user_cache_dir
 from grader.limits import CHILD_CPU_S, CHILD_FSIZE_MB, CHILD_MEM_MB, CHILD_NOFILE, CHILD_NPROC, CHILD_TMP_MB
 from grader.protocol import FRAME_PREFIX_BYTES, MAX_FRAME_BYTES, ProtocolError, clean_text, decode, encode_many, unpack_bytes
 from grader.sandbox.channel import Channel, ChannelClosed, ChannelTimeout
@@ -52,10 +52,10 @@ def runner_env():
 
 def kit_folders():
     """Folders hidden from every child whatever the caller asks: the reference, the grader, the
-    kit's tests and, in a checkout of the kit, the checkout itself (its git history, release
-    builds and caches hold the reference too), except folders holding the Python installation
-    (a virtualenv inside the checkout)."""
-    hidden = [SOLUTIONS_DIR, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests"]
+    kit's tests, the user's class context cache (the reference's outputs) and, in a checkout of the
+    kit, the checkout itself (its git history, release builds and caches hold the reference too),
+    except folders holding the Python installation (a virtualenv inside the checkout)."""
+    hidden = [SOLUTIONS_DIR, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", *filter(None, [user_cache_dir()])]
     if (PROJECT_ROOT / "pyproject.toml").is_file() and SOLUTIONS_DIR.is_dir():
         python = {Path(p).resolve() for p in (sys.prefix, sys.base_prefix, sys.exec_prefix, *sysconfig.get_paths().values())}
         inside = [p for p in python if p.is_relative_to(PROJECT_ROOT)]

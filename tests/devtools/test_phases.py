@@ -1,6 +1,6 @@
 """`python -m grader.devtools.phases` measures where a submission's CPU goes: every part is
 measured (not assumed) and the table adds up (timings themselves are the benchmark's, not the test's)."""
-import os
+import re
 import subprocess
 import sys
 
@@ -19,14 +19,12 @@ def test_the_table_lists_each_part_per_submission_largest_first_with_the_total()
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.geteuid() != 0 or not os.path.isdir("/proc"), reason="measures the root sandbox's processes in /proc")
-def test_a_blank_class_is_measured_part_by_part():
-    out = subprocess.run([sys.executable, "-m", "grader.devtools.phases", "-n", "3", "--blank", "--no-floor"],
+def test_a_blank_class_is_measured_with_its_start_up():
+    out = subprocess.run([sys.executable, "-m", "grader.devtools.phases", "-n", "3", "--blank"],
                          capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=900)
     assert out.returncode == 0, out.stderr[-2000:]
-    rows = {line.split(" | ")[0].strip("| "): line.split(" | ")[1] for line in out.stdout.splitlines() if line.startswith("| ")}
-    for part in ("children: student code and the harness around it", "judge: writing feedback.md/.html, results.json",
-                 "fork server: forks and sweeps", "runner: relaying frames"):
-        assert part in rows, part
-    assert float(rows["children: student code and the harness around it"]) > 0  # the blank stubs still run (and raise)
-    assert float(rows["judge: writing feedback.md/.html, results.json"]) > 0
+    found = re.search(r"^3 blank submissions .*: (\d+) ms of CPU per submission, start-up included \(([\d.]+) s in all\)$",
+                      out.stdout, re.M)
+    assert found, out.stdout
+    per, total = int(found[1]), float(found[2])
+    assert per > 0 and abs(per - total / 3 * 1000) <= 1  # the command's own CPU, counted: not zero, and it adds up

@@ -5,7 +5,7 @@ hypothesis and runs the reference on them: seconds of CPU, paid by every grade_f
 ctx, every in-process `nngrade grade` and every rubric the tests build one for. The first build of a
 state (its fingerprint: grader code, reference, rubric and library versions) is a real one; later
 builds of that state take the production path for a precomputed context
-(grader.platforms.context_cache): the same cases and expected values, fresh memos, the reference
+(grader.judging.context_cache): the same cases and expected values, fresh memos, the reference
 imported when a search needs it. As in that cache, the values are kept as the protocol's bytes and
 decoded afresh for each build: no context shares an object with another (grading one class must
 not see what grading another did to its context).

@@ -100,6 +100,8 @@ def cli(mode, work, *args):
     open_to(mode, home)
     env = {"PATH": os.environ.get("PATH", os.defpath), "PYTHONPATH": str(kit_for(mode, work)), "HOME": str(home),
            "LANG": "C.UTF-8"}
+    if mode != USER_MODE and os.environ.get("NNGRADE_CACHE_DIR"):
+        env["NNGRADE_CACHE_DIR"] = os.environ["NNGRADE_CACHE_DIR"]  # the session's class contexts (tests/conftest.py)
     return [*prefix(mode), "-m", "grader.cli", *map(str, args)], env
 
 

@@ -18,7 +18,7 @@ from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, pins, prairielearn
 from grader.judging import fingerprint as fingerprint_module
 from grader.judging.fingerprint import fingerprint
-from grader.platforms.context_cache import cache_key, read_cache
+from grader.judging.context_cache import cache_key, read_cache
 from grader.platforms.entry import Outcome
 from grader.platforms.single import not_graded_record
 from grader.intake.uploads import find_upload

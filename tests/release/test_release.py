@@ -18,7 +18,7 @@ from grader import RELEASE_DIR, SOLUTIONS_DIR, exercise_files
 from grader.release.build import build_release, differences, write_release
 from grader.release.course import ASSIGNMENT
 from grader.release.notebooks import build_source_notebooks, notebook_text
-from grader.release.regions import BEGIN, END, find_regions, solution_lines
+from grader.regions import BEGIN, END, find_regions, solution_lines
 from grader.release.stubs import expected_stubs
 from grader.rubric import load_rubric
 

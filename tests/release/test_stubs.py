@@ -10,8 +10,8 @@ import sys
 import pytest
 
 from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
-from grader.release.regions import find_regions, solution_lines
-from grader.release.stubs import STUB_HINT, expected_stubs, reference_modules, stub_source, write_stubs
+from grader.regions import STUB_HINT, find_regions, solution_lines, stub_source
+from grader.release.stubs import expected_stubs, reference_modules, write_stubs
 
 EXERCISE_NAME = re.compile(r"ex\d\d_\w+")
 STUBS = expected_stubs()

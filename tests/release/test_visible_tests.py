@@ -17,7 +17,7 @@ import pytest
 from grader import EXERCISES_DIR, PROJECT_ROOT, SOLUTIONS_DIR
 from grader.devtools.mistakes import MISTAKES
 from grader.visible_test_cases import function_of
-from grader.release.regions import find_regions
+from grader.regions import find_regions
 from helpers.visible_runs import STYLES, mutant_result, style_result
 
 VISIBLE_FILES = sorted(EXERCISES_DIR.glob("test_*.py")) + [EXERCISES_DIR / "conftest.py"]

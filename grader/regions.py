@@ -1,4 +1,5 @@
-"""Find the solution regions (nbgrader's markers) in a reference module."""
+"""The solution regions (nbgrader's markers) of a reference module, and the stub text that replaces
+them: what `nngrade release` writes, what nbgrader strips, what the judge knows a student left untouched."""
 import ast
 from dataclasses import dataclass
 
@@ -64,3 +65,18 @@ def solution_lines(source):
             if line.strip():
                 found.add(line.strip())
     return found
+
+
+STUB_HINT = "not implemented yet - replace this line with your code (see the docstring)"
+
+
+def stub_source(source, filename="<source>"):
+    """The reference source with every solution region replaced by a NotImplementedError."""
+    lines = source.splitlines()
+    out, cursor = [], 0
+    for region in find_regions(source, filename):
+        out.extend(lines[cursor : region.begin])
+        out.append(f'{region.indent}raise NotImplementedError("{region.owner}: {STUB_HINT}")')
+        cursor = region.end + 1
+    out.extend(lines[cursor:])
+    return "\n".join(out) + "\n"
