@@ -141,7 +141,7 @@ def test_a_changed_rubric_on_a_folder_of_one_student_is_refused_not_mixed(graded
 
 def _run(ctx, monkeypatch, argv):
     """`nngrade ARGV` in this process, on the session's class context (built once)."""
-    monkeypatch.setattr(lanes, "build_context", lambda *args, **kwargs: ctx)
+    monkeypatch.setattr(lanes, "class_context", lambda *args, **kwargs: ctx)
     return nngrade(argv)
 
 
