@@ -102,3 +102,19 @@ def test_a_class_of_untouched_stubs_starts_no_runner_and_makes_no_cases(tmp_path
     record = read_student(tmp_path / "out", "bob")
     assert record["score"] == 0 and record["notices"] == [NOT_RUN_NOTICE]
     assert (tmp_path / "out" / "bob" / "feedback.html").is_file()
+
+
+def test_a_submission_changed_after_the_scan_is_a_recorded_failure_not_a_crash(tmp_path, monkeypatch):
+    import grader.lanes
+
+    subs = tmp_path / "subs"
+    for name, edit in (("ann", ""), ("bob", "# started\n")):
+        (subs / name).mkdir(parents=True)
+        for module, text in STUBS.items():
+            (subs / name / f"{module}.py").write_text(text + edit)
+    monkeypatch.setattr(grader.lanes, "_all_untouched", lambda *args: True)  # as if bob wrote after the scan
+    summary = grade_folder(subs, tmp_path / "out", jobs=1, progress=False)
+    assert summary["graded"] == 2 and summary["failed"] == 1
+    assert read_student(tmp_path / "out", "ann")["notices"] == [NOT_RUN_NOTICE]
+    bob = read_student(tmp_path / "out", "bob")
+    assert bob["problems"] == {"(grader)": "the submission changed while its class was being graded: grade it again"}
