@@ -1,5 +1,6 @@
-"""Grading one submission from a cold start: the runner, the class context (from the image's cache
-when it is current), the grading, each timed. Platforms grade one submission per container."""
+"""Grading one submission from a cold start: the class context (from the image's cache when it is
+current), the runner (none for the released stubs, untouched), the grading, each timed. Platforms
+grade one submission per container."""
 import os
 import time
 import traceback
@@ -13,6 +14,7 @@ from grader.outputs.feedback_plots import draw_plots
 from grader.judging.grading import grade_submission
 from grader.judging.context_cache import load_context
 from grader.judging.fingerprint import fingerprint
+from grader.judging.untouched import is_untouched
 from grader.rubric import load_checked_rubric
 from grader.sandbox.client import InsecureSandbox, RunnerDied, SandboxClient
 from grader.submission import read_submission
@@ -39,12 +41,14 @@ def grade_one(folder, *, student, rubric=None, cache_path=None, hide=(), solutio
     # lacks Landlock or seccomp; the root-only kit and the child's own uid still hide the reference.
     client = SandboxClient(0, hide=hide, insecure=os.environ.get("NNGRADE_INSECURE") == "1")
     try:
-        error = _start(client, entry_script)
         timings["start-up"] = _lap(timings, started)
         ctx, how = load_context(cache_path, rubric, solutions_dir)
         timings["cases"] = _lap(timings, started)
         submission = read_submission(folder, ctx.rubric.modules)
         submission.student = student
+        # The released stubs, untouched, are recorded without a child (grader.judging.untouched): no runner.
+        error = None if is_untouched(submission, ctx.stubs) else _start(client, entry_script)
+        timings["start-up"] += _lap(timings, started)
         record = None
         if error is None:
             record, error = _grade(ctx, client, submission, plots)

@@ -118,3 +118,12 @@ def test_a_submission_changed_after_the_scan_is_a_recorded_failure_not_a_crash(t
     assert read_student(tmp_path / "out", "ann")["notices"] == [NOT_RUN_NOTICE]
     bob = read_student(tmp_path / "out", "bob")
     assert bob["problems"] == {"(grader)": "the submission changed while its class was being graded: grade it again"}
+
+
+def test_one_upload_of_the_untouched_stubs_starts_no_runner(monkeypatch):
+    from grader.platforms.single import grade_one
+
+    monkeypatch.setattr(SandboxClient, "start", lambda self, *a, **k: pytest.fail("a runner was started"))
+    graded = grade_one(EXERCISES_DIR, student="early")
+    assert graded.error is None and graded.record["score"] == 0 and graded.record["notices"] == [NOT_RUN_NOTICE]
+    assert set(graded.timings) == {"start-up", "cases", "grading"}
