@@ -22,9 +22,12 @@ def released_stubs(solutions_dir, modules, functions):
     texts, errors = {}, {}
     for module in modules:
         path = solutions_dir / f"{module}.py"
-        texts[module] = _plain(stub_source(path.read_text(), str(path)))
-        tops = {node.name: node for node in ast.parse(texts[module]).body
-                if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        try:
+            texts[module] = _plain(stub_source(path.read_text(), str(path)))
+            tops = {node.name: node for node in ast.parse(texts[module]).body
+                    if isinstance(node, (ast.FunctionDef, ast.ClassDef))}
+        except (OSError, UnicodeDecodeError, SyntaxError, ValueError):
+            return None  # no stub to know (`nngrade check` names what is wrong with the markers): run them
         for function in functions:
             owner, _, name = function.partition(".")
             if owner == module:

@@ -65,6 +65,14 @@ def test_stubs_that_keep_given_lines_before_the_raise_are_always_run(tmp_path):
     assert released_stubs(solutions, RUBRIC.modules, RUBRIC.functions) is None
 
 
+def test_solutions_whose_markers_do_not_pair_recognise_no_stub_and_still_grade(tmp_path):
+    solutions = tmp_path / "solutions"
+    shutil.copytree(SOLUTIONS_DIR, solutions)
+    path = solutions / "ex01_perceptron.py"
+    path.write_text(path.read_text() + "\n### BEGIN SOLUTION\n")  # a comment: the module still imports
+    assert released_stubs(solutions, RUBRIC.modules, RUBRIC.functions) is None
+
+
 @pytest.mark.slow
 def test_the_record_without_a_child_is_the_record_with_one(ctx):
     submission = _submission(STUBS)
