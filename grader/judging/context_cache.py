@@ -42,15 +42,22 @@ def write_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR):
     return ctx
 
 
-def read_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR, key=None, data=None):
-    """{"cases", "expected"} if `path` (or its bytes, `data`) holds them for this kit and these
-    libraries, else None. key: the fingerprint expected (default: the portable cache_key)."""
+def read_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR):
+    """{"cases", "expected"} if `path` holds them for this kit and these libraries, else None."""
     try:
-        header, buffers = unpack_bytes(Path(path).read_bytes() if data is None else data)
-        found = decode(header, buffers)
-    except (OSError, ProtocolError, ValueError, TypeError):
+        data = Path(path).read_bytes()
+    except OSError:
         return None
-    if not isinstance(found, dict) or found.get("key") != (key or cache_key(rubric, solutions_dir)):
+    return _unpacked(data, cache_key(rubric, solutions_dir))
+
+
+def _unpacked(data, key):
+    """{"cases", "expected"} of a cache file's bytes if they were made for `key`, else None."""
+    try:
+        found = decode(*unpack_bytes(data))
+    except (ProtocolError, ValueError, TypeError):
+        return None
+    if not isinstance(found, dict) or found.get("key") != key:
         return None
     return {"cases": found["cases"], "expected": found["expected"]}
 
@@ -74,7 +81,7 @@ def class_context(rubric=None, solutions_dir=SOLUTIONS_DIR, key=None, folder=Non
     folder = _private_folder(folder or user_cache_dir())
     path = folder / f"{USER_CACHE_PREFIX}{key}.bin" if folder else None
     data = _read_private(path) if path else None
-    cached = read_cache(path, rubric, solutions_dir, key=key, data=data) if data else None
+    cached = _unpacked(data, key) if data else None
     if cached is not None:
         return build_context(rubric, solutions_dir, cached=cached, key=key)
     ctx = build_context(rubric, solutions_dir, key=key)
