@@ -16,7 +16,7 @@ from grader.outputs.class_report import terminal_text, write_class_report
 from grader.outputs.progress import Progress
 from grader.rubric import RubricError, load_checked_rubric
 from grader.outputs.reports import GRADES, grade_row, graded_records, read_student, write_grades
-from grader.sandbox.client import SandboxClient
+from grader.sandbox.client import SandboxClient, sandbox_uids
 from grader.intake.entries import student_name
 from grader.outputs.safe_text import one_line
 
@@ -86,6 +86,10 @@ def grade_folder(submissions_dir, out_dir, rubric=None, jobs=1, progress=True, s
         bar.update(record, resumed=True)
     lost = []
     if plan.pending:
+        try:
+            sandbox_uids()  # a malformed NNGRADE_SANDBOX_UIDS refuses the batch before anything starts
+        except ValueError as exc:
+            raise BatchError(str(exc)) from None
         hide = [solutions_dir, PROJECT_ROOT / "grader", PROJECT_ROOT / "tests", Path(submissions_dir).resolve(),
                 out_dir.resolve(), *(Path(p).resolve() for p in extra_hide)]
         clients = [SandboxClient(lane, hide=hide, insecure=insecure) for lane in range(max(1, min(jobs, len(plan.pending))))]

@@ -23,7 +23,7 @@ from grader.outputs.reports import write_student
 from grader.outputs.safe_text import one_line
 from grader.rubric import load_checked_rubric
 from grader.sandbox import untraversable
-from grader.sandbox.client import InsecureSandbox, RunnerDied, sandbox_uids
+from grader.sandbox.client import InsecureSandbox, RunnerDied, sandbox_uids, uids_claimed_elsewhere
 
 
 def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutions_dir=SOLUTIONS_DIR, key=None,
@@ -49,7 +49,10 @@ def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutio
         gc.unfreeze()
         for client in clients:
             client.stop()
-        untraversable.allow(guarded, list(sandbox_uids()))
+        # Another grader's children may run as some of these uids (both hid their folders from all of
+        # them): their entries stay until that grader ends.
+        others = uids_claimed_elsewhere(sandbox_uids()) if guarded else set()
+        untraversable.allow(guarded, [uid for uid in sandbox_uids() if uid not in others])
     lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
     return ctx, lost
 

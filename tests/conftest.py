@@ -1,15 +1,18 @@
 """Shared fixtures for the kit's own tests."""
 import dataclasses
+import os
 import shutil
 
 import pytest
 
 from helpers import visible_runs
+from helpers.grader_modes import worker_uids
 from helpers.contexts import build_context
 from helpers.class_submissions import SMALL_CLASS, write_class, write_small_class
 from grader.batch import grade_folder
 from grader.judging.judged_frames import JudgedFrames
 from grader.judging.search_memo import SearchMemo
+from grader.sandbox.client import UIDS_VARIABLE, sandbox_uids
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,6 +24,24 @@ def own_context_cache(tmp_path_factory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NNGRADE_CACHE_DIR", str(folder))
         yield folder
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_sandbox_uids():
+    """Each pytest-xdist worker's graders (in its process or the commands it runs) claim sandbox uids
+    from a part of the range of their own (grader.sandbox.client.sandbox_uids): a test that sweeps
+    every process of its uids, or hides folders from them, never touches another worker's sandboxes."""
+    worker, count = os.environ.get("PYTEST_XDIST_WORKER"), int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+    if not worker or count < 2:
+        yield
+        return
+    try:
+        part = worker_uids(sandbox_uids(), int(worker.removeprefix("gw")), count)
+    except ValueError as exc:
+        pytest.exit(str(exc))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(UIDS_VARIABLE, f"{part[0]}-{part[-1]}")
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -100,3 +121,4 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+

@@ -19,7 +19,7 @@ HEADER = ("# The versions nngrade's test suite passed on: the closure of pyproje
           "# Install with -c constraints.txt (README); rewrite with `python -m grader.platforms.pins`.\n")
 # Installed on their own line in the bundles (torch: from the CPU-only index) or not needed to grade
 # one submission (the test runner, nbgrader's course tools, the batch's progress bar, the similarity checker).
-NOT_IN_BUNDLES = ("torch", "pytest", "nbgrader", "tqdm", "copydetect")
+NOT_IN_BUNDLES = ("torch", "pytest", "pytest-xdist", "nbgrader", "tqdm", "copydetect")
 
 
 def normalize(name):

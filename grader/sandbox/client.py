@@ -68,14 +68,31 @@ def kit_folders():
 
 
 
+UIDS_VARIABLE = "NNGRADE_SANDBOX_UIDS"
+
+
 def sandbox_uids():
-    """Every uid a sandboxed child of any grader on this machine may run as."""
-    return range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + UID_SLOTS)
+    """The uids this grader's sandboxed children may run as: all the slots, or the part of them that
+    NNGRADE_SANDBOX_UIDS names ("FIRST-LAST"). Graders given disjoint parts never sweep, signal or
+    hide folders from each other's children (two test sessions, or pytest-xdist's workers)."""
+    every = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + UID_SLOTS)
+    named = os.environ.get(UIDS_VARIABLE, "").strip()
+    if not named:
+        return every
+    first, dash, last = named.partition("-")
+    try:
+        part = range(int(first), int(last) + 1) if dash else range(int(first), int(first) + 1)
+    except ValueError:
+        part = range(0)
+    # Security: only a part of the dedicated range; any other uid may be a real user's to sweep.
+    if not part or part.start < every.start or part.stop > every.stop:
+        raise ValueError(f"{UIDS_VARIABLE}={named!r}: expected FIRST-LAST within {every.start}-{every.stop - 1}")
+    return part
 
 
 def _claim_uid(lane):
     """(uid, lock fd): a sandbox uid that no other grader on this machine is using, preferring
-    SANDBOX_UID_BASE + lane. Sweeps kill every process of a uid, and sandboxed processes of the same
+    the lane's own (the lane-th of sandbox_uids()). Sweeps kill every process of a uid, and sandboxed processes of the same
     uid can signal each other, so two graders (two test sessions, two classes) must never share one.
     The lock is an flock on a root-only file, held by this process and by the runner (which inherits
     the fd): it is released when both are gone, whatever killed them."""
@@ -85,17 +102,35 @@ def _claim_uid(lane):
         safe = stat.S_ISDIR(info.st_mode) and info.st_uid == 0 and not info.st_mode & 0o077
     except OSError:
         safe = False
+    uids = sandbox_uids()
     if not safe:  # cannot coordinate with other graders: the plain per-lane uid
-        return SANDBOX_UID_BASE + lane % UID_SLOTS, None
-    for i in range(UID_SLOTS):
-        uid = SANDBOX_UID_BASE + (lane + i) % UID_SLOTS
+        return uids[lane % len(uids)], None
+    for i in range(len(uids)):
+        uid = uids[(lane + i) % len(uids)]
         fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             return uid, fd
         except OSError:
             os.close(fd)
-    raise RunnerDied(f"all {UID_SLOTS} sandbox uids are in use by other graders on this machine")
+    raise RunnerDied(f"all {len(uids)} sandbox uids ({uids.start}-{uids.stop - 1}) are in use by other graders on this machine")
+
+
+def uids_claimed_elsewhere(uids):
+    """Those of `uids` another grader on this machine holds now (its claim's lock is taken)."""
+    held = set()
+    for uid in uids:
+        try:
+            fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CLOEXEC)
+        except OSError:
+            continue  # never claimed, or not ours to look at: nothing to keep
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            held.add(uid)
+        finally:
+            os.close(fd)  # releases the lock if we took it
+    return held
 
 
 class SiblingProcess:

@@ -27,4 +27,5 @@ def test_a_blank_class_is_measured_with_its_start_up():
                       out.stdout, re.M)
     assert found, out.stdout
     per, total = int(found[1]), float(found[2])
-    assert per > 0 and abs(per - total / 3 * 1000) <= 1  # the command's own CPU, counted: not zero, and it adds up
+    # The command's own CPU, counted: not zero, and it adds up (the total is printed to 10 ms, the share to 1 ms).
+    assert per > 0 and abs(per - total / 3 * 1000) <= 0.005 / 3 * 1000 + 0.5

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader import PROJECT_ROOT
-from grader.sandbox.client import SANDBOX_UID_BASE, UID_SLOTS
+from grader.sandbox.client import UIDS_VARIABLE, sandbox_uids as lane_uids
 
 IS_ROOT_LINUX = sys.platform.startswith("linux") and os.geteuid() == 0
 SUPERVISOR = Path(__file__).with_name("supervise_grader.py")
@@ -29,7 +29,6 @@ LAYERS = {
     NO_CAP_SYS_ADMIN: ["own-session", "memory-cgroup", "rlimits", "unprivileged-uid", *ALLOW_LIST],
     USER_MODE: ["own-session", "rlimits", *ALLOW_LIST],
 }
-LANE_UIDS = range(SANDBOX_UID_BASE, SANDBOX_UID_BASE + UID_SLOTS)
 
 
 def mode_params(*modes):
@@ -67,7 +66,15 @@ def prefix(mode):
 
 def sandbox_uids(mode):
     """The uids the children of a grader in this mode run as."""
-    return {mode_user().pw_uid} if mode == USER_MODE else set(LANE_UIDS)
+    return {mode_user().pw_uid} if mode == USER_MODE else set(lane_uids())
+
+
+def worker_uids(every, index, count, least=4):
+    """The index-th of count equal parts of the sandbox uids `every` (a grader may need a few)."""
+    size = len(every) // count
+    if size < least:
+        raise ValueError(f"{len(every)} sandbox uids cannot be shared by {count} test workers: use fewer (-n)")
+    return every[index * size:(index + 1) * size]
 
 
 def kit_for(mode, work):
@@ -102,6 +109,8 @@ def cli(mode, work, *args):
            "LANG": "C.UTF-8"}
     if mode != USER_MODE and os.environ.get("NNGRADE_CACHE_DIR"):
         env["NNGRADE_CACHE_DIR"] = os.environ["NNGRADE_CACHE_DIR"]  # the session's class contexts (tests/conftest.py)
+    if os.environ.get(UIDS_VARIABLE):
+        env[UIDS_VARIABLE] = os.environ[UIDS_VARIABLE]  # this test worker's sandbox uids (tests/conftest.py)
     return [*prefix(mode), "-m", "grader.cli", *map(str, args)], env
 
 

@@ -41,13 +41,12 @@ from grader import PROJECT_ROOT, SOLUTIONS_DIR, exercise_files
 from grader.batch import grade_folder
 from helpers.contexts import build_context
 from grader.outputs.reports import read_student
-from grader.sandbox.client import SANDBOX_UID_BASE
+from grader.sandbox.client import UIDS_VARIABLE
 from grader.outputs.spreadsheet import as_text
 from grader.rubric import load_checked_rubric
 
 ATTACKS_DIR = Path(__file__).parent.parent / "attacks"
 EXERCISES_DIR = PROJECT_ROOT / "exercises"
-LANE_UIDS = modes.LANE_UIDS
 IS_ROOT_LINUX = modes.IS_ROOT_LINUX
 SHORT = 3  # seconds: the time limit of every function but the training loops in the test rubric
 TRAINING = ("ex01_perceptron.train_perceptron", "ex06_sgd.train_mlp", "ex07_torch.train_linear", "ex07_torch.train_xor")
@@ -296,11 +295,11 @@ SKIPPED_NAMES = [os.fsdecode(b"latin1-caf\xe9"), "grades.csv", "summary.json", "
 
 # ---- observing processes, files, the network ---------------------------------------------------
 
-def lane_processes(uids=LANE_UIDS, started_before=None):
+def lane_processes(uids=None, started_before=None):
     """(pid, comm) of every live process running as one of these sandbox uids; with started_before
     (seconds since boot, see uptime), only those started by then: a uid released at the end of a
     batch may be claimed at once by another grader on the machine (another test session)."""
-    found, wanted = [], set(uids) - {None}
+    found, wanted = [], set(modes.lane_uids() if uids is None else uids) - {None}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -357,10 +356,10 @@ def wait_until(predicate, timeout):
     return predicate()
 
 
-def files_of_lane_uids(*roots, since=0.0, uids=LANE_UIDS, skip=()):
+def files_of_lane_uids(*roots, since=0.0, uids=None, skip=()):
     """Files and folders owned by a sandbox uid (changed after `since`) under these roots, but for
     those under `skip` (what the grader itself writes, in the mode where its uid is the children's)."""
-    found = []
+    found, uids = [], set(modes.lane_uids() if uids is None else uids)
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root, onerror=lambda e: None):
             if dirpath.startswith("/proc"):
@@ -527,12 +526,12 @@ def _maxrss_mb():
 
 @pytest.fixture(scope="module", autouse=True)
 def sandbox_uids():
-    """The sandbox uids this module's batches use. Preferring the upper half of the range keeps
+    """The sandbox uids this module's batches use. The upper half of this session's range keeps
     these attacks (some of which kill everything their uid may signal) away from other graders
     that may be running on the same machine, e.g. another test session."""
     import grader.sandbox.client as client
 
-    used = set()
+    every, used = modes.lane_uids(), set()
     real_config = client.SandboxClient.config
 
     def spy(self, *args, **kwargs):
@@ -541,7 +540,7 @@ def sandbox_uids():
         return config
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(client, "SANDBOX_UID_BASE", SANDBOX_UID_BASE + 32)
+        patch.setenv(UIDS_VARIABLE, f"{every[len(every) // 2]}-{every[-1]}")
         patch.setattr(client.SandboxClient, "config", spy)
         yield used
 
@@ -666,7 +665,8 @@ def _graded_class(mode, attack_ctx, uids):
                                                 skip=(str(out), str(work / "home")))
         graded.metadata_changed = _changed(metadata_before, _metadata(*watched))
         graded.output_open = [str(p) for p in (out, *out.rglob("*")) if p.lstat().st_mode & 0o022]
-        graded.scratch_left = sorted(set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*")) - scratch_before)
+        graded.scratch_left = sorted(path for path in set(Path(tempfile.gettempdir()).glob("nngrade-scratch-*")) - scratch_before
+                                     if _ours(path, uids))
         yield graded
     finally:
         listeners.close()
@@ -679,6 +679,22 @@ def _graded_class(mode, attack_ctx, uids):
                 with contextlib.suppress(OSError):  # nor its litter (there is none unless a test above failed)
                     os.unlink(path)
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _ours(scratch, uids):
+    """A scratch root of this batch's fork servers: its own or its folders' owner is one of our sandbox
+    uids (another grader on the machine, e.g. a parallel test worker's, has uids of its own)."""
+    def owner(path):
+        try:
+            return path.lstat().st_uid
+        except OSError:
+            return None
+
+    try:
+        inside = list(scratch.iterdir())
+    except OSError:
+        inside = []
+    return any(owner(path) in uids for path in (scratch, *inside))
 
 
 def _metadata(*roots):
