@@ -49,10 +49,7 @@ def grade_pending(pending, clients, out_dir, bar, ctx=None, rubric=None, solutio
         gc.unfreeze()
         for client in clients:
             client.stop()
-        # Another grader's children may run as some of these uids (both hid their folders from all of
-        # them): their entries stay until that grader ends.
-        others = uids_claimed_elsewhere(sandbox_uids()) if guarded else set()
-        untraversable.allow(guarded, [uid for uid in sandbox_uids() if uid not in others])
+        _traversable_again(guarded)
     lost += [(student_name(folder), "not graded: every lane stopped before it") for folder, _ in _drain(work)]
     return ctx, lost
 
@@ -99,6 +96,14 @@ def _untraversable(hidden):
     for notice in notices:
         print(f"note: {one_line(notice)}", file=sys.stderr)
     return guarded
+
+
+def _traversable_again(guarded):
+    """The hidden folders' entries removed at the batch's end, but for the uids another grader on the
+    machine holds now: it hid its folders from every sandbox uid too, and its children still run."""
+    if guarded:
+        others = uids_claimed_elsewhere(sandbox_uids())
+        untraversable.allow(guarded, [uid for uid in sandbox_uids() if uid not in others])
 
 
 def _start_quietly(client, siblings):

@@ -94,3 +94,38 @@ def test_the_session_graders_use_this_workers_part():
     else:
         assert sandbox_uids() == worker_uids(EVERY, int(worker.removeprefix("gw")), count)
     assert len(sandbox_uids()) >= 4  # room for a grader's lanes
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="claims and access-control lists of root")
+def test_a_batch_end_keeps_the_entries_of_uids_another_grader_holds(monkeypatch):
+    """Two graders hid the same folder from every sandbox uid; the first to end must not open it to
+    the uids the other's children still run as."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from grader import lanes
+    from grader.sandbox import untraversable
+
+    part = sandbox_uids()[-3:]  # this session's graders leave these alone now
+    monkeypatch.setenv(UIDS_VARIABLE, f"{part[0]}-{part[-1]}")
+    folder = Path(tempfile.mkdtemp(prefix="nngrade-acl-", dir="/var/lib"))
+    held = None
+    try:
+        changed, notices = untraversable.deny([folder], list(part))
+        if notices:
+            pytest.skip(f"no ACLs on this file system: {notices}")
+        uid, held = client._claim_uid(1)  # "the other grader": a claim held through another lock
+        assert uid == part[1] and client.uids_claimed_elsewhere(part) == {part[1]}
+        lanes._traversable_again(changed)
+        kept = {entry[2] for entry in untraversable._entries(folder) if entry[0] == untraversable.USER}
+        assert kept == {part[1]}
+        os.close(held)
+        held = None
+        assert client.uids_claimed_elsewhere(part) == set()
+        lanes._traversable_again(changed)  # the last grader to end removes them all
+        assert untraversable.ACL_XATTR not in os.listxattr(folder)
+    finally:
+        if held is not None:
+            os.close(held)
+        shutil.rmtree(folder)
