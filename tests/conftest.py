@@ -121,4 +121,3 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.slow)
-

@@ -91,9 +91,10 @@ def sandbox_uids():
 
 
 def _claim_uid(lane):
-    """(uid, lock fd): a sandbox uid that no other grader on this machine is using, preferring
-    the lane's own (the lane-th of sandbox_uids()). Sweeps kill every process of a uid, and sandboxed processes of the same
-    uid can signal each other, so two graders (two test sessions, two classes) must never share one.
+    """(uid, lock fd): a sandbox uid that no other grader on this machine is using, preferring the
+    lane's own (the lane-th of sandbox_uids()). Sweeps kill every process of a uid, and sandboxed
+    processes of the same uid can signal each other, so two graders (two test sessions, two classes)
+    must never share one.
     The lock is an flock on a root-only file, held by this process and by the runner (which inherits
     the fd): it is released when both are gone, whatever killed them."""
     try:
