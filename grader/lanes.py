@@ -165,7 +165,7 @@ def _grade_one(client, ctx, folder, handed_in, out_dir):
     record = None
     if ctx.cases is NOTHING_TO_RUN["cases"] and not is_untouched(submission, ctx.stubs):
         record = failed_record(ctx, submission, "the submission changed while its class was being graded: grade it again")
-    for attempt in range(2 if record is None else 0):  # a runner that dies is replaced; the submission is retried once
+    for _ in range(2 if record is None else 0):  # a runner that dies is replaced; the submission is retried once
         try:
             record = grade_submission(ctx, client, submission, draw=draw_plots)
             break
