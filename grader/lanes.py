@@ -102,8 +102,9 @@ def _traversable_again(guarded):
     """The hidden folders' entries removed at the batch's end, but for the uids another grader on the
     machine holds now: it hid its folders from every sandbox uid too, and its children still run."""
     if guarded:
-        others = uids_claimed_elsewhere(sandbox_uids())
-        untraversable.allow(guarded, [uid for uid in sandbox_uids() if uid not in others])
+        uids = sandbox_uids()
+        others = uids_claimed_elsewhere(uids)
+        untraversable.allow(guarded, [uid for uid in uids if uid not in others])
 
 
 def _start_quietly(client, siblings):

@@ -108,13 +108,22 @@ def _claim_uid(lane):
         return uids[lane % len(uids)], None
     for i in range(len(uids)):
         uid = uids[(lane + i) % len(uids)]
-        fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        fd = _uid_lock(uid)
+        if fd is not None:
             return uid, fd
-        except OSError:
-            os.close(fd)
     raise RunnerDied(f"all {len(uids)} sandbox uids ({uids.start}-{uids.stop - 1}) are in use by other graders on this machine")
+
+
+def _uid_lock(uid, create=True):
+    """An fd holding the lock of uid's claim, or None where another grader holds it (OSError where
+    its lock file cannot be opened)."""
+    fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CLOEXEC | (os.O_CREAT if create else 0), 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return fd
+    except OSError:
+        os.close(fd)
+        return None
 
 
 def uids_claimed_elsewhere(uids):
@@ -122,15 +131,13 @@ def uids_claimed_elsewhere(uids):
     held = set()
     for uid in uids:
         try:
-            fd = os.open(os.path.join(UID_LOCK_DIR, str(uid)), os.O_RDWR | os.O_CLOEXEC)
+            fd = _uid_lock(uid, create=False)
         except OSError:
             continue  # never claimed, or not ours to look at: nothing to keep
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
+        if fd is None:
             held.add(uid)
-        finally:
-            os.close(fd)  # releases the lock if we took it
+        else:
+            os.close(fd)  # free: let it go again
     return held
 
 
