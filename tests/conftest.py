@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from helpers import visible_runs
+from helpers import visible_runs, work_units
 from helpers.grader_modes import worker_uids
 from helpers.contexts import build_context
 from helpers.class_submissions import SMALL_CLASS, write_class, write_small_class
@@ -117,26 +117,17 @@ END_TO_END_FIXTURES = frozenset({
 })
 
 
-# The longest files, longest first (wall seconds of each under `-n 2` on the 2-core course machine):
-# pytest-xdist hands out whole files in collection order, so starting these first keeps a long file
-# from starting last while the other worker has nothing left to do.
-LONGEST_FIRST = (
-    "tests/sandbox/test_attacks.py",  # 360
-    "tests/platforms/test_platform_containers.py",  # 120-210
-    "tests/nbgrader/test_nbgrader_roundtrip.py",  # 160-190
-    "tests/release/test_visible_tests.py",  # 130
-    "tests/judging/test_grading.py",  # 80
-    "tests/outputs/test_accessibility.py",  # 80
-    "tests/test_real_code.py",  # 75
-    "tests/platforms/test_platforms.py",  # 55
-    "tests/sandbox/test_judge_limits.py",  # 50
-    "tests/test_authoring.py",  # 45
-)
+def pytest_configure(config):
+    work_units.configure(config)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    return work_units.scheduler(config, log)
 
 
 def pytest_collection_modifyitems(items):
     for item in items:
         if END_TO_END_FIXTURES.intersection(item.fixturenames):
             item.add_marker(pytest.mark.slow)
-    rank = {path: i for i, path in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: each file's own order kept
+    items[:] = work_units.group_items(items)
