@@ -111,7 +111,10 @@ def scheduler(config, log):
 
         def _split_scope(self, nodeid):
             if self._units is None:  # read once every worker has collected (the scheduler asks no sooner)
-                self._units = json.loads(Path(os.environ[UNITS_VARIABLE]).read_text())
+                try:
+                    self._units = json.loads(Path(os.environ[UNITS_VARIABLE]).read_text())
+                except (OSError, ValueError):  # no worker wrote it (e.g. workers on other hosts): files alone
+                    self._units = {}
             file = file_of(nodeid)
             return self._units.get(file, file)
 
