@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from helpers import visible_runs, work_units
+from helpers.work_units import pytest_configure, pytest_xdist_make_scheduler  # noqa: F401 - the hooks that share out the suite
 from helpers.grader_modes import worker_uids
 from helpers.contexts import build_context
 from helpers.class_submissions import SMALL_CLASS, write_class, write_small_class
@@ -115,15 +116,6 @@ END_TO_END_FIXTURES = frozenset({
     "graded", "root_batch", "one_lane", "resume_class", "floods", "late_class", "graded_forms", "graded_contract",
     "corpus", "regraded", "measured", "bundle", "gradescope_root", "prairielearn_root", "rebuilt", "run", "tiny",
 })
-
-
-def pytest_configure(config):
-    work_units.configure(config)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    return work_units.scheduler(config, log)
 
 
 def pytest_collection_modifyitems(items):

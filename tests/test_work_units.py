@@ -31,15 +31,7 @@ import os, sys
 import pytest
 sys.path.insert(0, {tests!r})
 from helpers import work_units
-
-
-def pytest_configure(config):
-    work_units.configure(config)
-
-
-@pytest.hookimpl(optionalhook=True)
-def pytest_xdist_make_scheduler(config, log):
-    return work_units.scheduler(config, log)
+from helpers.work_units import pytest_configure, pytest_xdist_make_scheduler
 
 
 def pytest_collection_modifyitems(items):

@@ -15,6 +15,8 @@ import os
 import tempfile
 from pathlib import Path
 
+import pytest
+
 UNITS_VARIABLE = "NNGRADE_TEST_WORK_UNITS"  # the file, made by the controller, where the workers write the units
 
 # Session fixtures that grade a class through the sandbox or run the visible tests over many folders.
@@ -120,3 +122,13 @@ def scheduler(config, log):
 
     return SharedFixtureScheduling(config, log)
 
+
+# ---- the hooks, as the suite's conftest.py imports them ----
+
+def pytest_configure(config):
+    configure(config)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: unknown to pytest without it
+def pytest_xdist_make_scheduler(config, log):
+    return scheduler(config, log)
