@@ -19,6 +19,7 @@ import zipfile
 from pathlib import Path
 
 from grader.platforms import kit
+from grader.sandbox.client import UIDS_VARIABLE
 
 GRADESCOPE_BASE = "ubuntu:22.04"  # Gradescope's base image for a zip upload
 LIMITS = ["--memory", "768m", "--cpus", "0.5"]  # Gradescope's defaults
@@ -100,7 +101,12 @@ def prairielearn_image(question, build_args=None):
 def in_container(image, options, mounts, command, measure=""):
     """stdout and stderr of `command` in a fresh container (sh -c; `measure` appended to it)."""
     volumes = [a for host, inside in mounts for a in ("-v", f"{host}:{inside}")]
-    done = docker("run", "--rm", *options, *volumes, image, "sh", "-c", command + measure)
+    # The sandbox uids this machine's graders were given, as the run without Docker inherits them: a
+    # container shares the host's uids, and a host grader sweeping every process of its uid (the host
+    # sees the container's) would kill a child the container runs as that uid.
+    uids = os.environ.get(UIDS_VARIABLE)
+    uids_env = ["--env", f"{UIDS_VARIABLE}={uids}"] if uids else []
+    done = docker("run", "--rm", *options, *uids_env, *volumes, image, "sh", "-c", command + measure)
     return done.stdout, done.stderr
 
 

