@@ -87,7 +87,7 @@ def group_items(items):
     return order(items, unit)
 
 
-def configure(config):
+def pytest_configure(config):
     """In the controller of a `--dist loadfile` run (pyproject.toml's addopts): the file its workers
     write the units to; the workers, started after this, inherit its name."""
     controller = getattr(config, "workerinput", None) is None
@@ -98,7 +98,8 @@ def configure(config):
         config.add_cleanup(lambda: Path(path).unlink(missing_ok=True))
 
 
-def scheduler(config, log):
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: unknown to pytest without it
+def pytest_xdist_make_scheduler(config, log):
     """pytest-xdist's file scheduling with the units above as its scopes, in collection order (None
     for another --dist: pytest-xdist's own)."""
     if config.getoption("dist") != "loadfile" or not os.environ.get(UNITS_VARIABLE):
@@ -122,13 +123,3 @@ def scheduler(config, log):
 
     return SharedFixtureScheduling(config, log)
 
-
-# ---- the hooks, as the suite's conftest.py imports them ----
-
-def pytest_configure(config):
-    configure(config)
-
-
-@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's: unknown to pytest without it
-def pytest_xdist_make_scheduler(config, log):
-    return scheduler(config, log)
