@@ -17,7 +17,8 @@ MESSAGE_CHARS = 1000  # a verdict's message or hint (it may quote the child's er
 KEPT_ITEMS = 200  # a failing verdict keeps a value itself up to this many numbers, else only its text
 PLOT_ITEMS = 10_000  # numbers in one plotted series of the feedback page (the probes' grids have < 2,000)
 PLOT_MAX_ABS = 1e12  # larger values are not plotted (matplotlib's axes break down long before 1e308)
-PLOT_SECONDS = 10.0  # wall-clock for all plot probes of one student (honest: < 0.5 s); over it, no plots
+PLOT_SECONDS = 10.0  # wall-clock for all plot probes of one student (honest: < 0.5 s); over it, no plots.
+# The rubric's [limits] plots, when it does not set its own.
 
 # What one submission's sandboxed child may use (rlimits, its memory cgroup, its private /tmp).
 CHILD_CPU_S = 600  # CPU seconds of one child, if the judge states none (the runner's wall clock bites first)

@@ -4,6 +4,8 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.limits import PLOT_SECONDS
+
 DEFAULT_RUBRIC = Path(__file__).with_name("rubric.toml")
 
 
@@ -23,6 +25,7 @@ class Rubric:
     default_visibility: str = "visible"
     late: dict = None  # the late policy from [late] (grader.late), None without one
     raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.fingerprint)
+    plots: float = PLOT_SECONDS  # seconds all plot probes of one student may take; over it, no plots
 
     @property
     def functions(self):
@@ -65,7 +68,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise RubricError(f"{path}: cannot read the rubric: {exc}") from exc
     timeouts = dict(data.pop("timeouts", {}))
-    per_student = _limits(data.pop("limits", {}), path)
+    per_student, plots = _limits(data.pop("limits", {}), path)
     data_visibility = data.pop("visibility", {})
     late_table = data.pop("late", None)
     default = _number(timeouts.pop("default", 10.0), f"{path}: [timeouts] default")
@@ -85,7 +88,7 @@ def load_rubric(path=DEFAULT_RUBRIC):
     points = _with_spec_defaults(points)
     visibility, default_visibility = _visibility(data_visibility, points, path)
     return Rubric(points, timeouts, default, str(path), per_student, visibility, default_visibility,
-                  _late(late_table, path), raw)
+                  _late(late_table, path), raw, plots)
 
 
 def load_checked_rubric(path=None):
@@ -152,17 +155,23 @@ def _spec_visibility(path):
     return declared
 
 
+LIMITS = {"per_student": 120.0, "plots": PLOT_SECONDS}  # [limits]: key -> seconds when not given
+
+
 def _limits(table, path):
-    """The per-student time budget from [limits] (its only key)."""
+    """(the per-student time budget, the plot probes' time) from [limits]."""
     if not isinstance(table, dict):
         raise RubricError(f"{path}: [limits] must be a table")
-    unknown = sorted(set(table) - {"per_student"})
+    unknown = sorted(set(table) - set(LIMITS))
     if unknown:
-        raise RubricError(f"{path}: [limits] names unknown limits {unknown} (known: per_student)")
-    seconds = _number(table.get("per_student", 120.0), f"{path}: [limits] per_student")
-    if seconds <= 0:
-        raise RubricError(f"{path}: [limits] per_student must be more than 0 seconds, got {seconds:g}")
-    return seconds
+        raise RubricError(f"{path}: [limits] names unknown limits {unknown} (known: {', '.join(LIMITS)})")
+    found = []
+    for key, default in LIMITS.items():
+        seconds = _number(table.get(key, default), f"{path}: [limits] {key}")
+        if seconds <= 0:
+            raise RubricError(f"{path}: [limits] {key} must be more than 0 seconds, got {seconds:g}")
+        found.append(seconds)
+    return tuple(found)
 
 
 def check_names(rubric, available):

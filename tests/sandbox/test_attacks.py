@@ -472,10 +472,13 @@ def planted_solutions():
 
 
 def test_rubric_file(folder):
-    """The bundled rubric with short time limits: 3 s per function, 15 s for the training loops."""
+    """The bundled rubric with short time limits: 3 s per function, 15 s for the training loops,
+    3 s for the plot probes of a student (an attack that loops in them costs that, not 10 s)."""
     text = (PROJECT_ROOT / "grader" / "rubric.toml").read_text()
     timeouts = "[timeouts]\ndefault = %d\n%s\n" % (SHORT, "".join(f'"{f}" = 15\n' for f in TRAINING))
     text = re.sub(r"\[timeouts\]\n(?:.*\n)*?\n(?=\[)", timeouts + "\n", text, count=1)
+    assert "\n[limits]\n" in text and "\nplots =" not in text
+    text = text.replace("\n[limits]\n", f"\n[limits]\nplots = {SHORT}\n", 1)
     path = folder / "rubric.toml"
     path.write_text(text)
     return path
@@ -780,6 +783,13 @@ def test_attack_gains_nothing_and_costs_only_its_target(graded, attack):
             and f["function"] not in (*attack.exempt, *FD_DEPENDENTS.get(attack.target, ()))}
     lost = {k: v for k, v in kept.items() if v[0] < v[1]}
     assert not lost, f"functions the attack does not touch lost points: {lost}"
+
+
+def test_plot_probes_that_never_end_cost_the_plots_only(graded):
+    """atk_signal_handlers' tanh loops forever on any input, the plot probes' too: after the rubric's
+    [limits] plots (3 s here) its page says so instead of plotting; its grade is the other tests'."""
+    page = (graded.out / "atk_signal_handlers" / "feedback.html").read_text(encoding="utf-8")
+    assert re.search(r"no plots: your code took too long on the plots(&#x27;|')? inputs", page), page[:2000]
 
 
 def check_bad(batch, rubric, bad):

@@ -22,12 +22,13 @@ import pytest
 
 from grader import PROJECT_ROOT
 from grader.batch import grade_folder
-from grader.limits import FUNCTION_BYTES, OUTPUT_BYTES, STUDENT_BYTES, size_text
+from grader.probes import plot_id
+from grader.limits import FUNCTION_BYTES, OUTPUT_BYTES, PLOT_SECONDS, STUDENT_BYTES, size_text
 from helpers.contexts import build_context
 from grader.outputs.reports import FEEDBACK, RESULTS, read_student
 from grader.rubric import RubricError, load_checked_rubric, load_rubric
 from grader.sandbox import client as client_module
-from test_attacks import REFERENCE, as_files, test_rubric_file, write_folder
+from test_attacks import REFERENCE, SHORT, as_files, test_rubric_file, write_folder
 
 PEAK_RSS_MB = 800
 OUTPUT_MB = 1
@@ -238,11 +239,42 @@ def test_the_time_budget_is_read_from_the_rubric(tmp_path):
     assert load_rubric(budget_rubric(tmp_path)).per_student == BUDGET_S
     text = (PROJECT_ROOT / "grader" / "rubric.toml").read_text()
     for bad, why in (("per_student = -1", "non-negative"), ("per_student = 0", "more than 0"),
-                     ("per_student = 120\nper_function = 3", "unknown limits")):
+                     ("per_student = 120\nper_function = 3", "unknown limits.*known: per_student, plots"),
+                     ("per_student = 120\nplots = 0", "plots must be more than 0"),
+                     ("per_student = 120\nplots = \"ten\"", "plots: expected a non-negative number")):
         path = tmp_path / "bad.toml"
         path.write_text(text.replace("per_student = 120", bad))
         with pytest.raises(RubricError, match=rf"bad\.toml: \[limits\].*{why}"):
             load_rubric(path)
+
+
+def test_the_plot_probes_get_the_seconds_the_rubric_gives_them(limits_ctx, tmp_path):
+    """[limits] plots (default: grader.limits.PLOT_SECONDS) is the time of a student's one request
+    for its plot probes, clipped to what is left of its budget (the test rubric gives them 3 s)."""
+    assert load_rubric().plots == PLOT_SECONDS
+    path = tmp_path / "rubric.toml"
+    path.write_text((PROJECT_ROOT / "grader" / "rubric.toml").read_text().replace("per_student = 120", "per_student = 120\nplots = 2.5"))
+    assert load_rubric(path).plots == 2.5
+    assert limits_ctx.rubric.plots == SHORT != PLOT_SECONDS
+    plot_timeouts = []
+
+    class Recorder:
+        def __init__(self, client):
+            self._client = client
+
+        def __getattr__(self, name):
+            return getattr(self._client, name)
+
+        def run(self, jobs, timeout, *args, **kwargs):
+            if all(cid == plot_id(cid.split(":")[0]) for cid, _ in jobs):  # the plot probes' request
+                plot_timeouts.append(timeout)
+            return self._client.run(jobs, timeout, *args, **kwargs)
+
+    subs = tmp_path / "subs"
+    write_folder(subs / "honest", as_files(REFERENCE))
+    grade_folder(subs, tmp_path / "out", jobs=1, progress=False, ctx=limits_ctx, wrap_client=Recorder)
+    assert len(plot_timeouts) == 1 and SHORT - 1 < plot_timeouts[0] <= SHORT, plot_timeouts
+    assert read_student(tmp_path / "out", "honest")["score"] == limits_ctx.rubric.max_score
 
 
 # ---- nesting: one depth limit, the function's error, no restart ----------------------------------

@@ -2,7 +2,6 @@
 grading, so nothing here can change a grade; feedback.html draws what they return."""
 from grader.judging.stages.record import is_stub
 from grader.judging.stages.state import limits, time_spent
-from grader.limits import PLOT_SECONDS
 from grader.probes import plot_id, plot_table
 
 PLOT_IDS = frozenset(plot_table())
@@ -10,13 +9,13 @@ PLOT_IDS = frozenset(plot_table())
 
 def plot(state, ctx, client):
     """state.plotted = {module: the child's outcome of its plot probe}; if the probes do not finish
-    within PLOT_SECONDS, the page has no plots."""
+    within the rubric's [limits] plots seconds, the page has no plots."""
     modules = touched_modules(state.functions)
     jobs = [job for job in (plot_jobs(m) for m in sorted(modules) if m in state.sources and m not in state.problems)
             if job is not None]
     if not jobs or not state.live or time_spent(state):
         return
-    reply = client.run(jobs, state.budget.clip(PLOT_SECONDS), limits(state))
+    reply = client.run(jobs, state.budget.clip(ctx.rubric.plots), limits(state))
     if reply.get("status") != "done":
         why = "your code took too long on the plots' inputs" if reply.get("status") == "timeout" else "the plots could not be made"
         state.plotted = {cid.split(":")[0]: {"error": why} for cid, _ in jobs}
