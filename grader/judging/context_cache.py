@@ -17,7 +17,7 @@ from grader import SOLUTIONS_DIR, user_cache_dir
 from grader.atomic import atomic_write
 from grader.protocol import ProtocolError, decode, encode, pack, unpack_bytes
 from grader.judging.fingerprint import fingerprint
-from grader.judging.reference import build_context
+from grader.judging.reference import build_context, cached_parts
 
 CACHE_NAME = "class_context.bin"
 USER_CACHE_PREFIX = "class_context-"
@@ -31,7 +31,7 @@ def cache_key(rubric=None, solutions_dir=SOLUTIONS_DIR):
 
 
 def _pack(ctx, key):
-    tree, buffers = encode({"key": key, "cases": ctx.cases, "expected": ctx.expected})
+    tree, buffers = encode({"key": key, **cached_parts(ctx)})
     return pack(tree, buffers)
 
 
@@ -43,7 +43,7 @@ def write_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR):
 
 
 def read_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR):
-    """{"cases", "expected"} if `path` holds them for this kit and these libraries, else None."""
+    """{"cases", "expected", "plots"} if `path` holds them for this kit and these libraries, else None."""
     try:
         data = Path(path).read_bytes()
     except OSError:
@@ -52,14 +52,14 @@ def read_cache(path, rubric=None, solutions_dir=SOLUTIONS_DIR):
 
 
 def _unpacked(data, key):
-    """{"cases", "expected"} of a cache file's bytes if they were made for `key`, else None."""
+    """{"cases", "expected", "plots"} of a cache file's bytes if they were made for `key`, else None."""
     try:
         found = decode(*unpack_bytes(data))
     except (ProtocolError, ValueError, TypeError):
         return None
     if not isinstance(found, dict) or found.get("key") != key:
         return None
-    return {"cases": found["cases"], "expected": found["expected"]}
+    return {"cases": found["cases"], "expected": found["expected"], "plots": found.get("plots")}
 
 
 def load_context(cache_path=None, rubric=None, solutions_dir=SOLUTIONS_DIR):

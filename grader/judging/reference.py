@@ -36,6 +36,7 @@ class ClassContext:
     stubs: dict = None  # the released stubs' texts and errors (grader.judging.untouched), None: none recognised
     searches: SearchMemo = field(default_factory=SearchMemo)  # hypothesis's searches, shared by the class
     judged: JudgedFrames = field(default_factory=JudgedFrames)  # results frames judged, shared by the class
+    plots: dict = None  # {module: the reference's outcome of its plot probe} (reference_plots), None: unknown
 
     def expected_for(self, check, case):
         """The reference's output on a new case (used while shrinking)."""
@@ -64,7 +65,7 @@ def run_reference(check, reference, case):
 
 def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
     """The class context. rubric: a Rubric checked against the specs (grader.rubric.load_checked_rubric;
-    None: the bundled one). cached: {"cases", "expected"} computed before for the same fingerprint
+    None: the bundled one). cached: {"cases", "expected", "plots"} (cached_parts) computed before for the same fingerprint
     (grader.judging.context_cache); the reference is then imported only if a search needs it.
     key: the fingerprint of this rubric and solutions_dir where the caller has it already."""
     rubric = rubric or load_checked_rubric()
@@ -73,13 +74,61 @@ def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=Non
     checks = {c.id: c for spec in functions.values() for c in spec.checks if c.name in rubric.points[spec.function]}
     if cached is not None:
         reference, cases, expected = LazyReference(solutions_dir), cached["cases"], cached["expected"]
+        plots = cached.get("plots")
     else:
         reference = import_reference(solutions_dir)
         cases = class_cases(checks.values())
         expected = {cid: [run_reference(checks[cid], reference, case) if checks[cid].uses_expected else None
                           for case in cases[cid]] for cid in checks}
+        plots = reference_plots(reference, rubric.modules)
     stubs = released_stubs(Path(solutions_dir), rubric.modules, functions)
-    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir), stubs)
+    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir), stubs,
+                        plots=plots)
+
+
+def cached_parts(ctx):
+    """What a precomputed context keeps (grader.judging.context_cache): build_context(cached=...) takes it back."""
+    return {"cases": ctx.cases, "expected": ctx.expected, "plots": ctx.plots}
+
+
+def reference_plots(reference, modules):
+    """{module: the reference's outcome of its plot probe}, run as a child runs it (seeded, in the
+    case's forms) and read back through the protocol: the plot data of a student whose functions
+    give the reference's values. The judge draws them while the runners start (grader.lanes), so
+    that the first students do not pay matplotlib's first drawings, and such students' plots are
+    drawn already. The global generators the probes seed are restored after them."""
+    import random
+
+    import numpy as np
+
+    from grader.judging.stages.plot import plot_jobs
+    from grader.probes import default_probe, plot_table
+    from grader.sandbox.child import probe_parts, run_job
+
+    table, plots = plot_table(), {}
+    states = random.getstate(), np.random.get_state(), _torch_state()
+    try:
+        for module in modules:
+            job = plot_jobs(module)
+            if job is not None:
+                check_id, cases = job
+                probe = probe_parts(table.get(check_id) or default_probe(check_id))
+                plots[module] = plain(run_job(probe, reference, cases, check_id)[0])
+    finally:
+        random.setstate(states[0])
+        np.random.set_state(states[1])
+        if states[2] is not None:
+            import torch
+
+            torch.set_rng_state(states[2])
+    return plots
+
+
+def _torch_state():
+    import sys
+
+    torch = sys.modules.get("torch")
+    return None if torch is None else torch.get_rng_state()
 
 
 def import_reference(solutions_dir=SOLUTIONS_DIR):

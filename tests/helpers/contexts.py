@@ -16,7 +16,7 @@ from grader.judging.fingerprint import fingerprint
 from grader.protocol import decode, encode, pack, unpack_bytes
 
 _real_build = reference.build_context
-_computed = {}  # fingerprint: the protocol's bytes of {"cases", "expected"}
+_computed = {}  # fingerprint: the protocol's bytes of reference.cached_parts (cases, expected values, plots)
 
 
 def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
@@ -27,5 +27,5 @@ def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=Non
     if key in _computed:
         return _real_build(rubric, solutions_dir, cached=decode(*unpack_bytes(_computed[key])), key=key)
     ctx = _real_build(rubric, solutions_dir, key=key)
-    _computed[key] = pack(*encode({"cases": ctx.cases, "expected": ctx.expected}))
+    _computed[key] = pack(*encode(reference.cached_parts(ctx)))
     return ctx

@@ -9,6 +9,7 @@ import pytest
 from grader import user_cache_dir
 from grader.judging import context_cache
 from grader.judging.fingerprint import fingerprint
+from grader.judging.reference import cached_parts
 from grader.protocol import encode, pack
 from grader.sandbox.client import kit_folders
 
@@ -27,7 +28,8 @@ def builds(monkeypatch):
 
 
 def _same(a, b):
-    return pack(*encode({"cases": a.cases, "expected": a.expected})) == pack(*encode({"cases": b.cases, "expected": b.expected}))
+    """The same cases, expected values and reference plots (all a cache file keeps)."""
+    return pack(*encode(cached_parts(a))) == pack(*encode(cached_parts(b)))
 
 
 def test_the_second_run_reads_what_the_first_computed(tmp_path, builds):

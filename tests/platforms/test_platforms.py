@@ -284,7 +284,7 @@ def test_the_cache_key_holds_what_the_values_depend_on_and_not_pythons_patch(tmp
 
 
 def test_the_cache_is_used_only_for_this_kit_and_these_libraries(tmp_path):
-    data = {"cases": {"c": [{"x": 1.0}]}, "expected": {"c": [None]}}
+    data = {"cases": {"c": [{"x": 1.0}]}, "expected": {"c": [None]}, "plots": {"m": {"value": [1.0]}}}
     current, stale = tmp_path / "current.bin", tmp_path / "stale.bin"
     current.write_bytes(pack(*encode({"key": cache_key(), **data})))
     stale.write_bytes(pack(*encode({"key": cache_key() + "-other-torch", **data})))
