@@ -2,9 +2,13 @@
 
 Lives only in the judge (the grader's own process); never sent to a runner or child.
 """
+import random
+import sys
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import numpy as np
 
 from grader import SOLUTIONS_DIR
 from grader.toolkit.cases import class_cases
@@ -65,8 +69,9 @@ def run_reference(check, reference, case):
 
 def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=None):
     """The class context. rubric: a Rubric checked against the specs (grader.rubric.load_checked_rubric;
-    None: the bundled one). cached: {"cases", "expected", "plots"} (cached_parts) computed before for the same fingerprint
-    (grader.judging.context_cache); the reference is then imported only if a search needs it.
+    None: the bundled one). cached: {"cases", "expected", "plots"} (cached_parts) computed before for
+    the same fingerprint (grader.judging.context_cache); the reference is then imported only if a
+    search needs it.
     key: the fingerprint of this rubric and solutions_dir where the caller has it already."""
     rubric = rubric or load_checked_rubric()
     specs = {spec.function: spec for spec in all_functions()}
@@ -82,8 +87,8 @@ def build_context(rubric=None, solutions_dir=SOLUTIONS_DIR, cached=None, key=Non
                           for case in cases[cid]] for cid in checks}
         plots = reference_plots(reference, rubric.modules)
     stubs = released_stubs(Path(solutions_dir), rubric.modules, functions)
-    return ClassContext(rubric, functions, checks, cases, expected, reference, key or fingerprint(rubric, solutions_dir), stubs,
-                        plots=plots)
+    return ClassContext(rubric, functions, checks, cases, expected, reference,
+                        key or fingerprint(rubric, solutions_dir), stubs, plots=plots)
 
 
 def cached_parts(ctx):
@@ -97,16 +102,13 @@ def reference_plots(reference, modules):
     give the reference's values. The judge draws them while the runners start (grader.lanes), so
     that the first students do not pay matplotlib's first drawings, and such students' plots are
     drawn already. The global generators the probes seed are restored after them."""
-    import random
-
-    import numpy as np
-
     from grader.judging.stages.plot import plot_jobs
     from grader.probes import default_probe, plot_table
     from grader.sandbox.child import probe_parts, run_job
 
     table, plots = plot_table(), {}
-    states = random.getstate(), np.random.get_state(), _torch_state()
+    torch = sys.modules.get("torch")  # seeded by the probes only if imported (grader.seeding)
+    states = random.getstate(), np.random.get_state(), torch and torch.get_rng_state()
     try:
         for module in modules:
             job = plot_jobs(module)
@@ -117,18 +119,9 @@ def reference_plots(reference, modules):
     finally:
         random.setstate(states[0])
         np.random.set_state(states[1])
-        if states[2] is not None:
-            import torch
-
+        if torch is not None:
             torch.set_rng_state(states[2])
     return plots
-
-
-def _torch_state():
-    import sys
-
-    torch = sys.modules.get("torch")
-    return None if torch is None else torch.get_rng_state()
 
 
 def import_reference(solutions_dir=SOLUTIONS_DIR):

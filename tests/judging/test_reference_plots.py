@@ -58,7 +58,8 @@ def test_running_the_plot_probes_leaves_the_judges_generators_as_they_were(ctx):
 
 
 @pytest.mark.parametrize("cores", [2, 1])
-def test_a_batch_draws_the_reference_plots_before_its_first_student_where_a_core_is_free(ctx, tmp_path, monkeypatch, cores):
+def test_a_batch_draws_the_reference_plots_before_its_first_student_where_a_core_is_free(ctx, tmp_path, monkeypatch,
+                                                                                        cores):
     drawn, real = [], lanes.draw_plots
 
     def recording(outcomes, failing=None):

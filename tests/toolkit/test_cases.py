@@ -18,6 +18,12 @@ def _check():
 
 
 def _import_local_module_with_constants(folder, monkeypatch):
+    from hypothesis.internal.conjecture import providers
+
+    # hypothesis scans only modules whose id() it has not seen, and only when sys.modules changed
+    # length: a new module at the address of one collected earlier would be skipped (flaky)
+    monkeypatch.setattr(providers, "_seen_modules", set())
+    monkeypatch.setattr(providers, "_sys_modules_len", None)
     module = folder / "lots_of_constants.py"
     module.write_text("".join(f"C{i} = {value!r}\n" for i, value in enumerate(CONSTANTS)))
     monkeypatch.syspath_prepend(str(folder))
