@@ -7,6 +7,7 @@ from pathlib import Path
 from grader.limits import PLOT_SECONDS
 
 DEFAULT_RUBRIC = Path(__file__).with_name("rubric.toml")
+LIMITS = {"per_student": 120.0, "plots": PLOT_SECONDS}  # [limits]: key -> seconds when not given
 
 
 class RubricError(ValueError):
@@ -20,12 +21,12 @@ class Rubric:
     timeouts: dict = field(default_factory=dict)
     default_timeout: float = 10.0
     source: str = "<rubric>"
-    per_student: float = 120.0  # seconds everything one student costs may take (see grader.limits)
+    per_student: float = LIMITS["per_student"]  # seconds everything one student costs may take (see grader.limits)
     visibility: dict = field(default_factory=dict)  # {function: Gradescope visibility}, from [visibility]
     default_visibility: str = "visible"
     late: dict = None  # the late policy from [late] (grader.late), None without one
     raw: bytes = field(default=b"", repr=False, compare=False)  # the file as read (grader.judging.fingerprint)
-    plots: float = PLOT_SECONDS  # seconds all plot probes of one student may take; over it, no plots
+    plots: float = LIMITS["plots"]  # seconds all plot probes of one student may take; over it, no plots
 
     @property
     def functions(self):
@@ -153,9 +154,6 @@ def _spec_visibility(path):
             raise RubricError(f"grader/specs/{function.split('.')[0]}.py: {function} declares visibility {value!r}: "
                               f"expected one of {', '.join(VISIBILITIES)}")
     return declared
-
-
-LIMITS = {"per_student": 120.0, "plots": PLOT_SECONDS}  # [limits]: key -> seconds when not given
 
 
 def _limits(table, path):

@@ -103,7 +103,7 @@ def reference_plots(reference, modules):
     that the first students do not pay matplotlib's first drawings, and such students' plots are
     drawn already. The global generators the probes seed are restored after them."""
     from grader.judging.stages.plot import plot_jobs
-    from grader.probes import default_probe, plot_table
+    from grader.probes import plot_table, probe_for
     from grader.sandbox.child import probe_parts, run_job
 
     table, plots = plot_table(), {}
@@ -114,7 +114,7 @@ def reference_plots(reference, modules):
             job = plot_jobs(module)
             if job is not None:
                 check_id, cases = job
-                probe = probe_parts(table.get(check_id) or default_probe(check_id))
+                probe = probe_parts(probe_for(check_id, table))
                 plots[module] = plain(run_job(probe, reference, cases, check_id)[0])
     finally:
         random.setstate(states[0])
